@@ -1,0 +1,126 @@
+"""What every command shares: options, error handling, and the renderers."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from parindex.errors import Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+STATE = {"debug": False}
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Lang(str, Enum):
+    vi = "vi"
+    en = "en"
+
+
+CriteriaOpt = typer.Option(None, "--criteria", "-c", metavar="ID_OR_FILE",
+                           help="Score with this edition instead of the bundle's.")
+LangOpt = typer.Option(Lang.vi, "--lang", help="Language of headers and numbers.")
+OutOpt = typer.Option(None, "--out", "-o", help="Write the result to this file.")
+
+
+def handles_errors(fn: F) -> F:
+    """Show a user's mistakes as a list of problems and exit 1, without a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from parindex.errors import ParIndexError
+
+        try:
+            return fn(*args, **kwargs)
+        except ParIndexError as exc:
+            if STATE["debug"]:
+                raise
+            print_problems(exc.problems)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def err_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def out_console() -> Any:
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else 200
+    return Console(highlight=False, width=width, soft_wrap=False)
+
+
+def print_problems(problems: list[Problem], stream: Any = None) -> None:
+    """Problems as lines on stderr: ``file: place, column: message (hint)``."""
+    console = err_console() if stream is None else stream
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        tag = "[red]lỗi / error[/red]" if p.severity == "error" else \
+            "[yellow]cảnh báo / warning[/yellow]"
+        console.print(f"{tag}: ", end="", markup=True)
+        console.print(p.render(), markup=False)
+    if errors:
+        console.print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Results to ``--out`` (atomically) or stdout."""
+    if out is not None:
+        from parindex.io import write_atomic
+
+        write_atomic(out, text)
+        err_console().print(f"wrote {out}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def frame_csv(df: pd.DataFrame, lang: str) -> str:
+    """A table as CSV: numbers to two decimals, decimal comma in Vietnamese."""
+    from parindex.scoring.tables import fmt
+
+    buf = io.StringIO()
+    df.map(lambda v: fmt(v, lang) if isinstance(v, float) else v).to_csv(buf, index=False)
+    return buf.getvalue()
+
+
+def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
+    """A table for the terminal (rich), numbers formatted for the language."""
+    from rich.table import Table
+
+    from parindex.scoring.tables import fmt
+
+    table = Table(title=title, show_lines=False, title_justify="left")
+    for col in df.columns:
+        numeric = df[col].dtype.kind in "fiu"
+        table.add_column(str(col), justify="right" if numeric else "left",
+                         overflow="fold")
+    for row in df.itertuples(index=False):
+        table.add_row(*[fmt(v, lang) for v in row])
+    console = out_console()
+    with console.capture() as cap:
+        console.print(table)
+    return cap.get()

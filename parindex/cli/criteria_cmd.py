@@ -1,0 +1,125 @@
+"""`parindex editions` and `parindex criteria show|check`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from parindex.cli.common import Format, dump_json, emit, frame_table, handles_errors, print_problems
+
+app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True)
+
+
+class ShowFormat(str, Enum):
+    tree = "tree"
+    table = "table"
+    json = "json"
+
+
+@handles_errors
+def editions(fmt: Format = typer.Option(Format.table, "--format", "-f")) -> None:
+    """List the shipped editions: id, title, level, valid years, areas, max.
+
+    Example: parindex editions --format json
+    """
+    import pandas as pd
+
+    from parindex.criteria import load_edition, shipped_ids
+
+    rows = [load_edition(i).summary() for i in shipped_ids()]
+    if fmt is Format.json:
+        emit(dump_json(rows), None)
+    elif fmt is Format.csv:
+        emit(pd.DataFrame(rows).to_csv(index=False), None)
+    else:
+        emit(frame_table(pd.DataFrame(rows), "en"), None)
+
+
+@app.command("show")
+@handles_errors
+def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
+         fmt: ShowFormat = typer.Option(ShowFormat.tree, "--format", "-f")) -> None:
+    """The criteria tree with max points and rules.
+
+    Example: parindex criteria show xa-2024 --format table
+    """
+    from parindex.criteria import load_edition
+
+    ed = load_edition(ref)
+    if fmt is ShowFormat.json:
+        emit(dump_json(ed.model.model_dump(mode="json", by_alias=True, exclude_none=True)), None)
+        return
+    if fmt is ShowFormat.table:
+        import pandas as pd
+
+        rows = []
+        for n in ed.nodes:
+            leaf = ed.leaves[n.leaves[0]] if n.is_leaf else None
+            rows.append({"code": n.code, "name": "  " * n.depth + n.name, "max": n.max,
+                         "input": leaf.describe_input() if leaf else "",
+                         "rule": leaf.describe_rule() if leaf else "",
+                         "survey": "survey" if leaf and leaf.survey else "",
+                         "not_applicable": leaf.na if leaf else ""})
+        emit(frame_table(pd.DataFrame(rows), "en", title=f"{ed.id}: {ed.model.title}"), None)
+        return
+    from rich.tree import Tree
+
+    from parindex.cli.common import out_console
+
+    root = Tree(f"[bold]{ed.id}[/bold] — {ed.model.title} ({ed.scale:g} điểm)")
+    stack: list[Tree] = [root]
+    for n in ed.nodes:
+        del stack[n.depth + 1:]
+        label = f"{n.code} {n.name} [dim]({n.max:g})[/dim]"
+        if n.is_leaf:
+            leaf = ed.leaves[n.leaves[0]]
+            label += f" — {leaf.describe_input()}: {leaf.describe_rule()}"
+            if leaf.survey:
+                label += " [cyan]ĐTXHH[/cyan]"
+        stack.append(stack[-1].add(label))
+    console = out_console()
+    with console.capture() as cap:
+        console.print(root)
+    emit(cap.get(), None)
+
+
+@app.command("check")
+def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
+    """Validate criteria files: every problem, each naming file, path and value.
+
+    Example: parindex criteria check my-edition.yaml
+    """
+    from parindex.criteria import check_edition_text
+    from parindex.errors import Problem
+
+    failed = False
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print_problems([Problem(str(path), "", f"cannot be read: {exc}")])
+            failed = True
+            continue
+        edition, problems = check_edition_text(text, path.name)
+        if problems:
+            print_problems(problems)
+        if edition is None:
+            failed = True
+        else:
+            leaves = sum(1 for _ in _leaves(edition))
+            typer.echo(f"{path}: OK — {edition.edition}, {len(edition.areas)} areas, "
+                       f"{leaves} leaves, {edition.scale:g} points")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _leaves(edition: object):  # type: ignore[no-untyped-def]
+    from parindex.criteria.model import Edition, walk
+
+    assert isinstance(edition, Edition)
+    for area in edition.areas:
+        for _, node in walk(area.criteria):
+            if node.is_leaf:
+                yield node

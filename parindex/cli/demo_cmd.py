@@ -1,0 +1,45 @@
+"""`parindex demo`: the whole pipeline on the bundled sample district."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from parindex.cli.common import Lang, LangOpt, emit, err_console, handles_errors
+
+
+@handles_errors
+def demo(out: Path | None = typer.Option(None, "--out", "-o",
+                                         help="Also write each year's results here."),
+         lang: Lang = LangOpt) -> None:
+    """Check, score and rank the sample district for every year; print the latest league table.
+
+    Example: parindex demo --out out/demo
+    """
+    from parindex.cli.common import dump_json, frame_csv, frame_table
+    from parindex.evidence.sample import sample_bundles
+    from parindex.io import write_atomic
+    from parindex.pipeline import open_run
+    from parindex.scoring.tables import league_frames, results_frame
+
+    console = err_console()
+    runs = []
+    for path in sample_bundles():
+        run = open_run(path)
+        runs.append(run)
+        idx = run.scores.index
+        console.print(f"{run.year}: {run.edition.id}, {len(run.units)} units, "
+                      f"mean index {idx.mean():.2f}%, best {idx.max():.2f}%, "
+                      f"worst {idx.min():.2f}%")
+        if out is not None:
+            base = out / str(run.year)
+            write_atomic(base / "score.json", dump_json(run.to_json()))
+            write_atomic(base / "score.csv", frame_csv(results_frame(run, lang.value),
+                                                       lang.value))
+    latest = runs[-1]
+    text = "".join(frame_table(df, lang.value, title=f"{g} — {latest.year}")
+                   for g, df in league_frames(latest, lang.value))
+    emit(text, None)
+    if out is not None:
+        console.print(f"wrote {len(runs)} years of results under {out}")

@@ -1,0 +1,136 @@
+"""`parindex check | score | explain | rank`: one bundle, checked, scored, shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from parindex.cli.common import (
+    CriteriaOpt,
+    Format,
+    Lang,
+    LangOpt,
+    OutOpt,
+    dump_json,
+    emit,
+    frame_csv,
+    frame_table,
+    handles_errors,
+    print_problems,
+)
+
+BundleArg = typer.Argument(..., metavar="BUNDLE", help="A bundle folder of CSV files.")
+FormatOpt = typer.Option(Format.table, "--format", "-f")
+
+
+@handles_errors
+def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
+          fmt: Format = FormatOpt) -> None:
+    """Validate a bundle against its edition: every problem at once; exit 1 on errors.
+
+    Example: parindex check sample/2024
+    """
+    from parindex.pipeline import check as check_bundle
+
+    problems = check_bundle(bundle, criteria)
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt is Format.json:
+        emit(dump_json({"errors": len(errors), "warnings": len(problems) - len(errors),
+                        "problems": [p.as_dict() for p in problems]}), None)
+    elif fmt is Format.csv:
+        import pandas as pd
+
+        emit(pd.DataFrame([p.as_dict() for p in problems]).to_csv(index=False), None)
+    else:
+        print_problems(problems)
+        typer.echo(f"{bundle}: {len(errors)} error(s), {len(problems) - len(errors)} "
+                   "warning(s)" + ("" if errors else " — OK"))
+    if errors:
+        raise typer.Exit(1)
+
+
+@handles_errors
+def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
+          fmt: Format = FormatOpt, out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+    """Per-unit results: points, index %, band, rank.
+
+    Example: parindex score sample/2024 --format json
+    """
+    from parindex.pipeline import open_run
+
+    run = open_run(bundle, criteria)
+    if fmt is Format.json:
+        emit(dump_json(run.to_json()), out)
+        return
+    from parindex.scoring.tables import results_frame
+
+    df = results_frame(run, lang.value)
+    if fmt is Format.csv:
+        emit(frame_csv(df, lang.value), out)
+    else:
+        title = f"{run.edition.id} — {run.year}"
+        emit(frame_table(df, lang.value, title=title), out)
+
+
+@handles_errors
+def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="UNIT"),
+            criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
+            lang: Lang = LangOpt) -> None:
+    """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence.
+
+    Example: parindex explain sample/2024 XA01
+    """
+    from parindex.pipeline import open_run
+    from parindex.scoring.tables import explain_frame
+
+    run = open_run(bundle, criteria)
+    i = run.unit_index(unit)
+    df = explain_frame(run, i, lang.value)
+    if fmt is Format.json:
+        emit(dump_json({"unit": run.unit_result(i),
+                        "leaves": df.to_dict(orient="records")}), None)
+    elif fmt is Format.csv:
+        emit(frame_csv(df, lang.value), None)
+    else:
+        r = run.unit_result(i)
+        title = (f"{r['name']} ({r['code']}) — {run.edition.id} {run.year}: "
+                 f"{r['total']:.2f}/{r['applicable_max']:g}, {r['band'] or ''}, "
+                 f"#{r['rank']}")
+        emit(frame_table(df, lang.value, title=title), None)
+
+
+@handles_errors
+def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--group", "-g"),
+         criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
+         out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+    """The league table in the published layout, one table per ranking group.
+
+    Example: parindex rank sample/2024 --group "Huyện Sông Mây"
+    """
+    from parindex.pipeline import open_run
+    from parindex.scoring.tables import league_frames
+
+    run = open_run(bundle, criteria)
+    frames = league_frames(run, lang.value, group)
+    if group is not None and not frames:
+        from parindex.errors import EvidenceError, Problem
+
+        groups = ", ".join(dict.fromkeys(run.units["group"]))
+        raise EvidenceError([Problem("units", "", f"no group named {group!r}",
+                                     field="group", value=group, hint=f"groups: {groups}")])
+    if fmt is Format.json:
+        emit(dump_json([{"group": g, "units": df.to_dict(orient="records")}
+                        for g, df in frames]), out)
+    elif fmt is Format.csv:
+        import pandas as pd
+
+        from parindex.scoring.tables import header
+
+        col = header("group", lang.value)
+        parts = [df.assign(**{col: g}) for g, df in frames]
+        emit(frame_csv(pd.concat(parts, ignore_index=True), lang.value), out)
+    else:
+        text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}")
+                       for g, df in frames)
+        emit(text, out)

@@ -1,0 +1,18 @@
+"""Criteria editions: the model, its JSON Schema, the loader and the shipped editions."""
+
+from parindex.criteria.compiled import CompiledEdition, Leaf, NodeInfo, parse_calendar_date
+from parindex.criteria.loader import (
+    check_edition_text,
+    load_edition,
+    parse_edition,
+    resolve,
+    shipped_dir,
+    shipped_ids,
+)
+from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
+
+__all__ = [
+    "Area", "CompiledEdition", "Edition", "Leaf", "Node", "NodeInfo", "OneStopInput",
+    "ReportsInput", "check_edition_text", "load_edition", "parse_calendar_date",
+    "parse_edition", "resolve", "shipped_dir", "shipped_ids",
+]

@@ -1,0 +1,176 @@
+"""Whole-tree rules an edition must satisfy beyond its schema.
+
+Unique codes; a stated max equals the sum of the children; areas add up to the scale; band
+thresholds descend; options, levels and bands stay within the leaf's max; the input kind
+suits the score kind; report ids exist in the calendar and calendar dates are real dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
+from parindex.errors import Problem, quote
+from parindex.scoring.rules import (
+    BandsScore,
+    LevelsScore,
+    OptionsScore,
+    ScoreSpec,
+    best_points,
+    kind_of,
+)
+
+Path_ = tuple[str | int, ...]
+_EPS = 1e-9
+
+#: which score kinds each input kind can feed
+_COMPATIBLE: dict[str, set[str]] = {
+    "value": {"manual", "boolean", "options", "levels", "bands", "proportional", "deduction"},
+    "percent": {"bands", "proportional"},
+    "on_time_rate": {"bands", "proportional"},
+    "online_rate": {"bands", "proportional"},
+    "late_count": {"bands", "deduction"},
+    "overdue_pending": {"bands", "deduction"},
+    "on_time": {"bands", "proportional"},
+    "late": {"bands", "deduction"},
+    "missing": {"bands", "deduction"},
+}
+
+
+def _nodes(edition: Edition) -> Iterator[tuple[Path_, Area | Node]]:
+    def rec(nodes: list[Node], path: Path_, key: str) -> Iterator[tuple[Path_, Area | Node]]:
+        for i, node in enumerate(nodes):
+            here = (*path, key, i)
+            yield here, node
+            if node.children:
+                yield from rec(node.children, here, "children")
+
+    for a, area in enumerate(edition.areas):
+        yield ("areas", a), area
+        yield from rec(area.criteria, ("areas", a), "criteria")
+
+
+def _leaf_max(node: Area | Node) -> float:
+    kids = node.criteria if isinstance(node, Area) else node.children
+    if kids is None:
+        return float(node.max or 0)
+    return sum(_leaf_max(k) for k in kids)
+
+
+def _input_name(node: Node) -> str:
+    spec = node.input
+    if isinstance(spec, OneStopInput):
+        return spec.one_stop
+    if isinstance(spec, ReportsInput):
+        return spec.reports
+    return str(spec or "value")
+
+
+def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> list[Problem]:
+    """Every whole-tree problem of a structurally valid edition."""
+    from parindex.criteria.compiled import parse_calendar_date
+    from parindex.criteria.loader import render_path
+
+    problems: list[Problem] = []
+
+    def add(path: Path_, message: str, value: object = None, hint: str | None = None,
+            code: str | None = None, severity: str = "error") -> None:
+        line = None
+        for end in range(len(path), -1, -1):
+            if path[:end] in lines:
+                line = lines[path[:end]]
+                break
+        where = f"line {line}, {render_path(path)}" if line else render_path(path)
+        if code:
+            where += f" (code {code})"
+        problems.append(Problem(file, where, message, field=str(path[-1]) if path else None,
+                                value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
+
+    seen: dict[str, Path_] = {}
+    for path, node in _nodes(edition):
+        if node.code in seen:
+            add((*path, "code"), f"duplicate code {quote(node.code)}", node.code,
+                hint=f"first used at {render_path(seen[node.code])}")
+        else:
+            seen[node.code] = path
+        kids = node.criteria if isinstance(node, Area) else node.children
+        if kids is not None and node.max is not None:
+            total = _leaf_max(node)
+            if abs(total - node.max) > _EPS:
+                add((*path, "max"), f"max {node.max:g} is not the sum of its children "
+                    f"({total:g})", node.max, code=node.code)
+        if isinstance(node, Node) and node.children is None:
+            problems_for_leaf = _leaf_problems(node, edition)
+            for key, message, value in problems_for_leaf:
+                add((*path, key), message, value, code=node.code)
+
+    total = sum(_leaf_max(a) for a in edition.areas)
+    if abs(total - edition.scale) > 1e-6:
+        add(("scale",), f"the areas add up to {total:g}, not the scale {edition.scale:g}",
+            edition.scale)
+
+    mins = [b.min for b in edition.bands]
+    for i in range(1, len(mins)):
+        if mins[i] >= mins[i - 1]:
+            add(("bands", i, "min"), f"band thresholds must descend: {mins[i]:g} after "
+                f"{mins[i - 1]:g}", mins[i], hint="list bands highest first")
+    if mins and mins[0] > 100:
+        add(("bands", 0, "min"), "a band threshold above 100% can never be reached", mins[0])
+
+    for rid, text in edition.calendar.items():
+        try:
+            parse_calendar_date(text, 2024)
+            parse_calendar_date(text, 2023)
+        except ValueError as exc:
+            add(("calendar", rid), str(exc), text)
+
+    if edition.valid.until is not None and edition.valid.until < edition.valid.from_:
+        add(("valid", "until"), f"'until' {edition.valid.until} is before 'from' "
+            f"{edition.valid.from_}", edition.valid.until)
+
+    if edition.previous is not None:
+        codes = {a.code for a in edition.areas}
+        for code in edition.previous.areas:
+            if code not in codes:
+                add(("previous", "areas", code), f"area {quote(code)} is not in this edition",
+                    code, hint="known areas: " + ", ".join(sorted(codes)))
+    return problems
+
+
+def _leaf_problems(node: Node, edition: Edition) -> list[tuple[str, str, object]]:
+    out: list[tuple[str, str, object]] = []
+    assert node.max is not None and node.score is not None
+    spec: ScoreSpec = node.score
+    kind = kind_of(spec).name
+    source = _input_name(node)
+    if kind not in _COMPATIBLE[source]:
+        allowed = ", ".join(sorted(_COMPATIBLE[source]))
+        out.append(("score", f"score '{kind}' cannot use input '{source}' "
+                    f"(it can use: {allowed})", kind))
+    if isinstance(node.input, ReportsInput):
+        for rid in node.input.of:
+            if rid not in edition.calendar:
+                out.append(("input", f"report {quote(rid)} is not in the calendar "
+                            f"({', '.join(edition.calendar) or 'empty'})", rid))
+    if isinstance(spec, OptionsScore | LevelsScore):
+        table = spec.options if isinstance(spec, OptionsScore) else spec.levels
+        lowered = [k.strip().lower() for k in table]
+        if len(set(lowered)) != len(lowered):
+            out.append(("score", "option keys must differ ignoring case", list(table)))
+        for k, v in table.items():
+            if v < 0:
+                out.append(("score", f"'{k}' is negative", v))
+        if isinstance(spec, LevelsScore) and any(v > 1 for v in spec.levels.values()):
+            out.append(("score", "levels are fractions of max (0…1)",
+                        max(spec.levels.values())))
+    if isinstance(spec, BandsScore):
+        ths = [b.threshold for b in spec.bands]
+        for i in range(1, len(ths)):
+            if ths[i] > ths[i - 1]:
+                out.append(("score", f"band thresholds must descend: {ths[i]:g} after "
+                            f"{ths[i - 1]:g}", ths[i]))
+    best = best_points(node.max, spec)
+    if best > node.max + _EPS:
+        out.append(("score", f"the rule gives up to {best:g} points, above max {node.max:g}",
+                    best))
+    return out

@@ -1,0 +1,237 @@
+"""Read a criteria edition from YAML: safe loading, duplicate keys rejected, every problem
+located by file, YAML path and line.
+
+The YAML is composed into nodes and walked by hand so that (a) every value keeps its line,
+(b) a duplicate key is an error instead of a silent overwrite, and (c) codes and mapping keys
+stay exactly as written (``1.10`` is the code "1.10", not the float 1.1; ``no:`` is the key
+"no", not False).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from parindex.criteria.checks import semantic_problems
+from parindex.criteria.compiled import CompiledEdition, compile_edition
+from parindex.criteria.model import Edition
+from parindex.errors import CriteriaError, Problem, quote
+
+Path_ = tuple[str | int, ...]
+
+#: keys whose scalar values are kept as the exact text written
+_TEXT_KEYS = {"code", "edition", "name", "title"}
+
+
+class _Reader:
+    """Turns a composed YAML node tree into plain data plus a path → line map."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def read(self, node: yaml.Node, path: Path_ = (), key: str | None = None) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for knode, vnode in node.value:
+                if not isinstance(knode, yaml.ScalarNode):
+                    self._problem(path, knode, "a mapping key must be plain text", None)
+                    continue
+                name = _nfc(knode.value)
+                if name in out:
+                    self._problem((*path, name), knode, f"duplicate key '{name}'", name,
+                                  hint="each key may appear once in a mapping")
+                    continue
+                out[name] = self.read(vnode, (*path, name), name)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.read(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if key in _TEXT_KEYS:
+            return _nfc(node.value)
+        value = self._constructor.construct_object(node, deep=True)
+        return _nfc(value) if isinstance(value, str) else value
+
+    def _problem(self, path: Path_, node: yaml.Node, message: str, value: object,
+                 hint: str | None = None) -> None:
+        line = node.start_mark.line + 1
+        self.problems.append(Problem(self.file, f"line {line}, {render_path(path)}", message,
+                                     value=value, hint=hint))
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def render_path(path: Path_) -> str:
+    """``areas[0].criteria[1].score``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
+    """Keep the parts of a pydantic error location that exist in the data."""
+    out: list[str | int] = []
+    here = data
+    for part in loc:
+        if isinstance(here, dict) and isinstance(part, str) and part in here:
+            out.append(part)
+            here = here[part]
+        elif isinstance(here, list) and isinstance(part, int) and part < len(here):
+            out.append(part)
+            here = here[part]
+        elif isinstance(here, dict) and isinstance(part, str) and not out[-1:] == [part]:
+            # a key that is not there: missing required key or an unknown one
+            if part not in ("function-after", "function-before") and "[" not in part:
+                out.append(part)
+            break
+    return tuple(out)
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    here = data
+    for part in path:
+        try:
+            here = here[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return here
+
+
+def _code_at(data: Any, path: Path_) -> str | None:
+    """The code of the innermost criteria node on ``path``, for messages."""
+    code = None
+    here = data
+    for part in path:
+        try:
+            here = here[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(here, dict) and "code" in here:
+            code = str(here["code"])
+    return code
+
+
+def parse_edition(text: str, file: str) -> tuple[Edition | None, dict[Path_, int], list[Problem]]:
+    """Parse and validate one edition's YAML text; every problem found, none raised."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return None, {}, [Problem(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+    if node is None:
+        return None, {}, [Problem(file, "", "the file is empty")]
+    reader = _Reader(file)
+    data = reader.read(node)
+    if reader.problems:
+        return None, reader.lines, reader.problems
+    if not isinstance(data, dict):
+        return None, reader.lines, [Problem(file, "line 1", "an edition must be a mapping")]
+    try:
+        edition = Edition.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = _data_path(data, tuple(err["loc"]))
+            line = _line_for(reader.lines, path)
+            code = _code_at(data, path)
+            where = f"line {line}, {render_path(path)}" if line else render_path(path)
+            if code:
+                where += f" (code {code})"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown key '{path[-1]}'"
+            elif err["type"] == "missing":
+                msg = f"missing required key '{err['loc'][-1]}'"
+            value = _value_at(data, path) if err["type"] != "missing" else None
+            if value is not None and not isinstance(value, (dict, list)):
+                msg += f": {quote(value)}"
+            problems.append(Problem(file, where, msg, field=str(path[-1]) if path else None,
+                                    value=value))
+        return None, reader.lines, _dedupe(problems)
+    return edition, reader.lines, []
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.location, p.message) not in seen:
+            seen.add((p.location, p.message))
+            out.append(p)
+    return out
+
+
+def check_edition_text(text: str, file: str) -> tuple[Edition | None, list[Problem]]:
+    """Structure, then whole-tree rules. Returns the edition only if it has no errors."""
+    edition, lines, problems = parse_edition(text, file)
+    if edition is None:
+        return None, problems
+    problems = semantic_problems(edition, file, lines)
+    errors = [p for p in problems if p.severity == "error"]
+    return (None if errors else edition), problems
+
+
+def shipped_dir() -> Path:
+    return Path(str(resources.files("parindex.criteria") / "editions"))
+
+
+def shipped_ids() -> list[str]:
+    """Ids of the editions shipped with the package, sorted."""
+    return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
+
+
+def resolve(ref: str | Path, base: Path | None = None) -> Path:
+    """An edition id or a file path → the file. Paths are tried relative to ``base`` first."""
+    text = str(ref)
+    candidates = []
+    if base is not None and not Path(text).is_absolute():
+        candidates.append(base / text)
+    candidates.append(Path(text))
+    for c in candidates:
+        if c.is_file():
+            return c
+    shipped = shipped_dir() / f"{text}.yaml"
+    if shipped.is_file():
+        return shipped
+    raise CriteriaError([Problem(text, "", "no such edition file or shipped edition id",
+                                 value=text, hint="shipped: " + ", ".join(shipped_ids()))])
+
+
+def load_edition(ref: str | Path, base: Path | None = None) -> CompiledEdition:
+    """Load, validate and compile an edition by id or path; raises CriteriaError."""
+    path = resolve(ref, base)
+    stat = path.stat()
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: str, mtime: int, size: int) -> CompiledEdition:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CriteriaError([Problem(file.name, f"byte {exc.start}", "not UTF-8 text")]) from None
+    edition, problems = check_edition_text(text, file.name)
+    if edition is None:
+        raise CriteriaError([p for p in problems if p.severity == "error"])
+    return compile_edition(edition, source=str(file))

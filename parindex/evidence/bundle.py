@@ -1,0 +1,198 @@
+"""Evidence bundles (CONTRACT §2): read the tables, as text, from a folder of CSV files.
+
+A bundle is read into plain string tables first — every cell as written, a ``_row`` column
+with the row number a user sees in a spreadsheet (the header is row 1) — and only then
+checked against an edition (:mod:`parindex.evidence.validate`). A reader is a function from
+a path to :class:`RawTables`; the CSV folder is one, and another source (an Excel workbook)
+plugs into :data:`READERS` without touching anything downstream.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from parindex.errors import EvidenceError, Problem, quote
+
+#: table name → (required columns, optional columns)
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "units": (("code", "name", "type", "group"), ()),
+    "evidence": (("unit", "criterion", "value"), ("appraised", "source", "note")),
+    "one_stop": (("unit", "carried_over", "received_online", "received_direct",
+                  "received_post", "resolved_early", "resolved_on_time", "resolved_late",
+                  "pending_in_time", "pending_overdue"), ("returned",)),
+    "reports": (("unit", "report", "submitted"), ()),
+    "adjustments": (("unit", "kind", "points"), ("reason",)),
+    "lineage": (("code", "predecessor"), ()),
+}
+REQUIRED_TABLES = ("units", "evidence")
+UNIT_TYPES = ("xa", "phuong", "thi_tran", "phong", "huyen", "so")
+
+
+@dataclass(frozen=True)
+class RawTables:
+    """What a reader found: meta, the tables as text, and where each came from."""
+
+    source: Path
+    meta: dict[str, Any]
+    meta_file: str
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A read bundle: meta and every table present, cells as written (NFC)."""
+
+    path: Path
+    year: int
+    edition: str
+    authority: str
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, str]
+    problems: tuple[Problem, ...] = ()
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return self.tables.get(name)
+
+    def file(self, name: str) -> str:
+        return self.files.get(name, f"{name}.csv")
+
+    @property
+    def units(self) -> pd.DataFrame:
+        return self.tables["units"]
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        return self.tables["evidence"]
+
+
+def _nfc_columns(df: pd.DataFrame) -> pd.DataFrame:
+    df.columns = [unicodedata.normalize("NFC", str(c)).strip().lower() for c in df.columns]
+    return df
+
+
+def read_csv_table(path: Path) -> pd.DataFrame:
+    """One CSV file as text cells (blank = ``""``) with a ``_row`` column."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                     skipinitialspace=False)
+    df = _nfc_columns(df)
+    df["_row"] = range(2, len(df) + 2)
+    return df
+
+
+def read_csv_folder(path: Path) -> RawTables:
+    """A folder of CSV files: ``bundle.yaml`` plus one ``NAME.csv`` per table."""
+    problems: list[Problem] = []
+    meta_path = path / "bundle.yaml"
+    meta: dict[str, Any] = {}
+    if not meta_path.is_file():
+        problems.append(Problem(str(path), "", "no bundle.yaml (year, edition, authority)",
+                                hint="create bundle.yaml with 'year:' and 'edition:'"))
+    else:
+        try:
+            loaded = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+            meta = loaded if isinstance(loaded, dict) else {}
+            if not isinstance(loaded, dict):
+                problems.append(Problem("bundle.yaml", "", "must be a mapping of year, "
+                                        "edition, authority"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            problems.append(Problem("bundle.yaml", "", f"cannot be read: {exc}"))
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    for name in TABLES:
+        file = path / f"{name}.csv"
+        if not file.is_file():
+            continue
+        files[name] = file.name
+        try:
+            tables[name] = read_csv_table(file)
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            problems.append(Problem(file.name, "", f"cannot be read as UTF-8 CSV: {exc}"))
+    return RawTables(path, meta, "bundle.yaml", tables, files, problems)
+
+
+Reader = Callable[[Path], RawTables]
+#: readers by kind: "dir" for folders, else the file suffix
+READERS: dict[str, Reader] = {"dir": read_csv_folder}
+
+
+def load_bundle(path: str | Path) -> Bundle:
+    """Read a bundle; structural problems (missing tables or columns, meta) raise."""
+    p = Path(path)
+    if not p.exists():
+        raise EvidenceError([Problem(str(p), "", "no such bundle folder or file")])
+    key = "dir" if p.is_dir() else p.suffix.lower()
+    reader = READERS.get(key)
+    if reader is None:
+        raise EvidenceError([Problem(p.name, "", f"cannot read a bundle from a {key} file",
+                                     hint="give a folder of CSV files")])
+    raw = reader(p)
+    problems = list(raw.problems)
+    problems += _check_structure(raw)
+    year, edition, authority = _meta(raw, problems)
+    if any(pr.severity == "error" for pr in problems):
+        raise EvidenceError(problems)
+    tables = {name: _strip_cells(df) for name, df in raw.tables.items()}
+    return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems))
+
+
+def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if col != "_row":
+            out[col] = (out[col].fillna("").astype(str).str.normalize("NFC")
+                        .str.replace("\u00a0", " ", regex=False).str.strip())
+    return out
+
+
+def _check_structure(raw: RawTables) -> list[Problem]:
+    out = []
+    for name in REQUIRED_TABLES:
+        if name not in raw.tables and not any(p.file == f"{name}.csv" for p in raw.problems):
+            out.append(Problem(str(raw.source.name), "", f"the table '{name}' is missing",
+                               hint=f"add {name}.csv with columns "
+                               + ", ".join(TABLES[name][0])))
+    for name, df in raw.tables.items():
+        required, optional = TABLES[name]
+        lacking = [c for c in required if c not in df.columns]
+        if lacking:
+            out.append(Problem(raw.files[name], "row 1", "missing column(s) "
+                               + ", ".join(f'"{c}"' for c in lacking),
+                               hint="columns: " + ", ".join(required + optional)))
+        unknown = [c for c in df.columns if c not in required + optional + ("_row",)]
+        for c in unknown:
+            out.append(Problem(raw.files[name], "row 1", f"unknown column {quote(c)} is ignored",
+                               field=c, value=c, severity="warning"))
+    return out
+
+
+def _meta(raw: RawTables, problems: list[Problem]) -> tuple[int, str, str]:
+    meta = raw.meta
+    year = meta.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or not 1990 <= year <= 2100:
+        if raw.meta or not problems:
+            problems.append(Problem(raw.meta_file, "year", f"year must be a year like 2024, "
+                                    f"not {quote(year)}", field="year", value=year))
+        year = 0
+    edition = meta.get("edition")
+    if not isinstance(edition, str) or not edition.strip():
+        if raw.meta:
+            problems.append(Problem(raw.meta_file, "edition", "edition (an id or a path) is "
+                                    "missing", field="edition", value=edition))
+        edition = ""
+    authority = meta.get("authority") or ""
+    for key in meta:
+        if key not in ("year", "edition", "authority"):
+            problems.append(Problem(raw.meta_file, str(key), f"unknown key {quote(key)} is "
+                                    "ignored", field=str(key), severity="warning"))
+    return year, edition.strip(), str(authority)

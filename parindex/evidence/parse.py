@@ -1,0 +1,156 @@
+"""Turn evidence cells into numbers, for every row at once.
+
+Each cell is cleaned once (NFC, non-breaking spaces, trimmed, lower case), then read in every
+way the column could need — number, percentage, yes/no, option key — and each row keeps the
+reading its leaf's rule asks for. A cell that does not fit gets a reason, so a check can name
+it; nothing is guessed.
+
+Decisions (see docs/EVIDENCE.md): a decimal comma is accepted (``92,5``); a percentage is
+0–100 with an optional trailing ``%``; ``a/b`` is a ÷ b × 100 and needs 0 ≤ a ≤ b, b > 0;
+``NA`` and ``N/A`` mean not applicable; a blank cell is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.criteria.model import OneStopInput, ReportsInput
+
+VALUE, MISSING, NA = 0, 1, 2
+YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
+NO = {"no", "không", "khong", "false", "0", "không đạt", "n"}
+NA_TOKENS = {"na", "n/a"}
+
+# how a leaf reads its cell: the rule's value kind, or "percent" for percent inputs
+_KINDS = ("number", "count", "boolean", "key", "points", "percent")
+
+
+def clean(cells: pd.Series) -> pd.Series:
+    """NFC, non-breaking spaces to spaces, trimmed. Blank stays ``""``."""
+    s = cells.fillna("").astype(str)
+    if len(s) == 0:
+        return s
+    return s.str.normalize("NFC").str.replace("\u00a0", " ", regex=False).str.strip()
+
+
+def _numbers(s: pd.Series) -> np.ndarray:
+    text = s.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+
+
+def leaf_kind(leaf: Leaf) -> str:
+    """How a leaf reads a value cell: a rate computed from a table is read as a percentage,
+    a computed count as a count, anything else as its rule asks."""
+    spec = leaf.input
+    if spec == "percent" or (isinstance(spec, OneStopInput)
+                             and spec.one_stop in ("on_time_rate", "online_rate")):
+        return "percent"
+    if isinstance(spec, (OneStopInput, ReportsInput)):
+        return "count"
+    return leaf.kind.value_kind
+
+
+def leaf_kinds(edition: CompiledEdition) -> list[str]:
+    return [leaf_kind(leaf) for leaf in edition.leaves]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Numbers, states and (for cells that do not fit) reasons, one per input row."""
+
+    x: np.ndarray
+    state: np.ndarray
+    reason: pd.Series  # "" where the cell is fine
+
+    @property
+    def bad(self) -> np.ndarray:
+        return (self.reason != "").to_numpy()
+
+
+def parse_cells(cells: pd.Series, leaf: np.ndarray, edition: CompiledEdition,
+                blank_state: int = MISSING) -> Parsed:
+    """Read each cell for the leaf on its row (``leaf`` holds leaf indexes, -1 = unknown)."""
+    n = len(cells)
+    s = clean(cells)
+    low = s.str.lower()
+    x = np.full(n, np.nan)
+    state = np.full(n, VALUE, dtype=np.int8)
+    reason = pd.Series([""] * n, index=cells.index, dtype=object)
+    if n == 0:
+        return Parsed(x, state, reason)
+
+    blank = (s == "").to_numpy()
+    na = low.isin(NA_TOKENS).to_numpy()
+    state[blank] = blank_state
+    state[na] = NA
+    known = leaf >= 0
+    kinds_by_leaf = np.array(leaf_kinds(edition) or ["number"], dtype=object)
+    kind = np.where(known, kinds_by_leaf[np.where(known, leaf, 0)], "")
+    maxes = np.where(known, edition.leaf_max[np.where(known, leaf, 0)], np.nan)
+    todo = known & ~blank & ~na
+
+    numeric_rows = todo & np.isin(kind, ["number", "count", "points", "percent"])
+    if numeric_rows.any():
+        sub = low[numeric_rows]
+        pct_sign = sub.str.endswith("%").to_numpy()
+        nums = _numbers(sub.str.rstrip("%").str.strip())
+        frac = sub.str.extract(r"^(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)$")
+        has_frac = frac[0].notna().to_numpy()
+        why = np.full(len(sub), "", dtype=object)
+        k = kind[numeric_rows]
+        if has_frac.any():
+            a = _numbers(frac.loc[has_frac, 0])
+            b = _numbers(frac.loc[has_frac, 1])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                nums[has_frac] = np.where(b > 0, a / b * 100.0, np.nan)
+            bad_frac = (b <= 0) | (a > b)
+            idx = np.flatnonzero(has_frac)
+            why[idx[bad_frac & (b <= 0)]] = "a/b needs b > 0"
+            why[idx[bad_frac & (b > 0)]] = "a/b needs a ≤ b"
+            not_pct = k[has_frac] != "percent"
+            why[idx[not_pct]] = "a/b counts are only for percentage inputs"
+        notnum = np.isnan(nums) & (why == "")
+        why[notnum & (k == "percent")] = "is not a percentage (0–100, 92,5 or 31/75)"
+        why[notnum & (k == "count")] = "is not a count (a whole number ≥ 0)"
+        why[notnum & (k == "points")] = "is not a number of points"
+        why[notnum & (k == "number")] = "is not a number"
+        ok = ~np.isnan(nums)
+        pct_bad = ok & (k == "percent") & ((nums < 0) | (nums > 100))
+        why[pct_bad & (why == "")] = "is outside 0–100"
+        why[ok & pct_sign & (k != "percent") & (why == "")] = "a % sign on a non-percentage"
+        cnt_bad = ok & (k == "count") & ((nums < 0) | (nums != np.floor(nums)))
+        why[cnt_bad & (why == "")] = "is not a count (a whole number ≥ 0)"
+        m = maxes[numeric_rows]
+        pts_bad = ok & (k == "points") & ((nums < 0) | (nums > m + 1e-9))
+        for i in np.flatnonzero(pts_bad & (why == "")):
+            why[i] = f"points must be within 0…{m[i]:g}"
+        x[numeric_rows] = nums
+        reason[numeric_rows] = why
+
+    bool_rows = todo & (kind == "boolean")
+    if bool_rows.any():
+        sub = low[bool_rows]
+        vals = np.where(sub.isin(YES), 1.0, np.where(sub.isin(NO), 0.0, np.nan))
+        x[bool_rows] = vals
+        reason[bool_rows] = np.where(np.isnan(vals), "is not yes/no (có/không, x, 1/0)", "")
+
+    key_rows = todo & (kind == "key")
+    if key_rows.any():
+        table = {f"{leaf_obj.index}\x1f{key}": float(pos)
+                 for leaf_obj in edition.leaves for pos, key in enumerate(leaf_obj.keys)}
+        tagged = pd.Series(leaf[key_rows].astype(str), index=low[key_rows].index) + "\x1f" + \
+            low[key_rows]
+        vals = tagged.map(table).to_numpy(dtype=float, na_value=np.nan, copy=True)
+        x[key_rows] = vals
+        why = np.full(len(vals), "", dtype=object)
+        for i in np.flatnonzero(np.isnan(vals)):
+            choices = edition.leaves[int(leaf[key_rows][i])].keys
+            why[i] = "is not one of: " + ", ".join(choices)
+        reason[key_rows] = why
+
+    state[reason.to_numpy() != ""] = MISSING
+    return Parsed(x, state, reason)

@@ -1,0 +1,398 @@
+"""Check a bundle against its edition and turn it into the engine's input arrays.
+
+Every problem is collected (file, row, column, value, hint) before anything fails. The result,
+:class:`Inputs`, holds one number and one state per unit and leaf, for the declared and the
+appraised input: the engine never sees text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.criteria.model import OneStopInput, ReportsInput
+from parindex.errors import Problem, quote
+from parindex.evidence.bundle import UNIT_TYPES, Bundle
+from parindex.evidence.parse import MISSING, NA, VALUE, clean, parse_cells
+
+INHERIT = 3  # appraised cell blank: take the declared input
+_COUNTS = ("carried_over", "received_online", "received_direct", "received_post",
+           "resolved_early", "resolved_on_time", "resolved_late", "pending_in_time",
+           "pending_overdue", "returned")
+_BONUS = {"bonus", "thưởng", "thuong", "điểm thưởng"}
+_PENALTY = {"penalty", "trừ", "tru", "điểm trừ"}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Per unit and leaf: number and state (VALUE, MISSING, NA), declared and appraised."""
+
+    edition: CompiledEdition
+    year: int
+    units: pd.DataFrame
+    x_self: np.ndarray
+    st_self: np.ndarray
+    x_appr: np.ndarray
+    st_appr: np.ndarray
+    bonus: np.ndarray
+    penalty: np.ndarray
+    evidence_row: np.ndarray  # index into the evidence table, -1 when none
+    one_stop: pd.DataFrame = field(repr=False)
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def codes(self) -> list[str]:
+        return self.units["code"].tolist()
+
+    @property
+    def survey_run(self) -> bool:
+        """Whether any unit has any survey value (else the survey block is rebased)."""
+        cols = self.edition.survey
+        if not cols.any():
+            return False
+        return bool(((self.st_appr[:, cols] != MISSING) | (self.st_self[:, cols] != MISSING))
+                    .any())
+
+
+def _hint(value: str, known: list[str]) -> str | None:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    return f"did you mean {quote(close[0])}?" if close else None
+
+
+class _Collector:
+    def __init__(self, bundle: Bundle):
+        self.bundle = bundle
+        self.problems: list[Problem] = list(bundle.problems)
+
+    def add(self, table: str, row: object, column: str | None, value: object, message: str,
+            hint: str | None = None, severity: str = "error") -> None:
+        where = f"row {row}" if row is not None else ""
+        msg = f"{quote(value)} {message}" if value is not None else message
+        self.problems.append(Problem(self.bundle.file(table), where, msg, field=column,
+                                     value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
+
+
+def _units(bundle: Bundle, out: _Collector) -> pd.DataFrame:
+    df = bundle.units
+    units = df[["code", "name", "type", "group", "_row"]].copy()
+    for row, code, typ, group in zip(units["_row"], units["code"], units["type"],
+                                     units["group"], strict=True):
+        if not code:
+            out.add("units", row, "code", None, "a unit code is empty")
+        if typ.lower() not in UNIT_TYPES:
+            out.add("units", row, "type", typ, "is not a unit type",
+                    hint="one of " + ", ".join(UNIT_TYPES))
+        if not group:
+            out.add("units", row, "group", None, "the ranking group is empty",
+                    hint="name the district or province the unit is ranked in")
+    dup = units["code"].duplicated(keep="first") & (units["code"] != "")
+    for row, code in zip(units.loc[dup, "_row"], units.loc[dup, "code"], strict=True):
+        out.add("units", row, "code", code, "is listed twice")
+    units = units[~dup].reset_index(drop=True)
+    units["type"] = units["type"].str.lower()
+    return units
+
+
+def _unit_index(bundle: Bundle, table: str, col: pd.Series, rows: pd.Series,
+                index: dict[str, int], out: _Collector) -> np.ndarray:
+    u = col.map(index).to_numpy(dtype=float, na_value=np.nan, copy=True)
+    known = list(index)
+    for i in np.flatnonzero(np.isnan(u)):
+        out.add(table, rows.iloc[i], "unit", col.iloc[i], "is not a unit in units",
+                hint=_hint(col.iloc[i], known))
+    return np.where(np.isnan(u), -1, u).astype(np.intp)
+
+
+def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list[Problem]]:
+    """Check the bundle and build the engine's inputs; returns every problem found."""
+    out = _Collector(bundle)
+    units = _units(bundle, out)
+    index = {c: i for i, c in enumerate(units["code"])}
+    n_units, n_leaves = len(units), len(edition.leaves)
+    shape = (n_units, n_leaves)
+    x_self = np.full(shape, np.nan)
+    st_self = np.full(shape, MISSING, dtype=np.int8)
+    x_appr = np.full(shape, np.nan)
+    st_appr = np.full(shape, MISSING, dtype=np.int8)
+    ev_row = np.full(shape, -1, dtype=np.intp)
+
+    ev = bundle.evidence
+    ev_u = _unit_index(bundle, "evidence", ev["unit"], ev["_row"], index, out)
+    crit = ev["criterion"]
+    leaf = crit.map(edition.leaf_index).to_numpy(dtype=float, na_value=np.nan, copy=True)
+    leaf = np.where(np.isnan(leaf), -1, leaf).astype(np.intp)
+    node_codes = {n.code for n in edition.nodes}
+    for i in np.flatnonzero(leaf < 0):
+        code = crit.iloc[i]
+        if code in node_codes:
+            out.add("evidence", ev["_row"].iloc[i], "criterion", code,
+                    "has sub-criteria: give evidence for each sub-criterion instead")
+        else:
+            out.add("evidence", ev["_row"].iloc[i], "criterion", code,
+                    f"is not a criterion of {edition.id}",
+                    hint=_hint(code, list(edition.leaf_index)))
+    ok = (ev_u >= 0) & (leaf >= 0)
+    pair = pd.Series(ev_u * max(n_leaves, 1) + leaf)
+    dup = pair.duplicated(keep="first").to_numpy() & ok
+    for i in np.flatnonzero(dup):
+        first = ev["_row"].iloc[int(np.flatnonzero((pair == pair.iloc[i]).to_numpy())[0])]
+        out.add("evidence", ev["_row"].iloc[i], "criterion", crit.iloc[i],
+                f"is given twice for unit {quote(ev['unit'].iloc[i])}",
+                hint=f"first at row {first}")
+    ok &= ~dup
+
+    declared = parse_cells(ev["value"], np.where(ok, leaf, -1), edition)
+    appraised_col = ev["appraised"] if "appraised" in ev.columns else pd.Series([""] * len(ev))
+    appraised = parse_cells(appraised_col, np.where(ok, leaf, -1), edition,
+                            blank_state=INHERIT)
+    for parsed, column, cells in ((declared, "value", ev["value"]),
+                                  (appraised, "appraised", appraised_col)):
+        for i in np.flatnonzero(parsed.bad & ok):
+            out.add("evidence", ev["_row"].iloc[i], column, cells.iloc[i],
+                    parsed.reason.iloc[i], hint=_rule_hint(edition.leaves[leaf[i]]))
+        forbidden = ok & (parsed.state == NA) & edition.na_forbidden[np.where(ok, leaf, 0)]
+        for i in np.flatnonzero(forbidden):
+            out.add("evidence", ev["_row"].iloc[i], column, cells.iloc[i],
+                    f"not applicable is not allowed for {crit.iloc[i]}")
+
+    computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)
+    u, lf_ = ev_u[ok], leaf[ok]
+    d_state, d_x = declared.state[ok], declared.x[ok]
+    a_state, a_x = appraised.state[ok], appraised.x[ok]
+    a_x = np.where(a_state == INHERIT, d_x, a_x)
+    a_state = np.where(a_state == INHERIT, d_state, a_state)
+    ev_row[u, lf_] = np.flatnonzero(ok)
+
+    one_stop = _one_stop(bundle, index, out)
+    rep = _reports(bundle, edition, index, out)
+    for leaf_obj in edition.leaves:
+        if not leaf_obj.computed:
+            continue
+        j = leaf_obj.index
+        if isinstance(leaf_obj.input, OneStopInput):
+            x, st = _one_stop_column(one_stop, leaf_obj.input, n_units)
+        else:
+            assert isinstance(leaf_obj.input, ReportsInput)
+            x, st = _reports_column(rep, leaf_obj.input)
+        x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
+        if leaf_obj.na == "forbidden":
+            for ui in np.flatnonzero(st == NA):
+                out.add("one_stop", None, None, None,
+                        f"unit {units['code'][ui]}: nothing arose for {leaf_obj.code}, "
+                        "but that criterion does not allow not applicable")
+
+    # value cells: every leaf from the cells; computed leaves only where a cell is given
+    is_comp = computed[lf_]
+    take_d = ~is_comp | (d_state != MISSING)
+    x_self[u[take_d], lf_[take_d]] = d_x[take_d]
+    st_self[u[take_d], lf_[take_d]] = d_state[take_d]
+    given_a = appraised.state[ok] != INHERIT
+    take_a = ~is_comp | given_a | (d_state != MISSING)
+    x_appr[u[take_a], lf_[take_a]] = a_x[take_a]
+    st_appr[u[take_a], lf_[take_a]] = a_state[take_a]
+
+    _note_changes(ev, ok, out)
+    bonus, penalty = _adjustments(bundle, edition, index, n_units, out)
+    inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
+                    st_appr, bonus, penalty, ev_row, one_stop)
+    _missing_warnings(inputs, out)
+    return Inputs(**{**inputs.__dict__, "problems": tuple(out.problems)}), out.problems
+
+
+def _rule_hint(leaf: Leaf) -> str:
+    if leaf.keys:
+        return "choose one of: " + ", ".join(leaf.keys)
+    return f"{leaf.code}: {leaf.describe_input()}, {leaf.describe_rule()}"
+
+
+def _note_changes(ev: pd.DataFrame, ok: np.ndarray, out: _Collector) -> None:
+    if "appraised" not in ev.columns:
+        return
+    note = ev["note"] if "note" in ev.columns else pd.Series([""] * len(ev), index=ev.index)
+    changed = ok & (ev["appraised"] != "").to_numpy() & \
+        (clean(ev["appraised"]).str.lower() != clean(ev["value"]).str.lower()).to_numpy() & \
+        (note == "").to_numpy()
+    for i in np.flatnonzero(changed):
+        out.add("evidence", ev["_row"].iloc[i], "note", None,
+                f"appraisal changed {ev['criterion'].iloc[i]} for {ev['unit'].iloc[i]} "
+                f"from {quote(ev['value'].iloc[i])} to {quote(ev['appraised'].iloc[i])} "
+                "without a note", severity="warning")
+
+
+def _missing_warnings(inputs: Inputs, out: _Collector) -> None:
+    ed = inputs.edition
+    consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
+    miss = (inputs.st_appr == MISSING) & consider
+    for ui in np.flatnonzero(miss.any(axis=1)):
+        codes = [ed.leaves[j].code for j in np.flatnonzero(miss[ui])]
+        out.add("evidence", None, None, None,
+                f"unit {inputs.units['code'][ui]}: no evidence for {', '.join(codes)} "
+                "(scores 0)", severity="warning")
+
+
+def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str, out: _Collector) -> np.ndarray:
+    arr = np.zeros((len(df), len(cols)))
+    for k, col in enumerate(cols):
+        if col not in df.columns:
+            continue
+        text = clean(df[col]).str.replace(" ", "", regex=False)
+        num = pd.to_numeric(text.where(text != "", "0"), errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan)
+        bad = np.isnan(num) | (num < 0) | (num != np.floor(num))
+        for i in np.flatnonzero(bad):
+            out.add(table, df["_row"].iloc[i], col, df[col].iloc[i],
+                    "is not a count (a whole number ≥ 0)")
+        arr[:, k] = np.where(bad, 0, num)
+    return arr
+
+
+def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.DataFrame:
+    """Per unit the one-stop totals (NaN for units without a row)."""
+    df = bundle.table("one_stop")
+    frame = pd.DataFrame(np.nan, index=range(len(index)), columns=list(_COUNTS))
+    if df is None or len(df) == 0:
+        return frame
+    u = _unit_index(bundle, "one_stop", df["unit"], df["_row"], index, out)
+    arr = _counts(df, _COUNTS, "one_stop", out)
+    dup = pd.Series(u).duplicated().to_numpy() & (u >= 0)
+    for i in np.flatnonzero(dup):
+        out.add("one_stop", df["_row"].iloc[i], "unit", df["unit"].iloc[i],
+                "has a second one-stop row")
+    keep = (u >= 0) & ~dup
+    c = dict(zip(_COUNTS, arr.T, strict=True))
+    into = c["carried_over"] + c["received_online"] + c["received_direct"] + c["received_post"]
+    outof = (c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
+             + c["pending_in_time"] + c["pending_overdue"] + c["returned"])
+    for i in np.flatnonzero(keep & (np.abs(into - outof) > 0.5)):
+        out.add("one_stop", df["_row"].iloc[i], None, None,
+                f"unit {df['unit'].iloc[i]}: carried over + received = {into[i]:g} but "
+                f"resolved + pending + returned = {outof[i]:g}",
+                hint="the one-stop table must add up")
+    frame.iloc[u[keep], :] = arr[keep]
+    return frame
+
+
+def one_stop_metric(frame: pd.DataFrame, spec: OneStopInput) -> np.ndarray:
+    """The metric per unit (NaN: no row; inf marks a zero denominator)."""
+    f = {c: frame[c].to_numpy(dtype=float) for c in frame.columns}
+    if spec.one_stop == "late_count":
+        return f["resolved_late"]
+    if spec.one_stop == "overdue_pending":
+        return f["pending_overdue"]
+    online = f["received_online"]
+    if spec.one_stop == "online_rate":
+        num, den = online, online + f["received_direct"] + f["received_post"]
+    else:
+        resolved = f["resolved_early"] + f["resolved_on_time"] + f["resolved_late"]
+        den = {"resolved": resolved,
+               "due": resolved + f["pending_overdue"],
+               "received": f["carried_over"] + online + f["received_direct"]
+               + f["received_post"]}[spec.denominator or "resolved"]
+        num = f["resolved_early"] + f["resolved_on_time"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den * 100.0, np.where(np.isnan(den), np.nan, np.inf))
+
+
+def _one_stop_column(frame: pd.DataFrame, spec: OneStopInput,
+                     n: int) -> tuple[np.ndarray, np.ndarray]:
+    x = one_stop_metric(frame, spec)
+    st = np.where(np.isnan(x), MISSING, np.where(np.isinf(x), NA, VALUE)).astype(np.int8)
+    return np.where(np.isfinite(x), x, np.nan), st
+
+
+def parse_dates(cells: pd.Series) -> pd.Series:
+    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd; NaT if neither."""
+    s = clean(cells).str.replace(r"[.\-]", "/", regex=True)
+    dmy = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+    iso = pd.to_datetime(s, format="%Y/%m/%d", errors="coerce")
+    return dmy.fillna(iso)
+
+
+@dataclass(frozen=True)
+class _Reports:
+    dates: dict[str, np.ndarray]  # report id → submission date per unit (datetime64, NaT)
+    year: int
+    edition: CompiledEdition
+
+
+def _reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
+             out: _Collector) -> _Reports:
+    n = len(index)
+    dates = {rid: np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+             for rid in edition.model.calendar}
+    df = bundle.table("reports")
+    if df is None or len(df) == 0:
+        return _Reports(dates, bundle.year, edition)
+    u = _unit_index(bundle, "reports", df["unit"], df["_row"], index, out)
+    when = parse_dates(df["submitted"])
+    for i in np.flatnonzero(when.isna().to_numpy()):
+        out.add("reports", df["_row"].iloc[i], "submitted", df["submitted"].iloc[i],
+                "is not a date", hint="write dd/mm/yyyy, e.g. 28/02/2024")
+    rid = df["report"].str.upper()
+    for i in np.flatnonzero(~rid.isin(list(dates)).to_numpy()):
+        out.add("reports", df["_row"].iloc[i], "report", df["report"].iloc[i],
+                "is not a report in the calendar",
+                hint="one of " + ", ".join(dates), severity="warning")
+    key = pd.Series(u.astype(str)) + "|" + rid.reset_index(drop=True)
+    dup = key.duplicated().to_numpy() & (u >= 0)
+    for i in np.flatnonzero(dup):
+        out.add("reports", df["_row"].iloc[i], "report", df["report"].iloc[i],
+                f"is listed twice for unit {df['unit'].iloc[i]}; the first date counts")
+    lo, hi = pd.Timestamp(bundle.year - 1, 1, 1), pd.Timestamp(bundle.year + 1, 12, 31)
+    outside = when.notna() & ((when < lo) | (when > hi))
+    for i in np.flatnonzero(outside.to_numpy()):
+        out.add("reports", df["_row"].iloc[i], "submitted", df["submitted"].iloc[i],
+                f"is far from the assessment year {bundle.year}", severity="warning")
+    keep = (u >= 0) & ~dup & when.notna().to_numpy()
+    vals = when.to_numpy().astype("datetime64[D]")
+    for r in dates:
+        m = keep & (rid == r).to_numpy()
+        dates[r][u[m]] = vals[m]
+    return _Reports(dates, bundle.year, edition)
+
+
+def _reports_column(rep: _Reports, spec: ReportsInput) -> tuple[np.ndarray, np.ndarray]:
+    n = len(next(iter(rep.dates.values()))) if rep.dates else 0
+    count = np.zeros(n)
+    for rid in spec.of:
+        d = rep.dates[rid]
+        deadline = np.datetime64(rep.edition.deadline(rid, rep.year), "D")
+        present = ~np.isnat(d)
+        hit = {"on_time": present & (d <= deadline), "late": present & (d > deadline),
+               "missing": ~present}[spec.reports]
+        count += hit
+    return count, np.full(n, VALUE, dtype=np.int8)
+
+
+def _adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str, int], n: int,
+                 out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+    bonus, penalty = np.zeros(n), np.zeros(n)
+    df = bundle.table("adjustments")
+    if df is None or len(df) == 0:
+        return bonus, penalty
+    u = _unit_index(bundle, "adjustments", df["unit"], df["_row"], index, out)
+    kind = df["kind"].str.lower()
+    is_b, is_p = kind.isin(_BONUS).to_numpy(), kind.isin(_PENALTY).to_numpy()
+    for i in np.flatnonzero(~is_b & ~is_p):
+        out.add("adjustments", df["_row"].iloc[i], "kind", df["kind"].iloc[i],
+                "is neither bonus nor penalty")
+    pts = pd.to_numeric(clean(df["points"]).str.replace(",", ".", regex=False),
+                        errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    for i in np.flatnonzero(np.isnan(pts) | (pts < 0)):
+        out.add("adjustments", df["_row"].iloc[i], "points", df["points"].iloc[i],
+                "is not a number of points ≥ 0", hint="a penalty is written as a positive "
+                "number with kind penalty")
+    good = (u >= 0) & ~np.isnan(pts) & (pts >= 0)
+    np.add.at(bonus, u[good & is_b], pts[good & is_b])
+    np.add.at(penalty, u[good & is_p], pts[good & is_p])
+    for arr, cap, label in ((bonus, edition.model.bonus_max, "bonus"),
+                            (penalty, edition.model.penalty_max, "penalty")):
+        for ui in np.flatnonzero(arr > cap + 1e-9):
+            out.add("adjustments", None, "points", None,
+                    f"unit {list(index)[ui]}: {label} {arr[ui]:g} is above the edition's cap "
+                    f"{cap:g} and is capped", severity="warning")
+    return bonus, penalty

@@ -1,0 +1,109 @@
+"""The engine: inputs → leaf points → aggregates → index, band, rank (CONTRACT §3).
+
+Everything is an array over units. Leaf points are computed one leaf column at a time for
+all units (the rule functions are vectorised); aggregation is a matrix product with the
+edition's leaf → area incidence; bands and ranks are array operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from parindex.criteria.compiled import CompiledEdition
+from parindex.evidence.parse import MISSING, NA, VALUE
+from parindex.evidence.validate import Inputs
+from parindex.scoring.rank import assign_bands, rank
+
+DECIMALS = 6  # indexes equal to this many decimals are tied
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every stage of one scoring, per unit (rows) and leaf or area (columns)."""
+
+    leaf_self: np.ndarray
+    leaf_appr: np.ndarray
+    leaf_applicable: np.ndarray  # each leaf's max, or 0 where rebased as not applicable
+    state: np.ndarray  # effective appraised state (survey rebased when no survey was run)
+    self_points: np.ndarray
+    appraised_points: np.ndarray
+    survey_points: np.ndarray
+    bonus: np.ndarray
+    penalty: np.ndarray
+    total: np.ndarray
+    applicable_max: np.ndarray
+    index: np.ndarray
+    area_points: np.ndarray
+    area_max: np.ndarray
+    area_index: np.ndarray
+    band: np.ndarray  # position in the edition's bands, -1 when none
+    rank: np.ndarray
+    group_rank: np.ndarray
+
+
+def leaf_points(edition: CompiledEdition, x: np.ndarray, state: np.ndarray) -> np.ndarray:
+    """Points per unit and leaf from numbers and states (missing → 0, NA → full or 0)."""
+    pts = np.zeros(x.shape)
+    has = state == VALUE
+    for leaf in edition.leaves:
+        j = leaf.index
+        col = has[:, j]
+        if col.any():
+            xj = np.where(col, x[:, j], 0.0)
+            pts[:, j] = np.where(col, leaf.kind.apply(xj, leaf.max, leaf.score), 0.0)
+    full = (state == NA) & edition.na_full[None, :]
+    return np.where(full, edition.leaf_max[None, :], pts)
+
+
+def effective_states(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """Declared and appraised states, with survey leaves rebased when no survey was run."""
+    st_self, st_appr = inputs.st_self, inputs.st_appr
+    if inputs.edition.survey.any() and not inputs.survey_run:
+        cols = inputs.edition.survey
+        st_self, st_appr = st_self.copy(), st_appr.copy()
+        st_self[:, cols] = NA
+        st_appr[:, cols] = NA
+    return st_self, st_appr
+
+
+def score(inputs: Inputs) -> Scores:
+    """Score every unit of a bundle at once."""
+    ed = inputs.edition
+    st_self, st_appr = effective_states(inputs)
+    survey_forced = ed.survey[None, :] & (st_appr == NA) & (not inputs.survey_run)
+    pts_self = np.where(survey_forced, 0.0, leaf_points(ed, inputs.x_self, st_self))
+    pts_appr = np.where(survey_forced, 0.0, leaf_points(ed, inputs.x_appr, st_appr))
+    rebased = (st_appr == NA) & (~ed.na_full[None, :] | survey_forced)
+    applicable = np.where(rebased, 0.0, ed.leaf_max[None, :])
+
+    evidence_cols = ~ed.survey
+    self_points = pts_self[:, evidence_cols].sum(axis=1)
+    appraised_points = pts_appr[:, evidence_cols].sum(axis=1)
+    survey_points = pts_appr[:, ed.survey].sum(axis=1)
+    bonus = np.minimum(inputs.bonus, ed.model.bonus_max)
+    penalty = np.minimum(inputs.penalty, ed.model.penalty_max)
+    applicable_max = applicable.sum(axis=1)
+    total = np.clip(appraised_points + survey_points + bonus - penalty, 0.0, applicable_max)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        index = np.where(applicable_max > 0, total / applicable_max * 100.0, np.nan)
+        area_points = pts_appr @ ed.incidence
+        area_max = applicable @ ed.incidence
+        area_index = np.where(area_max > 0, area_points / area_max * 100.0, np.nan)
+
+    key = np.round(index, DECIMALS)
+    groups = inputs.units["group"].to_numpy()
+    ties = ed.model.ties
+    return Scores(
+        leaf_self=pts_self, leaf_appr=pts_appr, leaf_applicable=applicable, state=st_appr,
+        self_points=self_points, appraised_points=appraised_points,
+        survey_points=survey_points, bonus=bonus, penalty=penalty, total=total,
+        applicable_max=applicable_max, index=index, area_points=area_points,
+        area_max=area_max, area_index=area_index,
+        band=assign_bands(key, ed.band_mins()),
+        rank=rank(key, None, ties), group_rank=rank(key, groups, ties),
+    )
+
+
+__all__ = ["MISSING", "Scores", "effective_states", "leaf_points", "score"]

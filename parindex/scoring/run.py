@@ -1,0 +1,149 @@
+"""A scored run: the inputs, every stage of scoring, and the way to re-run with changes.
+
+Like a COINr "coin", a :class:`Run` keeps what went in and everything computed, so a what-if
+is "copy, change some inputs, re-score, compare". Re-scoring reuses the compiled edition and
+the parsed inputs; nothing is reloaded or re-validated except the changed cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parindex.criteria.compiled import CompiledEdition
+from parindex.errors import EvidenceError, Problem, quote
+from parindex.evidence.bundle import Bundle
+from parindex.evidence.parse import MISSING, NA, parse_cells
+from parindex.evidence.validate import Inputs, build_inputs
+from parindex.scoring.engine import Scores, score
+
+
+@dataclass(frozen=True)
+class Change:
+    """Set one leaf's appraised input for one unit, as the user would type it."""
+
+    unit: str
+    criterion: str
+    value: str
+
+
+def _num(v: float) -> float | None:
+    return None if np.isnan(v) else float(v)
+
+
+def _int(v: float) -> int | None:
+    return None if np.isnan(v) else int(v)
+
+
+@dataclass(frozen=True)
+class Run:
+    inputs: Inputs
+    scores: Scores
+    bundle: Bundle | None = None
+
+    @classmethod
+    def from_inputs(cls, inputs: Inputs, bundle: Bundle | None = None) -> Run:
+        return cls(inputs, score(inputs), bundle)
+
+    @property
+    def edition(self) -> CompiledEdition:
+        return self.inputs.edition
+
+    @property
+    def units(self) -> pd.DataFrame:
+        return self.inputs.units
+
+    @property
+    def year(self) -> int:
+        return self.inputs.year
+
+    def order(self) -> np.ndarray:
+        """Unit positions by rank (unranked last), ties by code."""
+        r = np.where(np.isnan(self.scores.rank), np.inf, self.scores.rank)
+        return np.lexsort((self.units["code"].to_numpy(), r))
+
+    def unit_index(self, code: str) -> int:
+        import difflib
+        import unicodedata
+
+        key = unicodedata.normalize("NFC", code).strip()
+        codes = self.units["code"].tolist()
+        if key in codes:
+            return codes.index(key)
+        close = difflib.get_close_matches(key, codes, n=1)
+        raise EvidenceError([Problem("units", "", f"{quote(code)} is not a unit of the bundle",
+                                     field="unit", value=code,
+                                     hint=f"did you mean {quote(close[0])}?" if close else None)])
+
+    def band_name(self, i: int) -> str | None:
+        b = int(self.scores.band[i])
+        return self.edition.band_names()[b] if b >= 0 else None
+
+    def unit_result(self, i: int) -> dict[str, Any]:
+        """One unit as in CONTRACT §4."""
+        s, ed, u = self.scores, self.edition, self.units.iloc[i]
+        areas = [{"code": a.code, "name": a.name, "points": float(s.area_points[i, k]),
+                  "max": float(s.area_max[i, k]), "index": _num(s.area_index[i, k])}
+                 for k, a in enumerate(ed.areas)]
+        state = s.state[i]
+        return {
+            "code": u["code"], "name": u["name"], "type": u["type"], "group": u["group"],
+            "self_points": float(s.self_points[i]),
+            "appraised_points": float(s.appraised_points[i]),
+            "survey_points": float(s.survey_points[i]),
+            "bonus": float(s.bonus[i]), "penalty": float(s.penalty[i]),
+            "total": float(s.total[i]), "applicable_max": float(s.applicable_max[i]),
+            "index": _num(s.index[i]), "band": self.band_name(i),
+            "rank": _int(s.rank[i]), "group_rank": _int(s.group_rank[i]),
+            "areas": areas,
+            "missing": [ed.leaves[j].code for j in np.flatnonzero(state == MISSING)],
+            "not_applicable": [ed.leaves[j].code for j in np.flatnonzero(state == NA)],
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {"edition": self.edition.id, "year": self.year, "scale": self.edition.scale,
+                "units": [self.unit_result(int(i)) for i in self.order()]}
+
+    def with_changes(self, changes: Sequence[Change]) -> Run:
+        """Re-score with some appraised inputs replaced; the edition is reused as compiled."""
+        if not changes:
+            return self
+        ed = self.edition
+        rows = [self.unit_index(c.unit) for c in changes]
+        leaves = np.array([ed.leaf_index.get(c.criterion.strip(), -1) for c in changes])
+        problems = []
+        for c, j in zip(changes, leaves, strict=True):
+            if j < 0:
+                problems.append(Problem("--set", c.criterion, f"{quote(c.criterion)} is not a "
+                                        f"criterion of {ed.id}", field="criterion",
+                                        value=c.criterion))
+        if problems:
+            raise EvidenceError(problems)
+        parsed = parse_cells(pd.Series([c.value for c in changes]), leaves, ed)
+        for k in np.flatnonzero(parsed.bad):
+            problems.append(Problem("--set", changes[k].criterion, f"{quote(changes[k].value)} "
+                                    f"{parsed.reason.iloc[k]}", field="value",
+                                    value=changes[k].value))
+        for k in np.flatnonzero((parsed.state == NA) & ed.na_forbidden[leaves]):
+            problems.append(Problem("--set", changes[k].criterion, "not applicable is not "
+                                    "allowed here", value=changes[k].value))
+        if problems:
+            raise EvidenceError(problems)
+        x, st = self.inputs.x_appr.copy(), self.inputs.st_appr.copy()
+        x[rows, leaves] = parsed.x
+        st[rows, leaves] = parsed.state
+        inputs = replace(self.inputs, x_appr=x, st_appr=st)
+        return Run.from_inputs(inputs, self.bundle)
+
+
+def run_bundle(bundle: Bundle, edition: CompiledEdition) -> Run:
+    """Check and score a bundle; input errors raise :class:`EvidenceError` with all problems."""
+    inputs, problems = build_inputs(bundle, edition)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise EvidenceError(errors)
+    return Run.from_inputs(inputs, bundle)
