@@ -21,7 +21,7 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o",
     from parindex.evidence.sample import sample_bundles
     from parindex.io import write_atomic
     from parindex.pipeline import open_run
-    from parindex.scoring.tables import league_frames, results_frame
+    from parindex.scoring.tables import area_legend, league_frames, results_frame
 
     console = err_console()
     runs = []
@@ -39,7 +39,8 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o",
                                                        lang.value))
     latest = runs[-1]
     text = "".join(frame_table(df, lang.value, title=f"{g} — {latest.year}")
-                   for g, df in league_frames(latest, lang.value))
+                   for g, df in league_frames(latest, lang.value, short=True))
+    text += area_legend(latest) + "\n"
     emit(text, None)
     if out is not None:
         console.print(f"wrote {len(runs)} years of results under {out}")

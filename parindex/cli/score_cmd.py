@@ -131,6 +131,9 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
         parts = [df.assign(**{col: g}) for g, df in frames]
         emit(frame_csv(pd.concat(parts, ignore_index=True), lang.value), out)
     else:
+        from parindex.scoring.tables import area_legend
+
+        short = league_frames(run, lang.value, group, short=True)
         text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}")
-                       for g, df in frames)
+                       for g, df in short) + area_legend(run) + "\n"
         emit(text, out)

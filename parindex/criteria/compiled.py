@@ -138,7 +138,7 @@ class CompiledEdition:
         m = self.model
         return {
             "id": m.edition, "title": m.title, "level": m.level,
-            "valid_from": m.valid.from_, "valid_until": m.valid.until,
+            "valid": f"{m.valid.from_}–{m.valid.until or ''}",
             "areas": len(self.areas), "leaves": len(self.leaves), "max": m.scale,
         }
 

@@ -51,7 +51,8 @@ InputSpec = Literal["value", "percent"] | OneStopInput | ReportsInput
 
 
 class _Coded(_Model):
-    code: str = Field(min_length=1)
+    # a code may be written unquoted (1.10); the loader keeps the text exactly as written
+    code: str = Field(min_length=1, json_schema_extra={"type": ["string", "number"]})
     name: str = Field(min_length=1)
     description: str | None = None
     owner: str | None = Field(default=None, description="who collects this part's evidence")

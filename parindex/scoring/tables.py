@@ -80,9 +80,11 @@ def results_frame(run: Run, lang: str = "vi") -> pd.DataFrame:
     return df.rename(columns={k: header("unit" if k == "name" else k, lang) for k in keys})
 
 
-def league_frames(run: Run, lang: str = "vi", group: str | None = None
+def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: bool = False
                   ) -> list[tuple[str, pd.DataFrame]]:
-    """The published layout, one table per ranking group (groups in order of first unit)."""
+    """The published layout, one table per ranking group (groups in order of first unit).
+
+    Area columns are headed "code. name", or just the code with ``short`` (terminal)."""
     s, ed = run.scores, run.edition
     order = run.order()
     groups = run.units["group"].to_numpy()
@@ -99,7 +101,7 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None
             row: dict[str, Any] = {header("stt", lang): n,
                                    header("unit", lang): run.units["name"][i]}
             for k, a in enumerate(ed.areas):
-                row[f"{a.code}. {a.name}"] = float(s.area_points[i, k])
+                row[a.code if short else f"{a.code}. {a.name}"] = float(s.area_points[i, k])
             for key in ("self_points", "appraised_points", "survey_points", "bonus",
                         "penalty", "total", "index"):
                 row[header(key, lang)] = float(getattr(s, key)[i])
@@ -159,3 +161,8 @@ def explain_frame(run: Run, unit: int, lang: str = "vi") -> pd.DataFrame:
             header("note", lang): note,
         })
     return pd.DataFrame(rows)
+
+
+def area_legend(run: Run) -> str:
+    """``1 = Công tác chỉ đạo…; 2 = …`` for tables headed by area codes."""
+    return "; ".join(f"{a.code} = {a.name} ({a.max:g})" for a in run.edition.areas)
