@@ -60,7 +60,7 @@ def handles_errors(fn: F) -> F:
 def err_console() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def out_console() -> Any:

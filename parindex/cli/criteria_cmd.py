@@ -92,6 +92,7 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
     Example: parindex criteria check my-edition.yaml
     """
     from parindex.criteria import check_edition_text
+    from parindex.criteria.compiled import compile_edition
     from parindex.errors import Problem
 
     failed = False
@@ -108,18 +109,8 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
         if edition is None:
             failed = True
         else:
-            leaves = sum(1 for _ in _leaves(edition))
+            leaves = len(compile_edition(edition, str(path)).leaves)
             typer.echo(f"{path}: OK — {edition.edition}, {len(edition.areas)} areas, "
                        f"{leaves} leaves, {edition.scale:g} points")
     if failed:
         raise typer.Exit(1)
-
-
-def _leaves(edition: object):  # type: ignore[no-untyped-def]
-    from parindex.criteria.model import Edition, walk
-
-    assert isinstance(edition, Edition)
-    for area in edition.areas:
-        for _, node in walk(area.criteria):
-            if node.is_leaf:
-                yield node

@@ -63,7 +63,7 @@ class Leaf:
             return "one_stop"
         if isinstance(self.input, ReportsInput):
             return "reports"
-        return self.input  # type: ignore[return-value]
+        return self.input
 
     @property
     def computed(self) -> bool:
@@ -143,7 +143,8 @@ class CompiledEdition:
         }
 
 
-def _inherit(node: Node | Area, policy: NAPolicy | None, survey: bool) -> tuple[NAPolicy | None, bool]:
+def _inherit(node: Node | Area, policy: NAPolicy | None,
+             survey: bool) -> tuple[NAPolicy | None, bool]:
     return (node.not_applicable or policy, bool(node.survey) or survey)
 
 

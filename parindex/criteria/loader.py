@@ -92,13 +92,12 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     out: list[str | int] = []
     here = data
     for part in loc:
-        if isinstance(here, dict) and isinstance(part, str) and part in here:
+        in_dict = isinstance(here, dict) and isinstance(part, str) and part in here
+        in_list = isinstance(here, list) and isinstance(part, int) and part < len(here)
+        if in_dict or in_list:
             out.append(part)
             here = here[part]
-        elif isinstance(here, list) and isinstance(part, int) and part < len(here):
-            out.append(part)
-            here = here[part]
-        elif isinstance(here, dict) and isinstance(part, str) and not out[-1:] == [part]:
+        elif isinstance(here, dict) and isinstance(part, str) and out[-1:] != [part]:
             # a key that is not there: missing required key or an unknown one
             if part not in ("function-after", "function-before") and "[" not in part:
                 out.append(part)
@@ -133,7 +132,7 @@ def _code_at(data: Any, path: Path_) -> str | None:
 def parse_edition(text: str, file: str) -> tuple[Edition | None, dict[Path_, int], list[Problem]]:
     """Parse and validate one edition's YAML text; every problem found, none raised."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

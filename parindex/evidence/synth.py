@@ -84,8 +84,8 @@ def _declared(leaf: Leaf, q: np.ndarray, rng: np.random.Generator,
         val = np.clip(np.round(scale * (0.3 + 0.9 * g)), 0, None)
         return np.array([f"{v:g}" for v in val], dtype=object), val
     if kind == "count":
-        val = rng.poisson(3.0 * (1 - g) ** 2)
-        return val.astype(str).astype(object), val.astype(float)
+        counts = rng.poisson(3.0 * (1 - g) ** 2)
+        return counts.astype(str).astype(object), counts.astype(float)
     if kind == "boolean":
         yes = rng.random(n) < 0.45 + 0.55 * g
         words = np.where(yes, rng.choice(["có", "x", "yes"], n) if vary else "có", "không")

@@ -151,7 +151,7 @@ def _bands(x: FloatArray, max_: float, spec: BandsScore) -> FloatArray:
     out = np.zeros_like(x)
     done = np.zeros(x.shape, dtype=bool)
     for band in spec.bands:
-        holds = (x > band.above) if band.above is not None else (x >= band.min)
+        holds = (x > band.above) if band.above is not None else (x >= band.threshold)
         take = holds & ~done
         out[take] = min(band.points, max_)
         done |= holds

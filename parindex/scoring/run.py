@@ -124,11 +124,11 @@ class Run:
         if problems:
             raise EvidenceError(problems)
         parsed = parse_cells(pd.Series([c.value for c in changes]), leaves, ed)
-        for k in np.flatnonzero(parsed.bad):
+        for k in map(int, np.flatnonzero(parsed.bad)):
             problems.append(Problem("--set", changes[k].criterion, f"{quote(changes[k].value)} "
                                     f"{parsed.reason.iloc[k]}", field="value",
                                     value=changes[k].value))
-        for k in np.flatnonzero((parsed.state == NA) & ed.na_forbidden[leaves]):
+        for k in map(int, np.flatnonzero((parsed.state == NA) & ed.na_forbidden[leaves])):
             problems.append(Problem("--set", changes[k].criterion, "not applicable is not "
                                     "allowed here", value=changes[k].value))
         if problems:

@@ -1,0 +1,271 @@
+"""Collect ``tests/cases/*.yaml``: scoring cases written as data (OpenFisca-style YAML tests).
+
+A case file holds ``cases:``, a list of cases. Each case gives an edition (an inline mapping,
+inline YAML text, a shipped id, or a path relative to ``tests/cases``), a year, the bundle's
+tables as lists of rows, and what to expect per unit::
+
+    cases:
+      - name: plan completion bands, 90 is not above 90
+        edition: {...}                 # or xa-2024, or editions/small.yaml
+        year: 2024                     # optional, default 2024
+        units: [{code: A, name: Xã A, type: xa, group: G1}]
+        evidence: [{unit: A, criterion: "1.1", value: "90"}]
+        one_stop: [...]                # optional tables, rows as mappings
+        reports: [...]
+        adjustments: [...]
+        changes: [{unit: A, criterion: "1.1", value: "95"}]   # optional: run.with_changes
+        tolerance: 1e-6                # optional, absolute, for numbers
+        expect:
+          A: {leaves: {"1.1": 1}, self_leaves: {...}, nodes: {"1": 3}, total: 3, index: 30,
+              band: Yếu, rank: 1, group_rank: 1, missing: [], not_applicable: [],
+              areas: {"1": {points: 3, max: 10, index: 30}}}
+        expect_order: [A, B]           # optional: unit order of the score JSON (by rank)
+        expect_error: "substring"      # instead of expect: open_run must fail with this text
+
+Scalars are read as YAML 1.2 would (``yes``, ``no``, ``x``, ``on`` stay text; only
+``true``/``false`` are booleans) so evidence cells are written to the CSV as typed.
+Every mismatch of a case is reported at once, each naming the unit and the key.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+CASES_DIR = Path(__file__).parent / "cases"
+DEFAULT_TOLERANCE = 1e-6
+TABLE_COLUMNS = {
+    "units": ["code", "name", "type", "group"],
+    "evidence": ["unit", "criterion", "value", "appraised", "source", "note"],
+    "one_stop": ["unit", "carried_over", "received_online", "received_direct",
+                 "received_post", "resolved_early", "resolved_on_time", "resolved_late",
+                 "pending_in_time", "pending_overdue", "returned"],
+    "reports": ["unit", "report", "submitted"],
+    "adjustments": ["unit", "kind", "points", "reason"],
+}
+UNIT_KEYS = {"total", "index", "band", "rank", "group_rank", "self_points", "appraised_points",
+             "survey_points", "applicable_max", "bonus", "penalty", "missing",
+             "not_applicable", "name", "type", "group"}
+LEAF_KEYS = {"leaves", "self_leaves", "nodes", "areas"}
+CASE_KEYS = {"name", "edition", "year", "units", "evidence", "one_stop", "reports",
+             "adjustments", "changes", "tolerance", "expect", "expect_order", "expect_error",
+             "authority"}
+
+
+class CaseLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: ``yes``/``no``/``on``/``off`` stay text."""
+
+
+CaseLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+CaseLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
+
+
+class CaseMismatch(AssertionError):
+    """A case's results differ from its expectations; carries every difference."""
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.File | None:
+    if file_path.suffix == ".yaml" and file_path.parent == CASES_DIR:
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFile(pytest.File):
+    def collect(self):  # type: ignore[override]
+        data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=CaseLoader)
+        if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+            raise pytest.UsageError(f"{self.path.name}: expected a mapping with 'cases:' list")
+        seen: set[str] = set()
+        for i, case in enumerate(data["cases"]):
+            name = str(case.get("name") or f"case {i + 1}")
+            if name in seen:
+                raise pytest.UsageError(f"{self.path.name}: two cases are named {name!r}")
+            seen.add(name)
+            unknown = set(case) - CASE_KEYS
+            if unknown:
+                raise pytest.UsageError(f"{self.path.name}: case {name!r} has unknown keys "
+                                        f"{sorted(unknown)}")
+            yield CaseItem.from_parent(self, name=name, case=case)
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        from parindex.errors import CriteriaError, EvidenceError
+        from parindex.pipeline import open_run
+        from parindex.scoring.run import Change
+
+        case = self.case
+        with tempfile.TemporaryDirectory(prefix="parcase-") as tmp:
+            bundle = write_bundle(case, Path(tmp), self.path.parent)
+            want_error = case.get("expect_error")
+            try:
+                run = open_run(bundle)
+                if case.get("changes"):
+                    run = run.with_changes([Change(str(c["unit"]), str(c["criterion"]),
+                                                   _cell(c["value"]))
+                                            for c in case["changes"]])
+            except (CriteriaError, EvidenceError) as exc:
+                if want_error is None:
+                    raise
+                if str(want_error) not in str(exc):
+                    raise CaseMismatch(f"expected an error containing {want_error!r}, "
+                                       f"got {type(exc).__name__}:\n{exc}") from None
+                return
+            if want_error is not None:
+                raise CaseMismatch(f"expected an error containing {want_error!r}, "
+                                   "but the bundle scored without error")
+            problems = compare(run, case)
+            if problems:
+                raise CaseMismatch("\n".join(problems))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, CaseMismatch):
+            return f"{self.path.name} :: {self.name}\n{excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"case: {self.name}"
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _cell(value: Any) -> str:
+    """A YAML scalar as the text a user would type in a CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _write_table(path: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    columns = list(TABLE_COLUMNS[name])
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+
+
+def write_bundle(case: dict[str, Any], tmp: Path, cases_dir: Path) -> Path:
+    """Write the case's edition and bundle folder under ``tmp``; returns the bundle folder."""
+    edition = case.get("edition", "xa-2024")
+    bundle = tmp / "bundle"
+    bundle.mkdir()
+    if isinstance(edition, dict):
+        (tmp / "edition.yaml").write_text(yaml.safe_dump(edition, allow_unicode=True,
+                                                         sort_keys=False), encoding="utf-8")
+        ref = "../edition.yaml"
+    elif isinstance(edition, str) and "\n" in edition:
+        (tmp / "edition.yaml").write_text(edition, encoding="utf-8")
+        ref = "../edition.yaml"
+    elif isinstance(edition, str) and edition.endswith((".yaml", ".yml")):
+        ref = str((cases_dir / edition).resolve())
+    else:
+        ref = str(edition)
+    meta = {"year": case.get("year", 2024), "edition": ref,
+            "authority": case.get("authority", "Test")}
+    (bundle / "bundle.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True),
+                                        encoding="utf-8")
+    _write_table(bundle / "units.csv", "units", case.get("units") or [])
+    _write_table(bundle / "evidence.csv", "evidence", case.get("evidence") or [])
+    for name in ("one_stop", "reports", "adjustments"):
+        if case.get(name) is not None:
+            _write_table(bundle / f"{name}.csv", name, case[name])
+    return bundle
+
+
+# ---------------------------------------------------------------------------- comparing
+
+
+def _same(expected: Any, actual: Any, tol: float) -> bool:
+    if expected is None or actual is None:
+        return expected is None and (actual is None or (isinstance(actual, float)
+                                                        and math.isnan(actual)))
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected == actual
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float, np.number)):
+        return abs(float(expected) - float(actual)) <= tol
+    if isinstance(expected, list):
+        return isinstance(actual, list) and sorted(map(str, expected)) == sorted(map(str, actual))
+    return str(expected) == str(actual)
+
+
+def compare(run: Any, case: dict[str, Any]) -> list[str]:
+    """Every difference between the run and the case's ``expect``, one line each."""
+    tol = float(case.get("tolerance", DEFAULT_TOLERANCE))
+    ed = run.edition
+    out: list[str] = []
+
+    def check(where: str, expected: Any, actual: Any) -> None:
+        if not _same(expected, actual, tol):
+            out.append(f"{where}: expected {expected!r}, got {actual!r}")
+
+    for code, want in (case.get("expect") or {}).items():
+        code = str(code)
+        try:
+            i = run.unit_index(code)
+        except Exception:  # noqa: BLE001 - report as a mismatch, not a crash
+            out.append(f"unit {code}: not in the results")
+            continue
+        result = run.unit_result(i)
+        for key, expected in (want or {}).items():
+            if key in UNIT_KEYS:
+                check(f"unit {code}, {key}", expected, result[key])
+            elif key in ("leaves", "self_leaves"):
+                table = run.scores.leaf_appr if key == "leaves" else run.scores.leaf_self
+                for leaf, pts in expected.items():
+                    j = ed.leaf_index.get(str(leaf))
+                    if j is None:
+                        out.append(f"unit {code}, {key} {leaf}: not a leaf of {ed.id}")
+                        continue
+                    check(f"unit {code}, {key} {leaf}", pts, float(table[i, j]))
+            elif key == "nodes":
+                for node_code, pts in expected.items():
+                    node = ed.node(str(node_code))
+                    if node is None:
+                        out.append(f"unit {code}, nodes {node_code}: not a node of {ed.id}")
+                        continue
+                    got = float(run.scores.leaf_appr[i, list(node.leaves)].sum())
+                    check(f"unit {code}, nodes {node_code}", pts, got)
+            elif key == "areas":
+                by_code = {a["code"]: a for a in result["areas"]}
+                for area_code, fields in expected.items():
+                    area = by_code.get(str(area_code))
+                    if area is None:
+                        out.append(f"unit {code}, areas {area_code}: not an area")
+                        continue
+                    for field, value in fields.items():
+                        check(f"unit {code}, areas {area_code} {field}", value, area[field])
+            else:
+                out.append(f"unit {code}: unknown expectation key {key!r} "
+                           f"(known: {sorted(UNIT_KEYS | LEAF_KEYS)})")
+    if case.get("expect_order") is not None:
+        order = [u["code"] for u in run.to_json()["units"]]
+        wanted = [str(c) for c in case["expect_order"]]
+        if wanted != order:
+            out.append(f"score JSON unit order: expected {wanted!r}, got {order!r}")
+    return out
