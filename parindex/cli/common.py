@@ -123,4 +123,4 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
     console = out_console()
     with console.capture() as cap:
         console.print(table)
-    return cap.get()
+    return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"

@@ -341,7 +341,8 @@ def _reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
     dup = key.duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
         out.add("reports", df["_row"].iloc[i], "report", df["report"].iloc[i],
-                f"is listed twice for unit {df['unit'].iloc[i]}; the first date counts")
+                f"is listed twice for unit {df['unit'].iloc[i]}; the first date counts",
+                severity="warning")
     lo, hi = pd.Timestamp(bundle.year - 1, 1, 1), pd.Timestamp(bundle.year + 1, 12, 31)
     outside = when.notna() & ((when < lo) | (when > hi))
     for i in np.flatnonzero(outside.to_numpy()):
