@@ -10,6 +10,12 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
     target = Path(path)
@@ -19,8 +25,37 @@ def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Numbers (also written as text, like "-1,5") are left alone; readers of parindex's own
+    bundles strip the apostrophe again (:func:`unsafe_cell`).
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-1,5"), safe_cell("Xã An")
+    ("'=HYPERLINK(1)", '-1,5', 'Xã An')
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value.replace(",", ".").replace(" ", ""))
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def unsafe_cell(text: str) -> str:
+    """Undo :func:`safe_cell` on reading: ``'=x`` → ``=x``."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from parindex.cli import criteria_cmd, demo_cmd, score_cmd
+from parindex.cli import criteria_cmd, demo_cmd, score_cmd, workbook_cmd
 from parindex.cli.common import STATE
 
 app = typer.Typer(
@@ -28,6 +28,8 @@ app.command("score")(score_cmd.score)
 app.command("explain")(score_cmd.explain)
 app.command("rank")(score_cmd.rank)
 app.command("demo")(demo_cmd.demo)
+app.command("template")(workbook_cmd.template)
+app.command("merge")(workbook_cmd.merge)
 
 
 def main() -> None:

@@ -100,10 +100,12 @@ def dump_json(data: Any) -> str:
 
 def frame_csv(df: pd.DataFrame, lang: str) -> str:
     """A table as CSV: numbers to two decimals, decimal comma in Vietnamese."""
+    from parindex.io import safe_cell
     from parindex.scoring.tables import fmt
 
     buf = io.StringIO()
-    df.map(lambda v: fmt(v, lang) if isinstance(v, float) else v).to_csv(buf, index=False)
+    df.map(lambda v: fmt(v, lang) if isinstance(v, float) else safe_cell(v)).to_csv(
+        buf, index=False)
     return buf.getvalue()
 
 

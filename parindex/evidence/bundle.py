@@ -58,6 +58,8 @@ class Bundle:
     tables: dict[str, pd.DataFrame]
     files: dict[str, str]
     problems: tuple[Problem, ...] = ()
+    #: spreadsheet column letters of each table's columns (workbooks only)
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -119,9 +121,15 @@ def read_csv_folder(path: Path) -> RawTables:
     return RawTables(path, meta, "bundle.yaml", tables, files, problems)
 
 
+def _read_xlsx(path: Path) -> RawTables:
+    from parindex.evidence.xlsx import read_xlsx
+
+    return read_xlsx(path)
+
+
 Reader = Callable[[Path], RawTables]
 #: readers by kind: "dir" for folders, else the file suffix
-READERS: dict[str, Reader] = {"dir": read_csv_folder}
+READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": _read_xlsx}
 
 
 def load_bundle(path: str | Path) -> Bundle:
@@ -133,15 +141,20 @@ def load_bundle(path: str | Path) -> Bundle:
     reader = READERS.get(key)
     if reader is None:
         raise EvidenceError([Problem(p.name, "", f"cannot read a bundle from a {key} file",
-                                     hint="give a folder of CSV files")])
+                                     hint="give a folder of CSV files or an .xlsx workbook")])
     raw = reader(p)
     problems = list(raw.problems)
     problems += _check_structure(raw)
     year, edition, authority = _meta(raw, problems)
     if any(pr.severity == "error" for pr in problems):
         raise EvidenceError(problems)
+    letters = {name: dict(df.attrs.get("letters", {})) for name, df in raw.tables.items()}
     tables = {name: _strip_cells(df) for name, df in raw.tables.items()}
-    return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems))
+    legacy = _legacy_text(tables, raw.files)
+    if any(p.severity == "error" for p in legacy):
+        raise EvidenceError(problems + legacy)
+    problems += legacy
+    return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters)
 
 
 def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
@@ -149,16 +162,42 @@ def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if col != "_row":
             out[col] = (out[col].fillna("").astype(str).str.normalize("NFC")
-                        .str.replace("\u00a0", " ", regex=False).str.strip())
+                        .str.replace("\u00a0", " ", regex=False).str.strip()
+                        .str.replace(r"^'(?=[=+\-@])", "", regex=True))
+    return out
+
+
+#: columns where legacy-encoded text would be matched or shown wrongly (others: a warning)
+_KEY_TEXT = {"units": ("code", "name", "group"), "evidence": ("unit", "criterion", "value",
+                                                               "appraised")}
+
+
+def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    from parindex.evidence.legacy import legacy_cells
+
+    out = []
+    for name, df in tables.items():
+        for col in df.columns:
+            if col == "_row":
+                continue
+            found = legacy_cells(df[col])
+            for i in found.to_numpy().nonzero()[0]:
+                error = col in _KEY_TEXT.get(name, ())
+                out.append(Problem(files.get(name, name), f"row {df['_row'].iloc[i]}",
+                                   f"{quote(df[col].iloc[i])} looks like text typed in the "
+                                   f"{found.iloc[i]} font encoding, not Unicode", field=col,
+                                   value=df[col].iloc[i],
+                                   hint="convert it to Unicode, e.g. with Unikey's converter",
+                                   severity="error" if error else "warning"))
     return out
 
 
 def _check_structure(raw: RawTables) -> list[Problem]:
     out = []
     for name in REQUIRED_TABLES:
-        if name not in raw.tables and not any(p.file == f"{name}.csv" for p in raw.problems):
+        if name not in raw.tables and name not in raw.files:
             out.append(Problem(str(raw.source.name), "", f"the table '{name}' is missing",
-                               hint=f"add {name}.csv with columns "
+                               hint=f"add {name}.csv (or a sheet '{name}') with columns "
                                + ", ".join(TABLES[name][0])))
     for name, df in raw.tables.items():
         required, optional = TABLES[name]

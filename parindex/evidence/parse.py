@@ -37,9 +37,31 @@ def clean(cells: pd.Series) -> pd.Series:
     return s.str.normalize("NFC").str.replace("\u00a0", " ", regex=False).str.strip()
 
 
-def _numbers(s: pd.Series) -> np.ndarray:
-    text = s.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+_THOUSANDS = r"^[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$"
+
+
+def to_number(s: pd.Series, whole: bool = False) -> np.ndarray:
+    """Read numbers written the Vietnamese or the English way; NaN where unreadable.
+
+    ``92,5`` and ``92.5`` are 92.5; with both marks the last one is the decimal mark
+    (``1.234,5`` and ``1,234.5`` are 1234.5). For whole numbers (counts) a single mark
+    followed by groups of exactly three digits separates thousands (``1.234`` = 1234).
+    """
+    text = s.astype(str).str.replace(" ", "", regex=False)
+    if whole:
+        grouped = text.str.match(_THOUSANDS)
+        text = text.where(~grouped, text.str.replace(r"[.,]", "", regex=True))
+    has_dot = text.str.contains(".", regex=False)
+    has_comma = text.str.contains(",", regex=False)
+    both = has_dot & has_comma
+    comma_last = text.str.rfind(",") > text.str.rfind(".")
+    vn = both & comma_last
+    en = both & ~comma_last
+    text = text.where(~vn, text.str.replace(".", "", regex=False))
+    text = text.where(~en, text.str.replace(",", "", regex=False))
+    text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan,
+                                                         copy=True)
 
 
 def leaf_kind(leaf: Leaf) -> str:
@@ -97,14 +119,17 @@ def parse_cells(cells: pd.Series, leaf: np.ndarray, edition: CompiledEdition,
     if numeric_rows.any():
         sub = low[numeric_rows]
         pct_sign = sub.str.endswith("%").to_numpy()
-        nums = _numbers(sub.str.rstrip("%").str.strip())
+        k = kind[numeric_rows]
+        nums = to_number(sub.str.rstrip("%").str.strip())
+        whole = k == "count"
+        if whole.any():
+            nums[whole] = to_number(sub[whole], whole=True)
         frac = sub.str.extract(r"^(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)$")
         has_frac = frac[0].notna().to_numpy()
         why = np.full(len(sub), "", dtype=object)
-        k = kind[numeric_rows]
         if has_frac.any():
-            a = _numbers(frac.loc[has_frac, 0])
-            b = _numbers(frac.loc[has_frac, 1])
+            a = to_number(frac.loc[has_frac, 0])
+            b = to_number(frac.loc[has_frac, 1])
             with np.errstate(divide="ignore", invalid="ignore"):
                 nums[has_frac] = np.where(b > 0, a / b * 100.0, np.nan)
             bad_frac = (b <= 0) | (a > b)

@@ -19,7 +19,6 @@ import pandas as pd
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.evidence.parse import leaf_kind
-from parindex.io import write_atomic
 from parindex.scoring.rules import BandsScore, LevelsScore, OptionsScore, ProportionalScore
 
 
@@ -222,9 +221,7 @@ def _adjustments(edition: CompiledEdition, codes: np.ndarray, q: np.ndarray,
 def write_bundle(out: Path, tables: dict[str, pd.DataFrame], year: int, edition: str,
                  authority: str) -> Path:
     """Write a bundle folder (CSV files and bundle.yaml), each file atomically."""
-    out.mkdir(parents=True, exist_ok=True)
-    meta = f"year: {year}\nedition: {edition}\nauthority: {authority}\n"
-    write_atomic(out / "bundle.yaml", meta)
-    for name, df in tables.items():
-        write_atomic(out / f"{name}.csv", df.to_csv(index=False, lineterminator="\n"))
-    return out
+    from parindex.evidence.write import write_csv_bundle
+
+    return write_csv_bundle(out, tables, {"year": year, "edition": edition,
+                                          "authority": authority})

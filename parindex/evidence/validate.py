@@ -17,7 +17,15 @@ from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.errors import Problem, quote
 from parindex.evidence.bundle import UNIT_TYPES, Bundle
-from parindex.evidence.parse import MISSING, NA, VALUE, clean, parse_cells
+from parindex.evidence.parse import (
+    MISSING,
+    NA,
+    VALUE,
+    clean,
+    leaf_kinds,
+    parse_cells,
+    to_number,
+)
 
 INHERIT = 3  # appraised cell blank: take the declared input
 _COUNTS = ("carried_over", "received_online", "received_direct", "received_post",
@@ -71,6 +79,9 @@ class _Collector:
     def add(self, table: str, row: object, column: str | None, value: object, message: str,
             hint: str | None = None, severity: str = "error") -> None:
         where = f"row {row}" if row is not None else ""
+        letter = self.bundle.letters.get(table, {}).get(column or "")
+        if letter and row is not None:
+            where += f" (cell {letter}{row})"
         msg = f"{quote(value)} {message}" if value is not None else message
         self.problems.append(Problem(self.bundle.file(table), where, msg, field=column,
                                      value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
@@ -159,6 +170,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
             out.add("evidence", ev["_row"].iloc[i], column, cells.iloc[i],
                     f"not applicable is not allowed for {crit.iloc[i]}")
 
+    _fraction_warnings(ev, declared.x, leaf, ok, edition, out)
     computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)
     u, lf_ = ev_u[ok], leaf[ok]
     d_state, d_x = declared.state[ok], declared.x[ok]
@@ -203,6 +215,18 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     return Inputs(**{**inputs.__dict__, "problems": tuple(out.problems)}), out.problems
 
 
+def _fraction_warnings(ev: pd.DataFrame, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
+                       edition: CompiledEdition, out: _Collector) -> None:
+    """A percentage written as a fraction (0,95 for 95%) is read as written, with a warning."""
+    kinds = np.array(leaf_kinds(edition) or ["number"], dtype=object)
+    pct = ok & (kinds[np.where(ok, leaf, 0)] == "percent")
+    decimal = ev["value"].str.contains(r"^0?[.,]\d+$", regex=True).to_numpy()
+    for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
+        out.add("evidence", ev["_row"].iloc[i], "value", ev["value"].iloc[i],
+                "is read as less than 1%", hint=f"for {x[i] * 100:g}% write "
+                f"{x[i] * 100:g}", severity="warning")
+
+
 def _rule_hint(leaf: Leaf) -> str:
     if leaf.keys:
         return "choose one of: " + ", ".join(leaf.keys)
@@ -239,9 +263,8 @@ def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str, out: _Collector
     for k, col in enumerate(cols):
         if col not in df.columns:
             continue
-        text = clean(df[col]).str.replace(" ", "", regex=False)
-        num = pd.to_numeric(text.where(text != "", "0"), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan)
+        text = clean(df[col])
+        num = to_number(text.where(text != "", "0"), whole=True)
         bad = np.isnan(num) | (num < 0) | (num != np.floor(num))
         for i in np.flatnonzero(bad):
             out.add(table, df["_row"].iloc[i], col, df[col].iloc[i],
@@ -255,6 +278,13 @@ def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.Data
     df = bundle.table("one_stop")
     frame = pd.DataFrame(np.nan, index=range(len(index)), columns=list(_COUNTS))
     if df is None or len(df) == 0:
+        return frame
+    filled = np.zeros(len(df), dtype=bool)
+    for col in _COUNTS:
+        if col in df.columns:
+            filled |= (df[col] != "").to_numpy()
+    df = df[filled].reset_index(drop=True)  # a row left blank (a template's) is no row
+    if len(df) == 0:
         return frame
     u = _unit_index(bundle, "one_stop", df["unit"], df["_row"], index, out)
     arr = _counts(df, _COUNTS, "one_stop", out)
@@ -327,6 +357,7 @@ def _reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
     df = bundle.table("reports")
     if df is None or len(df) == 0:
         return _Reports(dates, bundle.year, edition)
+    df = df[df["submitted"] != ""].reset_index(drop=True)  # no date: not submitted
     u = _unit_index(bundle, "reports", df["unit"], df["_row"], index, out)
     when = parse_dates(df["submitted"])
     for i in np.flatnonzero(when.isna().to_numpy()):
@@ -381,8 +412,7 @@ def _adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
     for i in np.flatnonzero(~is_b & ~is_p):
         out.add("adjustments", df["_row"].iloc[i], "kind", df["kind"].iloc[i],
                 "is neither bonus nor penalty")
-    pts = pd.to_numeric(clean(df["points"]).str.replace(",", ".", regex=False),
-                        errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    pts = to_number(clean(df["points"]))
     for i in np.flatnonzero(np.isnan(pts) | (pts < 0)):
         out.add("adjustments", df["_row"].iloc[i], "points", df["points"].iloc[i],
                 "is not a number of points ≥ 0", hint="a penalty is written as a positive "

@@ -1,0 +1,78 @@
+"""`parindex template` and `parindex merge`: the self-assessment workbook round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from parindex.cli.common import Lang, LangOpt, err_console, handles_errors
+
+
+@handles_errors
+def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help="Edition id or file."),
+             units: Path = typer.Option(..., "--units", "-u", help="units.csv: code, name, "
+                                        "type, group."),
+             out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
+             unit: str | None = typer.Option(None, "--unit", help="Only this unit's rows."),
+             owner: str | None = typer.Option(None, "--owner",
+                                              help="Only the areas this department owns."),
+             year: int | None = typer.Option(None, "--year", help="Assessment year "
+                                             "(default: this year)."),
+             authority: str = typer.Option("", "--authority", help="Who ranks the units."),
+             lang: Lang = LangOpt) -> None:
+    """A self-assessment workbook to fill in: one row per unit and criterion.
+
+    Example: parindex template xa-2024 --units units.csv --out xa-2024-2025.xlsx
+    """
+    from parindex.criteria import load_edition
+    from parindex.errors import EvidenceError, Problem
+    from parindex.evidence.bundle import read_csv_table
+    from parindex.evidence.template import default_year, template_bytes
+    from parindex.io import write_atomic
+
+    edition = load_edition(ref)
+    if not units.is_file():
+        raise EvidenceError([Problem(str(units), "", "no such units file")])
+    table = read_csv_table(units)
+    lacking = [c for c in ("code", "name", "type", "group") if c not in table.columns]
+    if lacking:
+        raise EvidenceError([Problem(units.name, "row 1", "missing column(s) "
+                                     + ", ".join(lacking), hint="columns: code, name, type, "
+                                     "group")])
+    table = table.drop(columns="_row")
+    for col in table.columns:
+        table[col] = table[col].str.normalize("NFC").str.strip()
+    if unit is not None:
+        chosen = table[table["code"] == unit.strip()]
+        if chosen.empty:
+            raise EvidenceError([Problem(units.name, "", f"no unit with code {unit!r}",
+                                         field="code", value=unit)])
+        table = chosen
+    if out.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("the template is an Excel workbook: give --out NAME.xlsx")
+    data = template_bytes(edition, table, year or default_year(), lang.value, owner, authority)
+    write_atomic(out, data)
+    err_console().print(f"wrote {out}: {len(table)} unit(s), edition {edition.id}")
+
+
+@handles_errors
+def merge(out: Path = typer.Argument(..., metavar="OUT", help="A .xlsx file or a folder."),
+          parts: list[Path] = typer.Argument(..., metavar="PARTS...",
+                                             help="Workbooks or bundle folders to combine."),
+          lang: Lang = LangOpt) -> None:
+    """Combine unit or department workbooks into one bundle, refusing conflicting cells.
+
+    Example: parindex merge huyen-2024.xlsx noi-vu.xlsx tu-phap.xlsx van-phong.xlsx
+    """
+    from parindex.errors import EvidenceError, Problem
+    from parindex.evidence.merge import merge_bundles
+    from parindex.evidence.write import write_bundle_any
+
+    if any(out.resolve() == p.resolve() for p in parts):
+        raise EvidenceError([Problem(str(out), "", "OUT is one of the parts; the parts are "
+                                     "never overwritten", hint="choose a new file name")])
+    merged = merge_bundles(parts)
+    write_bundle_any(out, merged.tables, merged.meta, lang.value)
+    rows = len(merged.tables.get("evidence", []))
+    err_console().print(f"wrote {out}: {merged.parts} parts, {rows} evidence rows")

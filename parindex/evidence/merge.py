@@ -1,0 +1,98 @@
+"""Combine unit or department workbooks (or CSV bundles) into one bundle.
+
+Parts must agree on year and edition. Rows are matched by their key (units: code; evidence:
+unit + criterion; one_stop: unit; reports: unit + report). A blank cell never conflicts — it
+gives way to the part that filled it; two different non-blank values for the same cell are a
+conflict, reported with both places, and nothing is written. Adjustments and lineage rows are
+pooled (identical rows once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from parindex.errors import EvidenceError, Problem, quote
+from parindex.evidence.bundle import TABLES, Bundle, load_bundle
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("code",), "evidence": ("unit", "criterion"), "one_stop": ("unit",),
+    "reports": ("unit", "report"),
+}
+
+
+@dataclass(frozen=True)
+class Merged:
+    tables: dict[str, pd.DataFrame]
+    meta: dict[str, Any]
+    parts: int
+
+
+def _meta(bundles: list[Bundle]) -> tuple[dict[str, Any], list[Problem]]:
+    problems = []
+    first = bundles[0]
+    for b in bundles[1:]:
+        for key in ("year", "edition"):
+            if getattr(b, key) != getattr(first, key):
+                problems.append(Problem(b.path.name, "meta", f"{key} {quote(getattr(b, key))} "
+                                        f"differs from {quote(getattr(first, key))} in "
+                                        f"{first.path.name}", field=key,
+                                        value=getattr(b, key)))
+    authority = next((b.authority for b in bundles if b.authority), "")
+    return {"year": first.year, "edition": first.edition, "authority": authority}, problems
+
+
+def _merge_keyed(name: str, parts: list[tuple[Bundle, pd.DataFrame]]
+                 ) -> tuple[pd.DataFrame, list[Problem]]:
+    keys = KEYS[name]
+    columns = [c for c in TABLES[name][0] + TABLES[name][1]
+               if any(c in df.columns for _, df in parts)]
+    merged: dict[tuple[str, ...], dict[str, str]] = {}
+    where: dict[tuple[tuple[str, ...], str], str] = {}
+    problems = []
+    for bundle, df in parts:
+        file = bundle.file(name)
+        for row in df.to_dict(orient="records"):
+            key = tuple(str(row[k]) for k in keys)
+            target = merged.setdefault(key, {c: "" for c in columns})
+            for col in columns:
+                value = str(row.get(col, "") or "")
+                if value == "":
+                    continue
+                if target[col] == "":
+                    target[col] = value
+                    where[(key, col)] = f"{file} row {row['_row']}"
+                elif target[col] != value:
+                    problems.append(Problem(
+                        file, f"row {row['_row']}",
+                        f"{' '.join(key)}: {quote(value)} here but {quote(target[col])} in "
+                        f"{where[(key, col)]}", field=col, value=value,
+                        hint="decide which is right and correct the other part"))
+    return pd.DataFrame(list(merged.values()), columns=columns), problems
+
+
+def merge_bundles(paths: list[Path]) -> Merged:
+    """Merge parts; raises :class:`EvidenceError` listing every conflict."""
+    bundles = [load_bundle(p) for p in paths]
+    meta, problems = _meta(bundles)
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        parts = [(b, b.tables[name]) for b in bundles if name in b.tables]
+        if not parts:
+            continue
+        if name in KEYS:
+            tables[name], found = _merge_keyed(name, parts)
+            problems += found
+        else:
+            frame = pd.concat([df for _, df in parts], ignore_index=True)
+            cols = [c for c in frame.columns if c != "_row"]
+            tables[name] = frame[cols].drop_duplicates().reset_index(drop=True)
+    if "evidence" in tables:  # keep a stable, readable order
+        tables["evidence"] = tables["evidence"].sort_values(
+            ["unit"], kind="stable").reset_index(drop=True)
+    if problems:
+        raise EvidenceError(problems)
+    return Merged(tables, meta, len(bundles))
