@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parindex.criteria import CompiledEdition, load_edition
-from parindex.errors import EvidenceError, Problem
+from parindex.criteria import CompiledEdition, load_edition, resolve, shipped_ids
+from parindex.errors import CriteriaError, EvidenceError, Problem, quote
 from parindex.evidence.bundle import Bundle, load_bundle
 from parindex.evidence.validate import build_inputs
 from parindex.scoring.run import Run, run_bundle
@@ -21,7 +21,16 @@ def edition_for(bundle: Bundle, criteria: str | None = None) -> CompiledEdition:
         raise EvidenceError([Problem("bundle.yaml", "edition", "the bundle names no edition",
                                      hint="add 'edition:' or pass --criteria")])
     base = bundle.path if bundle.path.is_dir() else bundle.path.parent
-    return load_edition(ref, base=None if criteria else base)
+    if criteria:
+        return load_edition(criteria)
+    try:
+        resolve(ref, base)
+    except CriteriaError:
+        raise EvidenceError([Problem(bundle.meta_file, "edition", f"{quote(ref)}: no such "
+                                     "edition file or shipped edition id", field="edition",
+                                     value=ref, hint="shipped: " + ", ".join(shipped_ids()))]
+                            ) from None
+    return load_edition(ref, base=base)
 
 
 def check(path: str | Path, criteria: str | None = None) -> list[Problem]:

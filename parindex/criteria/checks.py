@@ -122,7 +122,8 @@ def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> l
             parse_calendar_date(text, 2024)
             parse_calendar_date(text, 2023)
         except ValueError as exc:
-            add(("calendar", rid), str(exc), text)
+            add(("calendar", rid), f"{quote(text)} is not a date: {exc}", text,
+                hint="write MM-DD, or +N:MM-DD for a date N years later")
 
     if edition.valid.until is not None and edition.valid.until < edition.valid.from_:
         add(("valid", "until"), f"'until' {edition.valid.until} is before 'from' "
@@ -156,13 +157,14 @@ def _leaf_problems(node: Node, edition: Edition) -> list[tuple[str, str, object]
         table = spec.options if isinstance(spec, OptionsScore) else spec.levels
         lowered = [k.strip().lower() for k in table]
         if len(set(lowered)) != len(lowered):
-            out.append(("score", "option keys must differ ignoring case", list(table)))
+            out.append(("score", "option keys must differ ignoring case: "
+                        + ", ".join(quote(k) for k in table), list(table)))
         for k, v in table.items():
             if v < 0:
                 out.append(("score", f"'{k}' is negative", v))
         if isinstance(spec, LevelsScore) and any(v > 1 for v in spec.levels.values()):
-            out.append(("score", "levels are fractions of max (0…1)",
-                        max(spec.levels.values())))
+            top = max(spec.levels.values())
+            out.append(("score", f"levels are fractions of max (0…1), not {top:g}", top))
     if isinstance(spec, BandsScore):
         ths = [b.threshold for b in spec.bands]
         for i in range(1, len(ths)):

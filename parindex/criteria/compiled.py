@@ -165,7 +165,8 @@ def compile_edition(edition: Edition, source: str) -> CompiledEdition:
             leaves.append(Leaf(
                 index=idx, code=node.code, name=node.name, area=area, parents=parents,
                 max=float(node.max), input=node.input, score=node.score,
-                kind=kind_of(node.score), keys=tuple(k.lower() for k in score_keys(node.score)),
+                kind=kind_of(node.score),
+                keys=tuple(k.strip().lower() for k in score_keys(node.score)),
                 survey=survey, na=policy or edition.not_applicable,
                 description=node.description, evidence=node.evidence))
             owned: tuple[int, ...] = (idx,)

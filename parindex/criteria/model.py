@@ -48,6 +48,24 @@ class ReportsInput(_Model):
 
 
 InputSpec = Literal["value", "percent"] | OneStopInput | ReportsInput
+_INPUTS = "value, percent, {one_stop: ...}, {reports: ..., of: [...]}"
+
+
+def parse_input(raw: Any) -> Any:
+    """A criteria file's ``input:`` → a spec, with a message that lists the known kinds."""
+    if isinstance(raw, (OneStopInput, ReportsInput)):
+        return raw
+    if isinstance(raw, str):
+        if raw in ("value", "percent"):
+            return raw
+        raise ValueError(f"unknown input '{raw}' (known: {_INPUTS})")
+    if isinstance(raw, dict):
+        if "one_stop" in raw:
+            return OneStopInput.model_validate(raw)
+        if "reports" in raw:
+            return ReportsInput.model_validate(raw)
+        raise ValueError(f"unknown input {sorted(raw)} (known: {_INPUTS})")
+    raise ValueError(f"input must be one of {_INPUTS}")
 
 
 class _Coded(_Model):
@@ -73,6 +91,11 @@ class Node(_Coded):
     input: InputSpec | None = None
     score: ScoreSpec | None = None
     children: list[Node] | None = None
+
+    @field_validator("input", mode="before")
+    @classmethod
+    def _input(cls, v: Any) -> Any:
+        return v if v is None else parse_input(v)
 
     @field_validator("score", mode="before")
     @classmethod

@@ -60,6 +60,7 @@ class Bundle:
     problems: tuple[Problem, ...] = ()
     #: spreadsheet column letters of each table's columns (workbooks only)
     letters: dict[str, dict[str, str]] = field(default_factory=dict)
+    meta_file: str = "bundle.yaml"
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -154,7 +155,8 @@ def load_bundle(path: str | Path) -> Bundle:
     if any(p.severity == "error" for p in legacy):
         raise EvidenceError(problems + legacy)
     problems += legacy
-    return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters)
+    return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters,
+                  raw.meta_file)
 
 
 def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:

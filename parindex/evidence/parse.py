@@ -120,7 +120,7 @@ def parse_cells(cells: pd.Series, leaf: np.ndarray, edition: CompiledEdition,
         sub = low[numeric_rows]
         pct_sign = sub.str.endswith("%").to_numpy()
         k = kind[numeric_rows]
-        nums = to_number(sub.str.rstrip("%").str.strip())
+        nums = to_number(sub.str.replace(r"\s*%$", "", regex=True))
         whole = k == "count"
         if whole.any():
             nums[whole] = to_number(sub[whole], whole=True)
