@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/parindex demo
+	$(BIN)/parindex demo --out out/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check parindex tests bench

@@ -137,8 +137,13 @@ class CaseItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
+        from parindex.errors import ParIndexError
+
         if isinstance(excinfo.value, CaseMismatch):
             return f"{self.path.name} :: {self.name}\n{excinfo.value}"
+        if isinstance(excinfo.value, ParIndexError):
+            return (f"{self.path.name} :: {self.name}\nunexpected "
+                    f"{type(excinfo.value).__name__}:\n{excinfo.value}")
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int, str]:

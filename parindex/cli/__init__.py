@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import typer
 
-from parindex.cli import criteria_cmd, demo_cmd, score_cmd, workbook_cmd
+from parindex.cli import (
+    analysis_cmd,
+    criteria_cmd,
+    demo_cmd,
+    report_cmd,
+    score_cmd,
+    workbook_cmd,
+)
 from parindex.cli.common import STATE
 
 app = typer.Typer(
@@ -28,8 +35,13 @@ app.command("score")(score_cmd.score)
 app.command("explain")(score_cmd.explain)
 app.command("rank")(score_cmd.rank)
 app.command("demo")(demo_cmd.demo)
+app.command("report")(report_cmd.report)
 app.command("template")(workbook_cmd.template)
 app.command("merge")(workbook_cmd.merge)
+app.command("whatif")(analysis_cmd.whatif)
+app.command("plan")(analysis_cmd.plan)
+app.command("weak")(analysis_cmd.weak)
+app.command("uncertainty")(analysis_cmd.uncertainty)
 
 
 def main() -> None:

@@ -28,6 +28,15 @@ class Format(str, Enum):
     csv = "csv"
 
 
+class ExportFormat(str, Enum):
+    """``score`` and ``rank`` also write the published Excel workbook (needs ``--out``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 class Lang(str, Enum):
     vi = "vi"
     en = "en"

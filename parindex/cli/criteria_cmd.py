@@ -49,7 +49,9 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
 
     ed = load_edition(ref)
     if fmt is ShowFormat.json:
-        emit(dump_json(ed.model.model_dump(mode="json", by_alias=True, exclude_none=True)), None)
+        data = ed.model.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data["valid"]["until"] = ed.model.valid.until  # open-ended editions say so
+        emit(dump_json(data), None)
         return
     if fmt is ShowFormat.table:
         import pandas as pd

@@ -11,17 +11,21 @@ from parindex.cli.common import Lang, LangOpt, emit, err_console, handles_errors
 
 @handles_errors
 def demo(out: Path | None = typer.Option(None, "--out", "-o",
-                                         help="Also write each year's results here."),
+                                         help="Also write each year's results, Excel "
+                                              "league table and the HTML report here."),
          lang: Lang = LangOpt) -> None:
     """Check, score and rank the sample district for every year; print the latest league table.
 
+    With --out DIR: DIR/<year>/score.json, score.csv, league.xlsx and DIR/report.html.
     Example: parindex demo --out out/demo
     """
     from parindex.cli.common import dump_json, frame_csv, frame_table
     from parindex.evidence.sample import sample_bundles
     from parindex.io import write_atomic
     from parindex.pipeline import open_run
+    from parindex.scoring.report import build_report
     from parindex.scoring.tables import area_legend, league_frames, results_frame
+    from parindex.scoring.xlsx import league_workbook
 
     console = err_console()
     runs = []
@@ -37,10 +41,13 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o",
             write_atomic(base / "score.json", dump_json(run.to_json()))
             write_atomic(base / "score.csv", frame_csv(results_frame(run, lang.value),
                                                        lang.value))
+            write_atomic(base / "league.xlsx", league_workbook(run, lang.value))
     latest = runs[-1]
     text = "".join(frame_table(df, lang.value, title=f"{g} — {latest.year}")
                    for g, df in league_frames(latest, lang.value, short=True))
     text += area_legend(latest) + "\n"
     emit(text, None)
     if out is not None:
-        console.print(f"wrote {len(runs)} years of results under {out}")
+        write_atomic(out / "report.html", build_report(runs, lang.value))
+        console.print(f"wrote {len(runs)} years of results under {out}, and "
+                      f"{out / 'report.html'}")

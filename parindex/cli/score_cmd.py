@@ -8,6 +8,7 @@ import typer
 
 from parindex.cli.common import (
     CriteriaOpt,
+    ExportFormat,
     Format,
     Lang,
     LangOpt,
@@ -22,6 +23,8 @@ from parindex.cli.common import (
 
 BundleArg = typer.Argument(..., metavar="BUNDLE", help="A bundle folder of CSV files.")
 FormatOpt = typer.Option(Format.table, "--format", "-f")
+ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
+                         help="xlsx: the published workbook (with --out).")
 
 
 @handles_errors
@@ -52,7 +55,8 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 
 @handles_errors
 def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
-          fmt: Format = FormatOpt, out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+          fmt: ExportFormat = ExportOpt, out: Path | None = OutOpt,
+          lang: Lang = LangOpt) -> None:
     """Per-unit results: points, index %, band, rank.
 
     Example: parindex score sample/2024 --format json
@@ -60,13 +64,18 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
     from parindex.pipeline import open_run
 
     run = open_run(bundle, criteria)
-    if fmt is Format.json:
+    if fmt is ExportFormat.json:
         emit(dump_json(run.to_json()), out)
+        return
+    if fmt is ExportFormat.xlsx:
+        from parindex.cli.report_cmd import write_xlsx
+
+        write_xlsx(run, out, lang.value)
         return
     from parindex.scoring.tables import results_frame
 
     df = results_frame(run, lang.value)
-    if fmt is Format.csv:
+    if fmt is ExportFormat.csv:
         emit(frame_csv(df, lang.value), out)
     else:
         title = f"{run.edition.id} — {run.year}"
@@ -86,11 +95,13 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
 
     run = open_run(bundle, criteria)
     i = run.unit_index(unit)
-    df = explain_frame(run, i, lang.value)
     if fmt is Format.json:
+        leaves = explain_frame(run, i, lang.value, display=False)
         emit(dump_json({"unit": run.unit_result(i),
-                        "leaves": df.to_dict(orient="records")}), None)
-    elif fmt is Format.csv:
+                        "leaves": leaves.to_dict(orient="records")}), None)
+        return
+    df = explain_frame(run, i, lang.value)
+    if fmt is Format.csv:
         emit(frame_csv(df, lang.value), None)
     else:
         r = run.unit_result(i)
@@ -102,9 +113,10 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
 
 @handles_errors
 def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--group", "-g"),
-         criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
+         criteria: str | None = CriteriaOpt, fmt: ExportFormat = ExportOpt,
          out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
-    """The league table in the published layout, one table per ranking group.
+    """The league table in the published layout, one table per ranking group (CSV: one
+    table with a heading row per group; xlsx: overall, per-group and detail sheets).
 
     Example: parindex rank sample/2024 --group "Huyện Sông Mây"
     """
@@ -119,17 +131,17 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
         groups = ", ".join(dict.fromkeys(run.units["group"]))
         raise EvidenceError([Problem("units", "", f"no group named {group!r}",
                                      field="group", value=group, hint=f"groups: {groups}")])
-    if fmt is Format.json:
+    if fmt is ExportFormat.json:
         emit(dump_json([{"group": g, "units": df.to_dict(orient="records")}
                         for g, df in frames]), out)
-    elif fmt is Format.csv:
-        import pandas as pd
+    elif fmt is ExportFormat.csv:
+        from parindex.scoring.published import published_csv, published_frame
 
-        from parindex.scoring.tables import header
+        emit(published_csv(published_frame(run, lang.value, group), lang.value), out)
+    elif fmt is ExportFormat.xlsx:
+        from parindex.cli.report_cmd import write_xlsx
 
-        col = header("group", lang.value)
-        parts = [df.assign(**{col: g}) for g, df in frames]
-        emit(frame_csv(pd.concat(parts, ignore_index=True), lang.value), out)
+        write_xlsx(run, out, lang.value, group)
     else:
         from parindex.scoring.tables import area_legend
 

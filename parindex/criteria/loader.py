@@ -207,8 +207,11 @@ def resolve(ref: str | Path, base: Path | None = None) -> Path:
         candidates.append(base / text)
     candidates.append(Path(text))
     for c in candidates:
-        if c.is_file():
-            return c
+        try:
+            if c.is_file():
+                return c
+        except OSError:
+            continue
     shipped = shipped_dir() / f"{text}.yaml"
     if shipped.is_file():
         return shipped

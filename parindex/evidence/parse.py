@@ -60,8 +60,10 @@ def to_number(s: pd.Series, whole: bool = False) -> np.ndarray:
     text = text.where(~vn, text.str.replace(".", "", regex=False))
     text = text.where(~en, text.str.replace(",", "", regex=False))
     text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan,
-                                                         copy=True)
+    out = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan,
+                                                        copy=True)
+    out[~np.isfinite(out)] = np.nan  # "inf", "1e400": not numbers a user means
+    return out
 
 
 def leaf_kind(leaf: Leaf) -> str:

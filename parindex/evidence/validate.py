@@ -90,6 +90,9 @@ class _Collector:
 def _units(bundle: Bundle, out: _Collector) -> pd.DataFrame:
     df = bundle.units
     units = df[["code", "name", "type", "group", "_row"]].copy()
+    if units.empty:
+        out.add("units", None, None, None, "lists no unit", hint="one row per unit: code, "
+                "name, type, group")
     for row, code, typ, group in zip(units["_row"], units["code"], units["type"],
                                      units["group"], strict=True):
         if not code:
@@ -258,8 +261,11 @@ def _missing_warnings(inputs: Inputs, out: _Collector) -> None:
                 "(scores 0)", severity="warning")
 
 
-def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str, out: _Collector) -> np.ndarray:
+def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,
+            out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+    """The count columns as numbers (bad cells 0) and which rows had a bad cell."""
     arr = np.zeros((len(df), len(cols)))
+    any_bad = np.zeros(len(df), dtype=bool)
     for k, col in enumerate(cols):
         if col not in df.columns:
             continue
@@ -270,7 +276,8 @@ def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str, out: _Collector
             out.add(table, df["_row"].iloc[i], col, df[col].iloc[i],
                     "is not a count (a whole number ≥ 0)")
         arr[:, k] = np.where(bad, 0, num)
-    return arr
+        any_bad |= bad
+    return arr, any_bad
 
 
 def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.DataFrame:
@@ -287,7 +294,7 @@ def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.Data
     if len(df) == 0:
         return frame
     u = _unit_index(bundle, "one_stop", df["unit"], df["_row"], index, out)
-    arr = _counts(df, _COUNTS, "one_stop", out)
+    arr, bad_row = _counts(df, _COUNTS, "one_stop", out)
     dup = pd.Series(u).duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
         out.add("one_stop", df["_row"].iloc[i], "unit", df["unit"].iloc[i],
@@ -297,7 +304,7 @@ def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.Data
     into = c["carried_over"] + c["received_online"] + c["received_direct"] + c["received_post"]
     outof = (c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
              + c["pending_in_time"] + c["pending_overdue"] + c["returned"])
-    for i in np.flatnonzero(keep & (np.abs(into - outof) > 0.5)):
+    for i in np.flatnonzero(keep & ~bad_row & (np.abs(into - outof) > 0.5)):
         out.add("one_stop", df["_row"].iloc[i], None, None,
                 f"unit {df['unit'].iloc[i]}: carried over + received = {into[i]:g} but "
                 f"resolved + pending + returned = {outof[i]:g}",

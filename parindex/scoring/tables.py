@@ -20,8 +20,10 @@ from parindex.scoring.run import Run
 HEADERS: dict[str, dict[str, str]] = {
     "stt": {"vi": "STT", "en": "No."},
     "rank": {"vi": "Hạng", "en": "Rank"},
+    "overall_rank": {"vi": "Hạng chung", "en": "Overall rank"},
     "group_rank": {"vi": "Hạng trong nhóm", "en": "Group rank"},
     "code": {"vi": "Mã", "en": "Code"},
+    "unit_code": {"vi": "Mã đơn vị", "en": "Unit code"},
     "unit": {"vi": "Đơn vị", "en": "Unit"},
     "group": {"vi": "Nhóm", "en": "Group"},
     "self_points": {"vi": "Tự đánh giá", "en": "Self-assessed"},
@@ -84,11 +86,14 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
                   ) -> list[tuple[str, pd.DataFrame]]:
     """The published layout, one table per ranking group (groups in order of first unit).
 
-    Area columns are headed "code. name", or just the code with ``short`` (terminal)."""
+    Area columns are headed "code. name", or just the code with ``short`` (terminal). The
+    rank is the rank within the group; when the bundle has several groups an overall rank
+    follows it."""
     s, ed = run.scores, run.edition
     order = run.order()
     groups = run.units["group"].to_numpy()
     names = list(dict.fromkeys(groups[order]))
+    several = len(names) > 1
     if group is not None:
         names = [g for g in names if g == group]
     out = []
@@ -107,6 +112,9 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
                 row[header(key, lang)] = float(getattr(s, key)[i])
             gr = s.group_rank[i]
             row[header("rank", lang)] = None if np.isnan(gr) else int(gr)
+            if several:
+                r = s.rank[i]
+                row[header("overall_rank", lang)] = None if np.isnan(r) else int(r)
             row[header("band", lang)] = run.band_name(i) or ""
             rows.append(row)
         out.append((str(g), pd.DataFrame(rows)))
@@ -130,8 +138,21 @@ def input_text(run: Run, unit: int, leaf: int, which: str) -> str:
     return f"{x:g}" if float(x).is_integer() else f"{x:.4g}"
 
 
-def explain_frame(run: Run, unit: int, lang: str = "vi") -> pd.DataFrame:
-    """Every leaf for one unit: input → rule → self and appraised points, points lost."""
+#: explain columns (canonical keys, used by JSON) → header keys (tables and CSV)
+EXPLAIN_COLUMNS = {
+    "code": "code", "criterion": "criterion", "max": "max", "input_self": "input_self",
+    "input_appraised": "input_appr", "rule": "rule", "self_points": "self",
+    "appraised_points": "appraised", "points_lost": "lost", "status": "status",
+    "source": "source", "note": "note",
+}
+
+
+def explain_frame(run: Run, unit: int, lang: str = "vi", display: bool = True) -> pd.DataFrame:
+    """Every leaf for one unit: input → rule → self and appraised points, points lost.
+
+    With ``display`` the columns carry the language's headers and the status is in words;
+    otherwise the columns are the canonical keys (stable for JSON) and the status is
+    ``""``, ``"missing"`` or ``"not_applicable"``."""
     ed, s = run.edition, run.scores
     ev = run.bundle.evidence if run.bundle is not None else None
     rows = []
@@ -144,23 +165,24 @@ def explain_frame(run: Run, unit: int, lang: str = "vi") -> pd.DataFrame:
             note = str(ev["note"].iloc[r]) if "note" in ev.columns else ""
         state = s.state[unit, j]
         status = "" if state not in (MISSING, NA) else \
-            STATUS["missing" if state == MISSING else "na"]["en" if lang == "en" else "vi"]
-        applicable = s.leaf_applicable[unit, j]
+            "missing" if state == MISSING else "not_applicable"
+        if display and status:
+            status = STATUS["missing" if status == "missing" else "na"][
+                "en" if lang == "en" else "vi"]
         rows.append({
-            header("code", lang): lf.code,
-            header("criterion", lang): lf.name,
-            header("max", lang): lf.max,
-            header("input_self", lang): input_text(run, unit, j, "self"),
-            header("input_appr", lang): input_text(run, unit, j, "appr"),
-            header("rule", lang): f"{lf.describe_input()}: {lf.describe_rule()}",
-            header("self", lang): float(s.leaf_self[unit, j]),
-            header("appraised", lang): float(s.leaf_appr[unit, j]),
-            header("lost", lang): float(applicable - s.leaf_appr[unit, j]),
-            header("status", lang): status,
-            header("source", lang): source,
-            header("note", lang): note,
+            "code": lf.code, "criterion": lf.name, "max": lf.max,
+            "input_self": input_text(run, unit, j, "self"),
+            "input_appraised": input_text(run, unit, j, "appr"),
+            "rule": f"{lf.describe_input()}: {lf.describe_rule()}",
+            "self_points": float(s.leaf_self[unit, j]),
+            "appraised_points": float(s.leaf_appr[unit, j]),
+            "points_lost": float(s.leaf_applicable[unit, j] - s.leaf_appr[unit, j]),
+            "status": status, "source": source, "note": note,
         })
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))
+    if display:
+        df = df.rename(columns={k: header(v, lang) for k, v in EXPLAIN_COLUMNS.items()})
+    return df
 
 
 def area_legend(run: Run) -> str:

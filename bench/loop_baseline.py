@@ -1,0 +1,615 @@
+"""The PAR Index scored the plain way: one unit at a time, one criterion at a time.
+
+An independent implementation of CONTRACT.md §1–§4 for the benchmark: it reads the bundle's
+CSV files with :mod:`csv` and the edition with PyYAML, and uses neither pandas, numpy nor
+parindex. ``bench/run.py`` times it against parindex and checks that both print the same
+results; it is also a second reading of the contract, so a disagreement points at a bug in
+one of the two.
+
+    python bench/loop_baseline.py BUNDLE [--criteria ID_OR_FILE]
+
+prints what ``parindex score BUNDLE --format json`` prints. Where the contract is silent it
+follows docs/EVIDENCE.md (the yes/no words, ``N/A``, blank one-stop cells = 0, a report
+listed twice counts its first date). A bundle with an input error stops with exit 1 and the
+first error found; this baseline scores, it does not replace ``parindex check``.
+
+The pipeline is four plain functions, timed separately by the benchmark:
+``load_edition`` → ``read_bundle`` → ``build_inputs`` → ``score_units`` (+ ``to_json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SHIPPED = Path(__file__).resolve().parents[1] / "parindex" / "criteria" / "editions"
+
+# cell states
+VALUE, MISSING, NA = "value", "missing", "na"
+
+YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
+NO = {"no", "không", "khong", "false", "0", "không đạt", "n"}
+NA_WORDS = {"na", "n/a"}
+BONUS_WORDS = {"bonus", "thưởng", "thuong", "điểm thưởng"}
+PENALTY_WORDS = {"penalty", "trừ", "tru", "điểm trừ"}
+ONE_STOP_COLUMNS = ("carried_over", "received_online", "received_direct", "received_post",
+                    "resolved_early", "resolved_on_time", "resolved_late", "pending_in_time",
+                    "pending_overdue", "returned")
+DECIMALS = 6  # indexes equal to this many decimals are tied
+
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+FRACTION = re.compile(r"^(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)$")
+CALENDAR = re.compile(r"^(?:\+(\d+):)?(\d{2})-(\d{2})$")
+
+
+#: a parsed input: its state and, for VALUE, its number
+Cell = tuple[str, float | None]
+
+
+class InputError(Exception):
+    """The bundle or edition cannot be scored as given."""
+
+
+# --------------------------------------------------------------------------- the edition
+
+
+class _TextLoader(yaml.SafeLoader):
+    """Keeps mapping keys and code/name/title values as the text written (``1.10``, ``no``)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = nfc(str(key_node.value))
+            if key in ("code", "edition", "name", "title") and \
+                    isinstance(value_node, yaml.ScalarNode):
+                out[key] = nfc(value_node.value).strip()
+            else:
+                out[key] = self.construct_object(value_node, deep=True)
+        return out
+
+
+_TextLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                            _TextLoader.construct_mapping)
+
+
+@dataclass
+class Leaf:
+    code: str
+    area: int  # position of its area
+    max: float
+    input: str  # value | percent | one_stop | reports
+    input_spec: dict[str, Any]
+    rule: str  # manual | boolean | options | levels | bands | proportional | deduction
+    params: Any
+    keys: list[str]  # options and levels: the keys, trimmed and lower case, in order
+    survey: bool
+    na: str  # rebase | full | forbidden
+    reads: str  # how its cell is read: percent | number | count | boolean | key | points
+
+
+@dataclass
+class Edition:
+    id: str
+    scale: float
+    ties: str
+    bands: list[tuple[str, float]]
+    bonus_max: float
+    penalty_max: float
+    calendar: dict[str, str]
+    areas: list[tuple[str, str]]  # code, name
+    leaves: list[Leaf]
+
+
+def rule_of(score: Any) -> tuple[str, Any]:
+    if isinstance(score, str):
+        return score, None
+    (name, params), = score.items()
+    return name, params
+
+
+def cell_kind(input_kind: str, input_spec: dict[str, Any], rule: str) -> str:
+    """How a leaf's evidence cell is read (a computed rate as a percentage, a count as one)."""
+    if input_kind == "percent":
+        return "percent"
+    if input_kind == "one_stop":
+        return "percent" if input_spec["one_stop"] in ("on_time_rate", "online_rate") \
+            else "count"
+    if input_kind == "reports":
+        return "count"
+    kinds = {"manual": "points", "boolean": "boolean", "options": "key", "levels": "key",
+             "bands": "number", "proportional": "number", "deduction": "count"}
+    if rule not in kinds:
+        raise InputError(f"unknown score kind {rule!r}")
+    return kinds[rule]
+
+
+def load_edition(path: Path) -> Edition:
+    """Read an edition YAML file into leaves in document order (defaults filled in)."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)
+    default_na = data.get("not_applicable", "rebase")
+    leaves: list[Leaf] = []
+
+    def visit(node: dict[str, Any], area: int, na: str | None, survey: bool) -> float:
+        """Add the leaves under ``node``; returns their max points."""
+        na = node.get("not_applicable") or na
+        survey = bool(node.get("survey")) or survey
+        if node.get("children"):
+            total = sum(visit(child, area, na, survey) for child in node["children"])
+            if "max" in node and abs(float(node["max"]) - total) > 1e-9:
+                raise InputError(f"{node['code']}: max {node['max']} is not the sum of its "
+                                 f"children ({total:g})")
+            return total
+        spec = node.get("input", "value")
+        if isinstance(spec, dict):
+            kind = "one_stop" if "one_stop" in spec else "reports"
+            spec = dict(spec)
+            if spec.get("one_stop") == "on_time_rate":
+                spec.setdefault("denominator", "resolved")
+        else:
+            kind, spec = spec, {}
+        rule, params = rule_of(node["score"])
+        keys = [k.strip().lower() for k in params] if rule in ("options", "levels") else []
+        leaves.append(Leaf(code=node["code"], area=area, max=float(node["max"]), input=kind,
+                           input_spec=spec, rule=rule, params=params, keys=keys,
+                           survey=survey, na=na or default_na,
+                           reads=cell_kind(kind, spec, rule)))
+        return float(node["max"])
+
+    scale = float(data.get("scale", 100))
+    total = 0.0
+    for a, area in enumerate(data["areas"]):
+        na, survey = area.get("not_applicable"), bool(area.get("survey"))
+        total += sum(visit(criterion, a, na, survey) for criterion in area["criteria"])
+    if abs(total - scale) > 1e-9:
+        raise InputError(f"the areas add up to {total:g}, not the scale {scale:g}")
+    return Edition(
+        id=data["edition"], scale=scale, ties=data.get("ties", "min"),
+        bands=[(b["name"], float(b["min"])) for b in data["bands"]],
+        bonus_max=float(data.get("bonus_max", 0)), penalty_max=float(data.get("penalty_max", 0)),
+        calendar={str(k): str(v) for k, v in (data.get("calendar") or {}).items()},
+        areas=[(a["code"], a["name"]) for a in data["areas"]], leaves=leaves)
+
+
+def find_edition(ref: str, bundle_dir: Path | None) -> Path:
+    """An edition id or path: relative to the bundle folder first, then a shipped id."""
+    candidates = []
+    if bundle_dir is not None and not Path(ref).is_absolute():
+        candidates.append(bundle_dir / ref)
+    candidates += [Path(ref), SHIPPED / f"{ref}.yaml"]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise InputError(f"no such edition: {ref}")
+
+
+def deadline(edition: Edition, report: str, year: int) -> dt.date:
+    """``"03-01"`` → 1 March of ``year``; ``"+1:01-15"`` → 15 January of ``year + 1``."""
+    m = CALENDAR.match(edition.calendar[report].strip())
+    if m is None:
+        raise InputError(f"calendar date {edition.calendar[report]!r} is not MM-DD")
+    return dt.date(year + int(m.group(1) or 0), int(m.group(2)), int(m.group(3)))
+
+
+# --------------------------------------------------------------------------- the bundle
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean(cell: str | None) -> str:
+    """NFC, non-breaking spaces to spaces, trimmed; a spreadsheet's protective ' dropped."""
+    text = nfc(cell or "").replace("\u00a0", " ").strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    """A CSV file as a list of rows, column names lower case, cells cleaned."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [nfc(h).strip().lower() for h in next(reader, [])]
+        return [{h: clean(c) for h, c in zip(header, row, strict=False)} for row in reader]
+
+
+@dataclass
+class Bundle:
+    path: Path
+    year: int
+    edition: str
+    tables: dict[str, list[dict[str, str]]]
+
+
+def read_bundle(path: Path) -> Bundle:
+    meta = yaml.safe_load((path / "bundle.yaml").read_text(encoding="utf-8"))
+    tables = {name: read_table(path / f"{name}.csv")
+              for name in ("units", "evidence", "one_stop", "reports", "adjustments")}
+    return Bundle(path, int(meta["year"]), str(meta["edition"]).strip(), tables)
+
+
+# --------------------------------------------------------------------------- reading cells
+
+
+def to_number(text: str) -> float | None:
+    text = text.replace(",", ".").replace(" ", "")
+    return float(text) if NUMBER.match(text) else None
+
+
+def read_cell(text: str, leaf: Leaf, blank: str) -> Cell:
+    """A cleaned cell → (state, number). ``blank`` is the state of an empty cell."""
+    low = text.lower()
+    if low == "":
+        return blank, None
+    if low in NA_WORDS:
+        return NA, None
+    kind = leaf.reads
+    if kind == "boolean":
+        if low in YES:
+            return VALUE, 1.0
+        if low in NO:
+            return VALUE, 0.0
+        raise InputError(f"{leaf.code}: {text!r} is not yes/no")
+    if kind == "key":
+        if low not in leaf.keys:
+            raise InputError(f"{leaf.code}: {text!r} is not one of {', '.join(leaf.keys)}")
+        return VALUE, float(leaf.keys.index(low))
+    fraction = FRACTION.match(low)
+    if fraction:
+        a, b = to_number(fraction.group(1)), to_number(fraction.group(2))
+        if kind != "percent" or a is None or b is None or b <= 0 or a > b:
+            raise InputError(f"{leaf.code}: {text!r} is not a valid a/b percentage")
+        return VALUE, a / b * 100.0
+    pct_sign = low.endswith("%")
+    x = to_number(low.rstrip("%").strip())
+    if x is None:
+        raise InputError(f"{leaf.code}: {text!r} is not a number")
+    if kind == "percent" and not 0 <= x <= 100:
+        raise InputError(f"{leaf.code}: {text!r} is outside 0–100")
+    if pct_sign and kind != "percent":
+        raise InputError(f"{leaf.code}: {text!r} has a % sign but is not a percentage")
+    if kind == "count" and (x < 0 or x != int(x)):
+        raise InputError(f"{leaf.code}: {text!r} is not a count")
+    if kind == "points" and not 0 <= x <= leaf.max + 1e-9:
+        raise InputError(f"{leaf.code}: {text!r} is not within 0…{leaf.max:g} points")
+    return VALUE, x
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class Unit:
+    code: str
+    name: str
+    type: str
+    group: str
+    declared: list[Cell] = field(default_factory=list)  # per leaf, in edition order
+    appraised: list[Cell] = field(default_factory=list)
+    bonus: float = 0.0
+    penalty: float = 0.0
+
+
+def one_stop_number(row: dict[str, float] | None, spec: dict[str, Any]) -> Cell:
+    """A one-stop metric: no row → missing; a zero denominator → not applicable."""
+    if row is None:
+        return MISSING, None
+    metric = spec["one_stop"]
+    if metric == "late_count":
+        return VALUE, row["resolved_late"]
+    if metric == "overdue_pending":
+        return VALUE, row["pending_overdue"]
+    if metric == "online_rate":
+        numerator = row["received_online"]
+        denominator = row["received_online"] + row["received_direct"] + row["received_post"]
+    else:
+        numerator = row["resolved_early"] + row["resolved_on_time"]
+        resolved = row["resolved_early"] + row["resolved_on_time"] + row["resolved_late"]
+        denominator = {
+            "resolved": resolved,
+            "due": resolved + row["pending_overdue"],
+            "received": row["carried_over"] + row["received_online"] + row["received_direct"]
+            + row["received_post"],
+        }[spec["denominator"]]
+    if denominator == 0:
+        return NA, None
+    return VALUE, numerator / denominator * 100.0
+
+
+def parse_date(text: str) -> dt.date | None:
+    """dd/mm/yyyy (also with - or .) or ISO yyyy-mm-dd."""
+    parts = re.split(r"[/.\-]", text.strip())
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    try:
+        if len(parts[0]) == 4:
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return None
+
+
+def report_count(dates: dict[str, dt.date], spec: dict[str, Any], edition: Edition,
+                 year: int) -> float:
+    """How many of the reports in ``of`` were on time / late / missing."""
+    count = 0
+    for report in spec["of"]:
+        submitted = dates.get(report)
+        if submitted is None:
+            count += spec["reports"] == "missing"
+        elif submitted <= deadline(edition, report, year):
+            count += spec["reports"] == "on_time"
+        else:
+            count += spec["reports"] == "late"
+    return float(count)
+
+
+def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
+    """Every unit with its declared and appraised (state, number) per leaf, and adjustments."""
+    units: list[Unit] = []
+    by_code: dict[str, Unit] = {}
+    for row in bundle.tables["units"]:
+        if row["code"] in by_code:
+            raise InputError(f"unit {row['code']} is listed twice")
+        unit = Unit(row["code"], row["name"], row["type"].lower(), row["group"])
+        units.append(unit)
+        by_code[unit.code] = unit
+    leaf_at = {leaf.code: j for j, leaf in enumerate(edition.leaves)}
+
+    # the one-stop table and report dates, per unit
+    one_stop: dict[str, dict[str, float]] = {}
+    for row in bundle.tables["one_stop"]:
+        counts = {}
+        for col in ONE_STOP_COLUMNS:
+            x = to_number(row.get(col, "") or "0")
+            if x is None or x < 0 or x != int(x):
+                raise InputError(f"one_stop {row['unit']}: {col} {row.get(col)!r} is not a count")
+            counts[col] = x
+        came_in = sum(counts[c] for c in ONE_STOP_COLUMNS[:4])
+        went_out = sum(counts[c] for c in ONE_STOP_COLUMNS[4:])
+        if abs(came_in - went_out) > 0.5:
+            raise InputError(f"one_stop {row['unit']}: the table does not add up")
+        if row["unit"] not in by_code or row["unit"] in one_stop:
+            raise InputError(f"one_stop: unknown or repeated unit {row['unit']}")
+        one_stop[row["unit"]] = counts
+    reports: dict[str, dict[str, dt.date]] = {}
+    for row in bundle.tables["reports"]:
+        when = parse_date(row["submitted"])
+        if when is None:
+            raise InputError(f"reports {row['unit']}: {row['submitted']!r} is not a date")
+        if row["unit"] not in by_code:
+            raise InputError(f"reports: unknown unit {row['unit']}")
+        reports.setdefault(row["unit"], {}).setdefault(row["report"].upper(), when)
+
+    # computed leaves first, from the tables
+    for unit in units:
+        for leaf in edition.leaves:
+            if leaf.input == "one_stop":
+                cell = one_stop_number(one_stop.get(unit.code), leaf.input_spec)
+            elif leaf.input == "reports":
+                cell = VALUE, report_count(reports.get(unit.code, {}), leaf.input_spec,
+                                           edition, bundle.year)
+            else:
+                cell = MISSING, None
+            if cell[0] == NA and leaf.na == "forbidden":
+                raise InputError(f"{unit.code}: nothing arose for {leaf.code}, which forbids NA")
+            unit.declared.append(cell)
+            unit.appraised.append(cell)
+
+    # evidence cells: a given cell overrides what the tables computed
+    seen = set()
+    for row in bundle.tables["evidence"]:
+        unit = by_code.get(row["unit"])
+        j = leaf_at.get(row["criterion"])
+        if unit is None or j is None:
+            raise InputError(f"evidence: unknown unit or criterion {row['unit']} "
+                             f"{row['criterion']}")
+        if (unit.code, j) in seen:
+            raise InputError(f"evidence: {row['criterion']} given twice for {unit.code}")
+        seen.add((unit.code, j))
+        leaf = edition.leaves[j]
+        declared = read_cell(row.get("value", ""), leaf, blank=MISSING)
+        appraised = read_cell(row.get("appraised", ""), leaf, blank="inherit")
+        for state, _ in (declared, appraised):
+            if state == NA and leaf.na == "forbidden":
+                raise InputError(f"{unit.code}: not applicable is not allowed for {leaf.code}")
+        computed = leaf.input in ("one_stop", "reports")
+        if appraised[0] == "inherit":
+            appraised = declared
+            if computed and declared[0] == MISSING:
+                appraised = unit.appraised[j]  # nothing given: keep the computed number
+        if not computed or declared[0] != MISSING:
+            unit.declared[j] = declared
+        unit.appraised[j] = appraised
+
+    for row in bundle.tables["adjustments"]:
+        unit = by_code.get(row["unit"])
+        points = to_number(row["points"])
+        kind = row["kind"].lower()
+        if unit is None or points is None or points < 0 or \
+                kind not in BONUS_WORDS | PENALTY_WORDS:
+            raise InputError(f"adjustments: bad row {row}")
+        if kind in BONUS_WORDS:
+            unit.bonus += points
+        else:
+            unit.penalty += points
+    return units
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def rule_points(leaf: Leaf, x: float) -> float:
+    """The points of one number under the leaf's rule (never above max)."""
+    rule, p, top = leaf.rule, leaf.params, leaf.max
+    if rule == "manual":
+        return min(max(x, 0.0), top)
+    if rule == "boolean":
+        return top if x > 0.5 else 0.0
+    if rule == "options":
+        return min(list(p.values())[int(x)], top)
+    if rule == "levels":
+        return list(p.values())[int(x)] * top
+    if rule == "bands":
+        for band in p:
+            holds = x > band["above"] if "above" in band else x >= band["min"]
+            if holds:
+                return min(float(band["points"]), top)
+        return 0.0
+    if rule == "proportional":
+        target, floor = p.get("target", 100), p.get("floor", 0)
+        if x < floor:
+            return 0.0
+        return top * min(max(x, 0.0) / target, 1.0)
+    if rule == "deduction":
+        floor = p.get("floor", 0)
+        return min(max(top - p["per_item"] * x, floor), top)
+    raise InputError(f"{leaf.code}: unknown score kind {rule}")
+
+
+def leaf_points(leaf: Leaf, state: str, x: float | None) -> float:
+    if state == VALUE:
+        return rule_points(leaf, x)  # type: ignore[arg-type]
+    if state == NA and leaf.na == "full":
+        return leaf.max
+    return 0.0  # missing, or not applicable and rebased
+
+
+def survey_was_run(units: list[Unit], edition: Edition) -> bool:
+    """Whether any unit has any survey value (declared or appraised)."""
+    for unit in units:
+        for j, leaf in enumerate(edition.leaves):
+            if leaf.survey and (unit.declared[j][0] != MISSING
+                                or unit.appraised[j][0] != MISSING):
+                return True
+    return False
+
+
+def rank(keys: list[float | None], ties: str) -> list[int | None]:
+    """Highest first; ``min`` 1,2,2,4 or ``dense`` 1,2,2,3; no index → no rank."""
+    order = sorted((k, i) for i, k in enumerate(keys) if k is not None)
+    order.reverse()
+    out: list[int | None] = [None] * len(keys)
+    previous, current, distinct = None, 0, 0
+    for position, (key, i) in enumerate(order, start=1):
+        if key != previous:
+            distinct += 1
+            current = position if ties == "min" else distinct
+            previous = key
+        out[i] = current
+    return out
+
+
+def score_units(units: list[Unit], edition: Edition) -> list[dict[str, Any]]:
+    """Every unit's result (CONTRACT §3, §4), with rank and group rank."""
+    survey_run = survey_was_run(units, edition)
+    results = []
+    for unit in units:
+        self_points = appraised_points = survey_points = applicable_max = 0.0
+        area_points = [0.0] * len(edition.areas)
+        area_max = [0.0] * len(edition.areas)
+        missing, not_applicable = [], []
+        for j, leaf in enumerate(edition.leaves):
+            (d_state, d_x), (a_state, a_x) = unit.declared[j], unit.appraised[j]
+            if leaf.survey and not survey_run:  # no survey was run: rebase the block
+                d_state = a_state = NA
+                pts_self = pts = 0.0
+                rebased = True
+            else:
+                pts_self = leaf_points(leaf, d_state, d_x)
+                pts = leaf_points(leaf, a_state, a_x)
+                rebased = a_state == NA and leaf.na != "full"
+            if leaf.survey:
+                survey_points += pts
+            else:
+                self_points += pts_self
+                appraised_points += pts
+            applicable = 0.0 if rebased else leaf.max
+            applicable_max += applicable
+            area_points[leaf.area] += pts
+            area_max[leaf.area] += applicable
+            if a_state == MISSING:
+                missing.append(leaf.code)
+            elif a_state == NA:
+                not_applicable.append(leaf.code)
+        bonus = min(unit.bonus, edition.bonus_max)
+        penalty = min(unit.penalty, edition.penalty_max)
+        total = appraised_points + survey_points + bonus - penalty
+        total = min(max(total, 0.0), applicable_max)
+        index = total / applicable_max * 100.0 if applicable_max > 0 else None
+        band = None
+        if index is not None:
+            for name, lower in edition.bands:
+                if round(index, DECIMALS) >= lower:
+                    band = name
+                    break
+        areas = [{"code": code, "name": name, "points": area_points[k], "max": area_max[k],
+                  "index": area_points[k] / area_max[k] * 100.0 if area_max[k] > 0 else None}
+                 for k, (code, name) in enumerate(edition.areas)]
+        results.append({
+            "code": unit.code, "name": unit.name, "type": unit.type, "group": unit.group,
+            "self_points": self_points, "appraised_points": appraised_points,
+            "survey_points": survey_points, "bonus": bonus, "penalty": penalty,
+            "total": total, "applicable_max": applicable_max, "index": index, "band": band,
+            "rank": None, "group_rank": None, "areas": areas,
+            "missing": missing, "not_applicable": not_applicable,
+        })
+
+    keys = [None if r["index"] is None else round(r["index"], DECIMALS) for r in results]
+    for r, k in zip(results, rank(keys, edition.ties), strict=True):
+        r["rank"] = k
+    members: dict[str, list[int]] = {}
+    for i, r in enumerate(results):
+        members.setdefault(r["group"], []).append(i)
+    for rows in members.values():
+        for i, k in zip(rows, rank([keys[i] for i in rows], edition.ties), strict=True):
+            results[i]["group_rank"] = k
+    big = float("inf")
+    results.sort(key=lambda r: (big if r["rank"] is None else r["rank"], r["code"]))
+    return results
+
+
+def to_json(edition: Edition, year: int, results: list[dict[str, Any]]) -> str:
+    data = {"edition": edition.id, "year": year, "scale": edition.scale, "units": results}
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def run(bundle_path: Path, criteria: str | None = None) -> str:
+    """Bundle folder → the JSON of ``parindex score --format json``."""
+    bundle = read_bundle(bundle_path)
+    if criteria:
+        edition = load_edition(find_edition(criteria, None))
+    else:
+        edition = load_edition(find_edition(bundle.edition, bundle_path))
+    units = build_inputs(bundle, edition)
+    return to_json(edition, bundle.year, score_units(units, edition))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Score a bundle with a plain per-unit loop.")
+    ap.add_argument("bundle", type=Path)
+    ap.add_argument("--criteria", help="edition id or file instead of the bundle's")
+    args = ap.parse_args(argv)
+    try:
+        text = run(args.bundle, args.criteria)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

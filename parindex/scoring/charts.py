@@ -1,0 +1,317 @@
+"""Charts as data: functions from a scored run (or several years of runs) to plotly figures.
+
+The HTML report embeds these figures; tests check their data (values, colours, matrices),
+never rendered bytes. Labels that come from users (unit, group, criterion names) are
+HTML-escaped before they reach plotly, which would otherwise read tags in text: a unit named
+``<script>…`` is drawn as those characters. Units with the same name are told apart by
+their code.
+
+Colours: each band of the edition has a colour from green (best) to red (worst), the same in
+every chart; a unit without a band is grey.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from parindex.criteria.model import OneStopInput
+from parindex.evidence.validate import one_stop_metric
+from parindex.scoring.run import Run
+from parindex.scoring.tables import fmt
+from parindex.scoring.trends import area_trends_frame, edition_changes, unit_trends_frame
+
+PALETTE = ("#1a7f3c", "#66bb6a", "#f2b632", "#f3722c", "#c62828")
+NO_BAND = "#9e9e9e"
+TEXT: dict[str, dict[str, str]] = {
+    "index": {"vi": "Chỉ số (%)", "en": "Index (%)"},
+    "ranking": {"vi": "Xếp hạng theo Chỉ số CCHC năm {year}",
+                "en": "Ranking by PAR Index {year}"},
+    "bands": {"vi": "Số đơn vị theo xếp loại năm {year}", "en": "Units by band {year}"},
+    "units": {"vi": "Số đơn vị", "en": "Units"},
+    "heatmap": {"vi": "Chỉ số thành phần theo lĩnh vực năm {year} (%)",
+                "en": "Component index by area {year} (%)"},
+    "no_band": {"vi": "Chưa xếp loại", "en": "No band"},
+    "areas_vs_group": {"vi": "Lĩnh vực so với trung bình nhóm (%)",
+                       "en": "Areas against the group average (%)"},
+    "group_avg": {"vi": "Trung bình nhóm", "en": "Group average"},
+    "top_lost": {"vi": "Tiêu chí mất nhiều điểm nhất", "en": "Most points lost"},
+    "lost": {"vi": "Điểm bị mất", "en": "Points lost"},
+    "on_time": {"vi": "Hồ sơ một cửa đúng hạn (%)", "en": "One-stop on time (%)"},
+    "unit_trends": {"vi": "Chỉ số CCHC của từng đơn vị qua các năm",
+                    "en": "Each unit's PAR Index over the years"},
+    "area_trends": {"vi": "Chỉ số thành phần trung bình theo lĩnh vực qua các năm",
+                    "en": "Mean component index by area over the years"},
+    "year": {"vi": "Năm", "en": "Year"},
+    "mean_of": {"vi": "trung bình của", "en": "mean of"},
+    "mapped": {"vi": "từ lĩnh vực", "en": "from area"},
+    "rank": {"vi": "Hạng", "en": "Rank"},
+}
+
+
+def t(key: str, lang: str, **kw: object) -> str:
+    return TEXT[key]["en" if lang == "en" else "vi"].format(**kw)
+
+
+def esc(text: object) -> str:
+    """User text for a plotly label: tags and entities shown as written."""
+    return html.escape(str(text), quote=False)
+
+
+def band_colors(names: Sequence[str]) -> dict[str, str]:
+    """Band name → colour, best band first (green) to worst (red).
+
+    >>> band_colors(["I", "II", "III"])
+    {'I': '#1a7f3c', 'II': '#f2b632', 'III': '#c62828'}
+    """
+    n = len(names)
+    if n <= len(PALETTE):
+        picks = np.rint(np.linspace(0, len(PALETTE) - 1, n)).astype(int) if n > 1 else [0]
+        return {name: PALETTE[int(k)] for name, k in zip(names, picks, strict=True)}
+    from plotly.colors import sample_colorscale
+
+    colors = sample_colorscale("RdYlGn", list(np.linspace(1, 0, n)))
+    return dict(zip(names, colors, strict=True))
+
+
+def unit_labels(run: Run) -> list[str]:
+    """Escaped unit names, with the code added where two units share a name."""
+    names = [str(n) for n in run.units["name"]]
+    dup = {n for n in names if names.count(n) > 1}
+    return [esc(f"{n} ({c})" if n in dup else n) for n, c in zip(names, run.units["code"],
+                                                                 strict=True)]
+
+
+def unit_colors(run: Run) -> list[str]:
+    colors = band_colors(run.edition.band_names())
+    return [colors[b] if (b := run.band_name(i)) is not None else NO_BAND
+            for i in range(len(run.units))]
+
+
+def area_labels(run: Run, width: int = 16, lines: int = 3) -> list[str]:
+    """Area axis labels: "code. name" wrapped to a few short lines (escaped, then ``<br>``)."""
+    import textwrap
+
+    out = []
+    for a in run.edition.areas:
+        parts = textwrap.wrap(f"{a.code}. {a.name}", width) or [a.code]
+        if len(parts) > lines:
+            parts = [*parts[: lines - 1], parts[lines - 1] + "…"]
+        out.append("<br>".join(esc(p) for p in parts))
+    return out
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators: ``,.`` in Vietnamese (92,50)."""
+    return ".," if lang == "en" else ",."
+
+
+def _base_layout(fig: go.Figure, title: str, height: int, lang: str) -> go.Figure:
+    fig.update_layout(title={"text": esc(title), "x": 0}, height=height,
+                      separators=separators(lang),
+                      margin={"l": 10, "r": 20, "t": 60, "b": 40},
+                      font={"size": 15}, paper_bgcolor="white", plot_bgcolor="white",
+                      legend={"orientation": "h", "y": -0.12})
+    return fig
+
+
+def ranking_bar(run: Run, lang: str = "vi") -> go.Figure:
+    """Units by index, best on top, one trace per band (so the legend names the bands)."""
+    order = [int(i) for i in run.order()]
+    labels, index = unit_labels(run), run.scores.index
+    colors = band_colors(run.edition.band_names())
+    fig = go.Figure()
+    groups = [(name, colors[name]) for name in run.edition.band_names()]
+    groups.append((t("no_band", lang), NO_BAND))
+    for name, color in groups:
+        members = [i for i in order if (run.band_name(i) or t("no_band", lang)) == name]
+        if not members:
+            continue
+        fig.add_trace(go.Bar(
+            x=[_num(index[i]) for i in members], y=[labels[i] for i in members],
+            orientation="h", name=esc(name), marker={"color": color},
+            text=[fmt(_num(index[i]), lang) for i in members], textposition="auto",
+            customdata=[[esc(run.units["group"].iloc[i]), _int(run.scores.rank[i])]
+                        for i in members],
+            hovertemplate="%{y}<br>%{customdata[0]}<br>" + t("rank", lang)
+            + " %{customdata[1]}: %{x:.2f}%<extra></extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=[labels[i] for i in order[::-1]],
+                     automargin=True)
+    fig.update_xaxes(range=[0, 100], title=t("index", lang), gridcolor="#e0e0e0")
+    for b in run.edition.model.bands:
+        if 0 < b.min < 100:
+            fig.add_vline(x=b.min, line={"dash": "dot", "color": "#757575", "width": 1})
+    return _base_layout(fig, t("ranking", lang, year=run.year), 140 + 30 * len(order), lang)
+
+
+def band_distribution(run: Run, lang: str = "vi") -> go.Figure:
+    """How many units fall in each band (every band shown, empty ones as 0)."""
+    names = run.edition.band_names()
+    colors = band_colors(names)
+    counts = np.bincount(run.scores.band[run.scores.band >= 0], minlength=len(names))
+    x, y, c = [esc(n) for n in names], [int(v) for v in counts], [colors[n] for n in names]
+    unbanded = int((run.scores.band < 0).sum())
+    if unbanded:
+        x.append(esc(t("no_band", lang)))
+        y.append(unbanded)
+        c.append(NO_BAND)
+    fig = go.Figure(go.Bar(x=x, y=y, marker={"color": c}, text=y, textposition="auto",
+                           hovertemplate="%{x}: %{y}<extra></extra>", showlegend=False))
+    fig.update_yaxes(title=t("units", lang), dtick=1, gridcolor="#e0e0e0")
+    return _base_layout(fig, t("bands", lang, year=run.year), 380, lang)
+
+
+def area_heatmap(run: Run, lang: str = "vi") -> go.Figure:
+    """Units (by rank) × areas, coloured by component index, so weak areas stand out."""
+    order = [int(i) for i in run.order()]
+    labels = unit_labels(run)
+    z = [[_num(v) for v in run.scores.area_index[i]] for i in order]
+    text = [[fmt(v, lang) for v in row] for row in z]
+    names = [esc(f"{a.code}. {a.name}") for a in run.edition.areas]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=area_labels(run), y=[labels[i] for i in order], text=text,
+        texttemplate="%{text}", customdata=[names] * len(order), zmin=0, zmax=100,
+        colorscale="RdYlGn", colorbar={"title": {"text": "%"}},
+        hovertemplate="%{y}<br>%{customdata}: %{z:.2f}%<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(automargin=True, tickangle=0)
+    return _base_layout(fig, t("heatmap", lang, year=run.year), 200 + 30 * len(order), lang)
+
+
+def on_time_rates(run: Run) -> np.ndarray:
+    """Each unit's one-stop on-time rate (%), over the denominator the edition's on-time leaf
+    uses (``resolved`` when it has none); NaN without a one-stop row or with nothing due."""
+    denominator = "resolved"
+    for leaf in run.edition.leaves:
+        if isinstance(leaf.input, OneStopInput) and leaf.input.one_stop == "on_time_rate":
+            denominator = leaf.input.denominator or "resolved"
+            break
+    spec = OneStopInput(one_stop="on_time_rate", denominator=denominator)
+    rate = one_stop_metric(run.inputs.one_stop, spec)
+    return np.where(np.isfinite(rate), rate, np.nan)
+
+
+def group_means(run: Run) -> np.ndarray:
+    """Per unit, the mean component index of each area over the unit's group."""
+    groups = run.units["group"].to_numpy()
+    out = np.full(run.scores.area_index.shape, np.nan)
+    for g in dict.fromkeys(groups):
+        rows = groups == g
+        block = run.scores.area_index[rows]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an area NaN for every member
+            out[rows] = np.nanmean(block, axis=0)
+    return out
+
+
+def top_lost(run: Run, i: int, n: int = 5) -> list[tuple[str, str, float]]:
+    """The unit's ``n`` leaves with most points lost: (code, name, points lost)."""
+    s = run.scores
+    lost = s.leaf_applicable[i] - s.leaf_appr[i]
+    picks = [int(j) for j in np.argsort(-lost, kind="stable")[:n] if lost[j] > 1e-9]
+    return [(run.edition.leaves[j].code, run.edition.leaves[j].name, float(lost[j]))
+            for j in picks]
+
+
+def scorecard(run: Run, i: int, lang: str = "vi") -> go.Figure:
+    """One unit: areas against its group's average, top points lost, one-stop on-time rate."""
+    s = run.scores
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.46, 0.34, 0.2],
+                        specs=[[{"type": "xy"}, {"type": "xy"}, {"type": "domain"}]],
+                        subplot_titles=[t("areas_vs_group", lang), t("top_lost", lang),
+                                        t("on_time", lang)], horizontal_spacing=0.09)
+    codes = [a.code for a in run.edition.areas]
+    names = [esc(f"{a.code}. {a.name}") for a in run.edition.areas]
+    fig.add_trace(go.Bar(x=codes, y=[_num(v) for v in s.area_index[i]],
+                         name=unit_labels(run)[i], marker={"color": unit_colors(run)[i]},
+                         customdata=names, hovertemplate="%{customdata}: %{y:.2f}%"
+                         "<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Bar(x=codes, y=[_num(v) for v in group_means(run)[i]],
+                         name=t("group_avg", lang), marker={"color": "#90a4ae"},
+                         customdata=names, hovertemplate="%{customdata}: %{y:.2f}%"
+                         "<extra></extra>"), row=1, col=1)
+    lost = top_lost(run, i)[::-1]
+    fig.add_trace(go.Bar(x=[v for *_, v in lost], y=[esc(c) for c, *_ in lost],
+                         orientation="h", name=t("lost", lang), showlegend=False,
+                         marker={"color": "#e57373"}, customdata=[esc(n) for _, n, _ in lost],
+                         text=[fmt(v, lang) for *_, v in lost], textposition="auto",
+                         hovertemplate="%{y} %{customdata}: %{x:.2f}<extra></extra>"),
+                  row=1, col=2)
+    rate = _num(on_time_rates(run)[i])
+    fig.add_trace(go.Indicator(mode="gauge+number", value=rate,
+                               number={"suffix": "%", "valueformat": ".1f"},
+                               gauge={"axis": {"range": [0, 100]},
+                                      "bar": {"color": "#1565c0"}}), row=1, col=3)
+    fig.update_yaxes(range=[0, 100], row=1, col=1, gridcolor="#e0e0e0")
+    fig.update_yaxes(automargin=True, type="category", row=1, col=2)
+    fig.update_layout(barmode="group", showlegend=True,
+                      legend={"orientation": "h", "y": -0.2, "x": 0},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 30}, height=340,
+                      separators=separators(lang),
+                      font={"size": 14}, paper_bgcolor="white", plot_bgcolor="white")
+    return fig
+
+
+def _edition_marks(fig: go.Figure, changes: list[tuple[float, str, str]]) -> None:
+    for x, before, after in changes:
+        fig.add_vline(x=x, line={"dash": "dash", "color": "#616161", "width": 2},
+                      annotation={"text": esc(f"{before} → {after}"), "textangle": 0},
+                      annotation_position="top")
+
+
+def unit_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
+    """Each current unit's index by year; hollow markers where it is its predecessors' mean."""
+    df = unit_trends_frame(runs)
+    fig = go.Figure()
+    for code, rows in df.groupby("code", sort=False):
+        name = rows["name"].iloc[0]
+        hover = [f"{t('mean_of', lang)} {', '.join(v)}" if d else ""
+                 for d, v in zip(rows["derived"], rows["via"], strict=True)]
+        fig.add_trace(go.Scatter(
+            x=rows["year"].tolist(), y=[_num(v) for v in rows["index"]],
+            mode="lines+markers", name=esc(f"{name} ({code})"),
+            marker={"size": 9, "symbol": ["circle-open" if d else "circle"
+                                          for d in rows["derived"]]},
+            customdata=[esc(h) for h in hover], connectgaps=False,
+            hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}<extra></extra>"))
+    _edition_marks(fig, edition_changes(runs))
+    fig.update_xaxes(dtick=1, title=t("year", lang))
+    fig.update_yaxes(title=t("index", lang), gridcolor="#e0e0e0")
+    return _base_layout(fig, t("unit_trends", lang), 560, lang).update_layout(
+        legend={"orientation": "v", "y": 1, "x": 1.02})
+
+
+def area_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
+    """Each current area's mean component index by year, older editions mapped onto it."""
+    df = area_trends_frame(runs)
+    fig = go.Figure()
+    for code, rows in df.groupby("area", sort=False):
+        name = rows["name"].iloc[0]
+        hover = [f"{t('mapped', lang)} {e}: {m}" if m else ""
+                 for e, m in zip(rows["edition"], rows["mapped"], strict=True)]
+        fig.add_trace(go.Scatter(
+            x=rows["year"].tolist(), y=[_num(v) for v in rows["index"]],
+            mode="lines+markers", name=esc(f"{code}. {name}"), customdata=[esc(h) for h in hover],
+            hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}<extra></extra>"))
+    _edition_marks(fig, edition_changes(runs))
+    fig.update_xaxes(dtick=1, title=t("year", lang))
+    fig.update_yaxes(title=t("index", lang), range=[0, 100], gridcolor="#e0e0e0")
+    return _base_layout(fig, t("area_trends", lang), 520, lang).update_layout(
+        legend={"orientation": "v", "y": 1, "x": 1.02})
+
+
+def _num(v: float) -> float | None:
+    return None if v is None or np.isnan(v) else float(v)
+
+
+def _int(v: float) -> int | None:
+    return None if np.isnan(v) else int(v)
+
+
+__all__ = ["area_heatmap", "area_trends", "band_colors", "band_distribution", "on_time_rates",
+           "ranking_bar", "scorecard", "top_lost", "unit_trends"]

@@ -1,0 +1,290 @@
+"""`parindex plan`: the cheapest set of criterion improvements that reaches a target.
+
+A target is a band name (``Tốt``: that band or better), ``rank:N`` (overall rank N or
+better), ``group:N`` (rank within the unit's group) or ``points:X`` (a total of at least X).
+A rank target becomes an index threshold: the index of the N-th best other unit (the N-th
+best distinct index with ``ties: dense``), which the unit must equal to share that rank.
+
+Each leaf's feasible improvements come from :mod:`parindex.scoring.improvements`; their cost
+is the effort of the criterion (1 per change unless a costs file says otherwise) plus
+``per_step`` for every level beyond the first; :mod:`parindex.scoring.knapsack` picks the
+cheapest set. The plan's ``after`` is the run re-scored with the plan's changes, exactly as
+``parindex whatif --set CODE=TO ...`` would.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from parindex.criteria.compiled import CompiledEdition
+from parindex.errors import EvidenceError, Problem, quote
+from parindex.scoring.engine import DECIMALS
+from parindex.scoring.improvements import Step, all_steps, unit_steps
+from parindex.scoring.knapsack import Goal, Option, Solution, solve
+from parindex.scoring.run import Change, Run
+from parindex.scoring.tables import input_text
+
+TargetKind = Literal["band", "rank", "group", "points"]
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: TargetKind
+    value: float  # band min, rank N, or points X
+    label: str
+
+
+def parse_target(text: str, edition: CompiledEdition) -> Target:
+    """``Tốt`` | ``rank:N`` | ``group:N`` | ``points:X``; raises ValueError saying what fits."""
+    raw = unicodedata.normalize("NFC", text).strip()
+    head, _, tail = raw.partition(":")
+    kind = head.strip().lower()
+    if tail and kind in ("rank", "group"):
+        if tail.strip().isdigit() and int(tail) >= 1:
+            return Target(kind, float(int(tail)), raw)  # type: ignore[arg-type]
+        raise ValueError(f"{kind}:N needs a whole number N ≥ 1, not {tail!r}")
+    if tail and kind == "points":
+        try:
+            return Target("points", float(tail.strip().replace(",", ".")), raw)
+        except ValueError:
+            raise ValueError(f"points:X needs a number X, not {tail!r}") from None
+    for band in edition.model.bands:
+        if unicodedata.normalize("NFC", band.name).casefold() == raw.casefold():
+            return Target("band", float(band.min), band.name)
+    names = ", ".join(b.name for b in edition.model.bands)
+    raise ValueError(f"{text!r} is not a target: give a band ({names}), rank:N, group:N "
+                     "or points:X")
+
+
+def goals_for(run: Run, rows: np.ndarray, target: Target) -> list[Goal]:
+    """The index or total each unit must reach, other units' indexes held fixed."""
+    if target.kind == "points":
+        return [Goal("points", target.value)] * len(rows)
+    if target.kind == "band":
+        return [Goal("index", target.value)] * len(rows)
+    s, n = run.scores, int(target.value)
+    keys = np.round(s.index, DECIMALS)
+    groups = run.units["group"].to_numpy() if target.kind == "group" else \
+        np.zeros(len(keys), dtype=int)
+    current = s.rank if target.kind == "rank" else s.group_rank
+    unique = run.edition.model.ties == "dense"
+    nth: dict[Any, float] = {}  # per group: the N-th best index (distinct with dense ties)
+    for g in set(groups[rows].tolist()):
+        pool = keys[(groups == g) & ~np.isnan(keys)]
+        ordered = np.unique(pool)[::-1] if unique else np.sort(pool)[::-1]
+        nth[g] = float(ordered[n - 1]) if len(ordered) >= n else -math.inf
+    # a unit already at rank N or better needs nothing (NaN ranks compare False)
+    return [Goal("index", -math.inf if current[i] <= n else nth[groups[i]]) for i in rows]
+
+
+# ---------------------------------------------------------------------------- costs
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Per leaf: the effort of one change (NaN: not to be changed) and of each extra level."""
+
+    cost: np.ndarray
+    per_step: np.ndarray
+
+    @classmethod
+    def unit(cls, edition: CompiledEdition) -> Costs:
+        n = len(edition.leaves)
+        return cls(np.ones(n), np.zeros(n))
+
+    def option_cost(self, step: Step) -> float:
+        return float(self.cost[step.leaf] + self.per_step[step.leaf] * (step.level - 1))
+
+    @cached_property
+    def lists(self) -> tuple[list[float], list[float]]:
+        return self.cost.tolist(), self.per_step.tolist()
+
+
+def _cost_cell(value: Any, where: str, file: str, problems: list[Problem]) -> float | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in
+                         ("", "-", "none", "null", "~")):
+        return math.nan
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = -1.0
+    if not number >= 0 or math.isinf(number):
+        problems.append(Problem(file, where, f"{quote(value)} is not a cost (a number ≥ 0, or "
+                                "blank for a criterion not to change)", field="cost",
+                                value=value))
+        return None
+    return number
+
+
+def read_costs(path: Path, edition: CompiledEdition) -> Costs:
+    """Effort per criterion from YAML (``CODE: cost`` or ``CODE: {cost: C, per_step: S}``;
+    ``default:`` for unlisted criteria) or CSV (``criterion, cost[, per_step]``). A code may
+    name an area or a parent criterion (every leaf under it); the deepest code wins."""
+    rows = _cost_rows(path)
+    problems: list[Problem] = []
+    default = 1.0
+    entries: list[tuple[int, tuple[int, ...], float, float]] = []
+    for where, code, cost, step in rows:
+        c = _cost_cell(cost, where, path.name, problems)
+        s = _cost_cell(step if step not in (None, "") else 0, where, path.name, problems)
+        if c is None or s is None:
+            continue
+        if code.lower() in ("default", "*"):
+            default = c
+            continue
+        node = edition.node(code)
+        if node is None:
+            problems.append(Problem(path.name, where, f"{quote(code)} is not a criterion of "
+                                    f"{edition.id}", field="criterion", value=code))
+            continue
+        entries.append((node.depth, node.leaves, c, 0.0 if math.isnan(s) else s))
+    if problems:
+        raise EvidenceError(problems)
+    costs = Costs(np.full(len(edition.leaves), default), np.zeros(len(edition.leaves)))
+    for _, leaves, c, s in sorted(entries, key=lambda e: e[0]):
+        costs.cost[list(leaves)] = c
+        costs.per_step[list(leaves)] = s
+    return costs
+
+
+def _cost_rows(path: Path) -> list[tuple[str, str, Any, Any]]:
+    if not path.is_file():
+        raise EvidenceError([Problem(str(path), "", "the costs file does not exist")])
+    if path.suffix.lower() == ".csv":
+        from parindex.evidence.bundle import read_csv_table
+
+        df = read_csv_table(path)
+        if "criterion" not in df.columns or "cost" not in df.columns:
+            raise EvidenceError([Problem(path.name, "", "a costs CSV needs the columns "
+                                         "criterion, cost (and optionally per_step)")])
+        step = df["per_step"] if "per_step" in df.columns else [""] * len(df)
+        return [(f"row {i + 2}", str(c).strip(), v, s)
+                for i, (c, v, s) in enumerate(zip(df["criterion"], df["cost"], step,
+                                                  strict=True))]
+    import yaml
+
+    # every scalar as text, as typed: 1.10 stays "1.10"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    if not isinstance(data, dict):
+        raise EvidenceError([Problem(path.name, "", "a costs YAML file is a mapping "
+                                     "criterion → cost")])
+    out = []
+    for code, value in data.items():
+        where = f"key {code}"
+        if isinstance(value, dict):
+            out.append((where, str(code).strip(), value.get("cost", 1), value.get("per_step")))
+        else:
+            out.append((where, str(code).strip(), value, None))
+    return out
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan for one unit: its improvements, the chosen ones, and the solver's outcome."""
+
+    unit: int
+    target: Target
+    goal: Goal
+    steps: list[list[Step]]  # feasible improvements, per improvable leaf
+    chosen: list[Step]
+    costs: list[float]  # of each chosen step
+    solution: Solution
+
+    def changes(self, run: Run) -> list[Change]:
+        code = run.units["code"].iloc[self.unit]
+        return [Change(code, run.edition.leaves[s.leaf].code, s.to) for s in self.chosen]
+
+
+def _base(run: Run, i: int) -> tuple[float, float]:
+    s = run.scores
+    raw = s.appraised_points[i] + s.survey_points[i] + s.bonus[i] - s.penalty[i]
+    return float(raw), float(s.applicable_max[i])
+
+
+def _solve_unit(run: Run, unit: int, steps: list[list[Step]], goal: Goal, target: Target,
+                costs: Costs) -> PlanResult:
+    cost, per_step = costs.lists
+    usable = [leaf for leaf in steps if not math.isnan(cost[leaf[0].leaf])]
+    options = [[Option(st.gained, cost[st.leaf] + per_step[st.leaf] * (st.level - 1),
+                       st.added_max) for st in leaf] for leaf in usable]
+    solution = solve(options, *_base(run, unit), goal)
+    chosen = [usable[p][k] for p, k in solution.picks]
+    return PlanResult(unit, target, goal, steps, chosen,
+                      [options[p][k].cost for p, k in solution.picks], solution)
+
+
+def plan_all(run: Run, target: Target, costs: Costs | None = None,
+             rows: np.ndarray | None = None) -> list[PlanResult]:
+    """Plans for many units (default: every unit), improvements found for all at once."""
+    costs = costs or Costs.unit(run.edition)
+    rows = np.arange(len(run.units)) if rows is None else np.asarray(rows, dtype=np.intp)
+    table = all_steps(run, rows)
+    goals = goals_for(run, rows, target)
+    return [_solve_unit(run, int(i), unit_steps(table, r), goals[r], target, costs)
+            for r, i in enumerate(rows)]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan with the run before and after its changes."""
+
+    result: PlanResult
+    before: Run
+    after: Run
+
+    @property
+    def unit(self) -> int:
+        return self.result.unit
+
+    def reachable(self) -> bool:
+        return target_met(self.after, self.unit, self.result.target)
+
+    def to_json(self) -> dict[str, Any]:
+        """CONTRACT §4, plus the cost, the goal and every feasible improvement."""
+        run, res = self.before, self.result
+        leaves = run.edition.leaves
+        changes = [{"criterion": leaves[s.leaf].code,
+                    "from": input_text(run, self.unit, s.leaf, "appr"), "to": s.to,
+                    "points_gained": s.gained, "cost": c}
+                   for s, c in zip(res.chosen, res.costs, strict=True)]
+        return {
+            "unit": run.units["code"].iloc[self.unit], "target": res.target.label,
+            "reachable": self.reachable(), "changes": changes,
+            "before": run.unit_result(self.unit), "after": self.after.unit_result(self.unit),
+            "cost": res.solution.cost,
+            "goal": {"kind": res.goal.kind,
+                     "value": None if math.isinf(res.goal.value) else res.goal.value},
+            "improvements": [{"criterion": leaves[leaf[0].leaf].code,
+                              "from": input_text(run, self.unit, leaf[0].leaf, "appr"),
+                              "options": [{"to": s.to, "points_gained": s.gained,
+                                           "level": s.level} for s in leaf]}
+                             for leaf in res.steps],
+        }
+
+
+def target_met(run: Run, unit: int, target: Target) -> bool:
+    """Whether the unit reaches the target in ``run`` (as scored by the engine)."""
+    s = run.scores
+    if target.kind == "points":
+        return bool(s.total[unit] >= target.value - 1e-9)
+    if target.kind == "band":
+        b = int(s.band[unit])
+        return b >= 0 and run.edition.model.bands[b].min >= target.value
+    rank = s.rank[unit] if target.kind == "rank" else s.group_rank[unit]
+    return bool(rank <= target.value)
+
+
+def plan(run: Run, unit: int, target: Target, costs: Costs | None = None) -> Plan:
+    """The cheapest plan for one unit, with the run re-scored under its changes."""
+    result = plan_all(run, target, costs, np.array([unit]))[0]
+    return Plan(result, run, run.with_changes(result.changes(run)))

@@ -1,0 +1,302 @@
+"""The HTML report: one self-contained page with the league table, charts and trends.
+
+The page works offline: plotly.js is embedded once, inline; each figure travels as JSON in a
+``<script type="application/json">`` block (``<``, ``>``, ``&`` escaped as ``\\u003c`` …, so
+no text can close the block) and is drawn by a few lines of inline script. Every piece of
+user text goes through :func:`html.escape`. The league table sorts by clicking a column
+heading; the page is sized for a projector (large type, strong contrast) and has print
+rules (no navigation, charts and cards kept whole on a page).
+
+With several runs (years), the latest year is shown in full and trend charts follow each
+current unit and area across the years (see :mod:`parindex.scoring.trends`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from parindex.scoring import charts
+from parindex.scoring.run import Run
+from parindex.scoring.tables import fmt, header
+from parindex.scoring.trends import sorted_runs, unit_trends_frame
+
+Step = Callable[[str], None]
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"vi": "Chỉ số cải cách hành chính năm {year}",
+              "en": "Administrative reform index (PAR Index) {year}"},
+    "league": {"vi": "Bảng xếp hạng", "en": "League table"},
+    "charts": {"vi": "Biểu đồ", "en": "Charts"},
+    "trends": {"vi": "Diễn biến qua các năm", "en": "Trends over the years"},
+    "cards": {"vi": "Phiếu kết quả từng đơn vị", "en": "Unit scorecards"},
+    "sort_hint": {"vi": "Bấm vào tiêu đề cột để sắp xếp.",
+                  "en": "Click a column heading to sort."},
+    "areas": {"vi": "Lĩnh vực", "en": "Areas"},
+    "years_table": {"vi": "Chỉ số theo năm (%)", "en": "Index by year (%)"},
+    "derived": {"vi": "* trước khi sáp nhập: trung bình chỉ số của các đơn vị cũ ({via}).",
+                "en": "* before the merger: mean index of the former units ({via})."},
+    "editions": {"vi": "Bộ chỉ số", "en": "Criteria"},
+    "edition_note": {"vi": "Các năm theo bộ chỉ số cũ được quy về lĩnh vực của bộ {latest} "
+                     "theo mục previous của bộ chỉ số; lĩnh vực gộp được tính chung điểm "
+                     "trên điểm tối đa.",
+                     "en": "Years on an older edition are mapped onto the areas of {latest} "
+                     "through the edition's previous mapping; merged areas pool their points "
+                     "over their max."},
+    "rank_line": {"vi": "Hạng {rank} chung · hạng {group_rank} trong {group}",
+                  "en": "Rank {rank} overall · {group_rank} in {group}"},
+    "total_line": {"vi": "Tổng điểm {total}/{max} · chỉ số {index}%",
+                   "en": "Total {total}/{max} · index {index}%"},
+    "footer": {"vi": "Lập bằng parindex. Số liệu: {authority}.",
+               "en": "Made with parindex. Data: {authority}."},
+}
+
+
+def w(key: str, lang: str, **kw: object) -> str:
+    return WORDS[key]["en" if lang == "en" else "vi"].format(**kw)
+
+
+def e(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def figure_json(fig: go.Figure) -> str:
+    """A figure as JSON that is safe inside a ``<script>`` block."""
+    text = fig.to_json(validate=False, pretty=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _Figures:
+    """Collects figures: a placeholder div in the page, the JSON at the end."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+
+    def add(self, fig: go.Figure, name: str) -> str:
+        fid = f"fig-{len(self.blocks) + 1}"
+        fig.update_layout(template="plotly_white")
+        self.blocks.append(f'<script type="application/json" id="{fid}">'
+                           f"{figure_json(fig)}</script>")
+        return f'<div class="chart" data-fig="{fid}" data-name="{e(name)}"></div>'
+
+
+def _league_table(run: Run, lang: str) -> str:
+    s, ed = run.scores, run.edition
+    cols: list[tuple[str, str]] = [("rank", header("rank", lang)), ("unit", header("unit", lang)),
+                                   ("group", header("group", lang)),
+                                   ("group_rank", header("group_rank", lang))]
+    cols += [(f"area{k}", a.code) for k, a in enumerate(ed.areas)]
+    cols += [(k, header(k, lang)) for k in ("self_points", "appraised_points", "survey_points",
+                                            "bonus", "penalty", "total", "index")]
+    cols.append(("band", header("band", lang)))
+    titles = {f"area{k}": f"{a.code}. {a.name} ({a.max:g})" for k, a in enumerate(ed.areas)}
+    head = "".join(
+        f'<th scope="col" title="{e(titles.get(key, label))}"><button type="button">'
+        f"{e(label)}</button></th>" for key, label in cols)
+    colors = charts.band_colors(ed.band_names())
+    body = []
+    for i in map(int, run.order()):
+        cells = []
+        for key, _ in cols:
+            if key == "unit":
+                v: Any = run.units["name"].iloc[i]
+            elif key == "group":
+                v = run.units["group"].iloc[i]
+            elif key == "band":
+                band = run.band_name(i)
+                style = f' style="--band:{colors[band]}"' if band else ""
+                position = int(s.band[i])  # sorts best band first, not alphabetically
+                cells.append(f'<td data-v="{position if position >= 0 else ""}">'
+                             f'<span class="band"{style}>{e(band or "")}</span></td>')
+                continue
+            elif key.startswith("area"):
+                v = float(s.area_points[i, int(key[4:])])
+            elif key in ("rank", "group_rank"):
+                r = getattr(s, key)[i]
+                v = None if np.isnan(r) else int(r)
+            else:
+                v = float(getattr(s, key)[i])
+            if isinstance(v, (int, float)):
+                data = "" if v != v else repr(v)  # NaN: no value, sorts last
+                cells.append(f'<td class="num" data-v="{data}">{e(fmt(v, lang))}</td>')
+            else:
+                cells.append(f'<td data-v="{e(v)}">{e(v)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    legend = "; ".join(f"{a.code} = {a.name} ({a.max:g})" for a in ed.areas)
+    return (f'<div class="scroll"><table class="sortable league"><thead><tr>{head}</tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table></div>'
+            f'<p class="legend">{e(w("areas", lang))}: {e(legend)}</p>')
+
+
+def _years_table(runs: Sequence[Run], lang: str) -> str:
+    df = unit_trends_frame(runs)
+    years = sorted(df["year"].unique())
+    head = "".join(f'<th scope="col"><button type="button">{y}</button></th>' for y in years)
+    rows, notes = [], []
+    for code, g in df.groupby("code", sort=False):
+        cells = [f'<td data-v="{e(g["name"].iloc[0])}">{e(g["name"].iloc[0])} ({e(code)})</td>']
+        for _, r in g.iterrows():
+            v = r["index"]
+            mark = "*" if r["derived"] else ""
+            data = "" if np.isnan(v) else repr(float(v))
+            cells.append(f'<td class="num{" derived" if mark else ""}" data-v="{data}">'
+                         f"{e(fmt(v, lang))}{mark}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+        via = sorted({c for v in g["via"] for c in v})
+        if via:
+            notes.append(f'<p class="note">{e(g["name"].iloc[0])} ({e(code)}): '
+                         f'{e(w("derived", lang, via=", ".join(via)))}</p>')
+    return (f'<h3>{e(w("years_table", lang))}</h3><div class="scroll"><table class="sortable '
+            f'years"><thead><tr><th scope="col"><button type="button">'
+            f'{e(header("unit", lang))}</button></th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>' + "".join(notes))
+
+
+def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
+    s = run.scores
+    colors = charts.unit_colors(run)
+    cards = []
+    for i in map(int, run.order()):
+        u = run.units.iloc[i]
+        band = run.band_name(i) or ""
+        rank = "" if np.isnan(s.rank[i]) else int(s.rank[i])
+        grank = "" if np.isnan(s.group_rank[i]) else int(s.group_rank[i])
+        ranks = w("rank_line", lang, rank=rank, group_rank=grank, group=u["group"])
+        totals = w("total_line", lang, total=fmt(float(s.total[i]), lang),
+                   max=fmt(float(s.applicable_max[i]), lang), index=fmt(float(s.index[i]), lang))
+        chart = figs.add(charts.scorecard(run, i, lang), f"scorecard {u['code']}")
+        cards.append(
+            f'<article class="card" id="unit-{e(u["code"])}"><h3>{e(u["name"])} '
+            f'<small>({e(u["code"])})</small> <span class="band" style="--band:{colors[i]}">'
+            f"{e(band)}</span></h3><p>{e(ranks)} · {e(totals)}</p>{chart}</article>")
+    return "".join(cards)
+
+
+def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None) -> str:
+    """The whole page for one or more runs (years); ``step`` is told each stage's name."""
+    from plotly.offline import get_plotlyjs
+
+    tell = step or (lambda _: None)
+    runs = sorted_runs(runs)
+    latest = runs[-1]
+    figs = _Figures()
+    authority = latest.bundle.authority if latest.bundle is not None else ""
+    title = w("title", lang, year=latest.year)
+    editions = ", ".join(dict.fromkeys(f"{r.edition.id} ({r.year})" for r in runs))
+    parts = [f'<header><h1>{e(title)}</h1><p class="sub">{e(authority)} · '
+             f'{e(w("editions", lang))}: {e(editions)}</p><nav class="noprint">'
+             f'<a href="#league">{e(w("league", lang))}</a> '
+             f'<a href="#charts">{e(w("charts", lang))}</a> '
+             + (f'<a href="#trends">{e(w("trends", lang))}</a> ' if len(runs) > 1 else "")
+             + f'<a href="#cards">{e(w("cards", lang))}</a></nav></header><main>']
+    tell("league table")
+    parts.append(f'<section id="league"><h2>{e(w("league", lang))} {latest.year}</h2>'
+                 f'<p class="noprint hint">{e(w("sort_hint", lang))}</p>'
+                 f"{_league_table(latest, lang)}</section>")
+    tell("charts")
+    parts.append(f'<section id="charts"><h2>{e(w("charts", lang))} {latest.year}</h2>'
+                 f'{figs.add(charts.ranking_bar(latest, lang), "ranking")}'
+                 f'{figs.add(charts.band_distribution(latest, lang), "bands")}'
+                 f'{figs.add(charts.area_heatmap(latest, lang), "heatmap")}</section>')
+    if len(runs) > 1:
+        tell("trends")
+        note = w("edition_note", lang, latest=latest.edition.id)
+        parts.append(f'<section id="trends"><h2>{e(w("trends", lang))}</h2>'
+                     f'{figs.add(charts.unit_trends(runs, lang), "unit trends")}'
+                     f'{figs.add(charts.area_trends(runs, lang), "area trends")}'
+                     f'<p class="note">{e(note)}</p>{_years_table(runs, lang)}</section>')
+    tell("scorecards")
+    parts.append(f'<section id="cards"><h2>{e(w("cards", lang))} {latest.year}</h2>'
+                 f'<div class="cards">{_scorecards(latest, lang, figs)}</div></section>')
+    parts.append(f'</main><footer><p>{e(w("footer", lang, authority=authority))}</p></footer>')
+    tell("page")
+    return (f'<!doctype html><html lang="{"en" if lang == "en" else "vi"}"><head>'
+            f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+            f'initial-scale=1"><title>{e(title)}</title><style>{CSS}</style>'
+            f'<script>{get_plotlyjs()}</script></head><body>{"".join(parts)}'
+            f'{"".join(figs.blocks)}<script>{SCRIPT}</script></body></html>')
+
+
+def figures_json(runs: Sequence[Run], lang: str = "vi") -> dict[str, Any]:
+    """The report's charts as plotly JSON (``parindex report --format json``)."""
+    runs = sorted_runs(runs)
+    latest = runs[-1]
+    out: dict[str, Any] = {
+        "ranking": charts.ranking_bar(latest, lang), "bands":
+        charts.band_distribution(latest, lang), "heatmap": charts.area_heatmap(latest, lang)}
+    if len(runs) > 1:
+        out["unit_trends"] = charts.unit_trends(runs, lang)
+        out["area_trends"] = charts.area_trends(runs, lang)
+    return {k: json.loads(v.to_json(validate=False)) for k, v in out.items()}
+
+
+CSS = """
+:root{--ink:#111;--muted:#444;--line:#bbb;--head:#e3ebf6}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:1500px;padding:0 24px 40px;font:18px/1.45 system-ui,
+"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:var(--ink);background:#fff}
+h1{font-size:2rem;margin:.8em 0 .2em}h2{font-size:1.6rem;border-bottom:3px solid #1565c0;
+padding-bottom:.2em;margin-top:1.6em}h3{font-size:1.25rem;margin:.4em 0}
+.sub,.hint,.note,.legend{color:var(--muted)}.note,.legend{font-size:.95rem}
+nav a{margin-right:1.2em;font-weight:600;color:#0d47a1}
+table{border-collapse:collapse;width:100%;margin:.5em 0;font-size:1rem}
+th,td{border:1px solid var(--line);padding:.3em .45em;vertical-align:top}
+th{background:var(--head);position:sticky;top:0}
+th button{all:unset;cursor:pointer;font-weight:700;display:block;width:100%}
+th button:focus-visible{outline:3px solid #1565c0}
+th[aria-sort=ascending] button::after{content:" ▲"}
+th[aria-sort=descending] button::after{content:" ▼"}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.derived{font-style:italic}tbody tr:nth-child(even){background:#f6f8fb}
+.scroll{overflow-x:auto}.league{font-size:.9rem}.league th,.league td{padding:.25em .35em}
+.league td:nth-child(2),.league td:nth-child(3),.years td:first-child{white-space:nowrap}
+.band{display:inline-block;padding:.05em .5em;border-radius:.4em;color:#fff;
+background:var(--band,#757575);font-weight:700;font-size:.95em;white-space:nowrap}
+.chart{width:100%;margin:1em 0;min-height:200px}
+.cards{display:grid;grid-template-columns:1fr;gap:18px}
+.card{border:1px solid var(--line);border-radius:8px;padding:10px 16px}
+.card .chart{margin:0}footer{margin-top:3em;color:var(--muted);font-size:.9rem}
+@media (min-width:1800px){body{font-size:20px}}
+@media print{body{max-width:none;padding:0;font-size:10.5pt}.noprint{display:none}
+h2{break-before:page}section#league h2{break-before:auto}th{position:static}
+.chart,.card,tr{break-inside:avoid}a{color:inherit;text-decoration:none}
+.modebar-container{display:none}}
+"""
+
+SCRIPT = """
+(function(){
+var config={displaylogo:false,responsive:true};
+document.querySelectorAll('div[data-fig]').forEach(function(el){
+  var fig=JSON.parse(document.getElementById(el.getAttribute('data-fig')).textContent);
+  Plotly.newPlot(el,fig.data,fig.layout,config);
+});
+window.addEventListener('beforeprint',function(){
+  document.querySelectorAll('.js-plotly-plot').forEach(function(gd){Plotly.Plots.resize(gd);});
+});
+function key(td){var v=td.getAttribute('data-v');var n=parseFloat(v);
+  return (v!==''&&!isNaN(n)&&isFinite(v))?n:(v||'').toLowerCase();}
+document.querySelectorAll('table.sortable').forEach(function(table){
+  var heads=table.querySelectorAll('thead th');
+  heads.forEach(function(th,col){
+    th.querySelector('button').addEventListener('click',function(){
+      var asc=th.getAttribute('aria-sort')!=='ascending';
+      heads.forEach(function(h){h.removeAttribute('aria-sort');});
+      th.setAttribute('aria-sort',asc?'ascending':'descending');
+      var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
+      rows.sort(function(a,b){var x=key(a.cells[col]),y=key(b.cells[col]);
+        if(x===y)return 0;if(x===''||x===undefined)return 1;if(y===''||y===undefined)return -1;
+        var c=(typeof x===typeof y)?(x<y?-1:1):(typeof x==='number'?-1:1);
+        return asc?c:-c;});
+      rows.forEach(function(r){body.appendChild(r);});
+    });
+  });
+});
+})();
+"""
+
+__all__ = ["build_report", "figure_json", "figures_json"]

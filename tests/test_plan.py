@@ -1,0 +1,335 @@
+"""`parindex plan`: feasible improvements, the exact knapsack, targets, costs and the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from parindex.cli import app
+from parindex.evidence.sample import sample_root
+from parindex.pipeline import open_run
+from parindex.scoring.improvements import leaf_candidates, steps_for
+from parindex.scoring.knapsack import Goal, Option, met, outcome, solve
+from parindex.scoring.plan import (
+    Costs,
+    parse_target,
+    plan,
+    plan_all,
+    read_costs,
+    target_met,
+)
+from parindex.scoring.run import Change
+from parindex.scoring.whatif import whatif
+
+SAMPLE = sample_root() / "2024"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run():
+    return open_run(SAMPLE)
+
+
+# ---------------------------------------------------------------------------- the solver
+
+
+def _combos(leaves):
+    for combo in itertools.product(*[range(-1, len(opts)) for opts in leaves]):
+        chosen = [leaves[p][k] for p, k in enumerate(combo) if k >= 0]
+        yield (sum(o.gained for o in chosen), sum(o.added for o in chosen),
+               sum(o.cost for o in chosen))
+
+
+def _metric(goal, total, index):
+    if goal.kind == "points":
+        return total
+    return -math.inf if math.isnan(index) else round(index, 6)
+
+
+@st.composite
+def cases(draw, uniform=False):
+    n_leaves = draw(st.integers(0, 6 if uniform else 5))
+    leaves = []
+    for _ in range(n_leaves):
+        gains = sorted(draw(st.lists(st.sampled_from([0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0]),
+                                     min_size=1, max_size=3, unique=True)))
+        added = draw(st.sampled_from([0.0, 0.0, 0.0, 1.0, 2.0]))
+        cost = 1.0 if uniform else draw(st.sampled_from([0.0, 0.5, 1.0, 1.0, 2.0, 3.5]))
+        per_step = 0.0 if uniform else draw(st.sampled_from([0.0, 0.0, 0.5, 1.0]))
+        leaves.append([Option(g, cost + per_step * k, added) for k, g in enumerate(gains)])
+    applicable = draw(st.sampled_from([8.0, 10.0, 12.5]))
+    base = draw(st.floats(-1.0, applicable + 1.0))
+    goal = draw(st.one_of(
+        st.builds(Goal, st.just("index"), st.sampled_from([0.0, 55.0, 70.0, 80.0, 90.0,
+                                                            100.0, 101.0])),
+        st.builds(Goal, st.just("points"), st.floats(0.0, 16.0))))
+    return leaves, base, applicable, goal
+
+
+class TestSolver:
+    """The knapsack is exact: it matches a brute force over every improvement set."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(cases())
+    def test_matches_brute_force(self, case):
+        self._check(case)
+
+    @settings(max_examples=100, deadline=None)
+    @given(cases(uniform=True))
+    def test_matches_brute_force_with_unit_costs(self, case):
+        """The default cost model (1 per change) takes a shortcut; it is exact too."""
+        self._check(case)
+
+    def _check(self, case):
+        leaves, base, applicable, goal = case
+        sol = solve(leaves, base, applicable, goal)
+        reaching = [c for g, a, c in _combos(leaves) if met(goal, *outcome(base, applicable,
+                                                                            g, a))]
+        if reaching:
+            assert sol.reachable
+            assert sol.cost == pytest.approx(min(reaching))
+            assert met(goal, sol.total, sol.index)
+        else:
+            assert not sol.reachable
+            scored = [(_metric(goal, *outcome(base, applicable, g, a)), c)
+                      for g, a, c in _combos(leaves)]
+            best = max(m for m, _ in scored)
+            assert _metric(goal, sol.total, sol.index) == pytest.approx(best)
+            assert sol.cost == pytest.approx(min(c for m, c in scored
+                                                 if m >= best - 1e-9))
+
+    @settings(max_examples=150, deadline=None)
+    @given(cases())
+    def test_plan_asks_no_more_than_needed(self, case):
+        """Lowering any chosen option (or dropping it) misses the goal."""
+        leaves, base, applicable, goal = case
+        sol = solve(leaves, base, applicable, goal)
+        if not sol.reachable:
+            return
+        picks = dict(sol.picks)
+        for pos, k in picks.items():
+            for lower in range(-1, k):
+                trial = {**picks, pos: lower}
+                g = sum(leaves[p][q].gained for p, q in trial.items() if q >= 0)
+                a = sum(leaves[p][q].added for p, q in trial.items() if q >= 0)
+                cost = sum(leaves[p][q].cost for p, q in trial.items() if q >= 0)
+                assert cost > sol.cost + 1e-9 or not met(goal, *outcome(base, applicable,
+                                                                        g, a))
+
+    def test_already_met_needs_nothing(self):
+        sol = solve([[Option(1.0, 1.0)]], 9.0, 10.0, Goal("index", 80.0))
+        assert sol.reachable and sol.picks == () and sol.cost == 0
+
+    def test_unreachable_gives_the_best(self):
+        sol = solve([[Option(1.0, 1.0), Option(2.0, 1.0)], [Option(0.5, 1.0)]], 5.0, 10.0,
+                    Goal("index", 90.0))
+        assert not sol.reachable
+        assert sol.total == 7.5 and sol.cost == 2
+
+
+# ---------------------------------------------------------------------------- improvements
+
+
+class TestImprovements:
+    """Each leaf offers the next thresholds, options, yes, fewer items, up to max."""
+
+    def test_band_candidates_sit_at_thresholds(self, run):
+        leaf = run.edition.leaves[run.edition.leaf_index["1.1.3"]]  # above 90: 2, min 70: 1
+        c = leaf_candidates(leaf)
+        pts = dict(zip(c.text, c.points, strict=True))
+        assert pts["90"] == 1 and pts["90.1"] == 2 and pts["70"] == 1 and pts["69.9"] == 0
+
+    def test_each_step_scores_more_and_keeps_levels_in_order(self, run):
+        for i in range(len(run.units)):
+            for leaf_steps in steps_for(run, i):
+                gains = [s.gained for s in leaf_steps]
+                assert all(g > 0 for g in gains)
+                assert gains == sorted(gains)
+                assert [s.level for s in leaf_steps] == list(range(1, len(gains) + 1))
+
+    def test_step_is_what_whatif_scores(self, run):
+        """Every improvement, applied with whatif, gains exactly its points."""
+        i = run.unit_index("SM08")
+        for leaf_steps in steps_for(run, i)[:12]:
+            s = leaf_steps[-1]
+            code = run.edition.leaves[s.leaf].code
+            after = run.with_changes([Change("SM08", code, s.to)])
+            got = after.scores.leaf_appr[i, s.leaf] - run.scores.leaf_appr[i, s.leaf]
+            assert got == pytest.approx(s.gained)
+
+    def test_full_points_offer_nothing(self, run):
+        i = run.unit_index("SM01")
+        full = {run.edition.leaves[j].code for j in np.flatnonzero(
+            run.scores.leaf_appr[i] >= run.edition.leaf_max - 1e-12)}
+        offered = {run.edition.leaves[ls[0].leaf].code for ls in steps_for(run, i)}
+        assert not full & offered
+
+
+# ---------------------------------------------------------------------------- plans on the sample
+
+
+class TestPlanOnSample:
+    """Plans on the sample district reach their targets, and whatif confirms them."""
+
+    @pytest.mark.parametrize("target", ["Tốt", "Xuất sắc", "rank:3", "group:1", "points:88"])
+    def test_whatif_confirms_every_plan(self, run, target):
+        t = parse_target(target, run.edition)
+        for i in range(len(run.units)):
+            p = plan(run, i, t)
+            assert p.reachable() == p.result.solution.reachable
+            w = whatif(run, p.result.changes(run))
+            assert w.after.unit_result(i) == p.after.unit_result(i)
+            if p.reachable():
+                assert target_met(w.after, i, t)
+
+    def test_rank_target_accounts_for_ties(self, run):
+        """Reaching exactly the N-th best index shares rank N (ties: min)."""
+        t = parse_target("rank:2", run.edition)
+        i = run.unit_index("SM02")  # rank 3, just behind NN01
+        p = plan(run, i, t)
+        assert p.result.goal.value == pytest.approx(round(run.scores.index[
+            run.unit_index("NN01")], 6))
+        assert p.after.scores.rank[i] <= 2
+
+    def test_optimal_against_whatif_brute_force(self, run, tmp_path):
+        """With only four criteria allowed, no set of their levels is cheaper."""
+        allowed = ["1.3", "2.2", "3.1.1", "7.1.1"]
+        path = tmp_path / "costs.yaml"
+        path.write_text("default: '-'\n" + "".join(f'"{c}": {k + 1}\n'
+                                                  for k, c in enumerate(allowed)))
+        costs = read_costs(path, run.edition)
+        i = run.unit_index("NN05")
+        t = parse_target("rank:9", run.edition)
+        p = plan(run, i, t, costs)
+        per_leaf = [ls for ls in steps_for(run, i)
+                    if run.edition.leaves[ls[0].leaf].code in allowed]
+        best = math.inf
+        for combo in itertools.product(*[[None, *ls] for ls in per_leaf]):
+            chosen = [s for s in combo if s is not None]
+            cost = sum(costs.option_cost(s) for s in chosen)
+            if cost >= best:
+                continue
+            after = run.with_changes([Change("NN05", run.edition.leaves[s.leaf].code, s.to)
+                                      for s in chosen])
+            if target_met(after, i, t):
+                best = cost
+        assert p.reachable()
+        assert p.result.solution.cost == best
+
+    def test_unreachable_target_returns_best(self, run):
+        p = plan(run, run.unit_index("SM08"), parse_target("points:150", run.edition))
+        assert not p.reachable()
+        data = p.to_json()
+        assert data["reachable"] is False and data["changes"]
+        assert data["after"]["total"] > data["before"]["total"]
+
+    def test_plan_all_matches_single_plans(self, run):
+        t = parse_target("Tốt", run.edition)
+        many = plan_all(run, t)
+        for res in many[:5]:
+            one = plan(run, res.unit, t).result
+            assert [(s.leaf, s.to) for s in one.chosen] == [(s.leaf, s.to) for s in res.chosen]
+
+
+# ---------------------------------------------------------------------------- targets and costs
+
+
+class TestTargetsAndCosts:
+    """Targets parse by band name, rank:N, group:N or points:X; costs from YAML or CSV."""
+
+    def test_targets(self, run):
+        assert parse_target("tốt", run.edition).value == 80
+        assert parse_target("rank:3", run.edition).kind == "rank"
+        assert parse_target("points:85,5", run.edition).value == 85.5
+        for bad in ("Giỏi", "rank:0", "rank:x", "points:abc"):
+            with pytest.raises(ValueError):
+                parse_target(bad, run.edition)
+
+    def test_costs_yaml_parent_and_exclusion(self, run, tmp_path):
+        path = tmp_path / "c.yaml"
+        path.write_text('default: 2\n"1": 3\n"1.1": {cost: 1, per_step: 0.5}\n"7.2": "-"\n')
+        c = read_costs(path, run.edition)
+        idx = run.edition.leaf_index
+        assert c.cost[idx["1.3"]] == 3 and c.cost[idx["1.1.2"]] == 1
+        assert c.per_step[idx["1.1.3"]] == 0.5 and c.cost[idx["2.2"]] == 2
+        assert math.isnan(c.cost[idx["7.2.1"]])
+
+    def test_costs_csv(self, run, tmp_path):
+        path = tmp_path / "c.csv"
+        path.write_text("criterion,cost\n1.3,4\n7.1.1,\n")
+        c = read_costs(path, run.edition)
+        assert c.cost[run.edition.leaf_index["1.3"]] == 4
+        assert math.isnan(c.cost[run.edition.leaf_index["7.1.1"]])
+
+    def test_excluded_criteria_are_not_planned(self, run, tmp_path):
+        path = tmp_path / "c.csv"
+        path.write_text("criterion,cost\n7,\n")
+        p = plan(run, run.unit_index("SM07"), parse_target("Tốt", run.edition),
+                 read_costs(path, run.edition))
+        assert all(not run.edition.leaves[s.leaf].code.startswith("7.")
+                   for s in p.result.chosen)
+
+    def test_bad_costs_name_the_problem(self, run, tmp_path):
+        from parindex.errors import EvidenceError
+
+        path = tmp_path / "c.yaml"
+        path.write_text('"9.9": 1\n"1.3": -2\n')
+        with pytest.raises(EvidenceError) as exc:
+            read_costs(path, run.edition)
+        text = str(exc.value)
+        assert '"9.9" is not a criterion' in text and '"-2" is not a cost' in text
+
+    def test_unit_costs_count_changes(self, run):
+        p = plan(run, run.unit_index("SM08"), parse_target("Tốt", run.edition),
+                 Costs.unit(run.edition))
+        assert p.result.solution.cost == len(p.result.chosen)
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+class TestPlanCLI:
+    """`parindex plan` prints the plan; its JSON changes fed to whatif give the same after."""
+
+    def test_json_round_trip_through_whatif(self):
+        res = runner.invoke(app, ["plan", str(SAMPLE), "SM07", "--target", "Tốt", "-f",
+                                  "json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        assert data["reachable"] and data["after"]["band"] in ("Tốt", "Xuất sắc")
+        sets = [arg for c in data["changes"] for arg in ("--set", f"{c['criterion']}={c['to']}")]
+        res2 = runner.invoke(app, ["whatif", str(SAMPLE), "SM07", *sets, "-f", "json"])
+        assert res2.exit_code == 0, res2.output
+        assert json.loads(res2.stdout)["after"] == data["after"]
+
+    @pytest.mark.parametrize("fmt", ["table", "csv"])
+    def test_table_and_csv(self, fmt):
+        res = runner.invoke(app, ["plan", str(SAMPLE), "SM08", "-t", "rank:5", "-f", fmt,
+                                  "--lang", "en", "--all"])
+        assert res.exit_code == 0, res.output
+        assert "Points gained" in res.stdout
+
+    def test_bad_target_is_a_usage_error(self):
+        res = runner.invoke(app, ["plan", str(SAMPLE), "SM08", "-t", "Giỏi"])
+        assert res.exit_code == 2
+
+    def test_unknown_unit_exits_1_without_traceback(self):
+        res = runner.invoke(app, ["plan", str(SAMPLE), "XX99", "-t", "Tốt"])
+        assert res.exit_code == 1 and "Traceback" not in res.output
+
+    def test_costs_file(self, tmp_path: Path):
+        path = tmp_path / "c.yaml"
+        path.write_text('default: 1\n"7.1.1": 10\n')
+        res = runner.invoke(app, ["plan", str(SAMPLE), "SM07", "-t", "Tốt", "--costs",
+                                  str(path), "-f", "json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        assert "7.1.1" not in [c["criterion"] for c in data["changes"]]

@@ -1,0 +1,190 @@
+"""`parindex uncertainty`: Monte Carlo ranks — nominal without noise, reproducible by seed."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import parindex.scoring.uncertainty as unc
+from parindex.cli import app
+from parindex.evidence.sample import sample_root
+from parindex.pipeline import open_run
+from parindex.scoring.rank import rank
+from parindex.scoring.uncertainty import Tolerance, row_ranks, uncertainty
+
+SAMPLE = sample_root() / "2024"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run():
+    return open_run(SAMPLE)
+
+
+class TestNominal:
+    """Zero perturbation gives every unit its nominal rank, band and a zero-width band."""
+
+    def test_zero_perturbation(self, run):
+        u = uncertainty(run, draws=50, seed=3, tolerance=Tolerance.parse("0"), weights=0.0)
+        s = run.scores
+        assert np.array_equal(u.rank, np.broadcast_to(s.rank, u.rank.shape))
+        assert np.array_equal(u.group_rank, np.broadcast_to(s.group_rank, u.rank.shape))
+        for row in u.summary():
+            assert row["rank_median"] == row["rank_p5"] == row["rank_p95"] == row["rank"]
+            assert row["group_rank_p5"] == row["group_rank_p95"] == row["group_rank"]
+            assert row["band_probability"][row["band"]] == 1.0
+
+    def test_zero_tolerance_on_every_other_year(self):
+        """Also with the survey rebased (2019, no survey) and another edition (xa-2017)."""
+        for year in (2019, 2021):
+            r = open_run(sample_root() / str(year))
+            u = uncertainty(r, draws=5, tolerance=Tolerance.parse("none"), weights=0.0)
+            assert np.array_equal(u.rank[0], r.scores.rank)
+            assert np.array_equal(u.band[0], r.scores.band)
+
+
+class TestReproducible:
+    """The same seed gives the same output, whatever the chunk size."""
+
+    def test_same_seed(self, run):
+        a = uncertainty(run, draws=200, seed=11)
+        b = uncertainty(run, draws=200, seed=11)
+        assert a.to_json() == b.to_json()
+        c = uncertainty(run, draws=200, seed=12)
+        assert not np.array_equal(a.rank, c.rank)
+
+    def test_chunking_does_not_matter(self, run, monkeypatch):
+        a = uncertainty(run, draws=60, seed=5)
+        monkeypatch.setattr(unc, "_CELLS_PER_CHUNK", 1)  # one draw per chunk
+        b = uncertainty(run, draws=60, seed=5)
+        assert np.array_equal(a.rank, b.rank) and np.array_equal(a.band, b.band)
+
+    def test_noise_spreads_ranks(self, run):
+        u = uncertainty(run, draws=300, seed=1, tolerance=Tolerance(5, 10, 0.3, 0.3),
+                        weights=0.3)
+        widths = [r["rank_p95"] - r["rank_p5"] for r in u.summary()]
+        assert max(widths) > 0
+        assert all(1 <= r <= len(run.units) for r in u.rank.ravel())
+
+
+def _reference_draw(run, seed, draws, d, tol, weights):
+    """Draw ``d`` the plain way: perturb each cell by its kind, score every leaf with the
+    engine's leaf_points, weight, aggregate and rank with the engine's functions."""
+    from parindex.evidence.parse import NA, VALUE, leaf_kinds
+    from parindex.scoring.engine import leaf_points
+
+    ed, s = run.edition, run.scores
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(draws)[d])
+    w_leaf = np.ones(len(ed.leaves))
+    if weights:
+        area_max = np.array([a.max for a in ed.areas])
+        scaled = area_max * rng.uniform(1 - weights, 1 + weights, len(area_max))
+        w_leaf = (scaled * (ed.scale / scaled.sum()) / area_max)[ed.area_of]
+    u = rng.random((len(ed.leaves), len(run.units)), dtype=np.float32)
+    x = np.where(s.state == VALUE, run.inputs.x_appr, 0.0)
+    for leaf, kind in zip(ed.leaves, leaf_kinds(ed), strict=True):
+        j, uj, x0 = leaf.index, u[leaf.index].copy(), x[:, leaf.index].copy()
+        if kind == "percent":
+            uj *= 2 * tol.percent
+            uj -= tol.percent
+            new = np.clip(x0 + uj, 0, 100)
+            new = np.where((x0 <= 0) | (x0 >= 100), x0, new)
+        elif kind == "number":
+            uj *= 2 * tol.number / 100
+            uj -= tol.number / 100
+            new = np.maximum(x0 * (uj + 1), 0)
+        elif kind == "boolean":
+            new = np.where(uj < tol.step, 1 - x0, x0)
+        else:
+            p = tol.count if kind == "count" else tol.step
+            step = (uj >= 1 - p / 2).astype(int) - (uj < p / 2)
+            if kind == "count":
+                new = np.maximum(x0 + step, 0)
+            elif kind == "points":
+                new = np.clip(x0 + step * leaf.max / 4, 0, leaf.max)
+            else:
+                pts = leaf.kind.apply(np.arange(len(leaf.keys), dtype=float), leaf.max,
+                                      leaf.score)
+                order = np.argsort(pts, kind="stable")
+                r = np.clip(np.argsort(order)[x0.astype(int)] + step, 0, len(order) - 1)
+                new = order[r].astype(float)
+        x[:, j] = np.where(s.state[:, j] == VALUE, new, x0)
+    pts = leaf_points(ed, x, s.state)
+    pts[ed.survey[None, :] & (s.state == NA) & (not run.inputs.survey_run)] = 0.0
+    pts = pts * w_leaf
+    applicable = (s.leaf_applicable * w_leaf).sum(axis=1)
+    total = np.clip(pts.sum(axis=1) + s.bonus - s.penalty, 0, applicable)
+    key = np.round(total / applicable * 100, 6)
+    groups = run.units["group"].to_numpy()
+    return rank(key, None, ed.model.ties), rank(key, groups, ed.model.ties)
+
+
+class TestAgainstReference:
+    """The chunked, stacked computation equals a plain draw-by-draw reference."""
+
+    @pytest.mark.parametrize("weights", [0.0, 0.3])
+    def test_draws_match(self, run, weights):
+        tol = Tolerance(percent=8, number=10, count=0.4, step=0.4)
+        u = uncertainty(run, draws=6, seed=9, tolerance=tol, weights=weights)
+        for d in range(6):
+            ranks, group_ranks = _reference_draw(run, 9, 6, d, tol, weights)
+            np.testing.assert_array_equal(u.rank[d], ranks)
+            np.testing.assert_array_equal(u.group_rank[d], group_ranks)
+        assert not np.array_equal(u.rank[0], run.scores.rank)
+
+
+class TestRowRanks:
+    """Ranking every draw at once agrees with the engine's ranking, ties and groups included."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from([np.nan, 50.0, 60.0, 60.0, 70.5, 90.0]), min_size=1,
+                    max_size=12),
+           st.sampled_from(["min", "dense"]), st.integers(1, 3))
+    def test_matches_engine(self, values, ties, n_groups):
+        keys = np.array(values)
+        groups = np.arange(len(keys)) % n_groups
+        got = row_ranks(np.stack([keys, keys[::-1]]), groups, ties)
+        np.testing.assert_array_equal(got[0], rank(keys, groups, ties))
+        np.testing.assert_array_equal(got[1], rank(keys[::-1], groups, ties))
+
+
+class TestTolerance:
+    """--tolerance parses KEY=VALUE pairs; 0 switches appraisal noise off."""
+
+    def test_parse(self):
+        assert Tolerance.parse(None) == Tolerance()
+        assert Tolerance.parse("percent=5, count=0,2") == Tolerance(percent=5, count=0.2)
+        assert Tolerance.parse("0").is_zero()
+        for bad in ("percent", "speed=1", "count=2", "percent=x"):
+            with pytest.raises(ValueError):
+                Tolerance.parse(bad)
+
+
+class TestUncertaintyCLI:
+    """`parindex uncertainty` in each format; bad flags are usage errors."""
+
+    def test_json(self):
+        res = runner.invoke(app, ["uncertainty", str(SAMPLE), "--draws", "100", "--seed",
+                                  "2", "-f", "json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        assert data["draws"] == 100 and len(data["units"]) == 14
+        first = data["units"][0]
+        assert {"rank_median", "rank_p5", "rank_p95", "band_probability"} <= set(first)
+        assert sum(first["band_probability"].values()) == pytest.approx(1.0)
+
+    @pytest.mark.parametrize("fmt", ["table", "csv"])
+    def test_table_and_csv(self, fmt):
+        res = runner.invoke(app, ["uncertainty", str(SAMPLE), "-n", "50", "-f", fmt,
+                                  "--lang", "en", "--tolerance", "0", "--weights", "0"])
+        assert res.exit_code == 0, res.output
+        assert "Median rank" in res.stdout
+
+    def test_bad_tolerance(self):
+        res = runner.invoke(app, ["uncertainty", str(SAMPLE), "--tolerance", "speed=3"])
+        assert res.exit_code == 2

@@ -1,0 +1,95 @@
+"""`parindex weak`: points lost per leaf, trailing the group median, areas below the band."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from parindex.cli import app
+from parindex.evidence.parse import NA
+from parindex.evidence.sample import sample_root
+from parindex.pipeline import open_run
+from parindex.scoring.weak import weak
+
+SAMPLE = sample_root() / "2024"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run():
+    return open_run(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def reports(run):
+    return {r["code"]: r for r in weak(run)}
+
+
+class TestPointsLost:
+    """Leaves by points lost add up to what the unit misses of its applicable max."""
+
+    def test_sorted_and_summing(self, run, reports):
+        for code, r in reports.items():
+            lost = [x["lost"] for x in r["lost"]]
+            assert lost == sorted(lost, reverse=True) and all(v > 0 for v in lost)
+            i = run.unit_index(code)
+            s = run.scores
+            earned = s.appraised_points[i] + s.survey_points[i]
+            assert r["points_lost"] == pytest.approx(s.applicable_max[i] - earned)
+
+    def test_missing_loses_its_max_and_na_loses_nothing(self, run, reports):
+        r = reports["SM08"]  # 3.3 is missing for SM08
+        row = next(x for x in r["lost"] if x["criterion"] == "3.3")
+        assert row["status"] == "missing" and row["lost"] == row["max"]
+        i = run.unit_index("NN05")
+        r = reports["NN05"]
+        na = {run.edition.leaves[j].code for j in np.flatnonzero(run.scores.state[i] == NA)}
+        assert na and not na & {x["criterion"] for x in r["lost"]}
+
+
+class TestGroupMedian:
+    """Areas and leaves below the group's median, computed by hand for one unit."""
+
+    def test_areas(self, run, reports):
+        i = run.unit_index("NN03")
+        group = (run.units["group"] == run.units["group"].iloc[i]).to_numpy()
+        med = np.nanmedian(run.scores.area_index[group], axis=0)
+        want = [a.code for k, a in enumerate(run.edition.areas)
+                if run.scores.area_index[i, k] < med[k] - 1e-9]
+        got = [a["area"] for a in reports["NN03"]["below_group_median"]["areas"]]
+        assert got == want and got
+
+    def test_areas_below_band(self, run, reports):
+        for code, r in reports.items():
+            i = run.unit_index(code)
+            want = [a.code for k, a in enumerate(run.edition.areas)
+                    if run.scores.area_index[i, k] < r["band_min"] - 1e-9]
+            assert [a["area"] for a in r["areas_below_band"]] == want
+
+
+class TestWeakCLI:
+    """`parindex weak` for one unit and every unit, in each format."""
+
+    @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+    def test_one_unit(self, fmt):
+        res = runner.invoke(app, ["weak", str(SAMPLE), "SM08", "-f", fmt, "--lang", "en"])
+        assert res.exit_code == 0, res.output
+        if fmt == "json":
+            data = json.loads(res.stdout)
+            assert data["code"] == "SM08" and data["lost"][0]["criterion"] == "7.1.1"
+        else:
+            assert "7.1.1" in res.stdout
+
+    def test_every_unit(self):
+        res = runner.invoke(app, ["weak", str(SAMPLE), "-f", "json"])
+        assert res.exit_code == 0, res.output
+        assert len(json.loads(res.stdout)["units"]) == 14
+        res = runner.invoke(app, ["weak", str(SAMPLE)])
+        assert res.exit_code == 0 and "Mất nhiều điểm nhất" in res.stdout
+
+    def test_unknown_unit(self):
+        res = runner.invoke(app, ["weak", str(SAMPLE), "ZZ01"])
+        assert res.exit_code == 1 and "Traceback" not in res.output
