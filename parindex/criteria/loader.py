@@ -206,15 +206,13 @@ def resolve(ref: str | Path, base: Path | None = None) -> Path:
     if base is not None and not Path(text).is_absolute():
         candidates.append(base / text)
     candidates.append(Path(text))
+    candidates.append(shipped_dir() / f"{text}.yaml")
     for c in candidates:
         try:
             if c.is_file():
                 return c
-        except OSError:
+        except OSError:  # a name too long for a path is simply not a file
             continue
-    shipped = shipped_dir() / f"{text}.yaml"
-    if shipped.is_file():
-        return shipped
     raise CriteriaError([Problem(text, "", "no such edition file or shipped edition id",
                                  value=text, hint="shipped: " + ", ".join(shipped_ids()))])
 

@@ -145,16 +145,15 @@ def load_bundle(path: str | Path) -> Bundle:
                                      hint="give a folder of CSV files or an .xlsx workbook")])
     raw = reader(p)
     problems = list(raw.problems)
+    if any(pr.severity == "error" for pr in problems) and not raw.tables:
+        raise EvidenceError(problems)  # the file itself was refused: nothing more to say
     problems += _check_structure(raw)
     year, edition, authority = _meta(raw, problems)
     if any(pr.severity == "error" for pr in problems):
         raise EvidenceError(problems)
     letters = {name: dict(df.attrs.get("letters", {})) for name, df in raw.tables.items()}
     tables = {name: _strip_cells(df) for name, df in raw.tables.items()}
-    legacy = _legacy_text(tables, raw.files)
-    if any(p.severity == "error" for p in legacy):
-        raise EvidenceError(problems + legacy)
-    problems += legacy
+    problems += _legacy_text(tables, raw.files, letters)  # reported with every other problem
     return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters,
                   raw.meta_file)
 
@@ -174,7 +173,8 @@ _KEY_TEXT = {"units": ("code", "name", "group"), "evidence": ("unit", "criterion
                                                                "appraised")}
 
 
-def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
+                 letters: dict[str, dict[str, str]]) -> list[Problem]:
     from parindex.evidence.legacy import legacy_cells
 
     out = []
@@ -183,9 +183,12 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list
             if col == "_row":
                 continue
             found = legacy_cells(df[col])
+            letter = letters.get(name, {}).get(col)
             for i in found.to_numpy().nonzero()[0]:
                 error = col in _KEY_TEXT.get(name, ())
-                out.append(Problem(files.get(name, name), f"row {df['_row'].iloc[i]}",
+                row = df["_row"].iloc[i]
+                where = f"row {row}" + (f" (cell {letter}{row})" if letter else "")
+                out.append(Problem(files.get(name, name), where,
                                    f"{quote(df[col].iloc[i])} looks like text typed in the "
                                    f"{found.iloc[i]} font encoding, not Unicode", field=col,
                                    value=df[col].iloc[i],

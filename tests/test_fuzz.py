@@ -1,0 +1,192 @@
+"""Fuzzing the intake (issue 3): random cell contents written into a valid bundle.
+
+Numbers, text, blanks, dates, strings of thousands of characters, control characters, NFD
+Vietnamese, emoji and formula-like text go into random cells (headings and meta included) of
+the small two-commune bundle, as a CSV folder and as a workbook. `parindex check` and
+`parindex score` must either succeed (exit 0) or report the input (exit 1): never an uncaught
+exception, never a changed input file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from workbook_helpers import COLUMNS, digest, runner, small_bundle, small_tables, to_xlsx
+
+from parindex.cli import app
+
+BASE: dict[str, list[dict[str, str]]] = small_tables()
+TABLES = ("units", "evidence", "one_stop", "reports", "adjustments")
+FUZZ = settings(max_examples=40, deadline=None, database=None, print_blob=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+SPECIAL_TOKENS = (
+    "", " ", "\u00a0", "NA", "n/a", "0", "-0", "1", "-1", "0,95", "95%", "95%%", "%", "31/75",
+    "3/0", "0/0", "1.234", "1.234,5", "1,234.5", "45356", "1e308", "1e400", "inf", "-inf",
+    "nan", "Infinity", "=1+1", "=A1", "@SUM(A1)", "+84", "'=x", "x", "có", "KHÔNG", "đạt",
+    "dung_han", "Q1", "YEAR", "bonus", "penalty", "thưởng", "trừ", "29/02/2024",
+    "31/02/2024", "2024-13-01", "00/00/0000", ".", "..", "/", "xa-2017", "huyen-2024",
+    "bundle.yaml", "A01", "A02", "1.3", "6.1", "code", "unit", "value", "Mã đơn vị",
+)
+SPECIAL = st.sampled_from(SPECIAL_TOKENS)
+VIETNAMESE = st.sampled_from(["Xã An Bình", "Phường Hòa Lạc", "Không đạt", "Đúng hạn",
+                              "Ủy ban nhân dân", "Thị trấn Sông Mây"])
+EMOJI = st.sampled_from(["😀", "🇻🇳", "👍🏽", "\u200b", "\ufeff", "\u202e", "\u0301", "𝟗𝟓"])
+CONTROL = st.text(st.characters(min_codepoint=0, max_codepoint=31) | st.just("\x7f"),
+                  min_size=1, max_size=4)
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+
+
+def _huge(piece: str, n: int) -> str:
+    return (piece or "x") * (n // max(len(piece), 1) + 1)
+
+
+CONTENT: st.SearchStrategy[str] = st.one_of(
+    SPECIAL,
+    TEXT,
+    VIETNAMESE,
+    VIETNAMESE.map(lambda s: unicodedata.normalize("NFD", s)),
+    EMOJI,
+    st.tuples(TEXT, CONTROL, TEXT).map("".join),
+    st.integers(-10**15, 10**15).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.floats(-1e6, 1e6).map(lambda f: f"{f:.3f}".replace(".", ",")),
+    st.dates(dt.date(1800, 1, 1), dt.date(2200, 12, 31)).map(lambda d: d.strftime("%d/%m/%Y")),
+    st.dates().map(lambda d: d.isoformat()),
+    st.builds(lambda piece, n: _huge(piece, n)[:n], TEXT, st.integers(1000, 5000)),
+)
+#: what a workbook cell can hold besides text
+CELL_VALUE: st.SearchStrategy[Any] = st.one_of(
+    CONTENT,
+    st.integers(-10**15, 10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2200, 1, 1)),
+    st.booleans(),
+    st.none(),
+)
+
+
+def edits(values: st.SearchStrategy[Any]) -> st.SearchStrategy[list[tuple[Any, ...]]]:
+    """(table, row, column, content): row -1 is the heading row, a row past the end is new."""
+    def one(table: str) -> st.SearchStrategy[tuple[Any, ...]]:
+        n = len(BASE[table]) if table != "meta" else 3
+        return st.tuples(st.just(table), st.integers(-1 if table != "meta" else 0, n),
+                         st.integers(0, len(COLUMNS.get(table, "ab")) - 1), values)
+
+    tables = st.sampled_from(TABLES + ("evidence", "evidence", "meta"))
+    return st.lists(tables.flatmap(one), min_size=1, max_size=6)
+
+
+def _rows(edited: list[tuple[Any, ...]]) -> dict[str, list[list[Any]]]:
+    """The base tables as rows (heading first) with the edits applied."""
+    out = {name: [list(COLUMNS[name][:len(BASE[name][0])])]
+           + [list(r.values()) for r in BASE[name]] for name in TABLES}
+    for table, row, col, value in edited:
+        if table == "meta":
+            continue
+        rows = out[table]
+        col = min(col, len(rows[0]) - 1)
+        r = row + 1  # heading is row 0
+        while r >= len(rows):
+            rows.append([""] * len(rows[0]))
+        rows[r][col] = value
+    return out
+
+
+def _meta(edited: list[tuple[Any, ...]]) -> dict[str, Any]:
+    meta: dict[str, Any] = {"year": 2024, "edition": "xa-2024", "authority": "UBND huyện"}
+    keys = list(meta)
+    for table, row, _col, value in edited:
+        if table == "meta":
+            meta[keys[row % 3]] = value
+    return meta
+
+
+def _run_both(bundle: Path) -> None:
+    """check and score: exit 0 or 1, no uncaught exception, the input unchanged."""
+    before = digest([bundle])
+    for args in (["check", str(bundle)], ["score", str(bundle), "--format", "json"]):
+        result = runner().invoke(app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            f"{args[0]}: uncaught {result.exception!r}"
+        assert result.exit_code in (0, 1), (args[0], result.exit_code, result.output[-2000:])
+        assert "Traceback" not in result.output
+        assert digest([bundle]) == before, f"{args[0]} changed the input"
+
+
+def _csv_bytes(rows: list[list[Any]]) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(
+        [["" if v is None else str(v) for v in row] for row in rows])
+    return buf.getvalue().encode("utf-8")
+
+
+class TestFuzzCsv:
+    """Random cells in a CSV bundle folder are scored or reported, never crash parindex."""
+
+    @FUZZ
+    @given(edited=edits(CONTENT))
+    @example(edited=[("meta", 1, 0, "x" * 1000)])  # found by this test: a 1000-char edition
+    def test_random_cells(self, edited: list[tuple[Any, ...]]) -> None:
+        with tempfile.TemporaryDirectory(prefix="parfuzz-") as tmp:
+            folder = Path(tmp) / "bundle"
+            folder.mkdir()
+            (folder / "bundle.yaml").write_text(
+                yaml.safe_dump(_meta(edited), allow_unicode=True), encoding="utf-8")
+            for name, rows in _rows(edited).items():
+                (folder / f"{name}.csv").write_bytes(_csv_bytes(rows))
+            _run_both(folder)
+
+
+def _xlsx_base() -> bytes:
+    with tempfile.TemporaryDirectory(prefix="parfuzz-") as tmp:
+        folder = small_bundle(Path(tmp) / "b", tables=BASE)
+        return to_xlsx(folder, Path(tmp) / "b.xlsx").read_bytes()
+
+
+XLSX_BASE = _xlsx_base()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # a workbook cannot hold them at all
+    return value
+
+
+class TestFuzzWorkbook:
+    """Random cell values (numbers, dates, text, formulas) in a workbook bundle."""
+
+    @FUZZ
+    @given(edited=edits(CELL_VALUE), percent_format=st.booleans())
+    @example(edited=[("meta", 1, 0, "x" * 1000)], percent_format=False)
+    def test_random_cells(self, edited: list[tuple[Any, ...]], percent_format: bool) -> None:
+        with tempfile.TemporaryDirectory(prefix="parfuzz-") as tmp:
+            path = Path(tmp) / "bundle.xlsx"
+            wb = load_workbook(io.BytesIO(XLSX_BASE))
+            for table, row, col, value in edited:
+                ws = wb[table]
+                r = row + 2 if table != "meta" else row + 1
+                c = col + 1 if table != "meta" else 2
+                cell = ws.cell(r, c)
+                cell.value = _cell(value)
+                if percent_format and isinstance(value, (int, float)):
+                    cell.number_format = "0.0%"
+            wb.save(path)
+            _run_both(path)
+
+
+def test_strategies_reach_the_cases_that_matter() -> None:
+    """The special tokens hold the known hard cases (so a shrunk failure is readable)."""
+    for token in ("inf", "1e400", "=1+1", "31/02/2024", "1.234", "0,95", "NA", ".."):
+        assert token in SPECIAL_TOKENS
