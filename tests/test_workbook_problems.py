@@ -534,16 +534,20 @@ class TestWorkbookCells:
         assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
         assert score_json(x) == score_json(meant)
 
-    def test_formula_without_a_cached_value_is_blank(self, tmp_path: Path,
+    def test_formula_without_a_cached_value_is_named(self, tmp_path: Path,
                                                      base_tables: Tables) -> None:
+        """A formula never computed by a spreadsheet has no value: reported, not read blank."""
         x = _xlsx(tmp_path, base_tables)
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="6.1")
-        set_cells(x, "evidence", {f"{letters['value']}{row}": "=50+50"})
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 0
-        _assert_named(_lines(result, "warning"), ["unit A01", "no evidence for 6.1"])
-        unit = next(u for u in score_json(x)["units"] if u["code"] == "A01")
-        assert "6.1" in unit["missing"]
+        ref = f"{letters['value']}{row}"
+        set_cells(x, "evidence", {ref: "=50+50"})
+        for command in ("check", "score"):
+            result = invoke(command, x, inputs=[x])
+            assert result.exit_code == 1
+            errors = _lines(result, "error")
+            assert len(errors) == 1, "\n".join(errors)
+            _assert_named(errors, ["bundle.xlsx [evidence]", f"row {row}", f"cell {ref}",
+                                   '"value"', '"=50+50"', "no saved result"])
 
     def test_formula_in_a_name_uses_its_cached_text(self, tmp_path: Path,
                                                     base_tables: Tables) -> None:

@@ -219,7 +219,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     bonus, penalty = _adjustments(bundle, edition, index, n_units, out)
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop)
-    _missing_warnings(inputs, out)
+    _missing_warnings(inputs, ev["_row"].to_numpy(), out)
     return Inputs(**{**inputs.__dict__, "problems": tuple(out.problems)}), out.problems
 
 
@@ -255,15 +255,24 @@ def _note_changes(ev: pd.DataFrame, ok: np.ndarray, out: _Collector) -> None:
                 "without a note", severity="warning")
 
 
-def _missing_warnings(inputs: Inputs, out: _Collector) -> None:
+def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: _Collector) -> None:
     ed = inputs.edition
     consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
     miss = (inputs.st_appr == MISSING) & consider
+    letter = out.bundle.letters.get("evidence", {}).get("value")
     for ui in np.flatnonzero(miss.any(axis=1)):
-        codes = [ed.leaves[j].code for j in np.flatnonzero(miss[ui])]
+        codes = [ed.leaves[j].code + _blank_row(inputs.evidence_row[ui, j], rows, letter)
+                 for j in np.flatnonzero(miss[ui])]
         out.add("evidence", None, None, None,
                 f"unit {inputs.units['code'][ui]}: no evidence for {', '.join(codes)} "
                 "(scores 0)", severity="warning")
+
+
+def _blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
+    """Where a missing value would go, when its row is there but left blank (a template)."""
+    if i < 0:
+        return ""
+    return f" (row {rows[i]}" + (f", cell {letter}{rows[i]})" if letter else ")")
 
 
 def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,

@@ -77,8 +77,20 @@ def _find_header(rows: list[tuple[Any, ...]], table: str) -> int | None:
     return None
 
 
-def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem]
-                 ) -> pd.DataFrame | None:
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula (cheap: looks for ``<f`` in the sheet XML)."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        if b"<f>" in chunk or b"<f " in chunk:
+                            return True
+    return False
+
+
+def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem],
+                 formulas: Any = None) -> pd.DataFrame | None:
     from openpyxl.utils import get_column_letter
 
     head_rows = [tuple(c.value for c in row)
@@ -108,9 +120,12 @@ def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem]
         columns[j] = col
     data: dict[str, list[str]] = {c: [] for c in columns.values()}
     rownums: list[int] = []
+    written = formulas.iter_rows(min_row=h + 2) if formulas is not None else None
     for r, row in enumerate(ws.iter_rows(min_row=h + 2), start=h + 2):
         values = {columns[j]: cell_text(c.value, getattr(c, "number_format", None))
                   for j, c in enumerate(row) if j in columns}
+        if written is not None:
+            _unsaved_formulas(row, next(written, ()), columns, r, file, problems)
         if not any(values.values()):
             continue
         for c in data:
@@ -122,6 +137,21 @@ def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem]
     df["_row"] = rownums
     df.attrs["letters"] = {c: get_column_letter(j + 1) for j, c in columns.items()}
     return df
+
+
+def _unsaved_formulas(row: Any, written: Any, columns: dict[int, str], r: int, file: str,
+                      problems: list[Problem]) -> None:
+    """A formula with no saved result would read as blank: report it instead."""
+    from openpyxl.utils import get_column_letter
+
+    for j, (c, w) in enumerate(zip(row, written, strict=False)):
+        if j in columns and c.value is None and isinstance(w.value, str) \
+                and w.value.startswith("="):
+            problems.append(Problem(
+                file, f"row {r} (cell {get_column_letter(j + 1)}{r})",
+                f"{quote(w.value)} is a formula with no saved result (parindex never "
+                "evaluates formulas)", field=columns[j], value=w.value,
+                hint="open and save the workbook in Excel or LibreOffice, or type the value"))
 
 
 def _serial_date(text: str) -> str:
@@ -160,6 +190,8 @@ def read_xlsx(path: Path) -> RawTables:
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
+        # formulas are read (never evaluated) only to name those with no saved result
+        fwb = load_workbook(path, read_only=True) if _has_formulas(path) else None
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         return RawTables(path, {}, path.name, {}, {}, [
             Problem(path.name, "", f"cannot be read as an Excel workbook: {exc}")])
@@ -178,11 +210,14 @@ def read_xlsx(path: Path) -> RawTables:
                 continue
             file = f"{path.name} [{sheets[name]}]"
             files[name] = file
-            df = _sheet_table(wb[sheets[name]], name, file, problems)
+            df = _sheet_table(wb[sheets[name]], name, file, problems,
+                              fwb[sheets[name]] if fwb is not None else None)
             if df is not None:
                 tables[name] = df
     finally:
         wb.close()
+        if fwb is not None:
+            fwb.close()
     if meta:
         meta = {k: (int(v) if k == "year" and str(v).isdigit() else v) for k, v in meta.items()}
     return RawTables(path, meta, meta_file, tables, files, problems)
