@@ -1,8 +1,8 @@
 """A validated edition flattened into arrays the engine scores with.
 
 Compiling happens once per edition (and is cached by the loader): leaves in document order,
-their max points, survey and not-applicable flags as numpy arrays, and a leaf → area
-incidence matrix so that aggregation is one matrix product for all units.
+their max points, survey and not-applicable flags as numpy arrays, and each leaf's area
+(leaves are numbered area by area, so an area's points are the sum of a run of columns).
 """
 
 from __future__ import annotations
@@ -108,7 +108,6 @@ class CompiledEdition:
     na_full: np.ndarray
     na_forbidden: np.ndarray
     area_of: np.ndarray
-    incidence: np.ndarray
     leaf_index: dict[str, int] = field(repr=False)
 
     @property
@@ -118,6 +117,19 @@ class CompiledEdition:
     @property
     def scale(self) -> float:
         return self.model.scale
+
+    def area_sums(self, per_leaf: np.ndarray) -> np.ndarray:
+        """Per row and area, the sum of the area's leaf columns.
+
+        Added leaf by leaf in edition order, as one would by hand (so the float results
+        do not depend on a library's summation order), one column of every row at a time.
+        No matrix product: BLAS threads would wake on every call and fight other work for
+        this machine's two cores.
+        """
+        out = np.zeros(per_leaf.shape[:-1] + (len(self.areas),))
+        for j, a in enumerate(self.area_of.tolist()):
+            out[..., a] += per_leaf[..., j]
+        return out
 
     def deadline(self, report: str, year: int) -> dt.date:
         return parse_calendar_date(self.model.calendar[report], year)
@@ -191,10 +203,7 @@ def compile_edition(edition: Edition, source: str) -> CompiledEdition:
         nodes[slot] = info
         areas.append(info)
 
-    n = len(leaves)
-    incidence = np.zeros((n, len(areas)))
     area_of = np.array([leaf.area for leaf in leaves], dtype=np.intp)
-    incidence[np.arange(n), area_of] = 1.0
     return CompiledEdition(
         model=edition, source=source, leaves=tuple(leaves), areas=tuple(areas),
         nodes=tuple(nodes),
@@ -202,6 +211,6 @@ def compile_edition(edition: Edition, source: str) -> CompiledEdition:
         survey=np.array([leaf.survey for leaf in leaves], dtype=bool),
         na_full=np.array([leaf.na == "full" for leaf in leaves], dtype=bool),
         na_forbidden=np.array([leaf.na == "forbidden" for leaf in leaves], dtype=bool),
-        area_of=area_of, incidence=incidence,
+        area_of=area_of,
         leaf_index={leaf.code: leaf.index for leaf in leaves},
     )

@@ -158,13 +158,19 @@ def load_bundle(path: str | Path) -> Bundle:
                   raw.meta_file)
 
 
+def _strip_cell_texts(cells: pd.Series) -> pd.Series:
+    return (cells.fillna("").astype(str).str.normalize("NFC")
+            .str.replace("\u00a0", " ", regex=False).str.strip()
+            .str.replace(r"^'(?=[=+\-@])", "", regex=True))
+
+
 def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
+    from parindex.evidence.parse import per_unique
+
     out = df.copy()
     for col in out.columns:
         if col != "_row":
-            out[col] = (out[col].fillna("").astype(str).str.normalize("NFC")
-                        .str.replace("\u00a0", " ", regex=False).str.strip()
-                        .str.replace(r"^'(?=[=+\-@])", "", regex=True))
+            out[col] = per_unique(out[col], _strip_cell_texts)
     return out
 
 
@@ -176,13 +182,14 @@ _KEY_TEXT = {"units": ("code", "name", "group"), "evidence": ("unit", "criterion
 def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
                  letters: dict[str, dict[str, str]]) -> list[Problem]:
     from parindex.evidence.legacy import legacy_cells
+    from parindex.evidence.parse import per_unique
 
     out = []
     for name, df in tables.items():
         for col in df.columns:
             if col == "_row":
                 continue
-            found = legacy_cells(df[col])
+            found = per_unique(df[col], legacy_cells)
             letter = letters.get(name, {}).get(col)
             for i in found.to_numpy().nonzero()[0]:
                 error = col in _KEY_TEXT.get(name, ())

@@ -8,6 +8,8 @@ encoding, instead of being matched or shown wrongly.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 # Latin-1 characters that are not Vietnamese letters; TCVN3 and VNI text is full of them
@@ -19,13 +21,21 @@ _VNI = "øïäåëöüñÑÖÜÏÛûæç"
 _VNI_TONES = "[aeiouyAEIOUYâêôÂÊÔ][ùõÙÕ]"
 
 
+_TCVN3_RE = re.compile(f"[{_TCVN3}]|{_TCVN3_IN_WORD}")
+_VNI_RE = re.compile(f"[{_VNI}]|{_VNI_TONES}")
+
+
+def legacy_encoding(text: str) -> str:
+    """"TCVN3", "VNI" or "" (looks like Unicode Vietnamese, or plain text)."""
+    if text.isascii():
+        return ""
+    tcvn3 = len(_TCVN3_RE.findall(text))
+    if tcvn3 + len(_VNI_RE.findall(text)) < 2:
+        return ""
+    return "TCVN3" if tcvn3 else "VNI"
+
+
 def legacy_cells(cells: pd.Series) -> pd.Series:
-    """Per cell: "TCVN3", "VNI" or "" (looks like Unicode Vietnamese, or plain text)."""
-    text = cells.fillna("").astype(str)
-    tcvn3_count = text.str.count(f"[{_TCVN3}]") + text.str.count(_TCVN3_IN_WORD)
-    suspicious = (text.str.count(f"[{_VNI}]") + text.str.count(_VNI_TONES) + tcvn3_count) >= 2
-    tcvn3 = tcvn3_count >= 1
-    out = pd.Series("", index=cells.index, dtype=object)
-    out[suspicious & tcvn3] = "TCVN3"
-    out[suspicious & ~tcvn3] = "VNI"
-    return out
+    """Per cell: "TCVN3", "VNI" or "" (see :func:`legacy_encoding`)."""
+    return pd.Series([legacy_encoding(t) for t in cells.fillna("").astype(str)],
+                     index=cells.index, dtype=object)

