@@ -154,10 +154,11 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     index = {c: i for i, c in enumerate(units["code"])}
     n_units, n_leaves = len(units), len(edition.leaves)
     shape = (n_units, n_leaves)
-    x_self = np.full(shape, np.nan)
-    st_self = np.full(shape, MISSING, dtype=np.int8)
-    x_appr = np.full(shape, np.nan)
-    st_appr = np.full(shape, MISSING, dtype=np.int8)
+    # column (Fortran) order: the engine works one leaf column at a time
+    x_self = np.full(shape, np.nan, order="F")
+    st_self = np.full(shape, MISSING, dtype=np.int8, order="F")
+    x_appr = np.full(shape, np.nan, order="F")
+    st_appr = np.full(shape, MISSING, dtype=np.int8, order="F")
     ev_row = np.full(shape, -1, dtype=np.intp)
 
     ev = bundle.evidence

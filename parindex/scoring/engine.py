@@ -65,7 +65,7 @@ def effective_states(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
     st_self, st_appr = inputs.st_self, inputs.st_appr
     if inputs.edition.survey.any() and not inputs.survey_run:
         cols = inputs.edition.survey
-        st_self, st_appr = st_self.copy(), st_appr.copy()
+        st_self, st_appr = st_self.copy(order="K"), st_appr.copy(order="K")
         st_self[:, cols] = NA
         st_appr[:, cols] = NA
     return st_self, st_appr
@@ -75,10 +75,14 @@ def score(inputs: Inputs) -> Scores:
     """Score every unit of a bundle at once."""
     ed = inputs.edition
     st_self, st_appr = effective_states(inputs)
-    survey_forced = ed.survey[None, :] & (st_appr == NA) & (not inputs.survey_run)
-    pts_self = np.where(survey_forced, 0.0, leaf_points(ed, inputs.x_self, st_self))
-    pts_appr = np.where(survey_forced, 0.0, leaf_points(ed, inputs.x_appr, st_appr))
-    rebased = (st_appr == NA) & (~ed.na_full[None, :] | survey_forced)
+    pts_self = leaf_points(ed, inputs.x_self, st_self)
+    pts_appr = leaf_points(ed, inputs.x_appr, st_appr)
+    rebased = (st_appr == NA) & ~ed.na_full[None, :]
+    if ed.survey.any() and not inputs.survey_run:  # no survey: its block is rebased away
+        survey_forced = ed.survey[None, :] & (st_appr == NA)
+        pts_self = np.where(survey_forced, 0.0, pts_self)
+        pts_appr = np.where(survey_forced, 0.0, pts_appr)
+        rebased |= survey_forced
     applicable = np.where(rebased, 0.0, ed.leaf_max[None, :])
 
     evidence_cols = ~ed.survey

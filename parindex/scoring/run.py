@@ -160,7 +160,7 @@ class Run:
                                     "allowed here", value=changes[k].value))
         if problems:
             raise EvidenceError(problems)
-        x, st = self.inputs.x_appr.copy(), self.inputs.st_appr.copy()
+        x, st = self.inputs.x_appr.copy(order="K"), self.inputs.st_appr.copy(order="K")
         x[rows, leaves] = parsed.x
         st[rows, leaves] = parsed.state
         inputs = replace(self.inputs, x_appr=x, st_appr=st)
