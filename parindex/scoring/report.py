@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,6 +23,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from parindex.scoring import charts
+from parindex.scoring.advice import Advice
+from parindex.scoring.advice import advice as unit_advice
 from parindex.scoring.run import Run
 from parindex.scoring.tables import fmt, header
 from parindex.scoring.trends import sorted_runs, unit_trends_frame
@@ -51,6 +54,18 @@ WORDS: dict[str, dict[str, str]] = {
                   "en": "Rank {rank} overall · {group_rank} in {group}"},
     "total_line": {"vi": "Tổng điểm {total}/{max} · chỉ số {index}%",
                    "en": "Total {total}/{max} · index {index}%"},
+    "gain": {"vi": "Nâng lên mức trên", "en": "Up to the next band"},
+    "plan_to": {"vi": "Để đạt {band} (từ {min}%): {n} thay đổi",
+                "en": "To reach {band} ({min}% or more): {n} change(s)"},
+    "plan_after": {"vi": "Chỉ số sau các thay đổi: {index}%.",
+                   "en": "Index after the changes: {index}%."},
+    "unreachable": {"vi": "Chưa thể đạt {band} (từ {min}%) chỉ bằng nâng các tiêu chí; "
+                    "{n} thay đổi dưới đây đưa chỉ số lên gần nhất, {index}%.",
+                    "en": "{band} ({min}% or more) cannot be reached by criteria alone; the "
+                    "{n} change(s) below come closest, to {index}%."},
+    "top_band": {"vi": "Đơn vị đã ở mức cao nhất ({band}).",
+                 "en": "The unit is in the top band ({band})."},
+    "blank": {"vi": "(trống)", "en": "(blank)"},
     "footer": {"vi": "Lập bằng parindex. Số liệu: {authority}.",
                "en": "Made with parindex. Data: {authority}."},
 }
@@ -157,9 +172,36 @@ def _years_table(runs: Sequence[Run], lang: str) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div>' + "".join(notes))
 
 
+def _typed(text: str, lang: str) -> str:
+    """An input as a user types it, with a decimal comma in Vietnamese (``86,3``)."""
+    if lang != "en" and re.fullmatch(r"-?\d+\.\d+", text):
+        return text.replace(".", ",")
+    return text
+
+
+def _advice_block(a: Advice, band: str, lang: str) -> str:
+    """A scorecard's "where to gain": the fewest changes that reach the next band."""
+    head = f'<div class="advice"><h4>{e(w("gain", lang))}</h4>'
+    if a.target is None:
+        return head + (f'<p>{e(w("top_band", lang, band=band))}</p>' if band else "") + "</div>"
+    words = dict(band=a.target, min=fmt(a.target_min, lang), n=len(a.moves),
+                 index=fmt(a.index_after, lang))
+    moves = "".join(
+        f"<li><b>{e(m.criterion)}</b> {e(m.name)}: "
+        f"{e(_typed(m.before, lang) or w('blank', lang))} → <b>{e(_typed(m.after, lang))}</b> "
+        f"(+{e(fmt(m.gained, lang))})</li>" for m in a.moves)
+    if a.reachable:
+        body = (f'<p>{e(w("plan_to", lang, **words))}:</p><ol>{moves}</ol>'
+                f'<p>{e(w("plan_after", lang, **words))}</p>')
+    else:
+        body = f'<p class="unreachable">{e(w("unreachable", lang, **words))}</p><ol>{moves}</ol>'
+    return f"{head}{body}</div>"
+
+
 def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
     s = run.scores
     colors = charts.unit_colors(run)
+    advice = unit_advice(run)
     cards = []
     for i in map(int, run.order()):
         u = run.units.iloc[i]
@@ -173,7 +215,8 @@ def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
         cards.append(
             f'<article class="card" id="unit-{e(u["code"])}"><h3>{e(u["name"])} '
             f'<small>({e(u["code"])})</small> <span class="band" style="--band:{colors[i]}">'
-            f"{e(band)}</span></h3><p>{e(ranks)} · {e(totals)}</p>{chart}</article>")
+            f"{e(band)}</span></h3><p>{e(ranks)} · {e(totals)}</p>{chart}"
+            f"{_advice_block(advice[i], band, lang)}</article>")
     return "".join(cards)
 
 
@@ -260,7 +303,10 @@ background:var(--band,#757575);font-weight:700;font-size:.95em;white-space:nowra
 .chart{width:100%;margin:1em 0;min-height:200px}
 .cards{display:grid;grid-template-columns:1fr;gap:18px}
 .card{border:1px solid var(--line);border-radius:8px;padding:10px 16px}
-.card .chart{margin:0}footer{margin-top:3em;color:var(--muted);font-size:.9rem}
+.card .chart{margin:0}.advice h4{margin:.6em 0 .2em;font-size:1.1rem;
+border-top:1px solid var(--line);padding-top:.4em}.advice p{margin:.3em 0}
+.advice ul,.advice ol{margin:.2em 0 .4em;padding-left:1.6em}.unreachable{color:#8a1c1c}
+footer{margin-top:3em;color:var(--muted);font-size:.9rem}
 @media (min-width:1800px){body{font-size:20px}}
 @media print{body{max-width:none;padding:0;font-size:10.5pt}.noprint{display:none}
 h2{break-before:page}section#league h2{break-before:auto}th{position:static}
