@@ -264,6 +264,18 @@ def _edition_marks(fig: go.Figure, changes: list[tuple[float, str, str]]) -> Non
                       annotation_position="top")
 
 
+def _years_layout(fig: go.Figure, runs: Sequence[Run], title: str, height: int, lang: str,
+                  y_range: list[float] | None = None) -> go.Figure:
+    """A trend chart's frame: a year axis with the edition changes marked, index axis,
+    legend on the right."""
+    _edition_marks(fig, edition_changes(runs))
+    fig.update_xaxes(dtick=1, title=t("year", lang))
+    fig.update_yaxes(title=t("index", lang), gridcolor="#e0e0e0",
+                     **({"range": y_range} if y_range else {}))
+    return _base_layout(fig, title, height, lang).update_layout(
+        legend={"orientation": "v", "y": 1, "x": 1.02})
+
+
 def unit_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
     """Each current unit's index by year; hollow markers where it is its predecessors' mean."""
     df = unit_trends_frame(runs)
@@ -279,11 +291,7 @@ def unit_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
                                           for d in rows["derived"]]},
             customdata=[esc(h) for h in hover], connectgaps=False,
             hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}<extra></extra>"))
-    _edition_marks(fig, edition_changes(runs))
-    fig.update_xaxes(dtick=1, title=t("year", lang))
-    fig.update_yaxes(title=t("index", lang), gridcolor="#e0e0e0")
-    return _base_layout(fig, t("unit_trends", lang), 560, lang).update_layout(
-        legend={"orientation": "v", "y": 1, "x": 1.02})
+    return _years_layout(fig, runs, t("unit_trends", lang), 560, lang)
 
 
 def area_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
@@ -298,11 +306,7 @@ def area_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
             x=rows["year"].tolist(), y=[_num(v) for v in rows["index"]],
             mode="lines+markers", name=esc(f"{code}. {name}"), customdata=[esc(h) for h in hover],
             hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}<extra></extra>"))
-    _edition_marks(fig, edition_changes(runs))
-    fig.update_xaxes(dtick=1, title=t("year", lang))
-    fig.update_yaxes(title=t("index", lang), range=[0, 100], gridcolor="#e0e0e0")
-    return _base_layout(fig, t("area_trends", lang), 520, lang).update_layout(
-        legend={"orientation": "v", "y": 1, "x": 1.02})
+    return _years_layout(fig, runs, t("area_trends", lang), 520, lang, y_range=[0, 100])
 
 
 def _num(v: float) -> float | None:
