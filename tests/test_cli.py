@@ -601,6 +601,21 @@ class TestDemo:
         assert float(rows[0]["Total"]) == pytest.approx(score_2024["units"][0]["total"],
                                                         abs=0.005)
 
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_year_lines_in_the_language(self, lang: str, score_2024: dict[str, Any]) -> None:
+        result = ok("demo", "--lang", lang)
+        line = next(x for x in result.stderr.splitlines() if x.startswith("2024:"))
+        index = [u["index"] for u in score_2024["units"]]
+        mean, best, worst = (f"{v:.2f}" for v in (sum(index) / len(index), max(index),
+                                                  min(index)))
+        if lang == "vi":
+            mean, best, worst = (v.replace(".", ",") for v in (mean, best, worst))
+            assert line == (f"2024: xa-2024, {len(index)} đơn vị, chỉ số trung bình {mean}%, "
+                            f"cao nhất {best}%, thấp nhất {worst}%")
+        else:
+            assert line == (f"2024: xa-2024, {len(index)} units, mean index {mean}%, "
+                            f"best {best}%, worst {worst}%")
+
 
 # --------------------------------------------------------------------------- usage
 

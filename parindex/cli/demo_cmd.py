@@ -3,10 +3,40 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import typer
 
 from parindex.cli.common import Lang, LangOpt, emit, err_console, handles_errors
+
+if TYPE_CHECKING:
+    from parindex.scoring.run import Run
+
+
+_LINES = {
+    "year": {"vi": "{year}: {edition}, {n} đơn vị, chỉ số trung bình {mean}%, cao nhất {best}%, "
+             "thấp nhất {worst}%",
+             "en": "{year}: {edition}, {n} units, mean index {mean}%, best {best}%, "
+             "worst {worst}%"},
+    "wrote": {"vi": "đã ghi kết quả {n} năm vào {out} và {report}",
+              "en": "wrote {n} years of results under {out}, and {report}"},
+}
+
+
+def _key(lang: str) -> str:
+    return "en" if lang == "en" else "vi"
+
+
+def _year_line(run: Run, lang: str) -> str:
+    """One sample year in a line: edition, units, mean, best and worst index."""
+    from parindex.scoring.tables import fmt
+
+    idx = run.scores.index
+    return _LINES["year"][_key(lang)].format(
+        year=run.year, edition=run.edition.id, n=len(run.units),
+        mean=fmt(float(np.nanmean(idx)), lang), best=fmt(float(np.nanmax(idx)), lang),
+        worst=fmt(float(np.nanmin(idx)), lang))
 
 
 @handles_errors
@@ -32,10 +62,7 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o",
     for path in sample_bundles():
         run = open_run(path)
         runs.append(run)
-        idx = run.scores.index
-        console.print(f"{run.year}: {run.edition.id}, {len(run.units)} units, "
-                      f"mean index {idx.mean():.2f}%, best {idx.max():.2f}%, "
-                      f"worst {idx.min():.2f}%")
+        console.print(_year_line(run, lang.value))
         if out is not None:
             base = out / str(run.year)
             write_atomic(base / "score.json", dump_json(run.to_json()))
@@ -49,5 +76,5 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o",
     emit(text, None)
     if out is not None:
         write_atomic(out / "report.html", build_report(runs, lang.value))
-        console.print(f"wrote {len(runs)} years of results under {out}, and "
-                      f"{out / 'report.html'}")
+        console.print(_LINES["wrote"][_key(lang.value)].format(
+            n=len(runs), out=out, report=out / "report.html"))
