@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from parindex.cli.common import (
+    BundleArg,
     CriteriaOpt,
     Format,
     Lang,
@@ -30,7 +31,6 @@ from parindex.cli.common import (
 if TYPE_CHECKING:
     import pandas as pd
 
-BundleArg = typer.Argument(..., metavar="BUNDLE", help="A bundle folder of CSV files.")
 FormatOpt = typer.Option(Format.table, "--format", "-f")
 
 

@@ -41,6 +41,8 @@ class Lang(str, Enum):
     en = "en"
 
 
+BundleArg = typer.Argument(..., metavar="BUNDLE",
+                           help="A bundle: a folder of CSV files or an .xlsx workbook.")
 CriteriaOpt = typer.Option(None, "--criteria", "-c", metavar="ID_OR_FILE",
                            help="Score with this edition instead of the bundle's.")
 LangOpt = typer.Option(Lang.vi, "--lang", help="Language of headers and numbers.")

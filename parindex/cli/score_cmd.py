@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from parindex.cli.common import (
+    BundleArg,
     CriteriaOpt,
     ExportFormat,
     Format,
@@ -21,7 +22,6 @@ from parindex.cli.common import (
     print_problems,
 )
 
-BundleArg = typer.Argument(..., metavar="BUNDLE", help="A bundle folder of CSV files.")
 FormatOpt = typer.Option(Format.table, "--format", "-f")
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
                          help="xlsx: the published workbook (with --out).")
