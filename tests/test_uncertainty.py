@@ -14,8 +14,8 @@ import parindex.scoring.uncertainty as unc
 from parindex.cli import app
 from parindex.evidence.sample import sample_root
 from parindex.pipeline import open_run
-from parindex.scoring.rank import rank
-from parindex.scoring.uncertainty import Tolerance, row_ranks, uncertainty
+from parindex.scoring.rank import rank, row_ranks
+from parindex.scoring.uncertainty import Tolerance, uncertainty
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()

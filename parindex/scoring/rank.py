@@ -24,25 +24,45 @@ def rank(values: np.ndarray, groups: np.ndarray | None,
     [1.0, 2.0, 2.0, 3.0]
     """
     values = np.asarray(values, dtype=float)
-    out = np.full(len(values), np.nan)
-    idx = np.flatnonzero(~np.isnan(values))
-    if len(idx) == 0:
-        return out
-    g = np.zeros(len(idx), dtype=np.intp) if groups is None else \
-        pd.factorize(np.asarray(groups, dtype=object)[idx])[0]
-    # sort by group, then highest value first; a rank counts from the start of its group
-    order = np.lexsort((-values[idx], g))
-    v, gg = values[idx][order], g[order]
-    pos = np.arange(len(order))
-    new_group = np.r_[True, gg[1:] != gg[:-1]]
-    new_value = new_group | np.r_[True, v[1:] != v[:-1]]
-    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
-    if ties == "min":
-        r = np.maximum.accumulate(np.where(new_value, pos, 0)) - group_start + 1
+    codes = np.zeros(len(values), dtype=np.intp) if groups is None else \
+        pd.factorize(np.asarray(groups, dtype=object))[0]
+    return row_ranks(values[None, :], codes, ties)[0]
+
+
+def row_ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:
+    """Rank each row of ``keys`` (draws × units) highest first within ``groups`` (integer
+    codes per unit), ``min`` or ``dense`` ties; NaN keys get NaN.
+
+    >>> row_ranks(np.array([[90.0, 80.0, 90.0, 70.0]]), np.zeros(4, int), "min").tolist()
+    [[1.0, 3.0, 1.0, 4.0]]
+    >>> row_ranks(np.array([[90.0, 80.0, 90.0, 70.0]]), np.array([0, 0, 1, 1]), "dense").tolist()
+    [[1.0, 2.0, 1.0, 2.0]]
+    """
+    n = keys.shape[1]
+    neg = np.where(np.isnan(keys), np.inf, -keys)
+    # highest key first (the order among equal keys does not matter), then a stable sort by
+    # group; exact for any keys, unlike one sort on a group-offset key
+    order = np.argsort(neg, axis=1)
+    if groups.size and groups.min() != groups.max():
+        small = groups.astype(np.int16) if groups.max() < 2**15 else groups
+        order = np.take_along_axis(order, np.argsort(small[order], axis=1, kind="stable"),
+                                   axis=1)
+    srt = np.take_along_axis(neg, order, axis=1)
+    g = groups[order]
+    pos = np.broadcast_to(np.arange(n), srt.shape)
+    start = np.ones(srt.shape, dtype=bool)
+    start[:, 1:] = g[:, 1:] != g[:, :-1]
+    new = start.copy()
+    new[:, 1:] |= srt[:, 1:] != srt[:, :-1]
+    group_start = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
+    if ties == "dense":
+        count = np.cumsum(new, axis=1)
+        ranked = count - np.take_along_axis(count, group_start, axis=1) + 1
     else:
-        distinct = np.cumsum(new_value)
-        r = distinct - distinct[group_start] + 1
-    out[idx[order]] = r
+        ranked = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - group_start + 1
+    out = np.empty(keys.shape)
+    np.put_along_axis(out, order, ranked.astype(float), axis=1)
+    out[np.isnan(keys)] = np.nan
     return out
 
 

@@ -37,7 +37,7 @@ import numpy as np
 from parindex.criteria.compiled import CompiledEdition
 from parindex.evidence.parse import MISSING, NA, VALUE, leaf_kinds
 from parindex.scoring.engine import DECIMALS, leaf_points
-from parindex.scoring.rank import assign_bands
+from parindex.scoring.rank import assign_bands, row_ranks
 from parindex.scoring.run import Run
 
 _CELLS_PER_CHUNK = 1_000_000
@@ -121,39 +121,6 @@ class Uncertainty:
         return {"edition": self.run.edition.id, "year": self.run.year, "draws": self.draws,
                 "seed": self.seed, "tolerance": self.tolerance.__dict__,
                 "weights": self.weights, "units": self.summary()}
-
-
-def row_ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:
-    """Rank each row of ``keys`` (draws × units) highest first within ``groups`` (integer
-    codes per unit), ``min`` or ``dense`` ties; NaN keys get NaN.
-
-    >>> row_ranks(np.array([[90.0, 80.0, 90.0, 70.0]]), np.zeros(4, int), "min").tolist()
-    [[1.0, 3.0, 1.0, 4.0]]
-    >>> row_ranks(np.array([[90.0, 80.0, 90.0, 70.0]]), np.array([0, 0, 1, 1]), "dense").tolist()
-    [[1.0, 2.0, 1.0, 2.0]]
-    """
-    n = keys.shape[1]
-    span = 1000.0 + float(np.nanmax(np.abs(keys), initial=0.0)) * 2
-    neg = np.where(np.isnan(keys), span / 2, -keys)
-    composite = groups[None, :] * span + neg
-    order = np.argsort(composite, axis=1)
-    srt = np.take_along_axis(composite, order, axis=1)
-    g = groups[order]
-    pos = np.broadcast_to(np.arange(n), srt.shape)
-    start = np.ones(srt.shape, dtype=bool)
-    start[:, 1:] = g[:, 1:] != g[:, :-1]
-    new = start.copy()
-    new[:, 1:] |= srt[:, 1:] != srt[:, :-1]
-    group_start = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
-    if ties == "dense":
-        count = np.cumsum(new, axis=1)
-        ranked = count - np.take_along_axis(count, group_start, axis=1) + 1
-    else:
-        ranked = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - group_start + 1
-    out = np.empty(keys.shape)
-    np.put_along_axis(out, order, ranked.astype(float), axis=1)
-    out[np.isnan(keys)] = np.nan
-    return out
 
 
 _STEPPED = ("boolean", "key", "count", "points")  # inputs that move by whole steps
