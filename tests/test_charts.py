@@ -77,6 +77,38 @@ class TestRanking:
         assert order[-1] == run.units["name"].iloc[int(run.order()[0])]
         assert order[0] == run.units["name"].iloc[int(run.order()[-1])]
 
+    def test_rank_certainty(self, run: Run) -> None:
+        """Median rank with its 5–95 % range, and the published rank, per ranked unit."""
+        from parindex.scoring.uncertainty import uncertainty
+
+        u = uncertainty(run, draws=300, seed=3)
+        fig = charts.rank_uncertainty(u, "vi")
+        interval, published = fig.data
+        rows = u.summary()
+        assert list(interval.y) == list(published.y) == [r["name"] for r in rows]
+        assert list(interval.x) == [r["rank_median"] for r in rows]
+        assert list(published.x) == [r["rank"] for r in rows]
+        assert [m - lo for m, lo in zip(interval.x, interval.error_x.arrayminus, strict=True)] \
+            == [r["rank_p5"] for r in rows]
+        assert [m + hi for m, hi in zip(interval.x, interval.error_x.array, strict=True)] \
+            == [r["rank_p95"] for r in rows]
+        assert list(fig.layout.yaxis.categoryarray)[-1] == rows[0]["name"]  # best on top
+        assert "300 lần mô phỏng" in fig.layout.title.text
+        assert any(hi > lo for lo, hi in zip(interval.error_x.arrayminus, interval.error_x.array,
+                                             strict=True))  # some ranks are uncertain
+
+    def test_rank_range_column(self, run: Run) -> None:
+        from parindex.scoring.report import _league_table, _rank_ranges
+        from parindex.scoring.uncertainty import uncertainty
+
+        u = uncertainty(run, draws=200, seed=1)
+        table = _league_table(run, "vi", _rank_ranges(u))
+        assert "<button type=\"button\">Hạng (90%)</button>" in table
+        for r in u.summary():
+            lo, hi = r["rank_p5"], r["rank_p95"]
+            text = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+            assert f'<td class="num" data-v="{lo:g}">{text}</td>' in table
+
     def test_band_distribution(self, run: Run) -> None:
         fig = charts.band_distribution(run)
         bar = fig.data[0]
@@ -263,7 +295,7 @@ class TestReportPage:
         assert rest.count("<script") == rest.count("</script>")
         assert "src=" not in rest and "http" not in rest  # nothing fetched: works offline
         assert rest.count("Plotly.newPlot") == 1  # one renderer for every figure
-        assert page.count('data-fig="fig-') == 5 + len(runs[-1].units)
+        assert page.count('data-fig="fig-') == 6 + len(runs[-1].units)
         assert 'id="trends"' in page
         assert 'id="trends"' not in build_report(runs[-1:])
         assert '<html lang="vi">' in page and '<html lang="en">' in build_report(runs[-1:], "en")
@@ -277,7 +309,8 @@ class TestReportPage:
         result = CliRunner().invoke(app, ["report", *paths[-2:], "--format", "json"])
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
-        assert set(data) == {"ranking", "bands", "heatmap", "unit_trends", "area_trends"}
+        assert set(data) == {"ranking", "rank_certainty", "bands", "heatmap", "unit_trends",
+                             "area_trends"}
 
     def test_two_bundles_for_one_year(self) -> None:
         p = str(sample_bundles()[-1])

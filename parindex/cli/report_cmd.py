@@ -96,7 +96,7 @@ def report(bundles: list[Path] = typer.Argument(..., metavar="BUNDLE",
     Works offline (plotly.js is embedded). Example:
     parindex report sample/2019 sample/2020 sample/2024 --out report.html
     """
-    with progress(len(bundles) + 5) as advance:
+    with progress(len(bundles) + 6) as advance:
         runs = load_runs(bundles, criteria, advance)
         if fmt is ReportFormat.json:
             from parindex.scoring.report import figures_json

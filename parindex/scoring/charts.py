@@ -25,6 +25,7 @@ from parindex.evidence.validate import one_stop_metric
 from parindex.scoring.run import Run
 from parindex.scoring.tables import fmt
 from parindex.scoring.trends import area_trends_frame, edition_changes, unit_trends_frame
+from parindex.scoring.uncertainty import Uncertainty
 
 PALETTE = ("#1a7f3c", "#66bb6a", "#f2b632", "#f3722c", "#c62828")
 NO_BAND = "#9e9e9e"
@@ -51,6 +52,12 @@ TEXT: dict[str, dict[str, str]] = {
     "mean_of": {"vi": "trung bình của", "en": "mean of"},
     "mapped": {"vi": "từ lĩnh vực", "en": "from area"},
     "rank": {"vi": "Hạng", "en": "Rank"},
+    "rank_uncertainty": {"vi": "Độ chắc chắn của thứ hạng năm {year} ({draws} lần mô phỏng)",
+                         "en": "How sure each rank is, {year} ({draws} simulations)"},
+    "rank_interval": {"vi": "Hạng trung vị và khoảng 90%",
+                      "en": "Median rank and 90% range"},
+    "published_rank": {"vi": "Hạng công bố", "en": "Published rank"},
+    "stays_in_band": {"vi": "giữ xếp loại", "en": "stays in band"},
 }
 
 
@@ -147,6 +154,45 @@ def ranking_bar(run: Run, lang: str = "vi") -> go.Figure:
         if 0 < b.min < 100:
             fig.add_vline(x=b.min, line={"dash": "dot", "color": "#757575", "width": 1})
     return _base_layout(fig, t("ranking", lang, year=run.year), 140 + 30 * len(order), lang)
+
+
+def rank_uncertainty(u: Uncertainty, lang: str = "vi") -> go.Figure:
+    """Each ranked unit's median rank over the simulations with its 5–95 % range (a bar),
+    and its published rank (an open diamond); best on top, as in the ranking chart."""
+    run = u.run
+    labels = unit_labels(run)
+    rows = [(int(i), r) for i, r in zip(run.order(), u.summary(), strict=True)
+            if r["rank"] is not None and r["rank_median"] is not None]
+    y = [labels[i] for i, _ in rows]
+    med = [r["rank_median"] for _, r in rows]
+    stay = [100 * r["band_probability"].get(r["band"], 0.0) if r["band"] else None
+            for _, r in rows]
+    custom = [[r["rank_p5"], r["rank_p95"], esc(r["band"] or t("no_band", lang)), p]
+              for (_, r), p in zip(rows, stay, strict=True)]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=med, y=y, mode="markers", name=esc(t("rank_interval", lang)),
+        marker={"size": 10, "color": "#1565c0"},
+        error_x={"type": "data", "symmetric": False, "thickness": 4, "width": 0,
+                 "color": "#90caf9",
+                 "array": [r["rank_p95"] - m for (_, r), m in zip(rows, med, strict=True)],
+                 "arrayminus": [m - r["rank_p5"] for (_, r), m in zip(rows, med, strict=True)]},
+        customdata=custom,
+        hovertemplate="%{y}<br>" + t("rank", lang) + " %{x} (90%: %{customdata[0]}–"
+        "%{customdata[1]})<br>%{customdata[2]}: " + t("stays_in_band", lang)
+        + " %{customdata[3]:.0f}%<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=[r["rank"] for _, r in rows], y=y, mode="markers",
+        name=esc(t("published_rank", lang)),
+        marker={"size": 11, "symbol": "diamond-open", "color": "#111",
+                "line": {"width": 2}},
+        hovertemplate="%{y}: " + t("published_rank", lang).lower() + " %{x}<extra></extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], automargin=True)
+    fig.update_xaxes(title=t("rank", lang), range=[0.5, max(len(run.units), 1) + 0.5],
+                     gridcolor="#e0e0e0", rangemode="tozero")
+    return _base_layout(fig, t("rank_uncertainty", lang, year=run.year,
+                               draws=f"{u.draws:,}".replace(",", "." if lang != "en" else ",")),
+                        140 + 30 * len(rows), lang)
 
 
 def band_distribution(run: Run, lang: str = "vi") -> go.Figure:

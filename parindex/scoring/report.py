@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,8 +29,11 @@ from parindex.scoring.advice import advice as unit_advice
 from parindex.scoring.run import Run
 from parindex.scoring.tables import fmt, header
 from parindex.scoring.trends import sorted_runs, unit_trends_frame
+from parindex.scoring.uncertainty import Uncertainty, uncertainty
 
 Step = Callable[[str], None]
+#: the report's rank-certainty simulation: fixed, so the same bundles give the same page
+REPORT_DRAWS, REPORT_SEED = 1000, 0
 WORDS: dict[str, dict[str, str]] = {
     "title": {"vi": "Chỉ số cải cách hành chính năm {year}",
               "en": "Administrative reform index (PAR Index) {year}"},
@@ -66,6 +70,20 @@ WORDS: dict[str, dict[str, str]] = {
     "top_band": {"vi": "Đơn vị đã ở mức cao nhất ({band}).",
                  "en": "The unit is in the top band ({band})."},
     "blank": {"vi": "(trống)", "en": "(blank)"},
+    "rank_range": {"vi": "Hạng (90%)", "en": "Rank (90%)"},
+    "rank_range_title": {"vi": "Khoảng hạng trong 90% số lần mô phỏng",
+                         "en": "Rank range in 90% of the simulations"},
+    "certainty_note": {
+        "vi": "Mỗi lần mô phỏng, các số liệu thẩm định được lệch ngẫu nhiên trong sai số thẩm "
+              "định mặc định và trọng số các lĩnh vực ±{weights}% (hạt giống {seed}; chạy "
+              "với tham số khác: parindex uncertainty). Chấm: hạng trung vị; vạch: khoảng hạng "
+              "của 90% số lần; hình thoi: hạng công bố. Vạch dài: thứ hạng dễ đổi khi số liệu "
+              "lệch một chút.",
+        "en": "In each simulation the appraised inputs move at random within the default "
+              "appraisal tolerances and the area weights by ±{weights}% (seed {seed}; other "
+              "settings: parindex uncertainty). Dot: median rank; bar: the range of 90% of "
+              "the simulations; diamond: the published rank. A long bar: a rank that a small "
+              "change in the inputs would move."},
     "footer": {"vi": "Lập bằng parindex. Số liệu: {authority}.",
                "en": "Made with parindex. Data: {authority}."},
 }
@@ -100,7 +118,14 @@ class _Figures:
         return f'<div class="chart" data-fig="{fid}" data-name="{e(name)}"></div>'
 
 
-def _league_table(run: Run, lang: str) -> str:
+def _rank_ranges(u: Uncertainty) -> dict[int, tuple[float, float]]:
+    """Unit position → its 5–95 % rank over the simulations (ranked units only)."""
+    return {int(i): (r["rank_p5"], r["rank_p95"])
+            for i, r in zip(u.run.order(), u.summary(), strict=True)
+            if r["rank_p5"] is not None}
+
+
+def _league_table(run: Run, lang: str, ranges: dict[int, tuple[float, float]]) -> str:
     s, ed = run.scores, run.edition
     cols: list[tuple[str, str]] = [("rank", header("rank", lang)), ("unit", header("unit", lang)),
                                    ("group", header("group", lang)),
@@ -109,7 +134,9 @@ def _league_table(run: Run, lang: str) -> str:
     cols += [(k, header(k, lang)) for k in ("self_points", "appraised_points", "survey_points",
                                             "bonus", "penalty", "total", "index")]
     cols.append(("band", header("band", lang)))
+    cols.append(("rank_range", w("rank_range", lang)))
     titles = {f"area{k}": f"{a.code}. {a.name} ({a.max:g})" for k, a in enumerate(ed.areas)}
+    titles["rank_range"] = w("rank_range_title", lang)
     head = "".join(
         f'<th scope="col" title="{e(titles.get(key, label))}"><button type="button">'
         f"{e(label)}</button></th>" for key, label in cols)
@@ -128,6 +155,14 @@ def _league_table(run: Run, lang: str) -> str:
                 position = int(s.band[i])  # sorts best band first, not alphabetically
                 cells.append(f'<td data-v="{position if position >= 0 else ""}">'
                              f'<span class="band"{style}>{e(band or "")}</span></td>')
+                continue
+            elif key == "rank_range":
+                lo, hi = ranges.get(i, (math.nan, math.nan))
+                if math.isnan(lo):
+                    cells.append('<td class="num" data-v=""></td>')
+                else:
+                    text = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+                    cells.append(f'<td class="num" data-v="{lo:g}">{e(text)}</td>')
                 continue
             elif key.startswith("area"):
                 v = float(s.area_points[i, int(key[4:])])
@@ -237,13 +272,18 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
              f'<a href="#charts">{e(w("charts", lang))}</a> '
              + (f'<a href="#trends">{e(w("trends", lang))}</a> ' if len(runs) > 1 else "")
              + f'<a href="#cards">{e(w("cards", lang))}</a></nav></header><main>']
+    tell("rank certainty")
+    unc = uncertainty(latest, draws=REPORT_DRAWS, seed=REPORT_SEED)
     tell("league table")
     parts.append(f'<section id="league"><h2>{e(w("league", lang))} {latest.year}</h2>'
                  f'<p class="noprint hint">{e(w("sort_hint", lang))}</p>'
-                 f"{_league_table(latest, lang)}</section>")
+                 f"{_league_table(latest, lang, _rank_ranges(unc))}</section>")
     tell("charts")
+    note = w("certainty_note", lang, weights=f"{unc.weights * 100:g}", seed=unc.seed)
     parts.append(f'<section id="charts"><h2>{e(w("charts", lang))} {latest.year}</h2>'
                  f'{figs.add(charts.ranking_bar(latest, lang), "ranking")}'
+                 f'{figs.add(charts.rank_uncertainty(unc, lang), "rank certainty")}'
+                 f'<p class="note">{e(note)}</p>'
                  f'{figs.add(charts.band_distribution(latest, lang), "bands")}'
                  f'{figs.add(charts.area_heatmap(latest, lang), "heatmap")}</section>')
     if len(runs) > 1:
@@ -269,8 +309,10 @@ def figures_json(runs: Sequence[Run], lang: str = "vi") -> dict[str, Any]:
     """The report's charts as plotly JSON (``parindex report --format json``)."""
     runs = sorted_runs(runs)
     latest = runs[-1]
+    unc = uncertainty(latest, draws=REPORT_DRAWS, seed=REPORT_SEED)
     out: dict[str, Any] = {
-        "ranking": charts.ranking_bar(latest, lang), "bands":
+        "ranking": charts.ranking_bar(latest, lang),
+        "rank_certainty": charts.rank_uncertainty(unc, lang), "bands":
         charts.band_distribution(latest, lang), "heatmap": charts.area_heatmap(latest, lang)}
     if len(runs) > 1:
         out["unit_trends"] = charts.unit_trends(runs, lang)
