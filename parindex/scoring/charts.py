@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -264,43 +265,69 @@ def top_lost(run: Run, i: int, n: int = 5) -> list[tuple[str, str, float]]:
             for j in picks]
 
 
+class Scorecards:
+    """Every unit's scorecard figure: its areas against its group's average, its top points
+    lost, its one-stop on-time rate.
+
+    Built for many units at once: the subplot layout is made once and the per-run arrays
+    (group means, labels, colours, on-time rates) computed once, then each unit's figure is
+    plain data (a dict plotly.js draws), so a national report does not build 3,321 plotly
+    figures.
+    """
+
+    def __init__(self, run: Run, lang: str = "vi"):
+        self.run, self.lang = run, lang
+        self.means, self.labels = group_means(run), unit_labels(run)
+        self.colors, self.rates = unit_colors(run), on_time_rates(run)
+        self.codes = [a.code for a in run.edition.areas]
+        self.names = [esc(f"{a.code}. {a.name}") for a in run.edition.areas]
+        proto = make_subplots(rows=1, cols=3, column_widths=[0.46, 0.34, 0.2],
+                              specs=[[{"type": "xy"}, {"type": "xy"}, {"type": "domain"}]],
+                              subplot_titles=[t("areas_vs_group", lang), t("top_lost", lang),
+                                              t("on_time", lang)], horizontal_spacing=0.09)
+        proto.add_trace(go.Bar(), row=1, col=1)
+        proto.add_trace(go.Bar(), row=1, col=2)
+        proto.add_trace(go.Indicator(), row=1, col=3)
+        proto.update_yaxes(range=[0, 100], row=1, col=1, gridcolor="#e0e0e0")
+        proto.update_yaxes(automargin=True, type="category", row=1, col=2)
+        proto.update_layout(barmode="group", showlegend=True,
+                            legend={"orientation": "h", "y": -0.2, "x": 0},
+                            margin={"l": 10, "r": 10, "t": 50, "b": 30}, height=340,
+                            separators=separators(lang), font={"size": 14},
+                            paper_bgcolor="white", plot_bgcolor="white")
+        plain = proto.to_plotly_json()
+        self.layout = {k: v for k, v in plain["layout"].items() if k != "template"}
+        self.place = [{k: v for k, v in tr.items() if k in ("xaxis", "yaxis", "domain")}
+                      for tr in plain["data"]]
+
+    def figure(self, i: int) -> dict[str, Any]:
+        """Unit ``i``'s figure as plotly JSON data (no template: the page supplies one)."""
+        s, lang = self.run.scores, self.lang
+        hover = "%{customdata}: %{y:.2f}%<extra></extra>"
+        lost = top_lost(self.run, i)[::-1]
+        data = [
+            {"type": "bar", "x": self.codes, "y": [_num(v) for v in s.area_index[i]],
+             "name": self.labels[i], "marker": {"color": self.colors[i]},
+             "customdata": self.names, "hovertemplate": hover, **self.place[0]},
+            {"type": "bar", "x": self.codes, "y": [_num(v) for v in self.means[i]],
+             "name": t("group_avg", lang), "marker": {"color": "#90a4ae"},
+             "customdata": self.names, "hovertemplate": hover, **self.place[0]},
+            {"type": "bar", "x": [v for *_, v in lost], "y": [esc(c) for c, *_ in lost],
+             "orientation": "h", "name": t("lost", lang), "showlegend": False,
+             "marker": {"color": "#e57373"}, "customdata": [esc(n) for _, n, _ in lost],
+             "text": [fmt(v, lang) for *_, v in lost], "textposition": "auto",
+             "hovertemplate": "%{y} %{customdata}: %{x:.2f}<extra></extra>", **self.place[1]},
+            {"type": "indicator", "mode": "gauge+number", "value": _num(self.rates[i]),
+             "number": {"suffix": "%", "valueformat": ".1f"},
+             "gauge": {"axis": {"range": [0, 100]}, "bar": {"color": "#1565c0"}},
+             **self.place[2]},
+        ]
+        return {"data": data, "layout": self.layout}
+
+
 def scorecard(run: Run, i: int, lang: str = "vi") -> go.Figure:
-    """One unit: areas against its group's average, top points lost, one-stop on-time rate."""
-    s = run.scores
-    fig = make_subplots(rows=1, cols=3, column_widths=[0.46, 0.34, 0.2],
-                        specs=[[{"type": "xy"}, {"type": "xy"}, {"type": "domain"}]],
-                        subplot_titles=[t("areas_vs_group", lang), t("top_lost", lang),
-                                        t("on_time", lang)], horizontal_spacing=0.09)
-    codes = [a.code for a in run.edition.areas]
-    names = [esc(f"{a.code}. {a.name}") for a in run.edition.areas]
-    fig.add_trace(go.Bar(x=codes, y=[_num(v) for v in s.area_index[i]],
-                         name=unit_labels(run)[i], marker={"color": unit_colors(run)[i]},
-                         customdata=names, hovertemplate="%{customdata}: %{y:.2f}%"
-                         "<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Bar(x=codes, y=[_num(v) for v in group_means(run)[i]],
-                         name=t("group_avg", lang), marker={"color": "#90a4ae"},
-                         customdata=names, hovertemplate="%{customdata}: %{y:.2f}%"
-                         "<extra></extra>"), row=1, col=1)
-    lost = top_lost(run, i)[::-1]
-    fig.add_trace(go.Bar(x=[v for *_, v in lost], y=[esc(c) for c, *_ in lost],
-                         orientation="h", name=t("lost", lang), showlegend=False,
-                         marker={"color": "#e57373"}, customdata=[esc(n) for _, n, _ in lost],
-                         text=[fmt(v, lang) for *_, v in lost], textposition="auto",
-                         hovertemplate="%{y} %{customdata}: %{x:.2f}<extra></extra>"),
-                  row=1, col=2)
-    rate = _num(on_time_rates(run)[i])
-    fig.add_trace(go.Indicator(mode="gauge+number", value=rate,
-                               number={"suffix": "%", "valueformat": ".1f"},
-                               gauge={"axis": {"range": [0, 100]},
-                                      "bar": {"color": "#1565c0"}}), row=1, col=3)
-    fig.update_yaxes(range=[0, 100], row=1, col=1, gridcolor="#e0e0e0")
-    fig.update_yaxes(automargin=True, type="category", row=1, col=2)
-    fig.update_layout(barmode="group", showlegend=True,
-                      legend={"orientation": "h", "y": -0.2, "x": 0},
-                      margin={"l": 10, "r": 10, "t": 50, "b": 30}, height=340,
-                      separators=separators(lang),
-                      font={"size": 14}, paper_bgcolor="white", plot_bgcolor="white")
-    return fig
+    """One unit's scorecard as a plotly figure (validated; see :class:`Scorecards`)."""
+    return go.Figure(Scorecards(run, lang).figure(i))
 
 
 def _edition_marks(fig: go.Figure, changes: list[tuple[float, str, str]]) -> None:

@@ -97,11 +97,29 @@ def e(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def figure_json(fig: go.Figure) -> str:
-    """A figure as JSON that is safe inside a ``<script>`` block."""
-    text = fig.to_json(validate=False, pretty=False)
+def safe_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` block: ``<``, ``>``, ``&`` and the line
+    separators escaped, so no text can close the block."""
+    import orjson
+
+    text = orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def figure_json(fig: go.Figure | dict[str, Any]) -> str:
+    """A figure (plotly object or plain plotly JSON data) as safe JSON, without its
+    template: the page draws every figure with one template (:func:`template_json`)."""
+    plain = fig.to_plotly_json() if isinstance(fig, go.Figure) else fig
+    layout = {k: v for k, v in plain.get("layout", {}).items() if k != "template"}
+    return safe_json({**plain, "layout": layout})
+
+
+def template_json() -> str:
+    """The template every figure of the page is drawn with (plotly_white), once."""
+    import plotly.io as pio
+
+    return safe_json(pio.templates["plotly_white"].to_plotly_json())
 
 
 class _Figures:
@@ -110,9 +128,8 @@ class _Figures:
     def __init__(self) -> None:
         self.blocks: list[str] = []
 
-    def add(self, fig: go.Figure, name: str) -> str:
+    def add(self, fig: go.Figure | dict[str, Any], name: str) -> str:
         fid = f"fig-{len(self.blocks) + 1}"
-        fig.update_layout(template="plotly_white")
         self.blocks.append(f'<script type="application/json" id="{fid}">'
                            f"{figure_json(fig)}</script>")
         return f'<div class="chart" data-fig="{fid}" data-name="{e(name)}"></div>'
@@ -237,6 +254,7 @@ def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
     s = run.scores
     colors = charts.unit_colors(run)
     advice = unit_advice(run)
+    cards_data = charts.Scorecards(run, lang)
     cards = []
     for i in map(int, run.order()):
         u = run.units.iloc[i]
@@ -246,7 +264,7 @@ def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
         ranks = w("rank_line", lang, rank=rank, group_rank=grank, group=u["group"])
         totals = w("total_line", lang, total=fmt(float(s.total[i]), lang),
                    max=fmt(float(s.applicable_max[i]), lang), index=fmt(float(s.index[i]), lang))
-        chart = figs.add(charts.scorecard(run, i, lang), f"scorecard {u['code']}")
+        chart = figs.add(cards_data.figure(i), f"scorecard {u['code']}")
         cards.append(
             f'<article class="card" id="unit-{e(u["code"])}"><h3>{e(u["name"])} '
             f'<small>({e(u["code"])})</small> <span class="band" style="--band:{colors[i]}">'
@@ -302,6 +320,7 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
             f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
             f'initial-scale=1"><title>{e(title)}</title><style>{CSS}</style>'
             f'<script>{get_plotlyjs()}</script></head><body>{"".join(parts)}'
+            f'<script type="application/json" id="fig-template">{template_json()}</script>'
             f'{"".join(figs.blocks)}<script>{SCRIPT}</script></body></html>')
 
 
@@ -359,8 +378,10 @@ h2{break-before:page}section#league h2{break-before:auto}th{position:static}
 SCRIPT = """
 (function(){
 var config={displaylogo:false,responsive:true};
+var template=JSON.parse(document.getElementById('fig-template').textContent);
 document.querySelectorAll('div[data-fig]').forEach(function(el){
   var fig=JSON.parse(document.getElementById(el.getAttribute('data-fig')).textContent);
+  fig.layout.template=template;
   Plotly.newPlot(el,fig.data,fig.layout,config);
 });
 window.addEventListener('beforeprint',function(){
