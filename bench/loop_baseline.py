@@ -10,8 +10,9 @@ one of the two.
 
 prints what ``parindex score BUNDLE --format json`` prints. Where the contract is silent it
 follows docs/EVIDENCE.md (the yes/no words, ``N/A``, blank one-stop cells = 0, a report
-listed twice counts its first date). A bundle with an input error stops with exit 1 and the
-first error found; this baseline scores, it does not replace ``parindex check``.
+listed twice counts its first date, the optional ``units.ranked`` column). A bundle with an
+input error stops with exit 1 and the first error found; this baseline scores, it does not
+replace ``parindex check``.
 
 The pipeline is four plain functions, timed separately by the benchmark:
 ``load_edition`` → ``read_bundle`` → ``build_inputs`` → ``score_units`` (+ ``to_json``).
@@ -296,6 +297,7 @@ class Unit:
     name: str
     type: str
     group: str
+    ranked: bool = True  # units.ranked "no": scored and banded, left out of the ranks
     declared: list[Cell] = field(default_factory=list)  # per leaf, in edition order
     appraised: list[Cell] = field(default_factory=list)
     bonus: float = 0.0
@@ -363,7 +365,11 @@ def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
     for row in bundle.tables["units"]:
         if row["code"] in by_code:
             raise InputError(f"unit {row['code']} is listed twice")
-        unit = Unit(row["code"], row["name"], row["type"].lower(), row["group"])
+        flag = row.get("ranked", "").lower()
+        if flag and flag not in YES and flag not in NO:
+            raise InputError(f"unit {row['code']}: ranked {flag!r} is not yes/no")
+        unit = Unit(row["code"], row["name"], row["type"].lower(), row["group"],
+                    ranked=flag not in NO)
         units.append(unit)
         by_code[unit.code] = unit
     leaf_at = {leaf.code: j for j, leaf in enumerate(edition.leaves)}
@@ -567,7 +573,8 @@ def score_units(units: list[Unit], edition: Edition) -> list[dict[str, Any]]:
             "missing": missing, "not_applicable": not_applicable,
         })
 
-    keys = [None if r["index"] is None else round(r["index"], DECIMALS) for r in results]
+    keys = [None if r["index"] is None or not unit.ranked else round(r["index"], DECIMALS)
+            for r, unit in zip(results, units, strict=True)]
     for r, k in zip(results, rank(keys, edition.ties), strict=True):
         r["rank"] = k
     members: dict[str, list[int]] = {}

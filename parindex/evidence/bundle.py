@@ -22,7 +22,7 @@ from parindex.errors import EvidenceError, Problem, quote
 
 #: table name → (required columns, optional columns)
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "units": (("code", "name", "type", "group"), ()),
+    "units": (("code", "name", "type", "group"), ("ranked",)),
     "evidence": (("unit", "criterion", "value"), ("appraised", "source", "note")),
     "one_stop": (("unit", "carried_over", "received_online", "received_direct",
                   "received_post", "resolved_early", "resolved_on_time", "resolved_late",

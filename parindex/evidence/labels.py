@@ -18,6 +18,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "name": ("Tên đơn vị", "Unit name"),
         "type": ("Loại đơn vị", "Unit type"),
         "group": ("Nhóm xếp hạng", "Ranking group"),
+        "ranked": ("Được xếp hạng", "Ranked"),
     },
     "evidence": {
         "unit": ("Mã đơn vị", "Unit code"),

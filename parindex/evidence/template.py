@@ -94,7 +94,8 @@ def template_tables(edition: CompiledEdition, units: pd.DataFrame, lang: str = "
                          "rule": f"{leaf.describe_input()}: {leaf.describe_rule()}",
                          "enter": _enter(leaf, lang), "value": "", "appraised": "",
                          "source": "", "note": ""})
-    tables = {"units": units[["code", "name", "type", "group"]].reset_index(drop=True),
+    keep = [c for c in TABLES["units"][0] + TABLES["units"][1] if c in units.columns]
+    tables = {"units": units[keep].reset_index(drop=True),
               "evidence": pd.DataFrame(rows)}
     if any(leaf.input_kind == "one_stop" for leaf in leaves):
         cols = list(TABLES["one_stop"][0] + TABLES["one_stop"][1])

@@ -21,7 +21,9 @@ from parindex.evidence.bundle import UNIT_TYPES, Bundle
 from parindex.evidence.parse import (
     MISSING,
     NA,
+    NO,
     VALUE,
+    YES,
     clean,
     leaf_kinds,
     parse_cells,
@@ -57,6 +59,13 @@ class Inputs:
     @property
     def codes(self) -> list[str]:
         return self.units["code"].tolist()
+
+    @cached_property
+    def ranked(self) -> np.ndarray:
+        """Which units take part in the ranks (all, unless ``units.ranked`` says no)."""
+        if "ranked" not in self.units.columns:
+            return np.ones(len(self.units), dtype=bool)
+        return self.units["ranked"].to_numpy(dtype=bool)
 
     @cached_property
     def group_codes(self) -> np.ndarray:
@@ -131,9 +140,25 @@ def _units(bundle: Bundle, out: _Collector) -> pd.DataFrame:
     dup = units["code"].duplicated(keep="first") & (units["code"] != "")
     for row, code in zip(units.loc[dup, "_row"], units.loc[dup, "code"], strict=True):
         out.add("units", row, "code", code, "is listed twice")
+    units["ranked"] = _ranked(df, out)
     units = units[~dup].reset_index(drop=True)
     units["type"] = units["type"].str.lower()
     return units
+
+
+def _ranked(df: pd.DataFrame, out: _Collector) -> np.ndarray:
+    """The optional ``ranked`` column: yes (or blank) ranks the unit; no scores and bands it
+    but leaves it out of the ranks (e.g. a special agency)."""
+    if "ranked" not in df.columns:
+        return np.ones(len(df), dtype=bool)
+    text = _folded(df["ranked"])
+    no = np.isin(text, list(NO))
+    bad = ~no & ~np.isin(text, list(YES)) & (text != "")
+    for row, value in zip(df["_row"].to_numpy()[bad], df["ranked"].to_numpy()[bad],
+                          strict=True):
+        out.add("units", row, "ranked", value, "is not yes/no",
+                hint="có / không (blank: ranked)")
+    return ~no
 
 
 def _unit_index(bundle: Bundle, table: str, col: pd.Series, rows: pd.Series,

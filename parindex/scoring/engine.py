@@ -100,6 +100,7 @@ def score(inputs: Inputs) -> Scores:
         area_index = np.where(area_max > 0, area_points / area_max * 100.0, np.nan)
 
     key = np.round(index, DECIMALS)
+    ranked_key = np.where(inputs.ranked, key, np.nan)  # units left out of the ranks: no rank
     groups = inputs.group_codes
     ties = ed.model.ties
     return Scores(
@@ -109,7 +110,7 @@ def score(inputs: Inputs) -> Scores:
         applicable_max=applicable_max, index=index, area_points=area_points,
         area_max=area_max, area_index=area_index,
         band=assign_bands(key, ed.band_mins()),
-        rank=rank(key, None, ties), group_rank=rank(key, groups, ties),
+        rank=rank(ranked_key, None, ties), group_rank=rank(ranked_key, groups, ties),
     )
 
 

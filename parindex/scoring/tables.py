@@ -74,12 +74,22 @@ def fmt(value: Any, lang: str = "vi", decimals: int = 2) -> str:
 
 def results_frame(run: Run, lang: str = "vi") -> pd.DataFrame:
     """One row per unit, by rank: the figures of ``parindex score``."""
-    rows = [run.unit_result(int(i)) for i in run.order()]
+    rows = run.unit_results(run.order())
     keys = ["rank", "code", "name", "group", "self_points", "appraised_points",
             "survey_points", "bonus", "penalty", "total", "applicable_max", "index", "band",
             "group_rank"]
-    df = pd.DataFrame([{k: r[k] for k in keys} for r in rows], columns=keys)
+    df = _frame([{k: r[k] for k in keys} for r in rows], ("rank", "group_rank"))
     return df.rename(columns={k: header("unit" if k == "name" else k, lang) for k in keys})
+
+
+def _frame(rows: list[dict[str, Any]], whole: tuple[str, ...]) -> pd.DataFrame:
+    """A table from rows; the ``whole`` columns (ranks) keep whole numbers and blanks
+    (pandas would turn a column of ints with one None into floats: "1,00")."""
+    df = pd.DataFrame(rows)
+    for col in whole:
+        if col in df.columns:
+            df[col] = pd.Series([r.get(col) for r in rows], index=df.index, dtype=object)
+    return df
 
 
 def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: bool = False
@@ -117,7 +127,8 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
                 row[header("overall_rank", lang)] = None if np.isnan(r) else int(r)
             row[header("band", lang)] = run.band_name(i) or ""
             rows.append(row)
-        out.append((str(g), pd.DataFrame(rows)))
+        out.append((str(g), _frame(rows, (header("rank", lang),
+                                          header("overall_rank", lang)))))
     return out
 
 

@@ -306,8 +306,9 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
                 perturb.continuous(j, u[j], x[k])
         key = _scores(run, perturb, x, state, u, w_area)
         band[lo:hi] = assign_bands(key.ravel(), ed.band_mins()).reshape(c, n_units)
-        rank[lo:hi] = row_ranks(key, zeros, ed.model.ties)
-        group_rank[lo:hi] = row_ranks(key, groups, ed.model.ties)
+        ranked_key = np.where(run.inputs.ranked[None, :], key, np.nan)  # others: no rank
+        rank[lo:hi] = row_ranks(ranked_key, zeros, ed.model.ties)
+        group_rank[lo:hi] = row_ranks(ranked_key, groups, ed.model.ties)
         if progress is not None:
             progress(c)
     return Uncertainty(run, draws, seed, tol, weights, rank, group_rank, band)
