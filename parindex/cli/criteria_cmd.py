@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from parindex.cli.common import Format, dump_json, emit, frame_table, handles_errors, print_problems
+from parindex.cli.common import (
+    Format,
+    Lang,
+    LangOpt,
+    dump_json,
+    emit,
+    frame_table,
+    handles_errors,
+    print_problems,
+)
 
 app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True)
 
@@ -37,10 +46,18 @@ def editions(fmt: Format = typer.Option(Format.table, "--format", "-f")) -> None
         emit(frame_table(pd.DataFrame(rows), "en"), None)
 
 
+_SHOW_HEADS = {
+    "en": ("code", "name", "max", "input", "rule", "survey", "not_applicable"),
+    "vi": ("Mã", "Tên", "Điểm tối đa", "Số liệu", "Cách chấm", "Điều tra XHH",
+           "Không áp dụng"),
+}
+
+
 @app.command("show")
 @handles_errors
 def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
-         fmt: ShowFormat = typer.Option(ShowFormat.tree, "--format", "-f")) -> None:
+         fmt: ShowFormat = typer.Option(ShowFormat.tree, "--format", "-f"),
+         lang: Lang = LangOpt) -> None:
     """The criteria tree with max points and rules.
 
     Example: parindex criteria show xa-2024 --format table
@@ -56,15 +73,17 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     if fmt is ShowFormat.table:
         import pandas as pd
 
+        lg = lang.value
+        heads = _SHOW_HEADS["en" if lg == "en" else "vi"]
         rows = []
         for n in ed.nodes:
             leaf = ed.leaves[n.leaves[0]] if n.is_leaf else None
-            rows.append({"code": n.code, "name": "  " * n.depth + n.name, "max": n.max,
-                         "input": leaf.describe_input() if leaf else "",
-                         "rule": leaf.describe_rule() if leaf else "",
-                         "survey": "survey" if leaf and leaf.survey else "",
-                         "not_applicable": leaf.na if leaf else ""})
-        emit(frame_table(pd.DataFrame(rows), "en", title=f"{ed.id}: {ed.model.title}"), None)
+            rows.append(dict(zip(heads, (
+                n.code, "  " * n.depth + n.name, n.max,
+                leaf.describe_input(lg) if leaf else "", leaf.describe_rule(lg) if leaf else "",
+                heads[-2] if leaf and leaf.survey else "", leaf.na if leaf else ""),
+                strict=True)))
+        emit(frame_table(pd.DataFrame(rows), lg, title=f"{ed.id}: {ed.model.title}"), None)
         return
     from rich.tree import Tree
 
@@ -74,10 +93,11 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     stack: list[Tree] = [root]
     for n in ed.nodes:
         del stack[n.depth + 1:]
-        label = f"{n.code} {n.name} [dim]({n.max:g})[/dim]"
+        points = f"{n.max:g}" if lang.value == "en" else f"{n.max:g}".replace(".", ",")
+        label = f"{n.code} {n.name} [dim]({points})[/dim]"
         if n.is_leaf:
             leaf = ed.leaves[n.leaves[0]]
-            label += f" — {leaf.describe_input()}: {leaf.describe_rule()}"
+            label += f" — {leaf.describe(lang.value)}"
             if leaf.survey:
                 label += " [cyan]ĐTXHH[/cyan]"
         stack.append(stack[-1].add(label))

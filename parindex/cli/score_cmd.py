@@ -104,10 +104,15 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
     if fmt is Format.csv:
         emit(frame_csv(df, lang.value), None)
     else:
-        r = run.unit_result(i)
+        from parindex.scoring.tables import fmt as number
+
+        r, lg = run.unit_result(i), lang.value
+        rank = "" if r["rank"] is None else (f", hạng {r['rank']}" if lg == "vi"
+                                             else f", rank {r['rank']}")
+        index = "" if r["index"] is None else f" ({number(r['index'], lg)}%)"
         title = (f"{r['name']} ({r['code']}) — {run.edition.id} {run.year}: "
-                 f"{r['total']:.2f}/{r['applicable_max']:g}, {r['band'] or ''}, "
-                 f"#{r['rank']}")
+                 f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
+                 f"{r['band'] or ''}{rank}")
         emit(frame_table(df, lang.value, title=title), None)
 
 

@@ -70,17 +70,39 @@ class Leaf:
         """True when the number comes from the one-stop or reports table, not a value cell."""
         return self.input_kind in ("one_stop", "reports")
 
-    def describe_input(self) -> str:
+    def describe_input(self, lang: str = "en") -> str:
+        """Where the leaf's number comes from, in words (English, or Vietnamese)."""
         spec = self.input
+        if lang == "en":
+            if isinstance(spec, OneStopInput):
+                denom = f" over {spec.denominator}" if spec.denominator else ""
+                return f"one-stop {spec.one_stop}{denom}"
+            if isinstance(spec, ReportsInput):
+                return f"reports {spec.reports} of {', '.join(spec.of)}"
+            return str(spec)
         if isinstance(spec, OneStopInput):
-            denom = f" over {spec.denominator}" if spec.denominator else ""
-            return f"one-stop {spec.one_stop}{denom}"
+            denom = f" trên số hồ sơ {_VI_DENOMINATOR[spec.denominator]}" \
+                if spec.denominator else ""
+            return f"{_VI_ONE_STOP[spec.one_stop]}{denom}"
         if isinstance(spec, ReportsInput):
-            return f"reports {spec.reports} of {', '.join(spec.of)}"
-        return str(spec)
+            return f"số báo cáo {_VI_REPORTS[spec.reports]} ({', '.join(spec.of)})"
+        return {"percent": "tỷ lệ %", "value": ""}.get(str(spec), str(spec))
 
-    def describe_rule(self) -> str:
-        return self.kind.describe(self.max, self.score)
+    def describe_rule(self, lang: str = "en") -> str:
+        """How the number becomes points, in words (English, or Vietnamese)."""
+        return self.kind.describe(self.max, self.score, lang)
+
+    def describe(self, lang: str = "en") -> str:
+        """Input and rule in words: ``percent: bands ≥ 90: 2; …``."""
+        return ": ".join(p for p in (self.describe_input(lang), self.describe_rule(lang)) if p)
+
+
+_VI_ONE_STOP = {"on_time_rate": "tỷ lệ hồ sơ một cửa đúng hạn",
+                "online_rate": "tỷ lệ hồ sơ tiếp nhận trực tuyến",
+                "late_count": "số hồ sơ trễ hạn",
+                "overdue_pending": "số hồ sơ quá hạn chưa giải quyết"}
+_VI_DENOMINATOR = {"resolved": "đã giải quyết", "due": "đến hạn", "received": "tiếp nhận"}
+_VI_REPORTS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "không nộp"}
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def template_tables(edition: CompiledEdition, units: pd.DataFrame, lang: str = "
         for leaf in leaves:
             rows.append({"unit": u.code, "unit_name": u.name, "area": area_names[leaf.area],
                          "criterion": leaf.code, "criterion_name": leaf.name, "max": leaf.max,
-                         "rule": f"{leaf.describe_input()}: {leaf.describe_rule()}",
+                         "rule": leaf.describe(lang),
                          "enter": _enter(leaf, lang), "value": "", "appraised": "",
                          "source": "", "note": ""})
     keep = [c for c in TABLES["units"][0] + TABLES["units"][1] if c in units.columns]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ from parindex.scoring import charts
 from parindex.scoring.advice import Advice
 from parindex.scoring.advice import advice as unit_advice
 from parindex.scoring.run import Run
-from parindex.scoring.tables import fmt, header
+from parindex.scoring.tables import fmt, header, typed_text
 from parindex.scoring.trends import sorted_runs, unit_trends_frame
 from parindex.scoring.uncertainty import Uncertainty, uncertainty
 
@@ -224,13 +223,6 @@ def _years_table(runs: Sequence[Run], lang: str) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div>' + "".join(notes))
 
 
-def _typed(text: str, lang: str) -> str:
-    """An input as a user types it, with a decimal comma in Vietnamese (``86,3``)."""
-    if lang != "en" and re.fullmatch(r"-?\d+\.\d+", text):
-        return text.replace(".", ",")
-    return text
-
-
 def _advice_block(a: Advice, band: str, lang: str) -> str:
     """A scorecard's "where to gain": the fewest changes that reach the next band."""
     head = f'<div class="advice"><h4>{e(w("gain", lang))}</h4>'
@@ -240,8 +232,9 @@ def _advice_block(a: Advice, band: str, lang: str) -> str:
                  index=fmt(a.index_after, lang))
     moves = "".join(
         f"<li><b>{e(m.criterion)}</b> {e(m.name)}: "
-        f"{e(_typed(m.before, lang) or w('blank', lang))} → <b>{e(_typed(m.after, lang))}</b> "
-        f"(+{e(fmt(m.gained, lang))})</li>" for m in a.moves)
+        f"{e(typed_text(m.before, lang) or w('blank', lang))} → "
+        f"<b>{e(typed_text(m.after, lang))}</b> (+{e(fmt(m.gained, lang))})</li>"
+        for m in a.moves)
     if a.reachable:
         body = (f'<p>{e(w("plan_to", lang, **words))}:</p><ol>{moves}</ol>'
                 f'<p>{e(w("plan_after", lang, **words))}</p>')

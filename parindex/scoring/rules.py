@@ -96,7 +96,8 @@ class RuleKind:
     name: str
     params: type[_Params] | None
     apply: Callable[[FloatArray, float, Any], FloatArray]
-    describe: Callable[[float, Any], str]
+    #: the rule in words, from max points and params, in English ("en") or Vietnamese
+    describe: Callable[[float, Any, str], str]
     #: what the evidence ``value`` holds for this rule: number, count, boolean, key, points
     value_kind: Literal["number", "count", "boolean", "key", "points"]
 
@@ -178,43 +179,74 @@ def _deduction(x: FloatArray, max_: float, spec: DeductionScore) -> FloatArray:
     return np.clip(max_ - d.per_item * x, min(d.floor, max_), max_)
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+def _num(value: float, lang: str = "en") -> str:
+    """A number in a description: ``0.5``, or ``0,5`` in Vietnamese."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
 
 
-def _describe_bands(max_: float, spec: BandsScore) -> str:
+def _list_sep(lang: str) -> str:
+    return ", " if lang == "en" else "; "  # commas are decimal marks in Vietnamese
+
+
+def _describe_manual(m: float, s: Any, lang: str) -> str:
+    return (f"points given (0…{_num(m)})" if lang == "en"
+            else f"điểm chấm trực tiếp (0…{_num(m, lang)})")
+
+
+def _describe_boolean(m: float, s: Any, lang: str) -> str:
+    return (f"yes → {_num(m)}, no → 0" if lang == "en"
+            else f"có → {_num(m, lang)}; không → 0")
+
+
+def _describe_options(m: float, s: OptionsScore, lang: str) -> str:
+    items = _list_sep(lang).join(f"{k}: {_num(v, lang)}" for k, v in s.options.items())
+    return ("options " if lang == "en" else "lựa chọn ") + items
+
+
+def _describe_levels(m: float, s: LevelsScore, lang: str) -> str:
+    items = _list_sep(lang).join(f"{k}: {_num(v * m, lang)}" for k, v in s.levels.items())
+    return ("levels " if lang == "en" else "mức ") + items
+
+
+def _describe_bands(m: float, s: BandsScore, lang: str) -> str:
     parts = []
-    for b in spec.bands:
-        cond = f"> {_num(b.above)}" if b.above is not None else f"≥ {_num(b.threshold)}"
-        parts.append(f"{cond}: {_num(b.points)}")
-    return "bands " + "; ".join(parts) + "; otherwise 0"
+    for b in s.bands:
+        cond = f"> {_num(b.above, lang)}" if b.above is not None \
+            else f"≥ {_num(b.threshold, lang)}"
+        parts.append(f"{cond}: {_num(b.points, lang)}")
+    if lang == "en":
+        return "bands " + "; ".join(parts) + "; otherwise 0"
+    return "theo ngưỡng " + "; ".join(parts) + "; còn lại 0"
+
+
+def _describe_proportional(m: float, s: ProportionalScore, lang: str) -> str:
+    p = s.proportional
+    if lang == "en":
+        return (f"{_num(m)} × min(x / {_num(p.target)}, 1)"
+                + (f", 0 below {_num(p.floor)}" if p.floor else ""))
+    return (f"{_num(m, lang)} × min(x / {_num(p.target, lang)}; 1)"
+            + (f", dưới {_num(p.floor, lang)}: 0" if p.floor else ""))
+
+
+def _describe_deduction(m: float, s: DeductionScore, lang: str) -> str:
+    d = s.deduction
+    if lang == "en":
+        return f"{_num(m)} − {_num(d.per_item)} per item, not below {_num(d.floor)}"
+    return (f"{_num(m, lang)} − {_num(d.per_item, lang)} mỗi trường hợp, không dưới "
+            f"{_num(d.floor, lang)}")
 
 
 REGISTRY: dict[str, RuleKind] = {
-    "manual": RuleKind("manual", None, _manual, lambda m, s: f"points given (0…{_num(m)})",
-                       "points"),
-    "boolean": RuleKind("boolean", None, _boolean,
-                        lambda m, s: f"yes → {_num(m)}, no → 0", "boolean"),
-    "options": RuleKind(
-        "options", OptionsScore, _options,
-        lambda m, s: "options " + ", ".join(f"{k}: {_num(v)}" for k, v in s.options.items()),
-        "key"),
-    "levels": RuleKind(
-        "levels", LevelsScore, _levels,
-        lambda m, s: "levels " + ", ".join(f"{k}: {_num(v * m)}" for k, v in s.levels.items()),
-        "key"),
+    "manual": RuleKind("manual", None, _manual, _describe_manual, "points"),
+    "boolean": RuleKind("boolean", None, _boolean, _describe_boolean, "boolean"),
+    "options": RuleKind("options", OptionsScore, _options, _describe_options, "key"),
+    "levels": RuleKind("levels", LevelsScore, _levels, _describe_levels, "key"),
     "bands": RuleKind("bands", BandsScore, _bands, _describe_bands, "number"),
-    "proportional": RuleKind(
-        "proportional", ProportionalScore, _proportional,
-        lambda m, s: (f"{_num(m)} × min(x / {_num(s.proportional.target)}, 1)"
-                      + (f", 0 below {_num(s.proportional.floor)}"
-                         if s.proportional.floor else "")),
-        "number"),
-    "deduction": RuleKind(
-        "deduction", DeductionScore, _deduction,
-        lambda m, s: (f"{_num(m)} − {_num(s.deduction.per_item)} per item"
-                      f", not below {_num(s.deduction.floor)}"),
-        "count"),
+    "proportional": RuleKind("proportional", ProportionalScore, _proportional,
+                             _describe_proportional, "number"),
+    "deduction": RuleKind("deduction", DeductionScore, _deduction, _describe_deduction,
+                          "count"),
 }
 
 

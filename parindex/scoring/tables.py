@@ -8,6 +8,7 @@ and are formatted by :func:`fmt` (two decimals, decimal comma in Vietnamese).
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -132,6 +133,14 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
     return out
 
 
+def typed_text(text: str, lang: str) -> str:
+    """An input as a user types it in the language: a decimal comma in Vietnamese
+    (``86.3`` → ``86,3``); keys, yes/no and whole numbers as they are."""
+    if lang != "en" and re.fullmatch(r"-?\d+\.\d+", text):
+        return text.replace(".", ",")
+    return text
+
+
 def input_text(run: Run, unit: int, leaf: int, which: str) -> str:
     """The input as the user gave it (or as computed from the tables)."""
     inputs = run.inputs
@@ -166,6 +175,10 @@ def explain_frame(run: Run, unit: int, lang: str = "vi", display: bool = True) -
     ``""``, ``"missing"`` or ``"not_applicable"``."""
     ed, s = run.edition, run.scores
     ev = run.bundle.evidence if run.bundle is not None else None
+
+    def shown(text: str) -> str:  # JSON keeps inputs as --set takes them
+        return typed_text(text, lang) if display else text
+
     rows = []
     for lf in ed.leaves:
         j = lf.index
@@ -182,9 +195,9 @@ def explain_frame(run: Run, unit: int, lang: str = "vi", display: bool = True) -
                 "en" if lang == "en" else "vi"]
         rows.append({
             "code": lf.code, "criterion": lf.name, "max": lf.max,
-            "input_self": input_text(run, unit, j, "self"),
-            "input_appraised": input_text(run, unit, j, "appr"),
-            "rule": f"{lf.describe_input()}: {lf.describe_rule()}",
+            "input_self": shown(input_text(run, unit, j, "self")),
+            "input_appraised": shown(input_text(run, unit, j, "appr")),
+            "rule": lf.describe(lang if display else "en"),  # JSON: one language
             "self_points": float(s.leaf_self[unit, j]),
             "appraised_points": float(s.leaf_appr[unit, j]),
             "points_lost": float(s.leaf_applicable[unit, j] - s.leaf_appr[unit, j]),
