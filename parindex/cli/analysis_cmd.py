@@ -150,7 +150,9 @@ def plan(bundle: Path = BundleArg,
         verdict = "reachable" if data["reachable"] else "not reachable; the best there is"
         head = (f"{b['name']} ({b['code']}) — target {data['target']}: {verdict}, "
                 f"{len(data['changes'])} change(s), cost {data['cost']:g}\n")
-    head += f"{b['index'] or 0:.2f}% → {a['index'] or 0:.2f}%\n"
+    from parindex.scoring.tables import fmt as number
+
+    head += f"{number(b['index'] or 0, lg)}% → {number(a['index'] or 0, lg)}%\n"
     parts = [("", frames["changes"]), ("", frames["units"])]
     if show_all:
         parts.append(("", frames["options"]))
@@ -187,8 +189,12 @@ def weak(bundle: Path = BundleArg,
                                      "median"),
               "below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below the band minimum")}
     parts = [(titles[k][lg == "en"], df) for k, df in frames.items()]
-    head = (f"{report['name']} ({report['code']}): {report['index'] or 0:.2f}%, "
-            f"{report['band'] or ''}, #{report['rank']}\n")
+    from parindex.scoring.tables import fmt as number
+
+    rank = "" if report["rank"] is None else \
+        (f", hạng {report['rank']}" if lg == "vi" else f", rank {report['rank']}")
+    head = (f"{report['name']} ({report['code']}): {number(report['index'] or 0, lg)}%, "
+            f"{report['band'] or ''}{rank}\n")
     _render(fmt, {"edition": run.edition.id, "year": run.year, **report},
             lambda: frames["lost"], parts, lg, out, head)
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from parindex.scoring.plan import Plan
 from parindex.scoring.run import Run
+from parindex.scoring.tables import typed_text
 from parindex.scoring.uncertainty import Uncertainty
 from parindex.scoring.whatif import WhatIf, rank_table
 
@@ -72,8 +73,10 @@ def _span(lo: Any, hi: Any) -> str:
 def changes_frame(w: WhatIf, lang: str) -> pd.DataFrame:
     leaves = {lf.code: lf.name for lf in w.after.edition.leaves}
     rows = [{label("unit", lang): c["unit"], label("criterion", lang): c["criterion"],
-             label("name", lang): leaves[c["criterion"]], label("from", lang): c["from"],
-             label("to", lang): c["to"], label("points_before", lang): c["points_before"],
+             label("name", lang): leaves[c["criterion"]],
+             label("from", lang): typed_text(c["from"], lang),
+             label("to", lang): typed_text(c["to"], lang),
+             label("points_before", lang): c["points_before"],
              label("points_after", lang): c["points_after"]} for c in w.changes_json()]
     return pd.DataFrame(rows)
 
@@ -130,13 +133,15 @@ def plan_frames(p: Plan, lang: str) -> dict[str, pd.DataFrame]:
     names = {lf.code: lf.name for lf in p.before.edition.leaves}
     changes = pd.DataFrame([{label("criterion", lang): c["criterion"],
                              label("name", lang): names[c["criterion"]],
-                             label("from", lang): c["from"], label("to", lang): c["to"],
+                             label("from", lang): typed_text(c["from"], lang),
+                             label("to", lang): typed_text(c["to"], lang),
                              label("points_gained", lang): c["points_gained"],
                              label("cost", lang): c["cost"]} for c in data["changes"]])
     options = pd.DataFrame([{label("criterion", lang): leaf["criterion"],
                              label("name", lang): names[leaf["criterion"]],
-                             label("from", lang): leaf["from"],
-                             label("level", lang): str(o["level"]), label("to", lang): o["to"],
+                             label("from", lang): typed_text(leaf["from"], lang),
+                             label("level", lang): str(o["level"]),
+                             label("to", lang): typed_text(o["to"], lang),
                              label("points_gained", lang): o["points_gained"]}
                             for leaf in data["improvements"] for o in leaf["options"]])
     return {"changes": changes, "units": units_frame(p.before, p.after, [p.unit], lang),
