@@ -70,3 +70,23 @@ def test_template_rule_column_follows_the_language(tmp_path) -> None:  # type: i
         crit, rule = head.index("Mã tiêu chí" if lang == "vi" else "Criterion code"), \
             head.index("Cách chấm" if lang == "vi" else "How it is scored")
         assert next(r[rule] for r in rows[1:] if r[crit] == "1.1.2") == expect
+
+
+@pytest.mark.parametrize(("text", "vi"), [("86.3", "86,3"), ("100", "100"), ("-0.5", "-0,5"),
+                                          ("dung_han", "dung_han"), ("1.2.3", "1.2.3"),
+                                          ("", "")])
+def test_typed_text(text: str, vi: str) -> None:
+    from parindex.scoring.tables import typed_text
+
+    assert typed_text(text, "vi") == vi
+    assert typed_text(text, "en") == text
+
+
+def test_plan_and_weak_headers_in_the_language() -> None:
+    runner = CliRunner()
+    sample = str(sample_root() / "2024")
+    vi = runner.invoke(app, ["plan", sample, "SM07", "--target", "Tốt"]).stdout
+    en = runner.invoke(app, ["plan", sample, "SM07", "--target", "Tốt", "--lang", "en"])
+    assert "78,74% → " in vi and "78.74% → " in en.stdout
+    weak = runner.invoke(app, ["weak", sample, "SM07"]).stdout.splitlines()[0]
+    assert weak == "Xã Lạc Trăng (SM07): 78,74%, Khá, hạng 9"
