@@ -560,3 +560,46 @@ class TestNotApplicable:
         if ed.survey.any() and not run.inputs.survey_run:
             assert na[:, ed.survey].all(), "no survey: every survey leaf is not applicable"
             assert (s.survey_points == 0).all()
+
+
+# ------------------------------------------------------------- work once per distinct cell
+
+_CELL = st.one_of(st.sampled_from(["", " 95% ", "92,5", "1.234", "NA", "có", "Xã\u00a0An",
+                                   "Xa\u0300 An", "x"]),
+                  st.text(max_size=6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELL, max_size=40), st.booleans())
+def test_per_distinct_cell_equals_per_cell(cells: list[str], whole: bool) -> None:
+    """Cleaning and number reading computed once per distinct text give, row by row, what
+    reading every cell would give."""
+    import pandas as pd
+
+    from parindex.evidence.parse import _clean, clean, read_number, to_number
+
+    s = pd.Series(cells, dtype=str)
+    assert clean(s).tolist() == _clean(s).tolist()
+    got = to_number(s, whole=whole)
+    want = np.array([read_number(c, whole) for c in cells], dtype=float)
+    assert np.array_equal(got, want, equal_nan=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 2), _CELL), max_size=40))
+def test_parse_per_distinct_pair_equals_per_row(pairs: list[tuple[int, str]]) -> None:
+    """`parse_cells` reads each distinct (leaf, text) once; row by row it is the same as
+    reading every row."""
+    import pandas as pd
+
+    from parindex.criteria import load_edition
+    from parindex.evidence.parse import _parse_cells, parse_cells
+
+    ed = load_edition("xa-2024")
+    leaves = [-1, ed.leaf_index["1.1.1"], ed.leaf_index["1.1.3"], ed.leaf_index["1.6"]]
+    leaf = np.array([leaves[k + 1] for k, _ in pairs], dtype=np.intp)
+    cells = pd.Series([c for _, c in pairs], dtype=str)
+    a, b = parse_cells(cells, leaf, ed), _parse_cells(cells, leaf, ed)
+    assert np.array_equal(a.x, b.x, equal_nan=True)
+    assert a.state.tolist() == b.state.tolist()
+    assert a.reason.tolist() == b.reason.tolist()
