@@ -47,17 +47,18 @@ def leaf_points(edition: CompiledEdition, x: np.ndarray, state: np.ndarray) -> n
     """Points per unit and leaf from numbers and states (missing → 0, NA → full or 0).
 
     Cells without a value are set to 0 once, so each rule runs on a whole leaf column
-    without masking, and the result is masked once after. The work is done in column
-    (Fortran) order, so each leaf's column is contiguous.
+    without masking (the columns in column order, so each is contiguous), and the rules'
+    points are put where there is a value once after. The result has ``state``'s layout.
     """
-    has = np.asfortranarray(state == VALUE)
-    xs = np.where(has, np.asfortranarray(x), 0.0)
-    pts = np.empty_like(xs, order="F")
+    has = state == VALUE
+    xs = np.asfortranarray(np.where(has, x, 0.0))
+    pts = np.empty_like(xs)
     for leaf in edition.leaves:
         j = leaf.index
         pts[:, j] = leaf.kind.apply(xs[:, j], leaf.max, leaf.score)
-    full = (state == NA) & edition.na_full[None, :]
-    return np.where(has, pts, np.where(full, edition.leaf_max[None, :], 0.0))
+    out = np.where((state == NA) & edition.na_full[None, :], edition.leaf_max[None, :], 0.0)
+    np.copyto(out, pts, where=has)
+    return out
 
 
 def effective_states(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
