@@ -225,6 +225,24 @@ class TestCriteriaCheck:
 class TestCheck:
     """`parindex check` validates a bundle: every problem, exit 0 when only warnings."""
 
+    def test_long_lists_end_with_where_the_problems_are(self) -> None:
+        """More than 20 problems: a count per file and column, most first."""
+        from collections import Counter
+
+        s2024 = str(SAMPLES["2024"])
+        problems = json.loads(ok("check", s2024, "--format", "json").stdout)["problems"]
+        assert len(problems) > 20
+        counts = Counter((p["file"], p["field"] or "") for p in problems)
+        lines = ok("check", s2024).stdout.splitlines()
+        start = lines.index("theo tệp và cột / by file and column:")
+        want = [f'  {f}, column "{c}": {n} warning(s)' if c else f"  {f}: {n} warning(s)"
+                for (f, c), n in counts.most_common()]
+        assert lines[start + 1:start + 1 + len(want)] == want
+        assert lines[-1].endswith(f"0 error(s), {len(problems)} warning(s) — OK")
+
+    def test_short_lists_have_no_summary(self) -> None:
+        assert "by file and column" not in ok("check", str(SAMPLES["2019"])).stdout
+
     @pytest.mark.parametrize("year", sorted(SAMPLES))
     def test_sample_checks_ok(self, year: str) -> None:
         result = ok("check", str(SAMPLES[year]))

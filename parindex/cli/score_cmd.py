@@ -21,10 +21,30 @@ from parindex.cli.common import (
     handles_errors,
     print_problems,
 )
+from parindex.errors import Problem
 
 FormatOpt = typer.Option(Format.table, "--format", "-f")
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
                          help="xlsx: the published workbook (with --out).")
+
+
+#: more problems than this, and `check` ends with where they are, file and column
+SUMMARY_AFTER = 20
+
+
+def problem_summary(problems: list[Problem], most: int = 10) -> str:
+    """Where the problems are: a count per file and column, most first (long lists)."""
+    from collections import Counter
+
+    counts = Counter((p.file, p.field or "", p.severity) for p in problems)
+    lines = ["theo tệp và cột / by file and column:"]
+    for (file, column, severity), n in counts.most_common(most):
+        where = f'{file}, column "{column}"' if column else file
+        lines.append(f"  {where}: {n} {severity}(s)")
+    if len(counts) > most:
+        rest = sum(n for _, n in counts.most_common()[most:])
+        lines.append(f"  … {rest} more in {len(counts) - most} other place(s)")
+    return "\n".join(lines)
 
 
 @handles_errors
@@ -47,6 +67,8 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
         emit(pd.DataFrame([p.as_dict() for p in problems]).to_csv(index=False), None)
     else:
         print_problems(problems)
+        if len(problems) > SUMMARY_AFTER:
+            typer.echo(problem_summary(problems))
         typer.echo(f"{bundle}: {len(errors)} error(s), {len(problems) - len(errors)} "
                    "warning(s)" + ("" if errors else " — OK"))
     if errors:
