@@ -322,7 +322,7 @@ def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: _Collector) -> None
     for ui in np.flatnonzero(miss.any(axis=1)):
         codes = [ed.leaves[j].code + _blank_row(inputs.evidence_row[ui, j], rows, letter)
                  for j in np.flatnonzero(miss[ui])]
-        out.add("evidence", None, None, None,
+        out.add("evidence", None, "value", None,
                 f"unit {inputs.units['code'][ui]}: no evidence for {', '.join(codes)} "
                 "(scores 0)", severity="warning")
 
