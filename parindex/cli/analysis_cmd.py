@@ -190,11 +190,10 @@ def weak(bundle: Path = BundleArg,
               "below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below the band minimum")}
     parts = [(titles[k][lg == "en"], df) for k, df in frames.items()]
     from parindex.scoring.tables import fmt as number
+    from parindex.scoring.tables import rank_words
 
-    rank = "" if report["rank"] is None else \
-        (f", hạng {report['rank']}" if lg == "vi" else f", rank {report['rank']}")
     head = (f"{report['name']} ({report['code']}): {number(report['index'] or 0, lg)}%, "
-            f"{report['band'] or ''}{rank}\n")
+            f"{report['band'] or ''}{rank_words(report['rank'], lg)}\n")
     _render(fmt, {"edition": run.edition.id, "year": run.year, **report},
             lambda: frames["lost"], parts, lg, out, head)
 

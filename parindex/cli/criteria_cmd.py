@@ -88,13 +88,13 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     from rich.tree import Tree
 
     from parindex.cli.common import out_console
+    from parindex.lang import number_text
 
     root = Tree(f"[bold]{ed.id}[/bold] — {ed.model.title} ({ed.scale:g} điểm)")
     stack: list[Tree] = [root]
     for n in ed.nodes:
         del stack[n.depth + 1:]
-        points = f"{n.max:g}" if lang.value == "en" else f"{n.max:g}".replace(".", ",")
-        label = f"{n.code} {n.name} [dim]({points})[/dim]"
+        label = f"{n.code} {n.name} [dim]({number_text(n.max, lang.value)})[/dim]"
         if n.is_leaf:
             leaf = ed.leaves[n.leaves[0]]
             label += f" — {leaf.describe(lang.value)}"

@@ -127,14 +127,13 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
         emit(frame_csv(df, lang.value), None)
     else:
         from parindex.scoring.tables import fmt as number
+        from parindex.scoring.tables import rank_words
 
         r, lg = run.unit_result(i), lang.value
-        rank = "" if r["rank"] is None else (f", hạng {r['rank']}" if lg == "vi"
-                                             else f", rank {r['rank']}")
         index = "" if r["index"] is None else f" ({number(r['index'], lg)}%)"
         title = (f"{r['name']} ({r['code']}) — {run.edition.id} {run.year}: "
                  f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
-                 f"{r['band'] or ''}{rank}")
+                 f"{r['band'] or ''}{rank_words(r['rank'], lg)}")
         emit(frame_table(df, lang.value, title=title), None)
 
 

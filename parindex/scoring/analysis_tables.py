@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
+from parindex.lang import typed_text
 from parindex.scoring.plan import Plan
 from parindex.scoring.run import Run
-from parindex.scoring.tables import typed_text
 from parindex.scoring.uncertainty import Uncertainty
 from parindex.scoring.whatif import WhatIf, rank_table
 

@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from parindex.lang import typed_text
 from parindex.scoring import charts
 from parindex.scoring.advice import Advice
 from parindex.scoring.advice import advice as unit_advice
 from parindex.scoring.run import Run
-from parindex.scoring.tables import fmt, header, typed_text
+from parindex.scoring.tables import fmt, header
 from parindex.scoring.trends import sorted_runs, unit_trends_frame
 from parindex.scoring.uncertainty import Uncertainty, uncertainty
 

@@ -19,6 +19,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from parindex.lang import number_text
+
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
@@ -181,8 +183,7 @@ def _deduction(x: FloatArray, max_: float, spec: DeductionScore) -> FloatArray:
 
 def _num(value: float, lang: str = "en") -> str:
     """A number in a description: ``0.5``, or ``0,5`` in Vietnamese."""
-    text = f"{value:g}"
-    return text if lang == "en" else text.replace(".", ",")
+    return number_text(value, lang)
 
 
 def _list_sep(lang: str) -> str:

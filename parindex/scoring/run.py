@@ -31,14 +31,6 @@ class Change:
     value: str
 
 
-def _num(v: float) -> float | None:
-    return None if np.isnan(v) else float(v)
-
-
-def _int(v: float) -> int | None:
-    return None if np.isnan(v) else int(v)
-
-
 @dataclass(frozen=True)
 class Run:
     inputs: Inputs

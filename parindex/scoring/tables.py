@@ -8,7 +8,6 @@ and are formatted by :func:`fmt` (two decimals, decimal comma in Vietnamese).
 from __future__ import annotations
 
 import math
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.evidence.parse import MISSING, NA
+from parindex.lang import typed_text
 from parindex.scoring.run import Run
 
 HEADERS: dict[str, dict[str, str]] = {
@@ -133,12 +133,11 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
     return out
 
 
-def typed_text(text: str, lang: str) -> str:
-    """An input as a user types it in the language: a decimal comma in Vietnamese
-    (``86.3`` → ``86,3``); keys, yes/no and whole numbers as they are."""
-    if lang != "en" and re.fullmatch(r"-?\d+\.\d+", text):
-        return text.replace(".", ",")
-    return text
+def rank_words(rank: int | None, lang: str) -> str:
+    """A rank for a heading: ``, hạng 9`` (``, rank 9`` in English); ``""`` without one."""
+    if rank is None:
+        return ""
+    return f", rank {rank}" if lang == "en" else f", hạng {rank}"
 
 
 def input_text(run: Run, unit: int, leaf: int, which: str) -> str:

@@ -30,6 +30,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -95,7 +96,12 @@ class Uncertainty:
     band: np.ndarray  # draws × units, band position or -1
 
     def summary(self) -> list[dict[str, Any]]:
-        """Per unit by nominal rank: nominal, median and 5–95 % ranks, band probabilities."""
+        """Per unit by nominal rank: nominal, median and 5–95 % ranks, band probabilities
+        (computed once; the report's chart and table both read it)."""
+        return self._summary
+
+    @cached_property
+    def _summary(self) -> list[dict[str, Any]]:
         names = self.run.edition.band_names()
         stats = {}
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -105,8 +111,8 @@ class Uncertainty:
                                               method="inverted_cdf")
         probs = np.stack([(self.band == b).mean(axis=0) for b in range(len(names))], axis=1)
         out = []
-        for i in self.run.order():
-            r = self.run.unit_result(int(i))
+        order = self.run.order()
+        for i, r in zip(order, self.run.unit_results(order), strict=True):
             row = {k: r[k] for k in ("code", "name", "group", "index", "band", "rank",
                                      "group_rank")}
             for key in ("rank", "group_rank"):
