@@ -120,12 +120,13 @@ def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem],
         columns[j] = col
     data: dict[str, list[str]] = {c: [] for c in columns.values()}
     rownums: list[int] = []
+    letters = {j: get_column_letter(j + 1) for j in columns}
     written = formulas.iter_rows(min_row=h + 2) if formulas is not None else None
     for r, row in enumerate(ws.iter_rows(min_row=h + 2), start=h + 2):
         values = {columns[j]: cell_text(c.value, getattr(c, "number_format", None))
                   for j, c in enumerate(row) if j in columns}
         if written is not None:
-            _unsaved_formulas(row, next(written, ()), columns, r, file, problems)
+            _unsaved_formulas(row, next(written, ()), columns, letters, r, file, problems)
         if not any(values.values()):
             continue
         for c in data:
@@ -135,20 +136,18 @@ def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem],
     if table == "reports" and "submitted" in df.columns:
         df["submitted"] = [_serial_date(v) for v in df["submitted"]]
     df["_row"] = rownums
-    df.attrs["letters"] = {c: get_column_letter(j + 1) for j, c in columns.items()}
+    df.attrs["letters"] = {c: letters[j] for j, c in columns.items()}
     return df
 
 
-def _unsaved_formulas(row: Any, written: Any, columns: dict[int, str], r: int, file: str,
-                      problems: list[Problem]) -> None:
+def _unsaved_formulas(row: Any, written: Any, columns: dict[int, str], letters: dict[int, str],
+                      r: int, file: str, problems: list[Problem]) -> None:
     """A formula with no saved result would read as blank: report it instead."""
-    from openpyxl.utils import get_column_letter
-
     for j, (c, w) in enumerate(zip(row, written, strict=False)):
         if j in columns and c.value is None and isinstance(w.value, str) \
                 and w.value.startswith("="):
             problems.append(Problem(
-                file, f"row {r} (cell {get_column_letter(j + 1)}{r})",
+                file, f"row {r} (cell {letters[j]}{r})",
                 f"{quote(w.value)} is a formula with no saved result (parindex never "
                 "evaluates formulas)", field=columns[j], value=w.value,
                 hint="open and save the workbook in Excel or LibreOffice, or type the value"))
