@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -90,7 +91,7 @@ def band_colors(names: Sequence[str]) -> dict[str, str]:
 def unit_labels(run: Run) -> list[str]:
     """Escaped unit names, with the code added where two units share a name."""
     names = [str(n) for n in run.units["name"]]
-    dup = {n for n in names if names.count(n) > 1}
+    dup = {n for n, k in Counter(names).items() if k > 1}
     return [esc(f"{n} ({c})" if n in dup else n) for n, c in zip(names, run.units["code"],
                                                                  strict=True)]
 

@@ -63,25 +63,21 @@ def published_frame(run: Run, lang: str = "vi", group: str | None = None) -> pd.
     frames = league_frames(run, lang, group)
     rows: list[dict[str, Any]] = []
     stt, unit = header("stt", lang), header("unit", lang)
-    ranks = {header("rank", lang), header("overall_rank", lang)}
     columns: list[str] = list(frames[0][1].columns) if frames else []
     for n, (g, df) in enumerate(frames, start=1):
         rows.append({stt: roman(n), unit: g})
         for rec in df.to_dict(orient="records"):
-            rows.append({str(k): _plain(v, k in ranks) for k, v in rec.items()})
+            rows.append({str(k): _plain(v) for k, v in rec.items()})
     out = pd.DataFrame(rows, columns=columns, dtype=object)
     return out.where(out.notna(), None)
 
 
-def _plain(v: Any, whole: bool = False) -> Any:
-    """numpy scalars to Python, NaN to None, a rank that pandas made float back to int."""
+def _plain(v: Any) -> Any:
+    """numpy scalars to Python, NaN to None (ranks are already whole: see tables._frame)."""
     if isinstance(v, np.generic):
         v = v.item()
-    if isinstance(v, float):
-        if np.isnan(v):
-            return None
-        if whole:
-            return int(v)
+    if isinstance(v, float) and np.isnan(v):
+        return None
     return v
 
 

@@ -24,8 +24,12 @@ def rank(values: np.ndarray, groups: np.ndarray | None,
     [1.0, 2.0, 2.0, 3.0]
     """
     values = np.asarray(values, dtype=float)
-    codes = np.zeros(len(values), dtype=np.intp) if groups is None else \
-        pd.factorize(np.asarray(groups, dtype=object))[0]
+    if groups is None:
+        codes = np.zeros(len(values), dtype=np.intp)
+    else:
+        groups = np.asarray(groups)
+        codes = groups if groups.dtype.kind in "iu" else \
+            pd.factorize(groups.astype(object))[0]  # already numbered: used as they are
     return row_ranks(values[None, :], codes, ties)[0]
 
 

@@ -27,7 +27,7 @@ from parindex.scoring import charts
 from parindex.scoring.advice import Advice
 from parindex.scoring.advice import advice as unit_advice
 from parindex.scoring.run import Run
-from parindex.scoring.tables import fmt, header
+from parindex.scoring.tables import area_legend, fmt, header
 from parindex.scoring.trends import sorted_runs, unit_trends_frame
 from parindex.scoring.uncertainty import Uncertainty, uncertainty
 
@@ -194,7 +194,7 @@ def _league_table(run: Run, lang: str, ranges: dict[int, tuple[float, float]]) -
             else:
                 cells.append(f'<td data-v="{e(v)}">{e(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    legend = "; ".join(f"{a.code} = {a.name} ({a.max:g})" for a in ed.areas)
+    legend = area_legend(run)
     return (f'<div class="scroll"><table class="sortable league"><thead><tr>{head}</tr>'
             f'</thead><tbody>{"".join(body)}</tbody></table></div>'
             f'<p class="legend">{e(w("areas", lang))}: {e(legend)}</p>')
@@ -246,12 +246,13 @@ def _advice_block(a: Advice, band: str, lang: str) -> str:
 
 def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
     s = run.scores
-    colors = charts.unit_colors(run)
     advice = unit_advice(run)
     cards_data = charts.Scorecards(run, lang)
+    colors = cards_data.colors
+    codes, names, groups = (run.units[c].tolist() for c in ("code", "name", "group"))
     cards = []
     for i in map(int, run.order()):
-        u = run.units.iloc[i]
+        u = {"code": codes[i], "name": names[i], "group": groups[i]}
         band = run.band_name(i) or ""
         rank = "" if np.isnan(s.rank[i]) else int(s.rank[i])
         grank = "" if np.isnan(s.group_rank[i]) else int(s.group_rank[i])

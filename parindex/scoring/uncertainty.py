@@ -281,8 +281,7 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
     streams = [np.random.default_rng(ss) for ss in np.random.SeedSequence(seed).spawn(draws)]
     area_max = np.array([a.max for a in ed.areas])
     perturb = _Perturber(run, tol)
-    codes = {g: k for k, g in enumerate(dict.fromkeys(run.units["group"]))}
-    groups = np.array([codes[g] for g in run.units["group"]])
+    groups = run.inputs.group_codes
     zeros = np.zeros(n_units, dtype=int)
     rank = np.empty((draws, n_units))
     group_rank = np.empty((draws, n_units))

@@ -57,8 +57,9 @@ def _num(v: float) -> float | None:
     return None if math.isnan(v) else float(v)
 
 
-def unit_weakness(run: Run, w: Weakness, i: int) -> dict[str, Any]:
-    """One unit's report (JSON-ready)."""
+def unit_weakness(run: Run, w: Weakness, i: int,
+                  r: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One unit's report (JSON-ready); ``r`` is its ``unit_result`` when already at hand."""
     s, ed = run.scores, run.edition
     state = s.state[i]
     order = sorted(np.flatnonzero(w.lost[i] > _TOL), key=lambda j: (-w.lost[i, j], j))
@@ -81,7 +82,7 @@ def unit_weakness(run: Run, w: Weakness, i: int) -> dict[str, Any]:
     below_band = [{"area": a.code, "name": a.name, "index": float(s.area_index[i, k])}
                   for k, a in enumerate(ed.areas)
                   if s.area_index[i, k] < w.band_min[i] - _TOL]
-    r = run.unit_result(i)
+    r = run.unit_result(i) if r is None else r
     return {"code": r["code"], "name": r["name"], "group": r["group"], "index": r["index"],
             "band": r["band"], "band_min": _num(w.band_min[i]), "rank": r["rank"],
             "group_rank": r["group_rank"], "points_lost": float(w.lost[i].sum()),
@@ -94,4 +95,5 @@ def weak(run: Run, units: list[int] | None = None) -> list[dict[str, Any]]:
     """The report for the given units (default: every unit, by rank)."""
     w = Weakness.of(run)
     rows = [int(i) for i in run.order()] if units is None else units
-    return [unit_weakness(run, w, i) for i in rows]
+    return [unit_weakness(run, w, i, r)
+            for i, r in zip(rows, run.unit_results(rows), strict=True)]
