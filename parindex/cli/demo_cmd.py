@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 
 from parindex.cli.common import Lang, LangOpt, emit, err_console, handles_errors
@@ -30,6 +29,8 @@ def _key(lang: str) -> str:
 
 def _year_line(run: Run, lang: str) -> str:
     """One sample year in a line: edition, units, mean, best and worst index."""
+    import numpy as np
+
     from parindex.scoring.tables import fmt
 
     idx = run.scores.index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,12 +17,15 @@ from parindex.cli.common import (
     OutOpt,
     dump_json,
     emit,
+    err_console,
     frame_csv,
     frame_table,
     handles_errors,
     print_problems,
 )
-from parindex.errors import Problem
+
+if TYPE_CHECKING:
+    from parindex.errors import Problem
 
 FormatOpt = typer.Option(Format.table, "--format", "-f")
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
@@ -68,7 +72,7 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
     else:
         print_problems(problems)
         if len(problems) > SUMMARY_AFTER:
-            typer.echo(problem_summary(problems))
+            err_console().print(problem_summary(problems), markup=False, highlight=False)
         typer.echo(f"{bundle}: {len(errors)} error(s), {len(problems) - len(errors)} "
                    "warning(s)" + ("" if errors else " — OK"))
     if errors:

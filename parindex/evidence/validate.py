@@ -63,8 +63,6 @@ class Inputs:
     @cached_property
     def ranked(self) -> np.ndarray:
         """Which units take part in the ranks (all, unless ``units.ranked`` says no)."""
-        if "ranked" not in self.units.columns:
-            return np.ones(len(self.units), dtype=bool)
         return self.units["ranked"].to_numpy(dtype=bool)
 
     @cached_property
