@@ -249,7 +249,9 @@ class TestTargetsAndCosts:
         assert parse_target("tốt", run.edition).value == 80
         assert parse_target("rank:3", run.edition).kind == "rank"
         assert parse_target("points:85,5", run.edition).value == 85.5
-        for bad in ("Giỏi", "rank:0", "rank:x", "points:abc"):
+        bare = parse_target("3", run.edition)  # CONTRACT: --target BAND_OR_RANK
+        assert (bare.kind, bare.value) == ("rank", 3.0)
+        for bad in ("Giỏi", "rank:0", "rank:x", "points:abc", "0"):
             with pytest.raises(ValueError):
                 parse_target(bad, run.edition)
 

@@ -164,7 +164,7 @@ class TestWhatifCLI:
         text = text.replace("{name: Tốt, min: 80}", "{name: Tốt, min: 85}")
         path = tmp_path / "strict.yaml"
         path.write_text(text, encoding="utf-8")
-        res = runner.invoke(app, ["whatif", str(SAMPLE), "--criteria", str(path), "-f",
+        res = runner.invoke(app, ["whatif", str(SAMPLE), "--compare", str(path), "-f",
                                   "json"])
         assert res.exit_code == 0, res.output
         data = json.loads(res.stdout)
@@ -172,7 +172,23 @@ class TestWhatifCLI:
         changed = [r for r in data["ranks"] if r["band_before"] != r["band_after"]]
         assert changed and all(r["band_after"] == "Khá" for r in changed)
         assert all(r["rank_before"] == r["rank_after"] for r in data["ranks"])
-        res = runner.invoke(app, ["whatif", str(SAMPLE), "SM07", "--criteria", str(path),
+        res = runner.invoke(app, ["whatif", str(SAMPLE), "SM07", "--compare", str(path),
                                   "--set", "7.1.1=100"])
         assert res.exit_code == 0, res.output
         assert "xa-2024 → xa-2024-strict" in res.stdout
+
+    def test_criteria_overrides_the_edition_as_everywhere(self, tmp_path):
+        """CONTRACT §4: --criteria scores the bundle under that edition, before and after."""
+        text = (shipped_dir() / "xa-2024.yaml").read_text(encoding="utf-8")
+        text = text.replace("edition: xa-2024", "edition: xa-2024-strict")
+        text = text.replace("{name: Tốt, min: 80}", "{name: Tốt, min: 85}")
+        path = tmp_path / "strict.yaml"
+        path.write_text(text, encoding="utf-8")
+        args = [str(SAMPLE), "--criteria", str(path), "-f", "json"]
+        score = json.loads(runner.invoke(app, ["score", *args]).stdout)
+        res = runner.invoke(app, ["whatif", str(SAMPLE), "SM07", "--set", "7.1.1=100",
+                                  "--criteria", str(path), "-f", "json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        assert data["edition"] == "xa-2024-strict" and "edition_before" not in data
+        assert data["before"] == next(u for u in score["units"] if u["code"] == "SM07")

@@ -61,8 +61,9 @@ def whatif(bundle: Path = BundleArg,
            scenario: Path | None = typer.Option(
                None, "--scenario", help="Changes for one or many units: YAML or CSV with "
                "unit, criterion, value."),
-           criteria: str | None = typer.Option(
-               None, "--criteria", "-c", metavar="ID_OR_FILE",
+           criteria: str | None = CriteriaOpt,
+           compare: str | None = typer.Option(
+               None, "--compare", metavar="ID_OR_FILE",
                help="Also score the bundle with this edition and compare every unit's rank "
                "(changes then apply under this edition)."),
            fmt: Format = FormatOpt, out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
@@ -84,20 +85,20 @@ def whatif(bundle: Path = BundleArg,
         raise typer.BadParameter(str(exc), param_hint="--set") from None
     if scenario is not None:
         changes += read_scenario(scenario)
-    if not changes and unit is None and criteria is None:
-        raise typer.BadParameter("give UNIT with --set, a --scenario or --criteria")
-    base = open_run(bundle)
-    if criteria is None:
+    if not changes and unit is None and compare is None:
+        raise typer.BadParameter("give UNIT with --set, a --scenario or --compare")
+    base = open_run(bundle, criteria)
+    if compare is None:
         w = run_whatif(base, changes, focus=unit)
     else:
         assert base.bundle is not None
-        other = run_bundle(base.bundle, edition_for(base.bundle, criteria))
+        other = run_bundle(base.bundle, edition_for(base.bundle, compare))
         w = run_whatif(other, changes, base=base, focus=unit)
     lg = lang.value
     data = w.to_json()
     moved = {m["code"] for m in data["moved"]}
     parts = [("", changes_frame(w, lg)), ("", units_frame(w.before, w.after, w.units, lg))]
-    if criteria is not None:
+    if compare is not None:
         data = {"edition_before": w.before.edition.id, **data,
                 "ranks": rank_table(w.before, w.after)}
         parts.append((f"{w.before.edition.id} → {w.after.edition.id}",
@@ -105,7 +106,7 @@ def whatif(bundle: Path = BundleArg,
     else:
         title = "Các đơn vị đổi hạng" if lg == "vi" else "Other units that moved"
         parts.append((title, ranks_frame(w.before, w.after, lg, only=moved)))
-    head = "" if w.effects or criteria is not None else \
+    head = "" if w.effects or compare is not None else \
         ("Không có thay đổi.\n" if lg == "vi" else "No changes.\n")
     _render(fmt, data, lambda: ranks_frame(w.before, w.after, lg), parts, lg, out, head)
 

@@ -42,8 +42,11 @@ class Target:
 
 
 def parse_target(text: str, edition: CompiledEdition) -> Target:
-    """``Tốt`` | ``rank:N`` | ``group:N`` | ``points:X``; raises ValueError saying what fits."""
+    """``Tốt`` | ``N`` (= ``rank:N``) | ``rank:N`` | ``group:N`` | ``points:X``; raises
+    ValueError saying what fits."""
     raw = unicodedata.normalize("NFC", text).strip()
+    if raw.isdigit() and int(raw) >= 1:  # BAND_OR_RANK (CONTRACT §4): a bare N is rank:N
+        return Target("rank", float(int(raw)), f"rank:{int(raw)}")
     head, _, tail = raw.partition(":")
     kind = head.strip().lower()
     if tail and kind in ("rank", "group"):
