@@ -192,7 +192,14 @@ class TestCriteriaShow:
             walk(area["criteria"])
         assert [n["code"] for n in leaves] == [lf.code for lf in edition_2024.leaves]
         for leaf in leaves:
-            assert {"max", "input", "score"} <= set(leaf), leaf["code"]
+            assert {"max", "input", "score", "survey", "not_applicable"} <= set(leaf), \
+                leaf["code"]
+        by_code = {n.code: n for n in edition_2024.nodes}
+        for area in data["areas"]:  # defaults filled in: every node's max, as compiled
+            assert area["max"] == by_code[area["code"]].max
+            for node in area["criteria"]:
+                assert node["max"] == by_code[node["code"]].max
+        assert sum(a["max"] for a in data["areas"]) == data["scale"]
 
     def test_unknown_edition_is_an_input_error(self) -> None:
         result = invoke("criteria", "show", "xa-1999")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -17,6 +18,9 @@ from parindex.cli.common import (
     handles_errors,
     print_problems,
 )
+
+if TYPE_CHECKING:
+    from parindex.criteria.compiled import CompiledEdition
 
 app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True)
 
@@ -46,6 +50,30 @@ def editions(fmt: Format = typer.Option(Format.table, "--format", "-f")) -> None
         emit(frame_table(pd.DataFrame(rows), "en"), None)
 
 
+def _with_defaults(ed: CompiledEdition) -> dict[str, Any]:
+    """The edition as loaded, in the shape of CONTRACT §1, with what the file may leave out
+    filled in: every node's max (a parent's is its children's sum), each leaf's survey flag
+    and not-applicable policy as inherited, an open ``valid.until`` as null."""
+    data = ed.model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["valid"]["until"] = ed.model.valid.until
+    nodes = {n.code: n for n in ed.nodes}
+
+    def fill(node: dict[str, Any]) -> dict[str, Any]:
+        info = nodes[node["code"]]
+        out = {k: v for k, v in node.items() if k not in ("criteria", "children")}
+        out["max"] = info.max
+        if info.is_leaf:
+            leaf = ed.leaves[info.leaves[0]]
+            out["survey"], out["not_applicable"] = leaf.survey, leaf.na
+        for key in ("criteria", "children"):
+            if key in node:
+                out[key] = [fill(child) for child in node[key]]
+        return out
+
+    data["areas"] = [fill(area) for area in data["areas"]]
+    return data
+
+
 _SHOW_HEADS = {
     "en": ("code", "name", "max", "input", "rule", "survey", "not_applicable"),
     "vi": ("Mã", "Tên", "Điểm tối đa", "Số liệu", "Cách chấm", "Điều tra XHH",
@@ -66,9 +94,7 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
 
     ed = load_edition(ref)
     if fmt is ShowFormat.json:
-        data = ed.model.model_dump(mode="json", by_alias=True, exclude_none=True)
-        data["valid"]["until"] = ed.model.valid.until  # open-ended editions say so
-        emit(dump_json(data), None)
+        emit(dump_json(_with_defaults(ed)), None)
         return
     if fmt is ShowFormat.table:
         import pandas as pd
