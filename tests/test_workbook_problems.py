@@ -533,6 +533,9 @@ class TestWorkbookCells:
         result = invoke("check", x, inputs=[x])
         assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
         assert score_json(x) == score_json(meant)
+        from parindex.evidence.xlsx import _has_unsaved_formulas
+
+        assert not _has_unsaved_formulas(x)  # every result saved: the workbook is read once
 
     def test_formula_without_a_cached_value_is_named(self, tmp_path: Path,
                                                      base_tables: Tables) -> None:
@@ -541,6 +544,9 @@ class TestWorkbookCells:
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="6.1")
         ref = f"{letters['value']}{row}"
         set_cells(x, "evidence", {ref: "=50+50"})
+        from parindex.evidence.xlsx import _has_unsaved_formulas
+
+        assert _has_unsaved_formulas(x)
         for command in ("check", "score"):
             result = invoke(command, x, inputs=[x])
             assert result.exit_code == 1

@@ -14,6 +14,7 @@ before parsing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -77,15 +78,23 @@ def _find_header(rows: list[tuple[Any, ...]], table: str) -> int | None:
     return None
 
 
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet holds a formula (cheap: looks for ``<f`` in the sheet XML)."""
+#: a formula cell closed with no saved value: ``<f>…</f></c>``, ``<f …/><v/></c>``, …
+_UNSAVED = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _has_unsaved_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula with no saved result (a scan of the sheet XML;
+    chunks overlap so a match across a chunk boundary is seen). A workbook saved by a
+    spreadsheet keeps every formula's result and is read once."""
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 with zf.open(info) as fh:
+                    tail = b""
                     while chunk := fh.read(1 << 20):
-                        if b"<f>" in chunk or b"<f " in chunk:
+                        if _UNSAVED.search(tail + chunk):
                             return True
+                        tail = chunk[-256:]
     return False
 
 
@@ -190,7 +199,7 @@ def read_xlsx(path: Path) -> RawTables:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         # formulas are read (never evaluated) only to name those with no saved result
-        fwb = load_workbook(path, read_only=True) if _has_formulas(path) else None
+        fwb = load_workbook(path, read_only=True) if _has_unsaved_formulas(path) else None
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         return RawTables(path, {}, path.name, {}, {}, [
             Problem(path.name, "", f"cannot be read as an Excel workbook: {exc}")])
