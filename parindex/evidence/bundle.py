@@ -61,6 +61,8 @@ class Bundle:
     #: spreadsheet column letters of each table's columns (workbooks only)
     letters: dict[str, dict[str, str]] = field(default_factory=dict)
     meta_file: str = "bundle.yaml"
+    #: cells (table, row, column) reported as legacy font encoding: not reported again
+    legacy_cells: frozenset[tuple[str, int, str]] = frozenset()
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -153,9 +155,10 @@ def load_bundle(path: str | Path) -> Bundle:
         raise EvidenceError(problems)
     letters = {name: dict(df.attrs.get("letters", {})) for name, df in raw.tables.items()}
     tables = {name: _strip_cells(df) for name, df in raw.tables.items()}
-    problems += _legacy_text(tables, raw.files, letters)  # reported with every other problem
+    legacy, cells = _legacy_text(tables, raw.files, letters)
+    problems += legacy  # reported with every other problem
     return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters,
-                  raw.meta_file)
+                  raw.meta_file, cells)
 
 
 def _strip_cell_texts(cells: pd.Series) -> pd.Series:
@@ -180,11 +183,13 @@ _KEY_TEXT = {"units": ("code", "name", "group"), "evidence": ("unit", "criterion
 
 
 def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
-                 letters: dict[str, dict[str, str]]) -> list[Problem]:
+                 letters: dict[str, dict[str, str]]
+                 ) -> tuple[list[Problem], frozenset[tuple[str, int, str]]]:
+    """Cells in a legacy font encoding: the problems, and the cells (table, row, column)."""
     from parindex.evidence.legacy import legacy_cells
     from parindex.evidence.parse import per_unique
 
-    out = []
+    out, cells = [], set()
     for name, df in tables.items():
         for col in df.columns:
             if col == "_row":
@@ -193,7 +198,8 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
             letter = letters.get(name, {}).get(col)
             for i in found.to_numpy().nonzero()[0]:
                 error = col in _KEY_TEXT.get(name, ())
-                row = df["_row"].iloc[i]
+                row = int(df["_row"].iloc[i])
+                cells.add((name, row, col))
                 where = f"row {row}" + (f" (cell {letter}{row})" if letter else "")
                 out.append(Problem(files.get(name, name), where,
                                    f"{quote(df[col].iloc[i])} looks like text typed in the "
@@ -201,7 +207,7 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
                                    value=df[col].iloc[i],
                                    hint="convert it to Unicode, e.g. with Unikey's converter",
                                    severity="error" if error else "warning"))
-    return out
+    return out, frozenset(cells)
 
 
 def _check_structure(raw: RawTables) -> list[Problem]:

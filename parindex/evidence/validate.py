@@ -102,18 +102,15 @@ class _Collector:
     def __init__(self, bundle: Bundle):
         self.bundle = bundle
         self.problems: list[Problem] = list(bundle.problems)
-        #: cells already reported for a legacy font encoding: reported once, for that
-        self._legacy = {(p.file, p.location, p.field) for p in bundle.problems
-                        if "font encoding" in p.message}
 
     def add(self, table: str, row: object, column: str | None, value: object, message: str,
             hint: str | None = None, severity: str = "error") -> None:
+        if (table, row, column) in self.bundle.legacy_cells:
+            return  # a cell in a legacy encoding is reported once, for its encoding
         where = f"row {row}" if row is not None else ""
         letter = self.bundle.letters.get(table, {}).get(column or "")
         if letter and row is not None:
             where += f" (cell {letter}{row})"
-        if (self.bundle.file(table), where, column) in self._legacy:
-            return
         msg = f"{quote(value)} {message}" if value is not None else message
         self.problems.append(Problem(self.bundle.file(table), where, msg, field=column,
                                      value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
