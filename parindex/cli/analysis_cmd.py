@@ -6,7 +6,6 @@ its result; docs/WHATIF.md explains the models behind them.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,21 +16,21 @@ from parindex.cli.common import (
     BundleArg,
     CriteriaOpt,
     Format,
+    FormatOpt,
     Lang,
     LangOpt,
     OutOpt,
     dump_json,
     emit,
-    err_console,
     frame_csv,
     frame_table,
     handles_errors,
+    progress,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FormatOpt = typer.Option(Format.table, "--format", "-f")
 
 
 def _tables(parts: list[tuple[str, pd.DataFrame]], lang: str) -> str:
@@ -218,7 +217,6 @@ def uncertainty(bundle: Path = BundleArg,
 
     Example: parindex uncertainty sample/2024 --draws 2000 --seed 7
     """
-    from rich.progress import Progress
 
     from parindex.pipeline import open_run
     from parindex.scoring.analysis_tables import uncertainty_frame
@@ -230,11 +228,9 @@ def uncertainty(bundle: Path = BundleArg,
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--tolerance") from None
     run = open_run(bundle, criteria)
-    with Progress(console=err_console(), transient=True,
-                  disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("Monte Carlo", total=draws)
+    with progress(draws, "Monte Carlo") as advance:
         u = monte_carlo(run, draws, seed, tol, weights,
-                        progress=lambda n: bar.advance(task, n))
+                        progress=lambda n: advance("Monte Carlo", n))
     lg = lang.value
     df = uncertainty_frame(u, lg)
     head = (f"{run.edition.id} — {run.year}: {draws} draws, seed {seed}, "

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,6 +46,7 @@ BundleArg = typer.Argument(..., metavar="BUNDLE",
                            help="A bundle: a folder of CSV files or an .xlsx workbook.")
 CriteriaOpt = typer.Option(None, "--criteria", "-c", metavar="ID_OR_FILE",
                            help="Score with this edition instead of the bundle's.")
+FormatOpt = typer.Option(Format.table, "--format", "-f")
 LangOpt = typer.Option(Lang.vi, "--lang", help="Language of headers and numbers.")
 OutOpt = typer.Option(None, "--out", "-o", help="Write the result to this file.")
 
@@ -91,6 +93,24 @@ def print_problems(problems: list[Problem], stream: Any = None) -> None:
         console.print(p.render(), markup=False)
     if errors:
         console.print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+
+
+@contextmanager
+def progress(total: int, title: str = "parindex") -> Iterator[Callable[..., None]]:
+    """A rich progress bar on stderr, shown only when stderr is a terminal.
+
+    Yields ``advance(description, n=1)``."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                   console=err_console(), transient=True, disable=not sys.stderr.isatty())
+    with bar:
+        task = bar.add_task(title, total=total)
+
+        def advance(description: str, n: int = 1) -> None:
+            bar.update(task, advance=n, description=description)
+
+        yield advance
 
 
 def emit(text: str, out: Path | None) -> None:

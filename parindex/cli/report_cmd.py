@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +16,7 @@ from parindex.cli.common import (
     emit,
     err_console,
     handles_errors,
+    progress,
 )
 
 if TYPE_CHECKING:
@@ -40,24 +38,6 @@ def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) 
 
     write_atomic(out, league_workbook(run, lang, group))
     err_console().print(f"wrote {out}")
-
-
-@contextmanager
-def progress(total: int) -> Iterator[Any]:
-    """A rich progress bar on stderr, shown only when stderr is a terminal.
-
-    Yields ``advance(description)``."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                   console=err_console(), transient=True, disable=not sys.stderr.isatty())
-    with bar:
-        task = bar.add_task("parindex report", total=total)
-
-        def advance(description: str) -> None:
-            bar.update(task, advance=1, description=description)
-
-        yield advance
 
 
 def load_runs(paths: list[Path], criteria: str | None, advance: Any) -> list[Run]:

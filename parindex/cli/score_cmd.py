@@ -12,6 +12,7 @@ from parindex.cli.common import (
     CriteriaOpt,
     ExportFormat,
     Format,
+    FormatOpt,
     Lang,
     LangOpt,
     OutOpt,
@@ -27,7 +28,6 @@ from parindex.cli.common import (
 if TYPE_CHECKING:
     from parindex.errors import Problem
 
-FormatOpt = typer.Option(Format.table, "--format", "-f")
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
                          help="xlsx: the published workbook (with --out).")
 
