@@ -317,3 +317,21 @@ class TestReportPage:
         result = CliRunner().invoke(app, ["report", p, p])
         assert result.exit_code == 1
         assert "2024" in result.output
+
+
+def test_two_bundles_of_one_year_are_refused(runs: list[Run]) -> None:
+    """One bundle a year: the report and the CLI name both bundles (exit 1)."""
+    from parindex.errors import EvidenceError
+    from parindex.scoring.trends import sorted_runs
+
+    with pytest.raises(EvidenceError, match="is also for year 2024"):
+        build_report([runs[-1], runs[-1]])
+    with pytest.raises(EvidenceError):
+        sorted_runs([runs[0], runs[-1], runs[-1]])
+    from typer.testing import CliRunner
+
+    from parindex.cli import app
+
+    bundle = str(runs[-1].bundle.path)
+    result = CliRunner().invoke(app, ["report", bundle, bundle, "--format", "json"])
+    assert result.exit_code == 1 and "is also for year 2024" in result.output

@@ -41,25 +41,16 @@ def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) 
 
 
 def load_runs(paths: list[Path], criteria: str | None, advance: Any) -> list[Run]:
-    """Load and score every bundle, oldest year first; two bundles of one year is an error."""
-    from parindex.errors import EvidenceError, Problem
+    """Load and score every bundle, oldest year first; two bundles of one year is an error
+    (:func:`parindex.scoring.trends.sorted_runs`)."""
     from parindex.pipeline import open_run
+    from parindex.scoring.trends import sorted_runs
 
     runs = []
     for path in paths:
         advance(f"{path}")
         runs.append(open_run(path, criteria))
-    seen: dict[int, Path] = {}
-    problems = []
-    for path, run in zip(paths, runs, strict=True):
-        if run.year in seen:
-            problems.append(Problem(str(path), "year", f"{seen[run.year]} is also for year "
-                                    f"{run.year}", field="year", value=run.year,
-                                    hint="give one bundle per year"))
-        seen[run.year] = path
-    if problems:
-        raise EvidenceError(problems)
-    return sorted(runs, key=lambda r: r.year)
+    return sorted_runs(runs)
 
 
 @handles_errors

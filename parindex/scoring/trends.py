@@ -55,6 +55,21 @@ def lineage(runs: Sequence[Run]) -> dict[str, tuple[int, tuple[str, ...]]]:
 
 
 def sorted_runs(runs: Sequence[Run]) -> list[Run]:
+    """The runs oldest year first; two runs of one year are an input error (one bundle a
+    year), named by their bundles."""
+    from parindex.errors import EvidenceError, Problem
+
+    seen: dict[int, str] = {}
+    problems = []
+    for run in runs:
+        where = str(run.bundle.path) if run.bundle is not None else f"run {run.year}"
+        if run.year in seen:
+            problems.append(Problem(where, "year", f"{seen[run.year]} is also for year "
+                                    f"{run.year}", field="year", value=run.year,
+                                    hint="give one bundle per year"))
+        seen[run.year] = where
+    if problems:
+        raise EvidenceError(problems)
     return sorted(runs, key=lambda r: r.year)
 
 
