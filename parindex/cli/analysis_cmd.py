@@ -39,15 +39,16 @@ def _tables(parts: list[tuple[str, pd.DataFrame]], lang: str) -> str:
 
 
 def _render(fmt: Format, data: dict[str, Any], csv_frame: Callable[[], pd.DataFrame],
-            parts: list[tuple[str, pd.DataFrame]], lang: str, out: Path | None,
-            head: str = "") -> None:
-    """JSON, CSV (the frame ``csv_frame`` builds) or titled tables with a heading."""
+            parts: Callable[[], list[tuple[str, pd.DataFrame]]], lang: str,
+            out: Path | None, head: str = "") -> None:
+    """JSON, CSV (the frame ``csv_frame`` builds) or titled tables (``parts`` builds) with a
+    heading: only the output asked for is built."""
     if fmt is Format.json:
         emit(dump_json(data), out)
     elif fmt is Format.csv:
         emit(frame_csv(csv_frame(), lang), out)
     else:
-        emit(head + _tables(parts, lang), out)
+        emit(head + _tables(parts(), lang), out)
 
 
 @handles_errors
@@ -95,16 +96,21 @@ def whatif(bundle: Path = BundleArg,
         w = run_whatif(other, changes, base=base, focus=unit)
     lg = lang.value
     data = w.to_json()
-    moved = {m["code"] for m in data["moved"]}
-    parts = [("", changes_frame(w, lg)), ("", units_frame(w.before, w.after, w.units, lg))]
     if compare is not None:
         data = {"edition_before": w.before.edition.id, **data,
                 "ranks": rank_table(w.before, w.after)}
-        parts.append((f"{w.before.edition.id} → {w.after.edition.id}",
-                      ranks_frame(w.before, w.after, lg)))
-    else:
-        title = "Các đơn vị đổi hạng" if lg == "vi" else "Other units that moved"
-        parts.append((title, ranks_frame(w.before, w.after, lg, only=moved)))
+
+    def parts() -> list[tuple[str, pd.DataFrame]]:
+        out = [("", changes_frame(w, lg)), ("", units_frame(w.before, w.after, w.units, lg))]
+        if compare is not None:
+            out.append((f"{w.before.edition.id} → {w.after.edition.id}",
+                        ranks_frame(w.before, w.after, lg)))
+        else:
+            moved = {m["code"] for m in data["moved"]}
+            title = "Các đơn vị đổi hạng" if lg == "vi" else "Other units that moved"
+            out.append((title, ranks_frame(w.before, w.after, lg, only=moved)))
+        return out
+
     head = "" if w.effects or compare is not None else \
         ("Không có thay đổi.\n" if lg == "vi" else "No changes.\n")
     _render(fmt, data, lambda: ranks_frame(w.before, w.after, lg), parts, lg, out, head)
@@ -139,8 +145,8 @@ def plan(bundle: Path = BundleArg,
     i = run.unit_index(unit)
     p = make_plan(run, i, goal, read_costs(costs, run.edition) if costs else None)
     lg = lang.value
-    frames = plan_frames(p, lg)
     data = p.to_json()
+    frames = plan_frames(p, lg, data)
     b, a = data["before"], data["after"]
     if lg == "vi":
         verdict = "đạt được" if data["reachable"] else "không đạt được; phương án tốt nhất"
@@ -156,7 +162,7 @@ def plan(bundle: Path = BundleArg,
     parts = [("", frames["changes"]), ("", frames["units"])]
     if show_all:
         parts.append(("", frames["options"]))
-    _render(fmt, data, lambda: frames["changes"], parts, lg, out, head)
+    _render(fmt, data, lambda: frames["changes"], lambda: parts, lg, out, head)
 
 
 @handles_errors
@@ -179,8 +185,8 @@ def weak(bundle: Path = BundleArg,
         reports = weak_report(run)
         summary = weak_summary_frame(reports, lg)
         data = {"edition": run.edition.id, "year": run.year, "units": reports}
-        _render(fmt, data, lambda: summary, [(f"{run.edition.id} — {run.year}", summary)], lg,
-                out)
+        _render(fmt, data, lambda: summary,
+                lambda: [(f"{run.edition.id} — {run.year}", summary)], lg, out)
         return
     report = weak_report(run, [run.unit_index(unit)])[0]
     frames = weak_unit_frames(report, lg)
@@ -195,7 +201,7 @@ def weak(bundle: Path = BundleArg,
     head = (f"{report['name']} ({report['code']}): {number(report['index'] or 0, lg)}%, "
             f"{report['band'] or ''}{rank_words(report['rank'], lg)}\n")
     _render(fmt, {"edition": run.edition.id, "year": run.year, **report},
-            lambda: frames["lost"], parts, lg, out, head)
+            lambda: frames["lost"], lambda: parts, lg, out, head)
 
 
 @handles_errors
@@ -235,4 +241,4 @@ def uncertainty(bundle: Path = BundleArg,
     df = uncertainty_frame(u, lg)
     head = (f"{run.edition.id} — {run.year}: {draws} draws, seed {seed}, "
             f"tolerance {tol.__dict__}, weights ±{weights:g}\n")
-    _render(fmt, u.to_json(), lambda: df, [("", df)], lg, out, head)
+    _render(fmt, u.to_json(), lambda: df, lambda: [("", df)], lg, out, head)

@@ -162,9 +162,10 @@ def load_bundle(path: str | Path) -> Bundle:
 
 
 def _strip_cell_texts(cells: pd.Series) -> pd.Series:
-    return (cells.fillna("").astype(str).str.normalize("NFC")
-            .str.replace("\u00a0", " ", regex=False).str.strip()
-            .str.replace(r"^'(?=[=+\-@])", "", regex=True))
+    """:func:`parse.clean`, and a spreadsheet's protective ``'`` before ``=+-@`` dropped."""
+    from parindex.evidence.parse import _clean
+
+    return _clean(cells).str.replace(r"^'(?=[=+\-@])", "", regex=True)
 
 
 def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:

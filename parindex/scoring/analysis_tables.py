@@ -126,10 +126,11 @@ def ranks_frame(before: Run, after: Run, lang: str, only: set[str] | None = None
 # ---------------------------------------------------------------------------- plan
 
 
-def plan_frames(p: Plan, lang: str) -> dict[str, pd.DataFrame]:
+def plan_frames(p: Plan, lang: str, data: dict[str, Any] | None = None
+                ) -> dict[str, pd.DataFrame]:
     """``changes`` (the plan), ``units`` (before and after), ``options`` (every feasible
-    improvement of the unit)."""
-    data = p.to_json()
+    improvement of the unit); ``data`` is ``p.to_json()`` when already made."""
+    data = p.to_json() if data is None else data
     names = {lf.code: lf.name for lf in p.before.edition.leaves}
     changes = pd.DataFrame([{label("criterion", lang): c["criterion"],
                              label("name", lang): names[c["criterion"]],
