@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -350,9 +351,11 @@ def _years_layout(fig: go.Figure, runs: Sequence[Run], title: str, height: int, 
         legend={"orientation": "v", "y": 1, "x": 1.02})
 
 
-def unit_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
-    """Each current unit's index by year; hollow markers where it is its predecessors' mean."""
-    df = unit_trends_frame(runs)
+def unit_trends(runs: Sequence[Run], lang: str = "vi",
+                frame: pd.DataFrame | None = None) -> go.Figure:
+    """Each current unit's index by year; hollow markers where it is its predecessors' mean
+    (``frame``: :func:`unit_trends_frame` of the runs, when already made)."""
+    df = unit_trends_frame(runs) if frame is None else frame
     fig = go.Figure()
     for code, rows in df.groupby("code", sort=False):
         name = rows["name"].iloc[0]

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from parindex.lang import typed_text
@@ -200,8 +201,8 @@ def _league_table(run: Run, lang: str, ranges: dict[int, tuple[float, float]]) -
             f'<p class="legend">{e(w("areas", lang))}: {e(legend)}</p>')
 
 
-def _years_table(runs: Sequence[Run], lang: str) -> str:
-    df = unit_trends_frame(runs)
+def _years_table(df: pd.DataFrame, lang: str) -> str:
+    """Each current unit's index by year (``df``: :func:`unit_trends_frame`)."""
     years = sorted(df["year"].unique())
     head = "".join(f'<th scope="col"><button type="button">{y}</button></th>' for y in years)
     rows, notes = [], []
@@ -301,11 +302,12 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
                  f'{figs.add(charts.area_heatmap(latest, lang), "heatmap")}</section>')
     if len(runs) > 1:
         tell("trends")
+        trend = unit_trends_frame(runs)  # the chart and the table by year share it
         note = w("edition_note", lang, latest=latest.edition.id)
         parts.append(f'<section id="trends"><h2>{e(w("trends", lang))}</h2>'
-                     f'{figs.add(charts.unit_trends(runs, lang), "unit trends")}'
+                     f'{figs.add(charts.unit_trends(runs, lang, trend), "unit trends")}'
                      f'{figs.add(charts.area_trends(runs, lang), "area trends")}'
-                     f'<p class="note">{e(note)}</p>{_years_table(runs, lang)}</section>')
+                     f'<p class="note">{e(note)}</p>{_years_table(trend, lang)}</section>')
     tell("scorecards")
     parts.append(f'<section id="cards"><h2>{e(w("cards", lang))} {latest.year}</h2>'
                  f'<div class="cards">{_scorecards(latest, lang, figs)}</div></section>')
