@@ -25,7 +25,7 @@ from plotly.subplots import make_subplots
 
 from parindex.criteria.model import OneStopInput
 from parindex.evidence.validate import one_stop_metric
-from parindex.scoring.run import Run
+from parindex.scoring.run import Run, int_or_none, num_or_none
 from parindex.scoring.tables import fmt
 from parindex.scoring.trends import area_trends_frame, edition_changes, unit_trends_frame
 from parindex.scoring.uncertainty import Uncertainty
@@ -143,10 +143,10 @@ def ranking_bar(run: Run, lang: str = "vi") -> go.Figure:
         if not members:
             continue
         fig.add_trace(go.Bar(
-            x=[_num(index[i]) for i in members], y=[labels[i] for i in members],
+            x=[num_or_none(index[i]) for i in members], y=[labels[i] for i in members],
             orientation="h", name=esc(name), marker={"color": color},
-            text=[fmt(_num(index[i]), lang) for i in members], textposition="auto",
-            customdata=[[esc(run.units["group"].iloc[i]), _int(run.scores.rank[i])]
+            text=[fmt(num_or_none(index[i]), lang) for i in members], textposition="auto",
+            customdata=[[esc(run.units["group"].iloc[i]), int_or_none(run.scores.rank[i])]
                         for i in members],
             hovertemplate="%{y}<br>%{customdata[0]}<br>" + t("rank", lang)
             + " %{customdata[1]}: %{x:.2f}%<extra></extra>"))
@@ -219,7 +219,7 @@ def area_heatmap(run: Run, lang: str = "vi") -> go.Figure:
     """Units (by rank) × areas, coloured by component index, so weak areas stand out."""
     order = [int(i) for i in run.order()]
     labels = unit_labels(run)
-    z = [[_num(v) for v in run.scores.area_index[i]] for i in order]
+    z = [[num_or_none(v) for v in run.scores.area_index[i]] for i in order]
     text = [[fmt(v, lang) for v in row] for row in z]
     names = [esc(f"{a.code}. {a.name}") for a in run.edition.areas]
     fig = go.Figure(go.Heatmap(
@@ -308,10 +308,10 @@ class Scorecards:
         hover = "%{customdata}: %{y:.2f}%<extra></extra>"
         lost = top_lost(self.run, i)[::-1]
         data = [
-            {"type": "bar", "x": self.codes, "y": [_num(v) for v in s.area_index[i]],
+            {"type": "bar", "x": self.codes, "y": [num_or_none(v) for v in s.area_index[i]],
              "name": self.labels[i], "marker": {"color": self.colors[i]},
              "customdata": self.names, "hovertemplate": hover, **self.place[0]},
-            {"type": "bar", "x": self.codes, "y": [_num(v) for v in self.means[i]],
+            {"type": "bar", "x": self.codes, "y": [num_or_none(v) for v in self.means[i]],
              "name": t("group_avg", lang), "marker": {"color": "#90a4ae"},
              "customdata": self.names, "hovertemplate": hover, **self.place[0]},
             {"type": "bar", "x": [v for *_, v in lost], "y": [esc(c) for c, *_ in lost],
@@ -319,7 +319,7 @@ class Scorecards:
              "marker": {"color": "#e57373"}, "customdata": [esc(n) for _, n, _ in lost],
              "text": [fmt(v, lang) for *_, v in lost], "textposition": "auto",
              "hovertemplate": "%{y} %{customdata}: %{x:.2f}<extra></extra>", **self.place[1]},
-            {"type": "indicator", "mode": "gauge+number", "value": _num(self.rates[i]),
+            {"type": "indicator", "mode": "gauge+number", "value": num_or_none(self.rates[i]),
              "number": {"suffix": "%", "valueformat": ".1f"},
              "gauge": {"axis": {"range": [0, 100]}, "bar": {"color": "#1565c0"}},
              **self.place[2]},
@@ -362,7 +362,7 @@ def unit_trends(runs: Sequence[Run], lang: str = "vi",
         hover = [f"{t('mean_of', lang)} {', '.join(v)}" if d else ""
                  for d, v in zip(rows["derived"], rows["via"], strict=True)]
         fig.add_trace(go.Scatter(
-            x=rows["year"].tolist(), y=[_num(v) for v in rows["index"]],
+            x=rows["year"].tolist(), y=[num_or_none(v) for v in rows["index"]],
             mode="lines+markers", name=esc(f"{name} ({code})"),
             marker={"size": 9, "symbol": ["circle-open" if d else "circle"
                                           for d in rows["derived"]]},
@@ -380,18 +380,10 @@ def area_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
         hover = [f"{t('mapped', lang)} {e}: {m}" if m else ""
                  for e, m in zip(rows["edition"], rows["mapped"], strict=True)]
         fig.add_trace(go.Scatter(
-            x=rows["year"].tolist(), y=[_num(v) for v in rows["index"]],
+            x=rows["year"].tolist(), y=[num_or_none(v) for v in rows["index"]],
             mode="lines+markers", name=esc(f"{code}. {name}"), customdata=[esc(h) for h in hover],
             hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}<extra></extra>"))
     return _years_layout(fig, runs, t("area_trends", lang), 520, lang, y_range=[0, 100])
-
-
-def _num(v: float) -> float | None:
-    return None if v is None or np.isnan(v) else float(v)
-
-
-def _int(v: float) -> int | None:
-    return None if np.isnan(v) else int(v)
 
 
 __all__ = ["area_heatmap", "area_trends", "band_colors", "band_distribution", "on_time_rates",

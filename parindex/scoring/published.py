@@ -26,7 +26,7 @@ import pandas as pd
 
 from parindex.evidence.parse import MISSING, NA
 from parindex.io import safe_cell
-from parindex.scoring.run import Run
+from parindex.scoring.run import Run, int_or_none
 from parindex.scoring.tables import STATUS, fmt, header, league_frames
 
 #: the figures of a league row after the area columns, in published order
@@ -52,10 +52,6 @@ def roman(n: int) -> str:
 
 def area_headers(run: Run, short: bool = False) -> list[str]:
     return [a.code if short else f"{a.code}. {a.name}" for a in run.edition.areas]
-
-
-def _int_or_none(v: float) -> int | None:
-    return None if np.isnan(v) else int(v)
 
 
 def published_frame(run: Run, lang: str = "vi", group: str | None = None) -> pd.DataFrame:
@@ -94,8 +90,8 @@ def overall_frame(run: Run, lang: str = "vi") -> pd.DataFrame:
             row[col] = float(s.area_points[i, k])
         for key in TOTALS:
             row[header(key, lang)] = float(getattr(s, key)[i])
-        row[header("rank", lang)] = _int_or_none(s.rank[i])
-        row[header("group_rank", lang)] = _int_or_none(s.group_rank[i])
+        row[header("rank", lang)] = int_or_none(s.rank[i])
+        row[header("group_rank", lang)] = int_or_none(s.group_rank[i])
         row[header("band", lang)] = run.band_name(i) or ""
         rows.append(row)
     return pd.DataFrame(rows, dtype=object)

@@ -31,6 +31,21 @@ class Change:
     value: str
 
 
+def num_or_none(v: float | None) -> float | None:
+    """A number for JSON: NaN (no value) as None."""
+    return None if v is None or v != v else float(v)
+
+
+def int_or_none(v: float | None) -> int | None:
+    """A whole number (a rank) for JSON: NaN as None."""
+    return None if v is None or v != v else int(v)
+
+
+def column_or_none(values: np.ndarray, cast: type = float) -> list[Any]:
+    """An array as a list for JSON, NaN as None."""
+    return [None if v != v else cast(v) for v in values.tolist()]
+
+
 @dataclass(frozen=True)
 class Run:
     inputs: Inputs
@@ -90,9 +105,6 @@ class Run:
         def col(a: np.ndarray) -> list[Any]:
             return a[idx].tolist()
 
-        def opt(a: np.ndarray, cast: type = float) -> list[Any]:
-            return [None if v != v else cast(v) for v in a[idx].tolist()]  # NaN → null
-
         names = ed.band_names()
         band = [names[b] if b >= 0 else None for b in s.band[idx].tolist()]
         areas = [(a.code, a.name) for a in ed.areas]
@@ -106,7 +118,8 @@ class Run:
                 "survey_points": col(s.survey_points), "bonus": col(s.bonus),
                 "penalty": col(s.penalty), "total": col(s.total),
                 "applicable_max": col(s.applicable_max)}
-        index, rank, group_rank = opt(s.index), opt(s.rank, int), opt(s.group_rank, int)
+        index = column_or_none(s.index[idx])
+        rank, group_rank = column_or_none(s.rank[idx], int), column_or_none(s.group_rank[idx], int)
         out = []
         for k in range(len(idx)):
             out.append({

@@ -10,7 +10,6 @@ band. Everything is computed for all units at once.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.evidence.parse import MISSING, NA
-from parindex.scoring.run import Run
+from parindex.scoring.run import Run, num_or_none
 
 _TOL = 1e-9
 
@@ -53,10 +52,6 @@ class Weakness:
                    _group_median(s.area_index, groups), band_min)
 
 
-def _num(v: float) -> float | None:
-    return None if math.isnan(v) else float(v)
-
-
 def unit_weakness(run: Run, w: Weakness, i: int,
                   r: dict[str, Any] | None = None) -> dict[str, Any]:
     """One unit's report (JSON-ready); ``r`` is its ``unit_result`` when already at hand."""
@@ -67,7 +62,7 @@ def unit_weakness(run: Run, w: Weakness, i: int,
              "area": ed.areas[ed.leaves[j].area].code, "max": ed.leaves[j].max,
              "points": float(s.leaf_appr[i, j]), "lost": float(w.lost[i, j]),
              "status": "missing" if state[j] == MISSING else "na" if state[j] == NA else "",
-             "group_median": _num(w.leaf_median[i, j]),
+             "group_median": num_or_none(w.leaf_median[i, j]),
              "below_group_median": bool(w.leaf_share[i, j] < w.leaf_median[i, j] - _TOL)}
             for j in order]
     areas_below = [{"area": a.code, "name": a.name, "index": float(s.area_index[i, k]),
@@ -84,7 +79,7 @@ def unit_weakness(run: Run, w: Weakness, i: int,
                   if s.area_index[i, k] < w.band_min[i] - _TOL]
     r = run.unit_result(i) if r is None else r
     return {"code": r["code"], "name": r["name"], "group": r["group"], "index": r["index"],
-            "band": r["band"], "band_min": _num(w.band_min[i]), "rank": r["rank"],
+            "band": r["band"], "band_min": num_or_none(w.band_min[i]), "rank": r["rank"],
             "group_rank": r["group_rank"], "points_lost": float(w.lost[i].sum()),
             "lost": lost,
             "below_group_median": {"areas": areas_below, "criteria": leaves_below},

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.scoring.run import Change, Run
+from parindex.scoring.run import Change, Run, column_or_none
 from parindex.scoring.tables import input_text
 
 
@@ -89,11 +89,6 @@ class Effect:
     points_after: float
 
 
-def _column(values: np.ndarray, cast: type = float) -> list[Any]:
-    """An array as a list, NaN as None."""
-    return [None if v != v else cast(v) for v in values.tolist()]
-
-
 def rank_table(before: Run, after: Run, rows: Sequence[int] | None = None
                ) -> list[dict[str, Any]]:
     """Index, band, rank and group rank of units (default: all, by the second run's rank) in
@@ -102,14 +97,14 @@ def rank_table(before: Run, after: Run, rows: Sequence[int] | None = None
     units = after.units
     cols = {"code": units["code"].tolist(), "name": units["name"].tolist(),
             "group": units["group"].tolist(),
-            "index_before": _column(b.index), "index_after": _column(a.index),
+            "index_before": column_or_none(b.index), "index_after": column_or_none(a.index),
             "band_before": [before.edition.band_names()[k] if k >= 0 else None
                             for k in b.band.tolist()],
             "band_after": [after.edition.band_names()[k] if k >= 0 else None
                            for k in a.band.tolist()],
-            "rank_before": _column(b.rank, int), "rank_after": _column(a.rank, int),
-            "group_rank_before": _column(b.group_rank, int),
-            "group_rank_after": _column(a.group_rank, int)}
+            "rank_before": column_or_none(b.rank, int), "rank_after": column_or_none(a.rank, int),
+            "group_rank_before": column_or_none(b.group_rank, int),
+            "group_rank_after": column_or_none(a.group_rank, int)}
     order = after.order().tolist() if rows is None else list(rows)
     return [{k: v[i] for k, v in cols.items()} for i in order]
 
