@@ -111,7 +111,9 @@ class Costs:
         return cls(np.ones(n), np.zeros(n))
 
     def option_cost(self, step: Step) -> float:
-        return float(self.cost[step.leaf] + self.per_step[step.leaf] * (step.level - 1))
+        """The leaf's cost plus ``per_step`` for every level beyond the first."""
+        cost, per_step = self.lists
+        return cost[step.leaf] + per_step[step.leaf] * (step.level - 1)
 
     @cached_property
     def lists(self) -> tuple[list[float], list[float]]:
@@ -224,10 +226,10 @@ def _base(run: Run, i: int) -> tuple[float, float]:
 
 def _solve_unit(run: Run, unit: int, steps: list[list[Step]], goal: Goal, target: Target,
                 costs: Costs) -> PlanResult:
-    cost, per_step = costs.lists
+    cost = costs.lists[0]
     usable = [leaf for leaf in steps if not math.isnan(cost[leaf[0].leaf])]
-    options = [[Option(st.gained, cost[st.leaf] + per_step[st.leaf] * (st.level - 1),
-                       st.added_max) for st in leaf] for leaf in usable]
+    options = [[Option(st.gained, costs.option_cost(st), st.added_max) for st in leaf]
+               for leaf in usable]
     solution = solve(options, *_base(run, unit), goal)
     chosen = [usable[p][k] for p, k in solution.picks]
     return PlanResult(unit, target, goal, steps, chosen,
