@@ -224,7 +224,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
             out.add("evidence", evc["_row"][i], column, cells[i],
                     f"not applicable is not allowed for {evc['criterion'][i]}")
 
-    _fraction_warnings(ev, declared.x, leaf, ok, edition, out)
+    _fraction_warnings(evc, declared.x, leaf, ok, edition, out)
     computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)
     u, lf_ = ev_u[ok], leaf[ok]
     d_state, d_x = declared.state[ok], declared.x[ok]
@@ -261,7 +261,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     x_appr[u[take_a], lf_[take_a]] = a_x[take_a]
     st_appr[u[take_a], lf_[take_a]] = a_state[take_a]
 
-    _note_changes(ev, ok, out)
+    _note_changes(evc, ok, out)
     bonus, penalty = _adjustments(bundle, edition, index, n_units, out)
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop)
@@ -269,10 +269,10 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     return replace(inputs, problems=tuple(out.problems)), out.problems
 
 
-def _fraction_warnings(ev: pd.DataFrame, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
+def _fraction_warnings(evc: _Cols, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
                        edition: CompiledEdition, out: _Collector) -> None:
     """A percentage written as a fraction (0,95 for 95%) is read as written, with a warning."""
-    evc = _Cols(ev)
+    ev = evc.df
     kinds = np.array(leaf_kinds(edition) or ["number"], dtype=object)
     pct = ok & (kinds[np.where(ok, leaf, 0)] == "percent")
     decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
@@ -294,10 +294,10 @@ def _folded(cells: pd.Series) -> np.ndarray:
     return np.asarray(per_unique(cells, lambda u: clean(u).str.lower().to_numpy(dtype=object)))
 
 
-def _note_changes(ev: pd.DataFrame, ok: np.ndarray, out: _Collector) -> None:
+def _note_changes(evc: _Cols, ok: np.ndarray, out: _Collector) -> None:
+    ev = evc.df
     if "appraised" not in ev.columns:
         return
-    evc = _Cols(ev)
     note = ev["note"] if "note" in ev.columns else pd.Series([""] * len(ev), index=ev.index)
     changed = ok & (ev["appraised"] != "").to_numpy() & \
         (_folded(ev["appraised"]) != _folded(ev["value"])) & \
