@@ -182,7 +182,8 @@ def league_workbook(run: Run, lang: str = "vi", group: str | None = None) -> byt
         _league_sheet(ws, df, f"{title} — {g.upper()}", subtitle, lang)
     members = None
     if group is not None:
-        members = [int(i) for i in run.order() if run.units["group"].iloc[int(i)] == group]
+        order = run.order()
+        members = order[run.units["group"].to_numpy()[order] == group].tolist()
     detail = detail_frame(run, lang, members)
     ws = wb.create_sheet(sheet_name(SHEET_NAMES["detail"][key], taken))
     body = without_flags(detail)
