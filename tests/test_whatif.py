@@ -159,11 +159,7 @@ class TestWhatifCLI:
 
     def test_compare_editions(self, tmp_path):
         """The same bundle under an edition with stricter bands and dense ties."""
-        text = (shipped_dir() / "xa-2024.yaml").read_text(encoding="utf-8")
-        text = text.replace("edition: xa-2024", "edition: xa-2024-strict")
-        text = text.replace("{name: Tốt, min: 80}", "{name: Tốt, min: 85}")
-        path = tmp_path / "strict.yaml"
-        path.write_text(text, encoding="utf-8")
+        path = _strict_edition(tmp_path)
         res = runner.invoke(app, ["whatif", str(SAMPLE), "--compare", str(path), "-f",
                                   "json"])
         assert res.exit_code == 0, res.output
@@ -179,11 +175,7 @@ class TestWhatifCLI:
 
     def test_criteria_overrides_the_edition_as_everywhere(self, tmp_path):
         """CONTRACT §4: --criteria scores the bundle under that edition, before and after."""
-        text = (shipped_dir() / "xa-2024.yaml").read_text(encoding="utf-8")
-        text = text.replace("edition: xa-2024", "edition: xa-2024-strict")
-        text = text.replace("{name: Tốt, min: 80}", "{name: Tốt, min: 85}")
-        path = tmp_path / "strict.yaml"
-        path.write_text(text, encoding="utf-8")
+        path = _strict_edition(tmp_path)
         args = [str(SAMPLE), "--criteria", str(path), "-f", "json"]
         score = json.loads(runner.invoke(app, ["score", *args]).stdout)
         res = runner.invoke(app, ["whatif", str(SAMPLE), "SM07", "--set", "7.1.1=100",
@@ -192,3 +184,13 @@ class TestWhatifCLI:
         data = json.loads(res.stdout)
         assert data["edition"] == "xa-2024-strict" and "edition_before" not in data
         assert data["before"] == next(u for u in score["units"] if u["code"] == "SM07")
+
+
+def _strict_edition(folder):
+    """xa-2024 with a stricter Tốt band (85), as a criteria file in ``folder``."""
+    text = (shipped_dir() / "xa-2024.yaml").read_text(encoding="utf-8")
+    text = text.replace("edition: xa-2024", "edition: xa-2024-strict")
+    text = text.replace("{name: Tốt, min: 80}", "{name: Tốt, min: 85}")
+    path = folder / "strict.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
