@@ -58,11 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
 
+    from parindex.analysis.plan import parse_target, plan_all, target_met
+    from parindex.analysis.uncertainty import uncertainty
+    from parindex.analysis.whatif import whatif
     from parindex.pipeline import open_run
-    from parindex.scoring.plan import parse_target, plan_all, target_met
     from parindex.scoring.run import Change
-    from parindex.scoring.uncertainty import uncertainty
-    from parindex.scoring.whatif import whatif
 
     if not (args.bundle / "bundle.yaml").is_file():
         print(f"generating {args.bundle} …", file=sys.stderr)

@@ -87,7 +87,7 @@ def case_bundles() -> list[tuple[str, dict[str, Any], Any]]:
 def synthetic(edition_id: str, seed: int, out: Path) -> Path:
     """A 40-unit bundle on ``edition_id`` with ties and one-stop/report edge cases."""
     from parindex.criteria import load_edition
-    from parindex.evidence.synth import SynthOptions, synth_tables, write_bundle
+    from parindex.samples.synth import SynthOptions, synth_tables, write_bundle
 
     rng = np.random.default_rng(seed)
     n = 40

@@ -3,7 +3,7 @@
 3,321 communes (xã, phường, thị trấn) in 34 fictional provinces, the provinces being the
 ranking groups. Each commune has a latent quality drawn from a Beta distribution around its
 province's mean; the evidence, one-stop counts, report dates and adjustments are drawn
-around that quality by :func:`parindex.evidence.synth.synth_tables`. Every name is invented
+around that quality by :func:`parindex.samples.synth.synth_tables`. Every name is invented
 ("Tỉnh Mẫu 07", "Xã Mẫu 00123"); only the shapes are real. The same seed gives the same
 bundle, byte for byte.
 
@@ -78,7 +78,7 @@ def make_units(n_units: int, rng: np.random.Generator) -> tuple[pd.DataFrame, np
 def generate(n_units: int = DEFAULT_UNITS, out: Path = DEFAULT_OUT, seed: int = 1) -> Path:
     """Write the bundle folder ``out``; returns it."""
     from parindex.criteria import load_edition
-    from parindex.evidence.synth import SynthOptions, synth_tables, write_bundle
+    from parindex.samples.synth import SynthOptions, synth_tables, write_bundle
 
     rng = np.random.default_rng(seed)
     units, quality = make_units(n_units, rng)

@@ -175,7 +175,7 @@ def ensure_bundle(args: argparse.Namespace) -> Path:
 def bench(bundle: Path, repeat: int,
           repeat_fast: int) -> tuple[dict[str, dict[str, list[float]]], list[str]]:
     from parindex.evidence.bundle import load_bundle
-    from parindex.evidence.validate import build_inputs
+    from parindex.evidence.inputs import build_inputs
     from parindex.pipeline import edition_for
     from parindex.scoring.run import Run
 

@@ -1,17 +1,23 @@
-"""The pipeline in one call: load edition → load bundle → check → score.
+"""The pipeline, the one orchestrator: load edition → load bundle → check → inputs → Run.
 
-Only this module and the renderers touch files; each step is a function of the one before.
+Every caller (the command line, the workspace, the benchmarks) goes through these functions,
+so a bundle is read, checked and turned into the engine's inputs in one place and once.
+Only this module and the renderers' writers touch files; each step is a function of the one
+before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from parindex.criteria import CompiledEdition, load_edition, resolve, shipped_ids
 from parindex.errors import CriteriaError, EvidenceError, Problem, quote
-from parindex.evidence.bundle import Bundle, load_bundle
-from parindex.evidence.validate import build_inputs
-from parindex.scoring.run import Run, run_bundle
+from parindex.evidence.bundle import load_bundle
+from parindex.evidence.inputs import Inputs, build_inputs
+from parindex.evidence.tables import Bundle
+from parindex.scoring.run import Run, sorted_runs
 
 
 def edition_for(bundle: Bundle, criteria: str | None = None) -> CompiledEdition:
@@ -33,21 +39,61 @@ def edition_for(bundle: Bundle, criteria: str | None = None) -> CompiledEdition:
     return load_edition(ref, base=base)
 
 
-def check(path: str | Path, criteria: str | None = None) -> list[Problem]:
-    """Every problem of a bundle against its edition (errors and warnings)."""
-    bundle = load_bundle(path)
-    edition = edition_for(bundle, criteria)
-    _, problems = build_inputs(bundle, edition)
+@dataclass(frozen=True)
+class Checked:
+    """A bundle checked against an edition: the engine's inputs and every problem."""
+
+    bundle: Bundle
+    inputs: Inputs
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def run(self) -> Run:
+        """Score the checked bundle; input errors raise :class:`EvidenceError` with all."""
+        if self.errors:
+            raise EvidenceError(self.errors)
+        return Run.from_inputs(self.inputs, self.bundle)
+
+
+def check_bundle(bundle: Bundle, edition: CompiledEdition) -> Checked:
+    """Check a read bundle against an edition, building the inputs once."""
+    inputs, problems = build_inputs(bundle, edition)
     problems = list(problems)
     valid = edition.model.valid
     if bundle.year and not (valid.from_ <= bundle.year <= (valid.until or 9999)):
         problems.append(Problem("bundle.yaml", "year", f"year {bundle.year} is outside the "
                                 f"validity of {edition.id} ({valid.from_}–{valid.until or ''})",
                                 field="year", value=bundle.year, severity="warning"))
-    return problems
+    return Checked(bundle, inputs, problems)
+
+
+def run_bundle(bundle: Bundle, edition: CompiledEdition) -> Run:
+    """Check and score a read bundle (``whatif --compare`` scores one bundle twice)."""
+    return check_bundle(bundle, edition).run()
+
+
+def check(path: str | Path, criteria: str | None = None) -> list[Problem]:
+    """Every problem of a bundle against its edition (errors and warnings)."""
+    bundle = load_bundle(path)
+    return check_bundle(bundle, edition_for(bundle, criteria)).problems
 
 
 def open_run(path: str | Path, criteria: str | None = None) -> Run:
     """Load, check and score a bundle."""
     bundle = load_bundle(path)
     return run_bundle(bundle, edition_for(bundle, criteria))
+
+
+def open_runs(paths: Sequence[str | Path], criteria: str | None = None,
+              step: Callable[[str], None] | None = None) -> list[Run]:
+    """Load and score every bundle, oldest year first; two bundles of one year is an error
+    (:func:`parindex.scoring.run.sorted_runs`). ``step`` is told each bundle's path."""
+    runs = []
+    for path in paths:
+        if step is not None:
+            step(str(path))
+        runs.append(open_run(path, criteria))
+    return sorted_runs(runs)

@@ -8,11 +8,11 @@ import re
 import numpy as np
 import pytest
 
-from parindex.evidence.sample import sample_root
+from parindex.analysis.advice import Advice, Move, advice, next_band
+from parindex.analysis.plan import Target, plan
 from parindex.pipeline import open_run
-from parindex.scoring.advice import Advice, Move, advice, next_band
-from parindex.scoring.plan import Target, plan
-from parindex.scoring.report import _advice_block, build_report
+from parindex.report.html import _advice_block, build_report
+from parindex.samples.sample import sample_root
 from parindex.scoring.run import Run
 
 

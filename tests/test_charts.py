@@ -15,20 +15,20 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from parindex.cli import app
-from parindex.criteria.model import Edition, Previous
-from parindex.evidence.sample import sample_bundles
-from parindex.pipeline import open_run
-from parindex.scoring import charts
-from parindex.scoring.report import build_report, figure_json
-from parindex.scoring.run import Run
-from parindex.scoring.trends import (
+from parindex.analysis.trends import (
     area_mapping,
     area_trends_frame,
     edition_changes,
     lineage,
     unit_trends_frame,
 )
+from parindex.cli import app
+from parindex.criteria.model import Edition, Previous
+from parindex.pipeline import open_run
+from parindex.report import charts
+from parindex.report.html import build_report, figure_json
+from parindex.samples.sample import sample_bundles
+from parindex.scoring.run import Run
 
 YEARS = list(range(2019, 2025))
 
@@ -79,7 +79,7 @@ class TestRanking:
 
     def test_rank_certainty(self, run: Run) -> None:
         """Median rank with its 5–95 % range, and the published rank, per ranked unit."""
-        from parindex.scoring.uncertainty import uncertainty
+        from parindex.analysis.uncertainty import uncertainty
 
         u = uncertainty(run, draws=300, seed=3)
         fig = charts.rank_uncertainty(u, "vi")
@@ -98,8 +98,8 @@ class TestRanking:
                                              strict=True))  # some ranks are uncertain
 
     def test_rank_range_column(self, run: Run) -> None:
-        from parindex.scoring.report import _league_table, _rank_ranges
-        from parindex.scoring.uncertainty import uncertainty
+        from parindex.analysis.uncertainty import uncertainty
+        from parindex.report.html import _league_table, _rank_ranges
 
         u = uncertainty(run, draws=200, seed=1)
         table = _league_table(run, "vi", _rank_ranges(u))
@@ -322,7 +322,7 @@ class TestReportPage:
 def test_two_bundles_of_one_year_are_refused(runs: list[Run]) -> None:
     """One bundle a year: the report and the CLI name both bundles (exit 1)."""
     from parindex.errors import EvidenceError
-    from parindex.scoring.trends import sorted_runs
+    from parindex.scoring.run import sorted_runs
 
     with pytest.raises(EvidenceError, match="is also for year 2024"):
         build_report([runs[-1], runs[-1]])

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from parindex.cli import app
 from parindex.criteria import load_edition, shipped_ids
-from parindex.evidence.sample import sample_bundles
+from parindex.samples.sample import sample_bundles
 
 SAMPLES = {p.name: p for p in sample_bundles()}
 S2024 = str(SAMPLES["2024"])

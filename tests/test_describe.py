@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from parindex.cli import app
 from parindex.criteria import load_edition
-from parindex.evidence.sample import sample_root
+from parindex.samples.sample import sample_root
 
 XA = load_edition("xa-2024")
 
@@ -76,7 +76,7 @@ def test_template_rule_column_follows_the_language(tmp_path) -> None:  # type: i
                                           ("dung_han", "dung_han"), ("1.2.3", "1.2.3"),
                                           ("", "")])
 def test_typed_text(text: str, vi: str) -> None:
-    from parindex.scoring.tables import typed_text
+    from parindex.report.tables import typed_text
 
     assert typed_text(text, "vi") == vi
     assert typed_text(text, "en") == text

@@ -28,7 +28,7 @@ MODULES = _modules_with_examples()
 
 
 def test_examples_are_found() -> None:
-    assert {"parindex.scoring.rules", "parindex.scoring.rank"} <= set(MODULES)
+    assert {"parindex.criteria.rules", "parindex.scoring.rank"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -18,8 +18,8 @@ import yaml
 
 from parindex.criteria import load_edition, parse_calendar_date, shipped_dir, shipped_ids
 from parindex.criteria.model import OneStopInput, ReportsInput, walk
+from parindex.criteria.rules import REGISTRY, best_points
 from parindex.criteria.schema import SCHEMA_FILE, schema_text
-from parindex.scoring.rules import REGISTRY, best_points
 
 IDS = shipped_ids()
 BAD_CRITERIA = Path(__file__).parent / "fixtures" / "bad" / "criteria"

@@ -13,12 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from parindex.cli import app
-from parindex.evidence.sample import sample_root
-from parindex.pipeline import open_run
-from parindex.scoring.improvements import leaf_candidates, steps_for
-from parindex.scoring.knapsack import Goal, Option, met, outcome, solve
-from parindex.scoring.plan import (
+from parindex.analysis.improvements import leaf_candidates, steps_for
+from parindex.analysis.knapsack import Goal, Option, met, outcome, solve
+from parindex.analysis.plan import (
     Costs,
     parse_target,
     plan,
@@ -26,8 +23,11 @@ from parindex.scoring.plan import (
     read_costs,
     target_met,
 )
+from parindex.analysis.whatif import whatif
+from parindex.cli import app
+from parindex.pipeline import open_run
+from parindex.samples.sample import sample_root
 from parindex.scoring.run import Change
-from parindex.scoring.whatif import whatif
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()

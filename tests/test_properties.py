@@ -576,10 +576,10 @@ def test_per_distinct_cell_equals_per_cell(cells: list[str], whole: bool) -> Non
     reading every cell would give."""
     import pandas as pd
 
-    from parindex.evidence.parse import _clean, clean, read_number, to_number
+    from parindex.evidence.parse import clean, clean_text, read_number, to_number
 
     s = pd.Series(cells, dtype=str)
-    assert clean(s).tolist() == _clean(s).tolist()
+    assert clean(s).tolist() == clean_text(s).tolist()
     got = to_number(s, whole=whole)
     want = np.array([read_number(c, whole) for c in cells], dtype=float)
     assert np.array_equal(got, want, equal_nan=True)

@@ -20,9 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from parindex.cli import app
-from parindex.evidence.sample import sample_root
 from parindex.pipeline import open_run
-from parindex.scoring.published import (
+from parindex.report.published import (
     detail_frame,
     is_area_row,
     overall_frame,
@@ -30,8 +29,9 @@ from parindex.scoring.published import (
     published_frame,
     roman,
 )
+from parindex.report.xlsx import league_workbook, sheet_name
+from parindex.samples.sample import sample_root
 from parindex.scoring.run import Run
-from parindex.scoring.xlsx import league_workbook, sheet_name
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PARINDEX_UPDATE_GOLDEN") == "1"

@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from parindex.analysis.plan import parse_target, plan
+from parindex.analysis.uncertainty import uncertainty
 from parindex.cli import app
 from parindex.errors import EvidenceError
-from parindex.evidence.sample import sample_root
 from parindex.pipeline import open_run
-from parindex.scoring.plan import parse_target, plan
+from parindex.report.tables import league_frames, results_frame
+from parindex.samples.sample import sample_root
 from parindex.scoring.run import Run
-from parindex.scoring.tables import league_frames, results_frame
-from parindex.scoring.uncertainty import uncertainty
 
 SAMPLE = sample_root() / "2024"
 LEFT_OUT = "SM02"

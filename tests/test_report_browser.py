@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from parindex.evidence.sample import sample_bundles
+from parindex.samples.sample import sample_bundles
 
 pytestmark = pytest.mark.browser
 websocket = pytest.importorskip("websocket", reason="websocket-client (the dev extra)")

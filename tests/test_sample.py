@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from parindex.evidence.sample import sample_bundles
 from parindex.pipeline import check, open_run
+from parindex.samples.sample import sample_bundles
 
 BUNDLES = {int(p.name): p for p in sample_bundles()}
 YEARS = sorted(BUNDLES)

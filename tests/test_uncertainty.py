@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import parindex.scoring.uncertainty as unc
+import parindex.analysis.uncertainty as unc
+from parindex.analysis.uncertainty import Tolerance, uncertainty
 from parindex.cli import app
-from parindex.evidence.sample import sample_root
 from parindex.pipeline import open_run
+from parindex.samples.sample import sample_root
 from parindex.scoring.rank import rank, row_ranks
-from parindex.scoring.uncertainty import Tolerance, uncertainty
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()

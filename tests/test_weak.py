@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from parindex.analysis.weak import weak
 from parindex.cli import app
 from parindex.evidence.parse import NA
-from parindex.evidence.sample import sample_root
 from parindex.pipeline import open_run
-from parindex.scoring.weak import weak
+from parindex.samples.sample import sample_root
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()

@@ -10,15 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from parindex.analysis.whatif import parse_sets, read_scenario, whatif
 from parindex.cli import app
 from parindex.criteria import shipped_dir
 from parindex.errors import EvidenceError
 from parindex.evidence.parse import VALUE
-from parindex.evidence.sample import sample_root
 from parindex.pipeline import open_run
-from parindex.scoring.run import Change
-from parindex.scoring.tables import input_text
-from parindex.scoring.whatif import parse_sets, read_scenario, whatif
+from parindex.samples.sample import sample_root
+from parindex.scoring.run import Change, input_text
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()

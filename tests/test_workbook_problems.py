@@ -533,7 +533,7 @@ class TestWorkbookCells:
         result = invoke("check", x, inputs=[x])
         assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
         assert score_json(x) == score_json(meant)
-        from parindex.evidence.xlsx import _has_unsaved_formulas
+        from parindex.evidence.read_xlsx import _has_unsaved_formulas
 
         assert not _has_unsaved_formulas(x)  # every result saved: the workbook is read once
 
@@ -544,7 +544,7 @@ class TestWorkbookCells:
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="6.1")
         ref = f"{letters['value']}{row}"
         set_cells(x, "evidence", {ref: "=50+50"})
-        from parindex.evidence.xlsx import _has_unsaved_formulas
+        from parindex.evidence.read_xlsx import _has_unsaved_formulas
 
         assert _has_unsaved_formulas(x)
         for command in ("check", "score"):
@@ -590,7 +590,7 @@ class TestRefusedFiles:
     @pytest.mark.parametrize("command", ["check", "score"])
     def test_over_the_size_limit(self, tmp_path: Path, base_tables: Tables, limit: str,
                                  command: str, monkeypatch: pytest.MonkeyPatch) -> None:
-        import parindex.evidence.xlsx as xlsx
+        import parindex.evidence.read_xlsx as xlsx
 
         x = _xlsx(tmp_path, base_tables)
         monkeypatch.setattr(xlsx, limit, 2000)

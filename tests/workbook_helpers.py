@@ -22,9 +22,9 @@ import yaml
 from typer.testing import CliRunner
 
 from parindex.cli import app
-from parindex.evidence.bundle import TABLES
 from parindex.evidence.labels import LABELS, column_for
-from parindex.evidence.sample import sample_root
+from parindex.evidence.tables import TABLES
+from parindex.samples.sample import sample_root
 
 SAMPLE_2024 = sample_root() / "2024"
 HUYEN_OWNERS = ("Phòng Nội vụ", "Phòng Tư pháp", "Văn phòng HĐND và UBND huyện",
@@ -206,7 +206,7 @@ def huyen_bundle(folder: Path) -> Path:
     import numpy as np
 
     from parindex.criteria import load_edition
-    from parindex.evidence.synth import synth_tables
+    from parindex.samples.synth import synth_tables
 
     units = pd.DataFrame([("H01", "Huyện Sông Mây", "huyen", "Tỉnh Sơn Ngọc"),
                           ("H02", "Huyện Núi Ngọc", "huyen", "Tỉnh Sơn Ngọc"),

@@ -71,11 +71,10 @@ def whatif(bundle: Path = BundleArg,
 
     Example: parindex whatif sample/2024 SM07 --set 1.1.3=95 --set 3.2.2=có
     """
+    from parindex.analysis.whatif import parse_sets, read_scenario, whatif_under
+    from parindex.analysis.whatif import whatif as run_whatif
     from parindex.pipeline import edition_for, open_run
-    from parindex.scoring.analysis_tables import changes_frame, ranks_frame, units_frame
-    from parindex.scoring.run import run_bundle
-    from parindex.scoring.whatif import parse_sets, rank_table, read_scenario
-    from parindex.scoring.whatif import whatif as run_whatif
+    from parindex.report.analysis_tables import changes_frame, ranks_frame, units_frame
 
     if sets and unit is None:
         raise typer.BadParameter("--set needs the UNIT it applies to", param_hint="UNIT")
@@ -92,13 +91,9 @@ def whatif(bundle: Path = BundleArg,
         w = run_whatif(base, changes, focus=unit)
     else:
         assert base.bundle is not None
-        other = run_bundle(base.bundle, edition_for(base.bundle, compare))
-        w = run_whatif(other, changes, base=base, focus=unit)
+        w = whatif_under(base, edition_for(base.bundle, compare), changes, focus=unit)
     lg = lang.value
     data = w.to_json()
-    if compare is not None:
-        data = {"edition_before": w.before.edition.id, **data,
-                "ranks": rank_table(w.before, w.after)}
 
     def parts() -> list[tuple[str, pd.DataFrame]]:
         out = [("", changes_frame(w, lg)), ("", units_frame(w.before, w.after, w.units, lg))]
@@ -132,10 +127,10 @@ def plan(bundle: Path = BundleArg,
 
     Example: parindex plan sample/2024 SM07 --target Tốt
     """
+    from parindex.analysis.plan import parse_target, read_costs
+    from parindex.analysis.plan import plan as make_plan
     from parindex.pipeline import open_run
-    from parindex.scoring.analysis_tables import plan_frames
-    from parindex.scoring.plan import parse_target, read_costs
-    from parindex.scoring.plan import plan as make_plan
+    from parindex.report.analysis_tables import plan_frames
 
     run = open_run(bundle, criteria)
     try:
@@ -156,7 +151,7 @@ def plan(bundle: Path = BundleArg,
         verdict = "reachable" if data["reachable"] else "not reachable; the best there is"
         head = (f"{b['name']} ({b['code']}) — target {data['target']}: {verdict}, "
                 f"{len(data['changes'])} change(s), cost {data['cost']:g}\n")
-    from parindex.scoring.tables import fmt as number
+    from parindex.report.tables import fmt as number
 
     head += f"{number(b['index'] or 0, lg)}% → {number(a['index'] or 0, lg)}%\n"
     parts = [("", frames["changes"]), ("", frames["units"])]
@@ -175,9 +170,9 @@ def weak(bundle: Path = BundleArg,
 
     Example: parindex weak sample/2024 SM08
     """
+    from parindex.analysis.weak import weak as weak_report
     from parindex.pipeline import open_run
-    from parindex.scoring.analysis_tables import weak_summary_frame, weak_unit_frames
-    from parindex.scoring.weak import weak as weak_report
+    from parindex.report.analysis_tables import weak_summary_frame, weak_unit_frames
 
     run = open_run(bundle, criteria)
     lg = lang.value
@@ -195,8 +190,8 @@ def weak(bundle: Path = BundleArg,
                                      "median"),
               "below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below the band minimum")}
     parts = [(titles[k][lg == "en"], df) for k, df in frames.items()]
-    from parindex.scoring.tables import fmt as number
-    from parindex.scoring.tables import rank_words
+    from parindex.report.tables import fmt as number
+    from parindex.report.tables import rank_words
 
     head = (f"{report['name']} ({report['code']}): {number(report['index'] or 0, lg)}%, "
             f"{report['band'] or ''}{rank_words(report['rank'], lg)}\n")
@@ -224,10 +219,10 @@ def uncertainty(bundle: Path = BundleArg,
     Example: parindex uncertainty sample/2024 --draws 2000 --seed 7
     """
 
+    from parindex.analysis.uncertainty import Tolerance
+    from parindex.analysis.uncertainty import uncertainty as monte_carlo
     from parindex.pipeline import open_run
-    from parindex.scoring.analysis_tables import uncertainty_frame
-    from parindex.scoring.uncertainty import Tolerance
-    from parindex.scoring.uncertainty import uncertainty as monte_carlo
+    from parindex.report.analysis_tables import uncertainty_frame
 
     try:
         tol = Tolerance.parse(tolerance)

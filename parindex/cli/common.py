@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from parindex.errors import Problem
+    from parindex.scoring.run import Run
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATE = {"debug": False}
@@ -136,7 +137,7 @@ def dump_json(data: Any) -> str:
 def frame_csv(df: pd.DataFrame, lang: str) -> str:
     """A table as CSV: numbers to two decimals, decimal comma in Vietnamese."""
     from parindex.io import safe_cell
-    from parindex.scoring.tables import fmt
+    from parindex.report.tables import fmt
 
     buf = io.StringIO()
     df.map(lambda v: fmt(v, lang) if isinstance(v, float) else safe_cell(v)).to_csv(
@@ -148,7 +149,7 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
     """A table for the terminal (rich), numbers formatted for the language."""
     from rich.table import Table
 
-    from parindex.scoring.tables import fmt
+    from parindex.report.tables import fmt
 
     table = Table(title=title, show_lines=False, title_justify="left")
     for col in df.columns:
@@ -161,3 +162,15 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
     with console.capture() as cap:
         console.print(table)
     return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"
+
+
+def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) -> None:
+    """The published workbook to ``--out`` (atomically); ``--out`` is required."""
+    if out is None:
+        raise typer.BadParameter("--format xlsx writes a workbook: give --out FILE.xlsx",
+                                 param_hint="--out")
+    from parindex.io import write_atomic
+    from parindex.report.xlsx import league_workbook
+
+    write_atomic(out, league_workbook(run, lang, group))
+    err_console().print(f"wrote {out}")

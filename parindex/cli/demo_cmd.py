@@ -31,7 +31,7 @@ def _year_line(run: Run, lang: str) -> str:
     """One sample year in a line: edition, units, mean, best and worst index."""
     import numpy as np
 
-    from parindex.scoring.tables import fmt
+    from parindex.report.tables import fmt
 
     idx = run.scores.index
     return _LINES["year"][_key(lang)].format(
@@ -51,12 +51,12 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o",
     Example: parindex demo --out out/demo
     """
     from parindex.cli.common import dump_json, frame_csv, frame_table
-    from parindex.evidence.sample import sample_bundles
     from parindex.io import write_atomic
     from parindex.pipeline import open_run
-    from parindex.scoring.report import build_report
-    from parindex.scoring.tables import area_legend, league_frames, results_frame
-    from parindex.scoring.xlsx import league_workbook
+    from parindex.report.html import build_report
+    from parindex.report.tables import area_legend, league_frames, results_frame
+    from parindex.report.xlsx import league_workbook
+    from parindex.samples.sample import sample_bundles
 
     console = err_console()
     runs = []

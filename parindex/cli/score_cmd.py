@@ -23,6 +23,7 @@ from parindex.cli.common import (
     frame_table,
     handles_errors,
     print_problems,
+    write_xlsx,
 )
 
 if TYPE_CHECKING:
@@ -94,11 +95,9 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
         emit(dump_json(run.to_json()), out)
         return
     if fmt is ExportFormat.xlsx:
-        from parindex.cli.report_cmd import write_xlsx
-
         write_xlsx(run, out, lang.value)
         return
-    from parindex.scoring.tables import results_frame
+    from parindex.report.tables import results_frame
 
     df = results_frame(run, lang.value)
     if fmt is ExportFormat.csv:
@@ -117,7 +116,7 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
     Example: parindex explain sample/2024 XA01
     """
     from parindex.pipeline import open_run
-    from parindex.scoring.tables import explain_frame
+    from parindex.report.tables import explain_frame
 
     run = open_run(bundle, criteria)
     i = run.unit_index(unit)
@@ -130,8 +129,8 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
     if fmt is Format.csv:
         emit(frame_csv(df, lang.value), None)
     else:
-        from parindex.scoring.tables import fmt as number
-        from parindex.scoring.tables import rank_words
+        from parindex.report.tables import fmt as number
+        from parindex.report.tables import rank_words
 
         r, lg = run.unit_result(i), lang.value
         index = "" if r["index"] is None else f" ({number(r['index'], lg)}%)"
@@ -151,7 +150,7 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
     Example: parindex rank sample/2024 --group "Huyện Sông Mây"
     """
     from parindex.pipeline import open_run
-    from parindex.scoring.tables import league_frames
+    from parindex.report.tables import league_frames
 
     run = open_run(bundle, criteria)
     frames = league_frames(run, lang.value, group)
@@ -165,15 +164,13 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
         emit(dump_json([{"group": g, "units": df.to_dict(orient="records")}
                         for g, df in frames]), out)
     elif fmt is ExportFormat.csv:
-        from parindex.scoring.published import published_csv, published_frame
+        from parindex.report.published import published_csv, published_frame
 
         emit(published_csv(published_frame(run, lang.value, group), lang.value), out)
     elif fmt is ExportFormat.xlsx:
-        from parindex.cli.report_cmd import write_xlsx
-
         write_xlsx(run, out, lang.value, group)
     else:
-        from parindex.scoring.tables import area_legend
+        from parindex.report.tables import area_legend
 
         short = league_frames(run, lang.value, group, short=True)
         text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}")

@@ -27,7 +27,7 @@ def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help="Edition 
     """
     from parindex.criteria import load_edition
     from parindex.errors import EvidenceError, Problem
-    from parindex.evidence.bundle import read_csv_table
+    from parindex.evidence.read_csv import read_csv_table
     from parindex.evidence.template import default_year, template_bytes
     from parindex.io import write_atomic
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from parindex.criteria.compiled import parse_calendar_date
 from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
-from parindex.errors import Problem, quote
-from parindex.scoring.rules import (
+from parindex.criteria.paths import Path_, render_path
+from parindex.criteria.rules import (
     BandsScore,
     LevelsScore,
     OptionsScore,
@@ -19,8 +20,8 @@ from parindex.scoring.rules import (
     best_points,
     kind_of,
 )
+from parindex.errors import Problem, quote
 
-Path_ = tuple[str | int, ...]
 _EPS = 1e-9
 
 #: which score kinds each input kind can feed
@@ -68,9 +69,6 @@ def _input_name(node: Node) -> str:
 
 def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> list[Problem]:
     """Every whole-tree problem of a structurally valid edition."""
-    from parindex.criteria.compiled import parse_calendar_date
-    from parindex.criteria.loader import render_path
-
     problems: list[Problem] = []
 
     def add(path: Path_, message: str, value: object = None, hint: str | None = None,

@@ -23,7 +23,7 @@ from parindex.criteria.model import (
     OneStopInput,
     ReportsInput,
 )
-from parindex.scoring.rules import RuleKind, ScoreSpec, kind_of, score_keys
+from parindex.criteria.rules import RuleKind, ScoreSpec, kind_of, score_keys
 
 InputKind = Literal["value", "percent", "one_stop", "reports"]
 _CALENDAR = re.compile(r"^(?:\+(\d+):)?(\d{2})-(\d{2})$")

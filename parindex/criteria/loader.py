@@ -21,9 +21,8 @@ from pydantic import ValidationError
 from parindex.criteria.checks import semantic_problems
 from parindex.criteria.compiled import CompiledEdition, compile_edition
 from parindex.criteria.model import Edition
+from parindex.criteria.paths import Path_, render_path
 from parindex.errors import CriteriaError, Problem, quote
-
-Path_ = tuple[str | int, ...]
 
 #: keys whose scalar values are kept as the exact text written
 _TEXT_KEYS = {"code", "edition", "name", "title"}
@@ -70,14 +69,6 @@ class _Reader:
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def render_path(path: Path_) -> str:
-    """``areas[0].criteria[1].score``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
 
 
 def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:

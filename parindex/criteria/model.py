@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from parindex.scoring.rules import ScoreSpec, parse_score
+from parindex.criteria.rules import ScoreSpec, parse_score
 
 NAPolicy = Literal["rebase", "full", "forbidden"]
 Level = Literal["xa", "huyen", "so", "phong"]

@@ -1,138 +1,31 @@
-"""Evidence bundles (CONTRACT §2): read the tables, as text, from a folder of CSV files.
+"""Evidence bundles (CONTRACT §2): read a bundle through a reader, check its structure and
+meta, clean its cells.
 
 A bundle is read into plain string tables first — every cell as written, a ``_row`` column
 with the row number a user sees in a spreadsheet (the header is row 1) — and only then
-checked against an edition (:mod:`parindex.evidence.validate`). A reader is a function from
-a path to :class:`RawTables`; the CSV folder is one, and another source (an Excel workbook)
+checked against an edition (:mod:`parindex.evidence.inputs`). A reader is a function from
+a path to :class:`~parindex.evidence.tables.RawTables`; the CSV folder
+(:mod:`.read_csv`) is one, the Excel workbook (:mod:`.read_xlsx`) another, and a new source
 plugs into :data:`READERS` without touching anything downstream.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from parindex.errors import EvidenceError, Problem, quote
-
-#: table name → (required columns, optional columns)
-TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "units": (("code", "name", "type", "group"), ("ranked",)),
-    "evidence": (("unit", "criterion", "value"), ("appraised", "source", "note")),
-    "one_stop": (("unit", "carried_over", "received_online", "received_direct",
-                  "received_post", "resolved_early", "resolved_on_time", "resolved_late",
-                  "pending_in_time", "pending_overdue"), ("returned",)),
-    "reports": (("unit", "report", "submitted"), ()),
-    "adjustments": (("unit", "kind", "points"), ("reason",)),
-    "lineage": (("code", "predecessor"), ()),
-}
-REQUIRED_TABLES = ("units", "evidence")
-UNIT_TYPES = ("xa", "phuong", "thi_tran", "phong", "huyen", "so")
-
-
-@dataclass(frozen=True)
-class RawTables:
-    """What a reader found: meta, the tables as text, and where each came from."""
-
-    source: Path
-    meta: dict[str, Any]
-    meta_file: str
-    tables: dict[str, pd.DataFrame]
-    files: dict[str, str]
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """A read bundle: meta and every table present, cells as written (NFC)."""
-
-    path: Path
-    year: int
-    edition: str
-    authority: str
-    tables: dict[str, pd.DataFrame]
-    files: dict[str, str]
-    problems: tuple[Problem, ...] = ()
-    #: spreadsheet column letters of each table's columns (workbooks only)
-    letters: dict[str, dict[str, str]] = field(default_factory=dict)
-    meta_file: str = "bundle.yaml"
-    #: cells (table, row, column) reported as legacy font encoding: not reported again
-    legacy_cells: frozenset[tuple[str, int, str]] = frozenset()
-
-    def table(self, name: str) -> pd.DataFrame | None:
-        return self.tables.get(name)
-
-    def file(self, name: str) -> str:
-        return self.files.get(name, f"{name}.csv")
-
-    @property
-    def units(self) -> pd.DataFrame:
-        return self.tables["units"]
-
-    @property
-    def evidence(self) -> pd.DataFrame:
-        return self.tables["evidence"]
-
-
-def _nfc_columns(df: pd.DataFrame) -> pd.DataFrame:
-    df.columns = [unicodedata.normalize("NFC", str(c)).strip().lower() for c in df.columns]
-    return df
-
-
-def read_csv_table(path: Path) -> pd.DataFrame:
-    """One CSV file as text cells (blank = ``""``) with a ``_row`` column."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                     skipinitialspace=False)
-    df = _nfc_columns(df)
-    df["_row"] = range(2, len(df) + 2)
-    return df
-
-
-def read_csv_folder(path: Path) -> RawTables:
-    """A folder of CSV files: ``bundle.yaml`` plus one ``NAME.csv`` per table."""
-    problems: list[Problem] = []
-    meta_path = path / "bundle.yaml"
-    meta: dict[str, Any] = {}
-    if not meta_path.is_file():
-        problems.append(Problem(str(path), "", "no bundle.yaml (year, edition, authority)",
-                                hint="create bundle.yaml with 'year:' and 'edition:'"))
-    else:
-        try:
-            loaded = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-            meta = loaded if isinstance(loaded, dict) else {}
-            if not isinstance(loaded, dict):
-                problems.append(Problem("bundle.yaml", "", "must be a mapping of year, "
-                                        "edition, authority"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(Problem("bundle.yaml", "", f"cannot be read: {exc}"))
-    tables: dict[str, pd.DataFrame] = {}
-    files: dict[str, str] = {}
-    for name in TABLES:
-        file = path / f"{name}.csv"
-        if not file.is_file():
-            continue
-        files[name] = file.name
-        try:
-            tables[name] = read_csv_table(file)
-        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            problems.append(Problem(file.name, "", f"cannot be read as UTF-8 CSV: {exc}"))
-    return RawTables(path, meta, "bundle.yaml", tables, files, problems)
-
-
-def _read_xlsx(path: Path) -> RawTables:
-    from parindex.evidence.xlsx import read_xlsx
-
-    return read_xlsx(path)
-
+from parindex.evidence.legacy import legacy_cells
+from parindex.evidence.parse import clean_text, per_unique
+from parindex.evidence.read_csv import read_csv_folder
+from parindex.evidence.read_xlsx import read_xlsx
+from parindex.evidence.tables import REQUIRED_TABLES, TABLES, Bundle, RawTables
 
 Reader = Callable[[Path], RawTables]
 #: readers by kind: "dir" for folders, else the file suffix
-READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": _read_xlsx}
+READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": read_xlsx}
 
 
 def load_bundle(path: str | Path) -> Bundle:
@@ -163,14 +56,10 @@ def load_bundle(path: str | Path) -> Bundle:
 
 def _strip_cell_texts(cells: pd.Series) -> pd.Series:
     """:func:`parse.clean`, and a spreadsheet's protective ``'`` before ``=+-@`` dropped."""
-    from parindex.evidence.parse import _clean
-
-    return _clean(cells).str.replace(r"^'(?=[=+\-@])", "", regex=True)
+    return clean_text(cells).str.replace(r"^'(?=[=+\-@])", "", regex=True)
 
 
 def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
-    from parindex.evidence.parse import per_unique
-
     out = df.copy()
     for col in out.columns:
         if col != "_row":
@@ -187,9 +76,6 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
                  letters: dict[str, dict[str, str]]
                  ) -> tuple[list[Problem], frozenset[tuple[str, int, str]]]:
     """Cells in a legacy font encoding: the problems, and the cells (table, row, column)."""
-    from parindex.evidence.legacy import legacy_cells
-    from parindex.evidence.parse import per_unique
-
     out, cells = [], set()
     for name, df in tables.items():
         for col in df.columns:

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.evidence.bundle import TABLES, Bundle, load_bundle
+from parindex.evidence.bundle import load_bundle
+from parindex.evidence.tables import TABLES, Bundle
 
 KEYS: dict[str, tuple[str, ...]] = {
     "units": ("code",), "evidence": ("unit", "criterion"), "one_stop": ("unit",),

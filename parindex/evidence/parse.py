@@ -49,7 +49,7 @@ def per_unique(cells: pd.Series, f: Callable[[pd.Series], Any]) -> Any:
     return np.asarray(result)[codes]
 
 
-def _clean(s: pd.Series) -> pd.Series:
+def clean_text(s: pd.Series) -> pd.Series:
     s = s.fillna("").astype(str)
     return s.str.normalize("NFC").str.replace("\u00a0", " ", regex=False).str.strip()
 
@@ -58,7 +58,7 @@ def clean(cells: pd.Series) -> pd.Series:
     """NFC, non-breaking spaces to spaces, trimmed. Blank stays ``""``."""
     if len(cells) == 0:
         return cells.fillna("").astype(str)
-    return per_unique(cells, _clean)
+    return per_unique(cells, clean_text)
 
 
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*")

@@ -21,9 +21,9 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.evidence.bundle import TABLES
 from parindex.evidence.labels import label
 from parindex.evidence.parse import leaf_kind
+from parindex.evidence.tables import TABLES
 from parindex.evidence.write import set_text
 
 _ENTER = {

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from parindex.evidence.bundle import TABLES
 from parindex.evidence.labels import label
+from parindex.evidence.tables import TABLES
 from parindex.io import safe_cell, write_atomic
 
 META_KEYS = ("year", "edition", "authority")

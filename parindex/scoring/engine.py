@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition
+from parindex.evidence.inputs import Inputs
 from parindex.evidence.parse import MISSING, NA, VALUE
-from parindex.evidence.validate import Inputs
 from parindex.scoring.rank import assign_bands, rank
 
 DECIMALS = 6  # indexes equal to this many decimals are tied

@@ -16,9 +16,9 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.evidence.bundle import Bundle
+from parindex.evidence.inputs import Inputs
 from parindex.evidence.parse import MISSING, NA, parse_cells
-from parindex.evidence.validate import Inputs, build_inputs
+from parindex.evidence.tables import Bundle
 from parindex.scoring.engine import Scores, score
 
 
@@ -172,10 +172,35 @@ class Run:
         return Run.from_inputs(inputs, self.bundle)
 
 
-def run_bundle(bundle: Bundle, edition: CompiledEdition) -> Run:
-    """Check and score a bundle; input errors raise :class:`EvidenceError` with all problems."""
-    inputs, problems = build_inputs(bundle, edition)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise EvidenceError(errors)
-    return Run.from_inputs(inputs, bundle)
+def sorted_runs(runs: Sequence[Run]) -> list[Run]:
+    """The runs oldest year first; two runs of one year are an input error (one bundle a
+    year), named by their bundles."""
+    seen: dict[int, str] = {}
+    problems = []
+    for run in runs:
+        where = str(run.bundle.path) if run.bundle is not None else f"run {run.year}"
+        if run.year in seen:
+            problems.append(Problem(where, "year", f"{seen[run.year]} is also for year "
+                                    f"{run.year}", field="year", value=run.year,
+                                    hint="give one bundle per year"))
+        seen[run.year] = where
+    if problems:
+        raise EvidenceError(problems)
+    return sorted(runs, key=lambda r: r.year)
+
+
+def input_text(run: Run, unit: int, leaf: int, which: str) -> str:
+    """The input as the user gave it (or as computed from the tables)."""
+    inputs = run.inputs
+    x = (inputs.x_self if which == "self" else inputs.x_appr)[unit, leaf]
+    st = (inputs.st_self if which == "self" else inputs.st_appr)[unit, leaf]
+    if st == MISSING:
+        return ""
+    if st == NA:
+        return "NA"
+    lf = run.edition.leaves[leaf]
+    if lf.keys:
+        return lf.keys[int(x)]
+    if lf.kind.value_kind == "boolean":
+        return "có" if x > 0.5 else "không"
+    return f"{x:g}" if float(x).is_integer() else f"{x:.4g}"

@@ -1,7 +1,7 @@
 """Trends across assessment years that stay comparable when editions and units change.
 
 Two things change between years and both are bridged here, as data (the figures are in
-:mod:`parindex.scoring.charts`):
+:mod:`parindex.report.charts`):
 
 - **Editions.** An edition may declare ``previous: {edition, areas}`` mapping each of its
   areas to one or more areas of the edition before it (CONTRACT §1). An older year's
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.criteria.model import Edition
-from parindex.scoring.run import Run
+from parindex.scoring.run import Run, sorted_runs
 
 _MAX_CHAIN = 20
 
@@ -52,25 +52,6 @@ def lineage(runs: Sequence[Run]) -> dict[str, tuple[int, tuple[str, ...]]]:
                 preds.append(pred)
             found[code] = (min(year, run.year), preds)
     return {code: (year, tuple(preds)) for code, (year, preds) in found.items()}
-
-
-def sorted_runs(runs: Sequence[Run]) -> list[Run]:
-    """The runs oldest year first; two runs of one year are an input error (one bundle a
-    year), named by their bundles."""
-    from parindex.errors import EvidenceError, Problem
-
-    seen: dict[int, str] = {}
-    problems = []
-    for run in runs:
-        where = str(run.bundle.path) if run.bundle is not None else f"run {run.year}"
-        if run.year in seen:
-            problems.append(Problem(where, "year", f"{seen[run.year]} is also for year "
-                                    f"{run.year}", field="year", value=run.year,
-                                    hint="give one bundle per year"))
-        seen[run.year] = where
-    if problems:
-        raise EvidenceError(problems)
-    return sorted(runs, key=lambda r: r.year)
 
 
 def unit_trends_frame(runs: Sequence[Run]) -> pd.DataFrame:

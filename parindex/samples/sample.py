@@ -6,7 +6,7 @@ Mây merge into one (bundle table ``lineage``). No survey was run in 2019, so th
 survey block is rebased. Every name is invented.
 
 The committed bundles under ``sample_district/`` are written by :func:`generate`
-(``python -m parindex.evidence.sample``).
+(``python -m parindex.samples.sample``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ MERGE_YEAR, MERGED_FROM = 2024, ("SM04", "SM05")
 
 
 def sample_root() -> Path:
-    return Path(str(resources.files("parindex.evidence") / "sample_district"))
+    return Path(str(resources.files("parindex.samples") / "sample_district"))
 
 
 def sample_bundles() -> list[Path]:
@@ -71,7 +71,7 @@ def _units_for(year: int) -> tuple[pd.DataFrame, np.ndarray]:
 def generate(root: Path | None = None) -> list[Path]:
     """Write every sample year's bundle under ``root`` (default: the package's folder)."""
     from parindex.criteria import load_edition
-    from parindex.evidence.synth import SynthOptions, synth_tables, write_bundle
+    from parindex.samples.synth import SynthOptions, synth_tables, write_bundle
 
     root = root or sample_root()
     out = []

@@ -23,12 +23,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from parindex.analysis.trends import area_trends_frame, edition_changes, unit_trends_frame
+from parindex.analysis.uncertainty import Uncertainty
 from parindex.criteria.model import OneStopInput
-from parindex.evidence.validate import one_stop_metric
+from parindex.evidence.inputs import one_stop_metric
+from parindex.report.tables import fmt
 from parindex.scoring.run import Run, int_or_none, num_or_none
-from parindex.scoring.tables import fmt
-from parindex.scoring.trends import area_trends_frame, edition_changes, unit_trends_frame
-from parindex.scoring.uncertainty import Uncertainty
 
 PALETTE = ("#1a7f3c", "#66bb6a", "#f2b632", "#f3722c", "#c62828")
 NO_BAND = "#9e9e9e"

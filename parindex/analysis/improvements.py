@@ -24,12 +24,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from parindex.criteria.compiled import Leaf
-from parindex.evidence.parse import MISSING, NA, VALUE, leaf_kind
-from parindex.scoring.rules import (
+from parindex.criteria.rules import (
     BandsScore,
     DeductionScore,
     ProportionalScore,
 )
+from parindex.evidence.parse import MISSING, NA, VALUE, leaf_kind
 from parindex.scoring.run import Run
 
 _TOL = 1e-9

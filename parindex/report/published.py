@@ -26,8 +26,8 @@ import pandas as pd
 
 from parindex.evidence.parse import MISSING, NA
 from parindex.io import safe_cell
+from parindex.report.tables import STATUS, fmt, header, league_frames
 from parindex.scoring.run import Run, int_or_none
-from parindex.scoring.tables import STATUS, fmt, header, league_frames
 
 #: the figures of a league row after the area columns, in published order
 TOTALS = ("self_points", "appraised_points", "survey_points", "bonus", "penalty", "total",

@@ -23,8 +23,8 @@ from typing import Any
 import pandas as pd
 
 from parindex.errors import Problem, quote
-from parindex.evidence.bundle import TABLES, RawTables
 from parindex.evidence.labels import column_for, info_column
+from parindex.evidence.tables import TABLES, RawTables
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024

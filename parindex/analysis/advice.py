@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parindex.scoring.plan import Target, plan_all
-from parindex.scoring.run import Run
-from parindex.scoring.tables import input_text
+from parindex.analysis.plan import Target, plan_all
+from parindex.scoring.run import Run, input_text
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Tables of the analysis commands (whatif, plan, weak, uncertainty) as data.
 
-Like :mod:`parindex.scoring.tables`, nothing here prints: each function returns pandas frames
+Like :mod:`parindex.report.tables`, nothing here prints: each function returns pandas frames
 with Vietnamese headers by default (English with ``lang="en"``) and numbers left as numbers
 (ranks as text, so a missing rank is blank rather than ``nan``).
 """
@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from parindex.analysis.plan import Plan
+from parindex.analysis.uncertainty import Uncertainty
+from parindex.analysis.whatif import WhatIf, rank_table
 from parindex.lang import typed_text
-from parindex.scoring.plan import Plan
 from parindex.scoring.run import Run
-from parindex.scoring.uncertainty import Uncertainty
-from parindex.scoring.whatif import WhatIf, rank_table
 
 LABELS: dict[str, tuple[str, str]] = {
     "code": ("Mã", "Code"), "unit": ("Đơn vị", "Unit"), "group": ("Nhóm", "Group"),

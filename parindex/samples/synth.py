@@ -18,8 +18,8 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.criteria.model import OneStopInput, ReportsInput
+from parindex.criteria.rules import BandsScore, LevelsScore, OptionsScore, ProportionalScore
 from parindex.evidence.parse import leaf_kind
-from parindex.scoring.rules import BandsScore, LevelsScore, OptionsScore, ProportionalScore
 
 
 @dataclass(frozen=True)

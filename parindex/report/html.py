@@ -8,7 +8,7 @@ heading; the page is sized for a projector (large type, strong contrast) and has
 rules (no navigation, charts and cards kept whole on a page).
 
 With several runs (years), the latest year is shown in full and trend charts follow each
-current unit and area across the years (see :mod:`parindex.scoring.trends`).
+current unit and area across the years (see :mod:`parindex.analysis.trends`).
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from parindex.analysis.advice import Advice
+from parindex.analysis.advice import advice as unit_advice
+from parindex.analysis.trends import unit_trends_frame
+from parindex.analysis.uncertainty import Uncertainty, uncertainty
 from parindex.lang import typed_text
-from parindex.scoring import charts
-from parindex.scoring.advice import Advice
-from parindex.scoring.advice import advice as unit_advice
-from parindex.scoring.run import Run
-from parindex.scoring.tables import area_legend, fmt, header
-from parindex.scoring.trends import sorted_runs, unit_trends_frame
-from parindex.scoring.uncertainty import Uncertainty, uncertainty
+from parindex.report import charts
+from parindex.report.tables import area_legend, fmt, header
+from parindex.scoring.run import Run, sorted_runs
 
 Step = Callable[[str], None]
 #: the report's rank-certainty simulation: fixed, so the same bundles give the same page

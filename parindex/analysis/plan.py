@@ -5,9 +5,9 @@ better), ``group:N`` (rank within the unit's group) or ``points:X`` (a total of 
 A rank target becomes an index threshold: the index of the N-th best other unit (the N-th
 best distinct index with ``ties: dense``), which the unit must equal to share that rank.
 
-Each leaf's feasible improvements come from :mod:`parindex.scoring.improvements`; their cost
+Each leaf's feasible improvements come from :mod:`parindex.analysis.improvements`; their cost
 is the effort of the criterion (1 per change unless a costs file says otherwise) plus
-``per_step`` for every level beyond the first; :mod:`parindex.scoring.knapsack` picks the
+``per_step`` for every level beyond the first; :mod:`parindex.analysis.knapsack` picks the
 cheapest set. The plan's ``after`` is the run re-scored with the plan's changes, exactly as
 ``parindex whatif --set CODE=TO ...`` would.
 """
@@ -23,13 +23,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from parindex.analysis.improvements import Step, all_steps, unit_steps
+from parindex.analysis.knapsack import Goal, Option, Solution, solve
 from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.scoring.engine import DECIMALS
-from parindex.scoring.improvements import Step, all_steps, unit_steps
-from parindex.scoring.knapsack import Goal, Option, Solution, solve
-from parindex.scoring.run import Change, Run
-from parindex.scoring.tables import input_text
+from parindex.scoring.run import Change, Run, input_text
 
 TargetKind = Literal["band", "rank", "group", "points"]
 
@@ -171,7 +170,7 @@ def _cost_rows(path: Path) -> list[tuple[str, str, Any, Any]]:
     if not path.is_file():
         raise EvidenceError([Problem(str(path), "", "the costs file does not exist")])
     if path.suffix.lower() == ".csv":
-        from parindex.evidence.bundle import read_csv_table
+        from parindex.evidence.read_csv import read_csv_table
 
         df = read_csv_table(path)
         if "criterion" not in df.columns or "cost" not in df.columns:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from parindex.evidence.parse import MISSING, NA
 from parindex.lang import typed_text
-from parindex.scoring.run import Run
+from parindex.scoring.run import Run, input_text
 
 HEADERS: dict[str, dict[str, str]] = {
     "stt": {"vi": "STT", "en": "No."},
@@ -138,23 +138,6 @@ def rank_words(rank: int | None, lang: str) -> str:
     if rank is None:
         return ""
     return f", rank {rank}" if lang == "en" else f", hạng {rank}"
-
-
-def input_text(run: Run, unit: int, leaf: int, which: str) -> str:
-    """The input as the user gave it (or as computed from the tables)."""
-    inputs = run.inputs
-    x = (inputs.x_self if which == "self" else inputs.x_appr)[unit, leaf]
-    st = (inputs.st_self if which == "self" else inputs.st_appr)[unit, leaf]
-    if st == MISSING:
-        return ""
-    if st == NA:
-        return "NA"
-    lf = run.edition.leaves[leaf]
-    if lf.keys:
-        return lf.keys[int(x)]
-    if lf.kind.value_kind == "boolean":
-        return "có" if x > 0.5 else "không"
-    return f"{x:g}" if float(x).is_integer() else f"{x:.4g}"
 
 
 #: explain columns (canonical keys, used by JSON) → header keys (tables and CSV)

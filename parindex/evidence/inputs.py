@@ -17,7 +17,6 @@ import pandas as pd
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.errors import Problem, quote
-from parindex.evidence.bundle import UNIT_TYPES, Bundle
 from parindex.evidence.parse import (
     MISSING,
     NA,
@@ -30,6 +29,7 @@ from parindex.evidence.parse import (
     per_unique,
     to_number,
 )
+from parindex.evidence.tables import UNIT_TYPES, Bundle
 
 INHERIT = 3  # appraised cell blank: take the declared input
 _COUNTS = ("carried_over", "received_online", "received_direct", "received_post",

@@ -25,9 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.io import safe_cell
-from parindex.scoring.published import detail_frame, is_area_row, overall_frame, without_flags
+from parindex.report.published import detail_frame, is_area_row, overall_frame, without_flags
+from parindex.report.tables import header, league_frames
 from parindex.scoring.run import Run
-from parindex.scoring.tables import header, league_frames
 
 NUMBER = "#,##0.00"
 INTEGER = "0"

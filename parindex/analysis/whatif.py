@@ -11,15 +11,16 @@ the same bundle twice and lines every unit's index, band and ranks up side by si
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.scoring.run import Change, Run, column_or_none
-from parindex.scoring.tables import input_text
+from parindex.pipeline import run_bundle
+from parindex.scoring.run import Change, Run, column_or_none, input_text
 
 
 def parse_sets(unit: str, items: Iterable[str]) -> list[Change]:
@@ -43,7 +44,7 @@ def read_scenario(path: Path) -> list[Change]:
     if not path.is_file():
         raise EvidenceError([Problem(str(path), "", "the scenario file does not exist")])
     if path.suffix.lower() == ".csv":
-        from parindex.evidence.bundle import read_csv_table
+        from parindex.evidence.read_csv import read_csv_table
 
         df = read_csv_table(path)
         missing = [c for c in ("unit", "criterion", "value") if c not in df.columns]
@@ -117,6 +118,7 @@ class WhatIf:
     after: Run
     effects: tuple[Effect, ...]
     focus: tuple[int, ...] = ()  # units to report even without changes
+    compared: bool = False  # ``before`` is the bundle under another edition (--compare)
 
     @property
     def units(self) -> list[int]:
@@ -150,8 +152,13 @@ class WhatIf:
                    "before": self.before.unit_result(i), "after": self.after.unit_result(i)}
                   for i in self.units]
         if len(blocks) == 1:
-            return {**head, **blocks[0], "moved": self.moved()}
-        return {**head, **({"units": blocks} if blocks else {}), "moved": self.moved()}
+            data = {**head, **blocks[0], "moved": self.moved()}
+        else:
+            data = {**head, **({"units": blocks} if blocks else {}), "moved": self.moved()}
+        if self.compared:
+            data = {"edition_before": self.before.edition.id, **data,
+                    "ranks": rank_table(self.before, self.after)}
+        return data
 
 
 def _check_unique(changes: Sequence[Change]) -> None:
@@ -185,3 +192,13 @@ def whatif(run: Run, changes: Sequence[Change], base: Run | None = None,
                               float(after.scores.leaf_appr[i, j])))
     units = (run.unit_index(focus),) if focus else ()
     return WhatIf(run if base is None else base, after, tuple(effects), units)
+
+
+def whatif_under(base: Run, edition: CompiledEdition, changes: Sequence[Change],
+                 focus: str | None = None) -> WhatIf:
+    """Score ``base``'s bundle under another edition, apply ``changes`` there, and compare
+    with ``base`` unit by unit (``whatif --compare``)."""
+    if base.bundle is None:
+        raise ValueError("comparing editions needs the run's bundle")
+    other = run_bundle(base.bundle, edition)
+    return replace(whatif(other, changes, base=base, focus=focus), compared=True)
