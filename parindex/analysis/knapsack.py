@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from parindex.scoring.engine import DECIMALS
+from parindex.scoring.engine import DECIMALS, totals
 
 _TOL = 1e-9
 _HALF = 0.5 * 10.0 ** -DECIMALS  # an index this far below τ rounds up to τ
@@ -63,10 +63,11 @@ class Solution:
 
 
 def outcome(base: float, applicable: float, gained: float, added: float) -> tuple[float, float]:
-    """Total and index after improvements (the engine's clamp and index)."""
-    m = applicable + added
-    total = min(max(base + gained, 0.0), m)
-    return total, (total / m * 100.0 if m > 0 else math.nan)
+    """Total and index after improvements, by the engine's :func:`totals`: ``base`` is the
+    unit's points before the clip (appraised, survey, bonus and penalty already added up),
+    ``gained`` adds to them and ``added`` to the applicable max."""
+    total, index = totals(base + gained, 0.0, 0.0, 0.0, applicable + added)
+    return float(total), float(index)
 
 
 def met(goal: Goal, total: float, index: float) -> bool:

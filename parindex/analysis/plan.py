@@ -27,7 +27,7 @@ from parindex.analysis.improvements import Step, all_steps, unit_steps
 from parindex.analysis.knapsack import Goal, Option, Solution, solve
 from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.scoring.engine import DECIMALS
+from parindex.scoring.engine import DECIMALS, points
 from parindex.scoring.run import Change, Run, input_text
 
 TargetKind = Literal["band", "rank", "group", "points"]
@@ -219,7 +219,7 @@ class PlanResult:
 
 def _base(run: Run, i: int) -> tuple[float, float]:
     s = run.scores
-    raw = s.appraised_points[i] + s.survey_points[i] + s.bonus[i] - s.penalty[i]
+    raw = points(s.appraised_points[i], s.survey_points[i], s.bonus[i], s.penalty[i])
     return float(raw), float(s.applicable_max[i])
 
 

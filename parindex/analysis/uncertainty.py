@@ -37,7 +37,7 @@ import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition
 from parindex.evidence.parse import MISSING, NA, VALUE, leaf_kinds
-from parindex.scoring.engine import DECIMALS, leaf_points
+from parindex.scoring.engine import DECIMALS, leaf_points, totals
 from parindex.scoring.rank import assign_bands, row_ranks
 from parindex.scoring.run import Run
 
@@ -261,9 +261,7 @@ def _scores(run: Run, perturb: _Perturber, x: np.ndarray, state: np.ndarray,
         applicable_max = np.zeros((c, n_units))
         for k in range(len(ed.areas)):
             applicable_max += w_area[:, k, None] * s.area_max[:, k]
-    total = np.clip(appraised + survey + s.bonus - s.penalty, 0.0, applicable_max)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        index = np.where(applicable_max > 0, total / applicable_max * 100.0, np.nan)
+    _, index = totals(appraised, survey, s.bonus, s.penalty, applicable_max)
     return np.round(index, DECIMALS)
 
 

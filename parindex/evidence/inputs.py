@@ -23,6 +23,7 @@ from parindex.evidence.parse import (
     NO,
     VALUE,
     YES,
+    cell_problems,
     clean,
     leaf_kinds,
     parse_cells,
@@ -215,14 +216,10 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
                             blank_state=INHERIT)
     for parsed, column, cells in ((declared, "value", evc["value"]),
                                   (appraised, "appraised", appraised_col.to_numpy(dtype=object))):
-        reason = parsed.reason.to_numpy()
-        for i in np.flatnonzero(parsed.bad & ok):
-            out.add("evidence", evc["_row"][i], column, cells[i],
-                    reason[i], hint=_rule_hint(edition.leaves[leaf[i]]))
-        forbidden = ok & (parsed.state == NA) & edition.na_forbidden[np.where(ok, leaf, 0)]
-        for i in np.flatnonzero(forbidden):
-            out.add("evidence", evc["_row"][i], column, cells[i],
-                    f"not applicable is not allowed for {evc['criterion'][i]}")
+        for k, reason in cell_problems(parsed, leaf, edition, ok):
+            hint = None if parsed.state[k] == NA and not parsed.bad[k] else \
+                _rule_hint(edition.leaves[leaf[k]])
+            out.add("evidence", evc["_row"][k], column, cells[k], reason, hint=hint)
 
     _fraction_warnings(evc, declared.x, leaf, ok, edition, out)
     computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)

@@ -120,6 +120,22 @@ class Parsed:
         return (self.reason != "").to_numpy()
 
 
+def cell_problems(parsed: Parsed, leaf: np.ndarray, edition: CompiledEdition,
+                  ok: np.ndarray | None = None) -> list[tuple[int, str]]:
+    """(position, reason) of every cell that is not an input for its leaf: unreadable, or
+    not applicable where the leaf forbids it; ``ok`` limits the check to some rows. The one
+    check of typed inputs, for bundles and for ``whatif --set`` alike.
+    """
+    leaf = np.asarray(leaf, dtype=np.intp)
+    ok = np.ones(len(leaf), dtype=bool) if ok is None else ok
+    reason = parsed.reason.to_numpy()
+    out = [(int(i), str(reason[i])) for i in np.flatnonzero(parsed.bad & ok)]
+    forbidden = ok & (parsed.state == NA) & edition.na_forbidden[np.where(ok, leaf, 0)]
+    out += [(int(i), "not applicable is not allowed for "
+             f"{edition.leaves[leaf[i]].code}") for i in np.flatnonzero(forbidden)]
+    return out
+
+
 def parse_cells(cells: pd.Series, leaf: np.ndarray, edition: CompiledEdition,
                 blank_state: int = MISSING) -> Parsed:
     """Read each cell for the leaf on its row (``leaf`` holds leaf indexes, -1 = unknown).

@@ -8,6 +8,7 @@ columns; bands and ranks are array operations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +42,31 @@ class Scores:
     band: np.ndarray  # position in the edition's bands, -1 when none
     rank: np.ndarray
     group_rank: np.ndarray
+
+
+def points(appraised: Any, survey: Any, bonus: Any, penalty: Any) -> Any:
+    """A unit's points before the clip: appraised + survey + bonus − penalty (broadcasts)."""
+    return appraised + survey + bonus - penalty
+
+
+def totals(appraised: Any, survey: Any, bonus: Any, penalty: Any,
+           applicable_max: Any) -> tuple[Any, Any]:
+    """Total and index % (CONTRACT §3), the one place this arithmetic is written.
+
+    The total is the points (:func:`points`) clipped to 0…``applicable_max``; the index is
+    the total over ``applicable_max`` × 100, NaN where nothing is applicable. Arguments
+    broadcast, so the engine passes a column per unit, the uncertainty draws × units, and the
+    planner one unit's numbers (numbers in, numpy numbers out).
+
+    >>> [float(v) for v in totals(60.0, 25.0, 2.0, 1.0, 80.0)]
+    [80.0, 100.0]
+    >>> [float(v) for v in totals(30.0, 10.0, 0.0, 0.0, 0.0)]
+    [0.0, nan]
+    """
+    total = np.clip(points(appraised, survey, bonus, penalty), 0.0, applicable_max)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        index = np.where(applicable_max > 0, total / applicable_max * 100.0, np.nan)
+    return total, index
 
 
 def leaf_points(edition: CompiledEdition, x: np.ndarray, state: np.ndarray) -> np.ndarray:
@@ -93,9 +119,8 @@ def score(inputs: Inputs) -> Scores:
     bonus = np.minimum(inputs.bonus, ed.model.bonus_max)
     penalty = np.minimum(inputs.penalty, ed.model.penalty_max)
     applicable_max = applicable.sum(axis=1)
-    total = np.clip(appraised_points + survey_points + bonus - penalty, 0.0, applicable_max)
+    total, index = totals(appraised_points, survey_points, bonus, penalty, applicable_max)
     with np.errstate(divide="ignore", invalid="ignore"):
-        index = np.where(applicable_max > 0, total / applicable_max * 100.0, np.nan)
         area_points = ed.area_sums(pts_appr)
         area_max = ed.area_sums(applicable)
         area_index = np.where(area_max > 0, area_points / area_max * 100.0, np.nan)
@@ -115,4 +140,4 @@ def score(inputs: Inputs) -> Scores:
     )
 
 
-__all__ = ["MISSING", "Scores", "effective_states", "leaf_points", "score"]
+__all__ = ["MISSING", "Scores", "effective_states", "leaf_points", "points", "score", "totals"]

@@ -17,7 +17,7 @@ import pandas as pd
 from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.evidence.inputs import Inputs
-from parindex.evidence.parse import MISSING, NA, parse_cells
+from parindex.evidence.parse import MISSING, NA, cell_problems, parse_cells
 from parindex.evidence.tables import Bundle
 from parindex.scoring.engine import Scores, score
 
@@ -156,13 +156,9 @@ class Run:
         if problems:
             raise EvidenceError(problems)
         parsed = parse_cells(pd.Series([c.value for c in changes]), leaves, ed)
-        for k in map(int, np.flatnonzero(parsed.bad)):
+        for k, reason in cell_problems(parsed, leaves, ed):
             problems.append(Problem("--set", changes[k].criterion, f"{quote(changes[k].value)} "
-                                    f"{parsed.reason.iloc[k]}", field="value",
-                                    value=changes[k].value))
-        for k in map(int, np.flatnonzero((parsed.state == NA) & ed.na_forbidden[leaves])):
-            problems.append(Problem("--set", changes[k].criterion, "not applicable is not "
-                                    "allowed here", value=changes[k].value))
+                                    f"{reason}", field="value", value=changes[k].value))
         if problems:
             raise EvidenceError(problems)
         x, st = self.inputs.x_appr.copy(order="K"), self.inputs.st_appr.copy(order="K")
