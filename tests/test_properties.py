@@ -23,7 +23,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parindex.evidence.parse import NA, VALUE
+from parindex.evidence.states import NA, VALUE
 from parindex.pipeline import open_run
 from parindex.scoring.run import Change, Run
 

@@ -75,7 +75,8 @@ class TestReproducible:
 def _reference_draw(run, seed, draws, d, tol, weights):
     """Draw ``d`` the plain way: perturb each cell by its kind, score every leaf with the
     engine's leaf_points, weight, aggregate and rank with the engine's functions."""
-    from parindex.evidence.parse import NA, VALUE, leaf_kinds
+    from parindex.evidence.parse import leaf_kinds
+    from parindex.evidence.states import NA, VALUE
     from parindex.scoring.engine import leaf_points
 
     ed, s = run.edition, run.scores

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from parindex.analysis.weak import weak
 from parindex.cli import app
-from parindex.evidence.parse import NA
+from parindex.evidence.states import NA
 from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
 

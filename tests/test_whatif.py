@@ -14,7 +14,7 @@ from parindex.analysis.whatif import parse_sets, read_scenario, whatif
 from parindex.cli import app
 from parindex.criteria import shipped_dir
 from parindex.errors import EvidenceError
-from parindex.evidence.parse import VALUE
+from parindex.evidence.states import VALUE
 from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
 from parindex.scoring.run import Change, input_text

@@ -29,7 +29,8 @@ from parindex.criteria.rules import (
     DeductionScore,
     ProportionalScore,
 )
-from parindex.evidence.parse import MISSING, NA, VALUE, leaf_kind
+from parindex.evidence.parse import leaf_kind
+from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.run import Run
 
 _TOL = 1e-9

@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition
-from parindex.evidence.parse import MISSING, NA, VALUE, leaf_kinds
+from parindex.evidence.parse import leaf_kinds
+from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.engine import DECIMALS, leaf_points, totals
 from parindex.scoring.rank import assign_bands, row_ranks
 from parindex.scoring.run import Run

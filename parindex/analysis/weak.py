@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parindex.evidence.parse import MISSING, NA
+from parindex.evidence.states import MISSING, NA
 from parindex.scoring.run import Run, num_or_none
 
 _TOL = 1e-9

@@ -7,37 +7,23 @@ appraised input: the engine never sees text.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.criteria.compiled import CompiledEdition
 from parindex.criteria.model import OneStopInput, ReportsInput
-from parindex.errors import Problem, quote
-from parindex.evidence.parse import (
-    MISSING,
-    NA,
-    NO,
-    VALUE,
-    YES,
-    cell_problems,
-    clean,
-    leaf_kinds,
-    parse_cells,
-    per_unique,
-    to_number,
-)
-from parindex.evidence.tables import UNIT_TYPES, Bundle
-
-INHERIT = 3  # appraised cell blank: take the declared input
-_COUNTS = ("carried_over", "received_online", "received_direct", "received_post",
-           "resolved_early", "resolved_on_time", "resolved_late", "pending_in_time",
-           "pending_overdue", "returned")
-_BONUS = {"bonus", "thưởng", "thuong", "điểm thưởng"}
-_PENALTY = {"penalty", "trừ", "tru", "điểm trừ"}
+from parindex.errors import Problem
+from parindex.evidence.check_adjustments import check_adjustments
+from parindex.evidence.check_evidence import blank_row, check_evidence, note_changes
+from parindex.evidence.check_one_stop import check_one_stop, one_stop_column
+from parindex.evidence.check_reports import check_reports, reports_column
+from parindex.evidence.check_units import check_units
+from parindex.evidence.collect import Collector
+from parindex.evidence.states import INHERIT, MISSING, NA
+from parindex.evidence.tables import Bundle
 
 
 @dataclass(frozen=True)
@@ -81,97 +67,10 @@ class Inputs:
                     .any())
 
 
-def _hint(value: str, known: list[str]) -> str | None:
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return f"did you mean {quote(close[0])}?" if close else None
-
-
-class _Cols(dict[str, np.ndarray]):
-    """A table's columns as arrays, taken on first use: a problem reads a few cells of a
-    row, and a pandas ``.iloc`` per cell is slow when thousands of rows have one."""
-
-    def __init__(self, df: pd.DataFrame):
-        super().__init__()
-        self.df = df
-
-    def __missing__(self, column: str) -> np.ndarray:
-        arr = self[column] = self.df[column].to_numpy(dtype=object)
-        return arr
-
-
-class _Collector:
-    def __init__(self, bundle: Bundle):
-        self.bundle = bundle
-        self.problems: list[Problem] = list(bundle.problems)
-
-    def add(self, table: str, row: object, column: str | None, value: object, message: str,
-            hint: str | None = None, severity: str = "error") -> None:
-        if (table, row, column) in self.bundle.legacy_cells:
-            return  # a cell in a legacy encoding is reported once, for its encoding
-        where = f"row {row}" if row is not None else ""
-        letter = self.bundle.letters.get(table, {}).get(column or "")
-        if letter and row is not None:
-            where += f" (cell {letter}{row})"
-        msg = f"{quote(value)} {message}" if value is not None else message
-        self.problems.append(Problem(self.bundle.file(table), where, msg, field=column,
-                                     value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
-
-
-def _units(bundle: Bundle, out: _Collector) -> pd.DataFrame:
-    df = bundle.units
-    units = df[["code", "name", "type", "group", "_row"]].copy()
-    if units.empty:
-        out.add("units", None, None, None, "lists no unit", hint="one row per unit: code, "
-                "name, type, group")
-    for row, code, typ, group in zip(units["_row"], units["code"], units["type"],
-                                     units["group"], strict=True):
-        if not code:
-            out.add("units", row, "code", None, "a unit code is empty")
-        if typ.lower() not in UNIT_TYPES:
-            out.add("units", row, "type", typ, "is not a unit type",
-                    hint="one of " + ", ".join(UNIT_TYPES))
-        if not group:
-            out.add("units", row, "group", None, "the ranking group is empty",
-                    hint="name the district or province the unit is ranked in")
-    dup = units["code"].duplicated(keep="first") & (units["code"] != "")
-    for row, code in zip(units.loc[dup, "_row"], units.loc[dup, "code"], strict=True):
-        out.add("units", row, "code", code, "is listed twice")
-    units["ranked"] = _ranked(df, out)
-    units = units[~dup].reset_index(drop=True)
-    units["type"] = units["type"].str.lower()
-    return units
-
-
-def _ranked(df: pd.DataFrame, out: _Collector) -> np.ndarray:
-    """The optional ``ranked`` column: yes (or blank) ranks the unit; no scores and bands it
-    but leaves it out of the ranks (e.g. a special agency)."""
-    if "ranked" not in df.columns:
-        return np.ones(len(df), dtype=bool)
-    text = _folded(df["ranked"])
-    no = np.isin(text, list(NO))
-    bad = ~no & ~np.isin(text, list(YES)) & (text != "")
-    for row, value in zip(df["_row"].to_numpy()[bad], df["ranked"].to_numpy()[bad],
-                          strict=True):
-        out.add("units", row, "ranked", value, "is not yes/no",
-                hint="có / không (blank: ranked)")
-    return ~no
-
-
-def _unit_index(bundle: Bundle, table: str, col: pd.Series, rows: pd.Series,
-                index: dict[str, int], out: _Collector) -> np.ndarray:
-    u = col.map(index).to_numpy(dtype=float, na_value=np.nan, copy=True)
-    known = list(index)
-    bad = np.flatnonzero(np.isnan(u))
-    row_at, code_at = rows.to_numpy()[bad], col.to_numpy(dtype=object)[bad]
-    for row, code in zip(row_at, code_at, strict=True):
-        out.add(table, row, "unit", code, "is not a unit in units", hint=_hint(code, known))
-    return np.where(np.isnan(u), -1, u).astype(np.intp)
-
-
 def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list[Problem]]:
     """Check the bundle and build the engine's inputs; returns every problem found."""
-    out = _Collector(bundle)
-    units = _units(bundle, out)
+    out = Collector(bundle)
+    units = check_units(bundle, out)
     index = {c: i for i, c in enumerate(units["code"])}
     n_units, n_leaves = len(units), len(edition.leaves)
     shape = (n_units, n_leaves)
@@ -182,46 +81,9 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     st_appr = np.full(shape, MISSING, dtype=np.int8, order="F")
     ev_row = np.full(shape, -1, dtype=np.intp)
 
-    ev = bundle.evidence
-    evc = _Cols(ev)
-    ev_u = _unit_index(bundle, "evidence", ev["unit"], ev["_row"], index, out)
-    crit = ev["criterion"]
-    leaf = crit.map(edition.leaf_index).to_numpy(dtype=float, na_value=np.nan, copy=True)
-    leaf = np.where(np.isnan(leaf), -1, leaf).astype(np.intp)
-    node_codes = {n.code for n in edition.nodes}
-    for i in np.flatnonzero(leaf < 0):
-        code = evc["criterion"][i]
-        if code in node_codes:
-            out.add("evidence", evc["_row"][i], "criterion", code,
-                    "has sub-criteria: give evidence for each sub-criterion instead")
-        else:
-            out.add("evidence", evc["_row"][i], "criterion", code,
-                    f"is not a criterion of {edition.id}",
-                    hint=_hint(code, list(edition.leaf_index)))
-    ok = (ev_u >= 0) & (leaf >= 0)
-    pair = np.where(ok, ev_u * max(n_leaves, 1) + leaf, -1 - np.arange(len(ev)))
-    pair_code, _ = pd.factorize(pair)
-    first_of = np.unique(pair_code, return_index=True)[1]  # first row of each pair
-    dup = first_of[pair_code] != np.arange(len(ev))
-    for i in np.flatnonzero(dup):
-        first = evc["_row"][first_of[pair_code[i]]]
-        out.add("evidence", evc["_row"][i], "criterion", evc["criterion"][i],
-                f"is given twice for unit {quote(evc['unit'][i])}",
-                hint=f"first at row {first}")
-    ok &= ~dup
-
-    declared = parse_cells(ev["value"], np.where(ok, leaf, -1), edition)
-    appraised_col = ev["appraised"] if "appraised" in ev.columns else pd.Series([""] * len(ev))
-    appraised = parse_cells(appraised_col, np.where(ok, leaf, -1), edition,
-                            blank_state=INHERIT)
-    for parsed, column, cells in ((declared, "value", evc["value"]),
-                                  (appraised, "appraised", appraised_col.to_numpy(dtype=object))):
-        for k, reason in cell_problems(parsed, leaf, edition, ok):
-            hint = None if parsed.state[k] == NA and not parsed.bad[k] else \
-                _rule_hint(edition.leaves[leaf[k]])
-            out.add("evidence", evc["_row"][k], column, cells[k], reason, hint=hint)
-
-    _fraction_warnings(evc, declared.x, leaf, ok, edition, out)
+    cells = check_evidence(bundle, edition, index, out)
+    declared, appraised, ok, leaf = cells.declared, cells.appraised, cells.ok, cells.leaf
+    ev_u = cells.unit
     computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)
     u, lf_ = ev_u[ok], leaf[ok]
     d_state, d_x = declared.state[ok], declared.x[ok]
@@ -230,17 +92,17 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     a_state = np.where(a_state == INHERIT, d_state, a_state)
     ev_row[u, lf_] = np.flatnonzero(ok)
 
-    one_stop = _one_stop(bundle, index, out)
-    rep = _reports(bundle, edition, index, out)
+    one_stop = check_one_stop(bundle, index, out)
+    rep = check_reports(bundle, edition, index, out)
     for leaf_obj in edition.leaves:
         if not leaf_obj.computed:
             continue
         j = leaf_obj.index
         if isinstance(leaf_obj.input, OneStopInput):
-            x, st = _one_stop_column(one_stop, leaf_obj.input, n_units)
+            x, st = one_stop_column(one_stop, leaf_obj.input, n_units)
         else:
             assert isinstance(leaf_obj.input, ReportsInput)
-            x, st = _reports_column(rep, leaf_obj.input)
+            x, st = reports_column(rep, leaf_obj.input)
         x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
         if leaf_obj.na == "forbidden":
             for ui in np.flatnonzero(st == NA):
@@ -258,248 +120,22 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     x_appr[u[take_a], lf_[take_a]] = a_x[take_a]
     st_appr[u[take_a], lf_[take_a]] = a_state[take_a]
 
-    _note_changes(evc, ok, out)
-    bonus, penalty = _adjustments(bundle, edition, index, n_units, out)
+    note_changes(cells.columns, ok, out)
+    bonus, penalty = check_adjustments(bundle, edition, index, n_units, out)
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop)
-    _missing_warnings(inputs, ev["_row"].to_numpy(), out)
+    _missing_warnings(inputs, cells.rows, out)
     return replace(inputs, problems=tuple(out.problems)), out.problems
 
 
-def _fraction_warnings(evc: _Cols, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
-                       edition: CompiledEdition, out: _Collector) -> None:
-    """A percentage written as a fraction (0,95 for 95%) is read as written, with a warning."""
-    ev = evc.df
-    kinds = np.array(leaf_kinds(edition) or ["number"], dtype=object)
-    pct = ok & (kinds[np.where(ok, leaf, 0)] == "percent")
-    decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
-                         .to_numpy(dtype=bool))
-    for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
-        out.add("evidence", evc["_row"][i], "value", evc["value"][i],
-                "is read as less than 1%", hint=f"for {x[i] * 100:g}% write "
-                f"{x[i] * 100:g}", severity="warning")
-
-
-def _rule_hint(leaf: Leaf) -> str:
-    if leaf.keys:
-        return "choose one of: " + ", ".join(leaf.keys)
-    return f"{leaf.code}: {leaf.describe_input()}, {leaf.describe_rule()}"
-
-
-def _folded(cells: pd.Series) -> np.ndarray:
-    """Cells cleaned and lower-cased, to compare."""
-    return np.asarray(per_unique(cells, lambda u: clean(u).str.lower().to_numpy(dtype=object)))
-
-
-def _note_changes(evc: _Cols, ok: np.ndarray, out: _Collector) -> None:
-    ev = evc.df
-    if "appraised" not in ev.columns:
-        return
-    note = ev["note"] if "note" in ev.columns else pd.Series([""] * len(ev), index=ev.index)
-    changed = ok & (ev["appraised"] != "").to_numpy() & \
-        (_folded(ev["appraised"]) != _folded(ev["value"])) & \
-        (note == "").to_numpy()
-    for i in np.flatnonzero(changed):
-        out.add("evidence", evc["_row"][i], "note", None,
-                f"appraisal changed {evc['criterion'][i]} for {evc['unit'][i]} "
-                f"from {quote(evc['value'][i])} to {quote(evc['appraised'][i])} "
-                "without a note", severity="warning")
-
-
-def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: _Collector) -> None:
+def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: Collector) -> None:
     ed = inputs.edition
     consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
     miss = (inputs.st_appr == MISSING) & consider
     letter = out.bundle.letters.get("evidence", {}).get("value")
     for ui in np.flatnonzero(miss.any(axis=1)):
-        codes = [ed.leaves[j].code + _blank_row(inputs.evidence_row[ui, j], rows, letter)
+        codes = [ed.leaves[j].code + blank_row(inputs.evidence_row[ui, j], rows, letter)
                  for j in np.flatnonzero(miss[ui])]
         out.add("evidence", None, "value", None,
                 f"unit {inputs.units['code'][ui]}: no evidence for {', '.join(codes)} "
                 "(scores 0)", severity="warning")
-
-
-def _blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
-    """Where a missing value would go, when its row is there but left blank (a template)."""
-    if i < 0:
-        return ""
-    return f" (row {rows[i]}" + (f", cell {letter}{rows[i]})" if letter else ")")
-
-
-def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,
-            out: _Collector) -> tuple[np.ndarray, np.ndarray]:
-    """The count columns as numbers (bad cells 0) and which rows had a bad cell."""
-    dfc = _Cols(df)
-    arr = np.zeros((len(df), len(cols)))
-    any_bad = np.zeros(len(df), dtype=bool)
-    for k, col in enumerate(cols):
-        if col not in df.columns:
-            continue
-        text = clean(df[col])
-        num = to_number(text.where(text != "", "0"), whole=True)
-        bad = np.isnan(num) | (num < 0) | (num != np.floor(num))
-        for i in np.flatnonzero(bad):
-            out.add(table, dfc["_row"][i], col, dfc[col][i],
-                    "is not a count (a whole number ≥ 0)")
-        arr[:, k] = np.where(bad, 0, num)
-        any_bad |= bad
-    return arr, any_bad
-
-
-def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.DataFrame:
-    """Per unit the one-stop totals (NaN for units without a row)."""
-    df = bundle.table("one_stop")
-    frame = pd.DataFrame(np.nan, index=range(len(index)), columns=list(_COUNTS))
-    if df is None or len(df) == 0:
-        return frame
-    filled = np.zeros(len(df), dtype=bool)
-    for col in _COUNTS:
-        if col in df.columns:
-            filled |= (df[col] != "").to_numpy()
-    df = df[filled].reset_index(drop=True)  # a row left blank (a template's) is no row
-    if len(df) == 0:
-        return frame
-    dfc = _Cols(df)
-    u = _unit_index(bundle, "one_stop", df["unit"], df["_row"], index, out)
-    arr, bad_row = _counts(df, _COUNTS, "one_stop", out)
-    dup = pd.Series(u).duplicated().to_numpy() & (u >= 0)
-    for i in np.flatnonzero(dup):
-        out.add("one_stop", dfc["_row"][i], "unit", dfc["unit"][i],
-                "has a second one-stop row")
-    keep = (u >= 0) & ~dup
-    c = dict(zip(_COUNTS, arr.T, strict=True))
-    into = c["carried_over"] + c["received_online"] + c["received_direct"] + c["received_post"]
-    outof = (c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
-             + c["pending_in_time"] + c["pending_overdue"] + c["returned"])
-    for i in np.flatnonzero(keep & ~bad_row & (np.abs(into - outof) > 0.5)):
-        out.add("one_stop", dfc["_row"][i], None, None,
-                f"unit {dfc['unit'][i]}: carried over + received = {into[i]:g} but "
-                f"resolved + pending + returned = {outof[i]:g}",
-                hint="the one-stop table must add up")
-    frame.iloc[u[keep], :] = arr[keep]
-    return frame
-
-
-def one_stop_metric(frame: pd.DataFrame, spec: OneStopInput) -> np.ndarray:
-    """The metric per unit (NaN: no row; inf marks a zero denominator)."""
-    f = {c: frame[c].to_numpy(dtype=float) for c in frame.columns}
-    if spec.one_stop == "late_count":
-        return f["resolved_late"]
-    if spec.one_stop == "overdue_pending":
-        return f["pending_overdue"]
-    online = f["received_online"]
-    if spec.one_stop == "online_rate":
-        num, den = online, online + f["received_direct"] + f["received_post"]
-    else:
-        resolved = f["resolved_early"] + f["resolved_on_time"] + f["resolved_late"]
-        den = {"resolved": resolved,
-               "due": resolved + f["pending_overdue"],
-               "received": f["carried_over"] + online + f["received_direct"]
-               + f["received_post"]}[spec.denominator or "resolved"]
-        num = f["resolved_early"] + f["resolved_on_time"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / den * 100.0, np.where(np.isnan(den), np.nan, np.inf))
-
-
-def _one_stop_column(frame: pd.DataFrame, spec: OneStopInput,
-                     n: int) -> tuple[np.ndarray, np.ndarray]:
-    x = one_stop_metric(frame, spec)
-    st = np.where(np.isnan(x), MISSING, np.where(np.isinf(x), NA, VALUE)).astype(np.int8)
-    return np.where(np.isfinite(x), x, np.nan), st
-
-
-def parse_dates(cells: pd.Series) -> pd.Series:
-    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd; NaT if neither."""
-    s = clean(cells).str.replace(r"[.\-]", "/", regex=True)
-    dmy = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
-    iso = pd.to_datetime(s, format="%Y/%m/%d", errors="coerce")
-    return dmy.fillna(iso)
-
-
-@dataclass(frozen=True)
-class _Reports:
-    dates: dict[str, np.ndarray]  # report id → submission date per unit (datetime64, NaT)
-    year: int
-    edition: CompiledEdition
-
-
-def _reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
-             out: _Collector) -> _Reports:
-    n = len(index)
-    dates = {rid: np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-             for rid in edition.model.calendar}
-    df = bundle.table("reports")
-    if df is None or len(df) == 0:
-        return _Reports(dates, bundle.year, edition)
-    df = df[df["submitted"] != ""].reset_index(drop=True)  # no date: not submitted
-    dfc = _Cols(df)
-    u = _unit_index(bundle, "reports", df["unit"], df["_row"], index, out)
-    when = parse_dates(df["submitted"])
-    for i in np.flatnonzero(when.isna().to_numpy()):
-        out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
-                "is not a date", hint="write dd/mm/yyyy, e.g. 28/02/2024")
-    rid = df["report"].str.upper()
-    for i in np.flatnonzero(~rid.isin(list(dates)).to_numpy()):
-        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
-                "is not a report in the calendar",
-                hint="one of " + ", ".join(dates), severity="warning")
-    key = pd.Series(u.astype(str)) + "|" + rid.reset_index(drop=True)
-    dup = key.duplicated().to_numpy() & (u >= 0)
-    for i in np.flatnonzero(dup):
-        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
-                f"is listed twice for unit {dfc['unit'][i]}; the first date counts",
-                severity="warning")
-    lo, hi = pd.Timestamp(bundle.year - 1, 1, 1), pd.Timestamp(bundle.year + 1, 12, 31)
-    outside = when.notna() & ((when < lo) | (when > hi))
-    for i in np.flatnonzero(outside.to_numpy()):
-        out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
-                f"is far from the assessment year {bundle.year}", severity="warning")
-    keep = (u >= 0) & ~dup & when.notna().to_numpy()
-    vals = when.to_numpy().astype("datetime64[D]")
-    for r in dates:
-        m = keep & (rid == r).to_numpy()
-        dates[r][u[m]] = vals[m]
-    return _Reports(dates, bundle.year, edition)
-
-
-def _reports_column(rep: _Reports, spec: ReportsInput) -> tuple[np.ndarray, np.ndarray]:
-    n = len(next(iter(rep.dates.values()))) if rep.dates else 0
-    count = np.zeros(n)
-    for rid in spec.of:
-        d = rep.dates[rid]
-        deadline = np.datetime64(rep.edition.deadline(rid, rep.year), "D")
-        present = ~np.isnat(d)
-        hit = {"on_time": present & (d <= deadline), "late": present & (d > deadline),
-               "missing": ~present}[spec.reports]
-        count += hit
-    return count, np.full(n, VALUE, dtype=np.int8)
-
-
-def _adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str, int], n: int,
-                 out: _Collector) -> tuple[np.ndarray, np.ndarray]:
-    bonus, penalty = np.zeros(n), np.zeros(n)
-    df = bundle.table("adjustments")
-    if df is None or len(df) == 0:
-        return bonus, penalty
-    dfc = _Cols(df)
-    u = _unit_index(bundle, "adjustments", df["unit"], df["_row"], index, out)
-    kind = df["kind"].str.lower()
-    is_b, is_p = kind.isin(_BONUS).to_numpy(), kind.isin(_PENALTY).to_numpy()
-    for i in np.flatnonzero(~is_b & ~is_p):
-        out.add("adjustments", dfc["_row"][i], "kind", dfc["kind"][i],
-                "is neither bonus nor penalty")
-    pts = to_number(clean(df["points"]))
-    for i in np.flatnonzero(np.isnan(pts) | (pts < 0)):
-        out.add("adjustments", dfc["_row"][i], "points", dfc["points"][i],
-                "is not a number of points ≥ 0", hint="a penalty is written as a positive "
-                "number with kind penalty")
-    good = (u >= 0) & ~np.isnan(pts) & (pts >= 0)
-    np.add.at(bonus, u[good & is_b], pts[good & is_b])
-    np.add.at(penalty, u[good & is_p], pts[good & is_p])
-    for arr, cap, label in ((bonus, edition.model.bonus_max, "bonus"),
-                            (penalty, edition.model.penalty_max, "penalty")):
-        for ui in np.flatnonzero(arr > cap + 1e-9):
-            out.add("adjustments", None, "points", None,
-                    f"unit {list(index)[ui]}: {label} {arr[ui]:g} is above the edition's cap "
-                    f"{cap:g} and is capped", severity="warning")
-    return bonus, penalty

@@ -23,8 +23,8 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.criteria.model import OneStopInput, ReportsInput
+from parindex.evidence.states import MISSING, NA, VALUE
 
-VALUE, MISSING, NA = 0, 1, 2
 YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
 NO = {"no", "không", "khong", "false", "0", "không đạt", "n"}
 NA_TOKENS = {"na", "n/a"}

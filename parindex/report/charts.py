@@ -26,7 +26,7 @@ from plotly.subplots import make_subplots
 from parindex.analysis.trends import area_trends_frame, edition_changes, unit_trends_frame
 from parindex.analysis.uncertainty import Uncertainty
 from parindex.criteria.model import OneStopInput
-from parindex.evidence.inputs import one_stop_metric
+from parindex.evidence.check_one_stop import one_stop_metric
 from parindex.report.tables import fmt
 from parindex.scoring.run import Run, int_or_none, num_or_none
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parindex.evidence.parse import MISSING, NA
+from parindex.evidence.states import MISSING, NA
 from parindex.io import safe_cell
 from parindex.report.tables import STATUS, fmt, header, league_frames
 from parindex.scoring.run import Run, int_or_none

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parindex.evidence.parse import MISSING, NA
+from parindex.evidence.states import MISSING, NA
 from parindex.lang import typed_text
 from parindex.scoring.run import Run, input_text
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition
 from parindex.evidence.inputs import Inputs
-from parindex.evidence.parse import MISSING, NA, VALUE
+from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.rank import assign_bands, rank
 
 DECIMALS = 6  # indexes equal to this many decimals are tied

@@ -17,7 +17,8 @@ import pandas as pd
 from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.evidence.inputs import Inputs
-from parindex.evidence.parse import MISSING, NA, cell_problems, parse_cells
+from parindex.evidence.parse import cell_problems, parse_cells
+from parindex.evidence.states import MISSING, NA
 from parindex.evidence.tables import Bundle
 from parindex.scoring.engine import Scores, score
 

@@ -1,0 +1,43 @@
+"""The ``adjustments`` table: bonus and penalty points per unit, capped by the edition."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from parindex.criteria.compiled import CompiledEdition
+from parindex.evidence.collect import Collector, Columns, unit_index
+from parindex.evidence.parse import clean, to_number
+from parindex.evidence.tables import Bundle
+
+BONUS = {"bonus", "thưởng", "thuong", "điểm thưởng"}
+PENALTY = {"penalty", "trừ", "tru", "điểm trừ"}
+
+
+def check_adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str, int], n: int,
+                 out: Collector) -> tuple[np.ndarray, np.ndarray]:
+    bonus, penalty = np.zeros(n), np.zeros(n)
+    df = bundle.table("adjustments")
+    if df is None or len(df) == 0:
+        return bonus, penalty
+    dfc = Columns(df)
+    u = unit_index(bundle, "adjustments", df["unit"], df["_row"], index, out)
+    kind = df["kind"].str.lower()
+    is_b, is_p = kind.isin(BONUS).to_numpy(), kind.isin(PENALTY).to_numpy()
+    for i in np.flatnonzero(~is_b & ~is_p):
+        out.add("adjustments", dfc["_row"][i], "kind", dfc["kind"][i],
+                "is neither bonus nor penalty")
+    pts = to_number(clean(df["points"]))
+    for i in np.flatnonzero(np.isnan(pts) | (pts < 0)):
+        out.add("adjustments", dfc["_row"][i], "points", dfc["points"][i],
+                "is not a number of points ≥ 0", hint="a penalty is written as a positive "
+                "number with kind penalty")
+    good = (u >= 0) & ~np.isnan(pts) & (pts >= 0)
+    np.add.at(bonus, u[good & is_b], pts[good & is_b])
+    np.add.at(penalty, u[good & is_p], pts[good & is_p])
+    for arr, cap, label in ((bonus, edition.model.bonus_max, "bonus"),
+                            (penalty, edition.model.penalty_max, "penalty")):
+        for ui in np.flatnonzero(arr > cap + 1e-9):
+            out.add("adjustments", None, "points", None,
+                    f"unit {list(index)[ui]}: {label} {arr[ui]:g} is above the edition's cap "
+                    f"{cap:g} and is capped", severity="warning")
+    return bonus, penalty

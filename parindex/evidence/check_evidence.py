@@ -1,0 +1,123 @@
+"""The ``evidence`` table: one row per unit and leaf, the declared and the appraised input.
+
+Checks that units and criteria exist, that no pair is given twice, that each cell is an
+input for its leaf (:func:`parindex.evidence.parse.cell_problems`), and warns where a
+percentage looks like a fraction, an appraisal changed a value without a note, or a leaf has
+no evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.errors import quote
+from parindex.evidence.collect import Collector, Columns, close_hint, folded, unit_index
+from parindex.evidence.parse import Parsed, cell_problems, leaf_kinds, parse_cells, per_unique
+from parindex.evidence.states import INHERIT, NA
+from parindex.evidence.tables import Bundle
+
+
+def fraction_warnings(evc: Columns, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
+                       edition: CompiledEdition, out: Collector) -> None:
+    """A percentage written as a fraction (0,95 for 95%) is read as written, with a warning."""
+    ev = evc.df
+    kinds = np.array(leaf_kinds(edition) or ["number"], dtype=object)
+    pct = ok & (kinds[np.where(ok, leaf, 0)] == "percent")
+    decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
+                         .to_numpy(dtype=bool))
+    for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
+        out.add("evidence", evc["_row"][i], "value", evc["value"][i],
+                "is read as less than 1%", hint=f"for {x[i] * 100:g}% write "
+                f"{x[i] * 100:g}", severity="warning")
+
+
+def rule_hint(leaf: Leaf) -> str:
+    if leaf.keys:
+        return "choose one of: " + ", ".join(leaf.keys)
+    return f"{leaf.code}: {leaf.describe_input()}, {leaf.describe_rule()}"
+
+
+def note_changes(evc: Columns, ok: np.ndarray, out: Collector) -> None:
+    ev = evc.df
+    if "appraised" not in ev.columns:
+        return
+    note = ev["note"] if "note" in ev.columns else pd.Series([""] * len(ev), index=ev.index)
+    changed = ok & (ev["appraised"] != "").to_numpy() & \
+        (folded(ev["appraised"]) != folded(ev["value"])) & \
+        (note == "").to_numpy()
+    for i in np.flatnonzero(changed):
+        out.add("evidence", evc["_row"][i], "note", None,
+                f"appraisal changed {evc['criterion'][i]} for {evc['unit'][i]} "
+                f"from {quote(evc['value'][i])} to {quote(evc['appraised'][i])} "
+                "without a note", severity="warning")
+
+
+def blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
+    """Where a missing value would go, when its row is there but left blank (a template)."""
+    if i < 0:
+        return ""
+    return f" (row {rows[i]}" + (f", cell {letter}{rows[i]})" if letter else ")")
+
+
+@dataclass(frozen=True)
+class EvidenceCells:
+    """The evidence rows read: each row's unit and leaf (-1: unknown), whether it counts
+    (known unit and leaf, not a repeat), its declared and appraised inputs, and its row."""
+
+    unit: np.ndarray
+    leaf: np.ndarray
+    ok: np.ndarray
+    declared: Parsed
+    appraised: Parsed
+    columns: Columns
+    rows: np.ndarray
+
+
+def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
+                   out: Collector) -> EvidenceCells:
+    """Read and check every evidence row against the units and the edition's leaves."""
+    ev = bundle.evidence
+    evc = Columns(ev)
+    ev_u = unit_index(bundle, "evidence", ev["unit"], ev["_row"], index, out)
+    crit = ev["criterion"]
+    leaf = crit.map(edition.leaf_index).to_numpy(dtype=float, na_value=np.nan, copy=True)
+    leaf = np.where(np.isnan(leaf), -1, leaf).astype(np.intp)
+    node_codes = {n.code for n in edition.nodes}
+    for i in np.flatnonzero(leaf < 0):
+        code = evc["criterion"][i]
+        if code in node_codes:
+            out.add("evidence", evc["_row"][i], "criterion", code,
+                    "has sub-criteria: give evidence for each sub-criterion instead")
+        else:
+            out.add("evidence", evc["_row"][i], "criterion", code,
+                    f"is not a criterion of {edition.id}",
+                    hint=close_hint(code, list(edition.leaf_index)))
+    ok = (ev_u >= 0) & (leaf >= 0)
+    pair = np.where(ok, ev_u * max(len(edition.leaves), 1) + leaf, -1 - np.arange(len(ev)))
+    pair_code, _ = pd.factorize(pair)
+    first_of = np.unique(pair_code, return_index=True)[1]  # first row of each pair
+    dup = first_of[pair_code] != np.arange(len(ev))
+    for i in np.flatnonzero(dup):
+        first = evc["_row"][first_of[pair_code[i]]]
+        out.add("evidence", evc["_row"][i], "criterion", evc["criterion"][i],
+                f"is given twice for unit {quote(evc['unit'][i])}",
+                hint=f"first at row {first}")
+    ok &= ~dup
+
+    declared = parse_cells(ev["value"], np.where(ok, leaf, -1), edition)
+    appraised_col = ev["appraised"] if "appraised" in ev.columns else pd.Series([""] * len(ev))
+    appraised = parse_cells(appraised_col, np.where(ok, leaf, -1), edition,
+                            blank_state=INHERIT)
+    for parsed, column, cells in ((declared, "value", evc["value"]),
+                                  (appraised, "appraised", appraised_col.to_numpy(dtype=object))):
+        for k, reason in cell_problems(parsed, leaf, edition, ok):
+            hint = None if parsed.state[k] == NA and not parsed.bad[k] else \
+                rule_hint(edition.leaves[leaf[k]])
+            out.add("evidence", evc["_row"][k], column, cells[k], reason, hint=hint)
+
+    fraction_warnings(evc, declared.x, leaf, ok, edition, out)
+    return EvidenceCells(ev_u, leaf, ok, declared, appraised, evc, ev["_row"].to_numpy())

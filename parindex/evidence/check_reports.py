@@ -1,0 +1,83 @@
+"""The ``reports`` table: when each periodic report was submitted, and the counts of
+reports on time, late and missing against the edition's calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from parindex.criteria.compiled import CompiledEdition
+from parindex.criteria.model import ReportsInput
+from parindex.evidence.collect import Collector, Columns, unit_index
+from parindex.evidence.parse import clean
+from parindex.evidence.states import VALUE
+from parindex.evidence.tables import Bundle
+
+
+def parse_dates(cells: pd.Series) -> pd.Series:
+    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd; NaT if neither."""
+    s = clean(cells).str.replace(r"[.\-]", "/", regex=True)
+    dmy = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+    iso = pd.to_datetime(s, format="%Y/%m/%d", errors="coerce")
+    return dmy.fillna(iso)
+
+
+@dataclass(frozen=True)
+class Reports:
+    dates: dict[str, np.ndarray]  # report id → submission date per unit (datetime64, NaT)
+    year: int
+    edition: CompiledEdition
+
+
+def check_reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
+             out: Collector) -> Reports:
+    n = len(index)
+    dates = {rid: np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+             for rid in edition.model.calendar}
+    df = bundle.table("reports")
+    if df is None or len(df) == 0:
+        return Reports(dates, bundle.year, edition)
+    df = df[df["submitted"] != ""].reset_index(drop=True)  # no date: not submitted
+    dfc = Columns(df)
+    u = unit_index(bundle, "reports", df["unit"], df["_row"], index, out)
+    when = parse_dates(df["submitted"])
+    for i in np.flatnonzero(when.isna().to_numpy()):
+        out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
+                "is not a date", hint="write dd/mm/yyyy, e.g. 28/02/2024")
+    rid = df["report"].str.upper()
+    for i in np.flatnonzero(~rid.isin(list(dates)).to_numpy()):
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
+                "is not a report in the calendar",
+                hint="one of " + ", ".join(dates), severity="warning")
+    key = pd.Series(u.astype(str)) + "|" + rid.reset_index(drop=True)
+    dup = key.duplicated().to_numpy() & (u >= 0)
+    for i in np.flatnonzero(dup):
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
+                f"is listed twice for unit {dfc['unit'][i]}; the first date counts",
+                severity="warning")
+    lo, hi = pd.Timestamp(bundle.year - 1, 1, 1), pd.Timestamp(bundle.year + 1, 12, 31)
+    outside = when.notna() & ((when < lo) | (when > hi))
+    for i in np.flatnonzero(outside.to_numpy()):
+        out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
+                f"is far from the assessment year {bundle.year}", severity="warning")
+    keep = (u >= 0) & ~dup & when.notna().to_numpy()
+    vals = when.to_numpy().astype("datetime64[D]")
+    for r in dates:
+        m = keep & (rid == r).to_numpy()
+        dates[r][u[m]] = vals[m]
+    return Reports(dates, bundle.year, edition)
+
+
+def reports_column(rep: Reports, spec: ReportsInput) -> tuple[np.ndarray, np.ndarray]:
+    n = len(next(iter(rep.dates.values()))) if rep.dates else 0
+    count = np.zeros(n)
+    for rid in spec.of:
+        d = rep.dates[rid]
+        deadline = np.datetime64(rep.edition.deadline(rid, rep.year), "D")
+        present = ~np.isnat(d)
+        hit = {"on_time": present & (d <= deadline), "late": present & (d > deadline),
+               "missing": ~present}[spec.reports]
+        count += hit
+    return count, np.full(n, VALUE, dtype=np.int8)
