@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -170,7 +171,7 @@ def edition_changes(runs: Sequence[Run]) -> list[tuple[float, str, str]]:
     """Where the edition changes between consecutive years: (x between the years, from, to)."""
     runs = sorted_runs(runs)
     return [((a.year + b.year) / 2, a.edition.id, b.edition.id)
-            for a, b in zip(runs, runs[1:], strict=False) if a.edition.id != b.edition.id]
+            for a, b in pairwise(runs) if a.edition.id != b.edition.id]
 
 
 __all__ = ["area_mapping", "area_trends_frame", "edition_changes", "lineage",

@@ -223,9 +223,12 @@ class _Perturber:
         p = self.prob[j]
         if u is None or not p:
             return np.broadcast_to(same, (1 if u is None else u.shape[0], len(same)))
+        points: np.ndarray
         if self.kinds[j] == "boolean":
-            return np.where(u < p, up, same)
-        return np.where(u < p / 2, down, np.where(u >= 1 - p / 2, up, same))
+            points = np.where(u < p, up, same)
+        else:
+            points = np.where(u < p / 2, down, np.where(u >= 1 - p / 2, up, same))
+        return points
 
 
 def _scores(run: Run, perturb: _Perturber, x: np.ndarray, state: np.ndarray,
@@ -263,7 +266,8 @@ def _scores(run: Run, perturb: _Perturber, x: np.ndarray, state: np.ndarray,
         for k in range(len(ed.areas)):
             applicable_max += w_area[:, k, None] * s.area_max[:, k]
     _, index = totals(appraised, survey, s.bonus, s.penalty, applicable_max)
-    return np.round(index, DECIMALS)
+    keys: np.ndarray = np.round(index, DECIMALS)
+    return keys
 
 
 def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance | None = None,

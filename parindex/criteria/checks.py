@@ -67,81 +67,125 @@ def _input_name(node: Node) -> str:
     return str(spec or "value")
 
 
-def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> list[Problem]:
-    """Every whole-tree problem of a structurally valid edition."""
-    problems: list[Problem] = []
+class _Problems(list[Problem]):
+    """Problems of one edition file, each placed by YAML path, line and node code."""
 
-    def add(path: Path_, message: str, value: object = None, hint: str | None = None,
-            code: str | None = None, severity: str = "error") -> None:
+    def __init__(self, file: str, lines: dict[Path_, int]):
+        super().__init__()
+        self.file, self.lines = file, lines
+
+    def add(self, path: Path_, message: str, value: object = None, hint: str | None = None,
+            code: str | None = None) -> None:
         line = None
         for end in range(len(path), -1, -1):
-            if path[:end] in lines:
-                line = lines[path[:end]]
+            if path[:end] in self.lines:
+                line = self.lines[path[:end]]
                 break
         where = f"line {line}, {render_path(path)}" if line else render_path(path)
         if code:
             where += f" (code {code})"
-        problems.append(Problem(file, where, message, field=str(path[-1]) if path else None,
-                                value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
+        self.append(Problem(self.file, where, message, field=str(path[-1]) if path else None,
+                            value=value, hint=hint))
 
+
+def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> list[Problem]:
+    """Every whole-tree problem of a structurally valid edition."""
+    out = _Problems(file, lines)
+    for check in (_tree_problems, _scale_problems, _band_problems, _calendar_problems,
+                  _validity_problems, _previous_problems):
+        check(edition, out)
+    return list(out)
+
+
+def _tree_problems(edition: Edition, out: _Problems) -> None:
+    """Unique codes, maxes that add up, and each leaf's own rules."""
     seen: dict[str, Path_] = {}
     for path, node in _nodes(edition):
         if node.code in seen:
-            add((*path, "code"), f"duplicate code {quote(node.code)}", node.code,
-                hint=f"first used at {render_path(seen[node.code])}")
+            out.add((*path, "code"), f"duplicate code {quote(node.code)}", node.code,
+                    hint=f"first used at {render_path(seen[node.code])}")
         else:
             seen[node.code] = path
         kids = node.criteria if isinstance(node, Area) else node.children
         if kids is not None and node.max is not None:
             total = _leaf_max(node)
             if abs(total - node.max) > _EPS:
-                add((*path, "max"), f"max {node.max:g} is not the sum of its children "
-                    f"({total:g})", node.max, code=node.code)
+                out.add((*path, "max"), f"max {node.max:g} is not the sum of its children "
+                        f"({total:g})", node.max, code=node.code)
         if isinstance(node, Node) and node.children is None:
-            problems_for_leaf = _leaf_problems(node, edition)
-            for key, message, value in problems_for_leaf:
-                add((*path, key), message, value, code=node.code)
+            for key, message, value in _leaf_problems(node, edition):
+                out.add((*path, key), message, value, code=node.code)
 
+
+def _scale_problems(edition: Edition, out: _Problems) -> None:
     total = sum(_leaf_max(a) for a in edition.areas)
     if abs(total - edition.scale) > 1e-6:
-        add(("scale",), f"the areas add up to {total:g}, not the scale {edition.scale:g}",
-            edition.scale)
+        out.add(("scale",), f"the areas add up to {total:g}, not the scale "
+                f"{edition.scale:g}", edition.scale)
 
+
+def _band_problems(edition: Edition, out: _Problems) -> None:
     mins = [b.min for b in edition.bands]
     for i in range(1, len(mins)):
         if mins[i] >= mins[i - 1]:
-            add(("bands", i, "min"), f"band thresholds must descend: {mins[i]:g} after "
-                f"{mins[i - 1]:g}", mins[i], hint="list bands highest first")
+            out.add(("bands", i, "min"), f"band thresholds must descend: {mins[i]:g} after "
+                    f"{mins[i - 1]:g}", mins[i], hint="list bands highest first")
     if mins and mins[0] > 100:
-        add(("bands", 0, "min"), "a band threshold above 100% can never be reached", mins[0])
+        out.add(("bands", 0, "min"), "a band threshold above 100% can never be reached",
+                mins[0])
 
+
+def _calendar_problems(edition: Edition, out: _Problems) -> None:
     for rid, text in edition.calendar.items():
         try:
             parse_calendar_date(text, 2024)
             parse_calendar_date(text, 2023)
         except ValueError as exc:
-            add(("calendar", rid), f"{quote(text)} is not a date: {exc}", text,
-                hint="write MM-DD, or +N:MM-DD for a date N years later")
+            out.add(("calendar", rid), f"{quote(text)} is not a date: {exc}", text,
+                    hint="write MM-DD, or +N:MM-DD for a date N years later")
 
+
+def _validity_problems(edition: Edition, out: _Problems) -> None:
     if edition.valid.until is not None and edition.valid.until < edition.valid.from_:
-        add(("valid", "until"), f"'until' {edition.valid.until} is before 'from' "
-            f"{edition.valid.from_}", edition.valid.until)
+        out.add(("valid", "until"), f"'until' {edition.valid.until} is before 'from' "
+                f"{edition.valid.from_}", edition.valid.until)
 
-    if edition.previous is not None:
-        codes = {a.code for a in edition.areas}
-        for code in edition.previous.areas:
-            if code not in codes:
-                add(("previous", "areas", code), f"area {quote(code)} is not in this edition",
+
+def _previous_problems(edition: Edition, out: _Problems) -> None:
+    if edition.previous is None:
+        return
+    codes = {a.code for a in edition.areas}
+    for code in edition.previous.areas:
+        if code not in codes:
+            out.add(("previous", "areas", code), f"area {quote(code)} is not in this edition",
                     code, hint="known areas: " + ", ".join(sorted(codes)))
-    return problems
 
 
-def _leaf_problems(node: Node, edition: Edition) -> list[tuple[str, str, object]]:
-    out: list[tuple[str, str, object]] = []
+_Found = list[tuple[str, str, object]]
+
+
+def _leaf_problems(node: Node, edition: Edition) -> _Found:
+    """(key under the leaf, message, value) for each problem of one leaf's rule."""
     assert node.max is not None and node.score is not None
     spec: ScoreSpec = node.score
-    kind = kind_of(spec).name
-    source = _input_name(node)
+    out = _input_problems(node, spec, edition)
+    if isinstance(spec, OptionsScore | LevelsScore):
+        out += _option_problems(spec)
+    if isinstance(spec, BandsScore):
+        ths = [b.threshold for b in spec.bands]
+        out += [("score", f"band thresholds must descend: {ths[i]:g} after {ths[i - 1]:g}",
+                 ths[i]) for i in range(1, len(ths)) if ths[i] > ths[i - 1]]
+    best = best_points(node.max, spec)
+    if best > node.max + _EPS:
+        out.append(("score", f"the rule gives up to {best:g} points, above max {node.max:g}",
+                    best))
+    return out
+
+
+def _input_problems(node: Node, spec: ScoreSpec, edition: Edition) -> _Found:
+    """The input kind suits the score kind; reports named exist in the calendar."""
+    out: _Found = []
+    kind, source = kind_of(spec).name, _input_name(node)
     if kind not in _COMPATIBLE[source]:
         allowed = ", ".join(sorted(_COMPATIBLE[source]))
         out.append(("score", f"score '{kind}' cannot use input '{source}' "
@@ -151,26 +195,19 @@ def _leaf_problems(node: Node, edition: Edition) -> list[tuple[str, str, object]
             if rid not in edition.calendar:
                 out.append(("input", f"report {quote(rid)} is not in the calendar "
                             f"({', '.join(edition.calendar) or 'empty'})", rid))
-    if isinstance(spec, OptionsScore | LevelsScore):
-        table = spec.options if isinstance(spec, OptionsScore) else spec.levels
-        lowered = [k.strip().lower() for k in table]
-        if len(set(lowered)) != len(lowered):
-            out.append(("score", "option keys must differ ignoring case: "
-                        + ", ".join(quote(k) for k in table), list(table)))
-        for k, v in table.items():
-            if v < 0:
-                out.append(("score", f"'{k}' is negative", v))
-        if isinstance(spec, LevelsScore) and any(v > 1 for v in spec.levels.values()):
-            top = max(spec.levels.values())
-            out.append(("score", f"levels are fractions of max (0…1), not {top:g}", top))
-    if isinstance(spec, BandsScore):
-        ths = [b.threshold for b in spec.bands]
-        for i in range(1, len(ths)):
-            if ths[i] > ths[i - 1]:
-                out.append(("score", f"band thresholds must descend: {ths[i]:g} after "
-                            f"{ths[i - 1]:g}", ths[i]))
-    best = best_points(node.max, spec)
-    if best > node.max + _EPS:
-        out.append(("score", f"the rule gives up to {best:g} points, above max {node.max:g}",
-                    best))
+    return out
+
+
+def _option_problems(spec: OptionsScore | LevelsScore) -> _Found:
+    """Option keys differ ignoring case; points are ≥ 0; levels are fractions of max."""
+    out: _Found = []
+    table = spec.options if isinstance(spec, OptionsScore) else spec.levels
+    lowered = [k.strip().lower() for k in table]
+    if len(set(lowered)) != len(lowered):
+        out.append(("score", "option keys must differ ignoring case: "
+                    + ", ".join(quote(k) for k in table), list(table)))
+    out += [("score", f"'{k}' is negative", v) for k, v in table.items() if v < 0]
+    if isinstance(spec, LevelsScore) and any(v > 1 for v in spec.levels.values()):
+        top = max(spec.levels.values())
+        out.append(("score", f"levels are fractions of max (0…1), not {top:g}", top))
     return out

@@ -148,7 +148,7 @@ class CompiledEdition:
         No matrix product: BLAS threads would wake on every call and fight other work for
         this machine's two cores.
         """
-        out = np.zeros(per_leaf.shape[:-1] + (len(self.areas),))
+        out = np.zeros((*per_leaf.shape[:-1], len(self.areas)))
         for j, a in enumerate(self.area_of.tolist()):
             out[..., a] += per_leaf[..., j]
         return out

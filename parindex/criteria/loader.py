@@ -216,7 +216,9 @@ def load_edition(ref: str | Path, base: Path | None = None) -> CompiledEdition:
 
 
 @lru_cache(maxsize=32)
-def _load_cached(path: str, mtime: int, size: int) -> CompiledEdition:
+def _load_cached(path: str, _mtime: int, _size: int) -> CompiledEdition:
+    """The compiled edition of a file, cached by path, modification time and size (a file
+    changed on disk is read again)."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")

@@ -104,7 +104,7 @@ class RuleKind:
     value_kind: Literal["number", "count", "boolean", "key", "points"]
 
 
-def _manual(x: FloatArray, max_: float, spec: Any) -> FloatArray:
+def _manual(x: FloatArray, max_: float, _spec: Any) -> FloatArray:
     """The number is the points.
 
     >>> _manual(np.array([0.0, 1.5]), 2.0, "manual").tolist()
@@ -113,7 +113,7 @@ def _manual(x: FloatArray, max_: float, spec: Any) -> FloatArray:
     return np.clip(x, 0.0, max_)
 
 
-def _boolean(x: FloatArray, max_: float, spec: Any) -> FloatArray:
+def _boolean(x: FloatArray, max_: float, _spec: Any) -> FloatArray:
     """Yes → max, no → 0.
 
     >>> _boolean(np.array([1.0, 0.0]), 2.0, "boolean").tolist()
@@ -130,7 +130,8 @@ def _options(x: FloatArray, max_: float, spec: OptionsScore) -> FloatArray:
     [1.0, 0.5, 0.0]
     """
     table = np.fromiter(spec.options.values(), dtype=float)
-    return np.minimum(table[x.astype(np.intp)], max_)
+    points: FloatArray = np.minimum(table[x.astype(np.intp)], max_)
+    return points
 
 
 def _levels(x: FloatArray, max_: float, spec: LevelsScore) -> FloatArray:
@@ -190,17 +191,17 @@ def _list_sep(lang: str) -> str:
     return ", " if lang == "en" else "; "  # commas are decimal marks in Vietnamese
 
 
-def _describe_manual(m: float, s: Any, lang: str) -> str:
+def _describe_manual(m: float, _s: Any, lang: str) -> str:
     return (f"points given (0…{_num(m)})" if lang == "en"
             else f"điểm chấm trực tiếp (0…{_num(m, lang)})")
 
 
-def _describe_boolean(m: float, s: Any, lang: str) -> str:
+def _describe_boolean(m: float, _s: Any, lang: str) -> str:
     return (f"yes → {_num(m)}, no → 0" if lang == "en"
             else f"có → {_num(m, lang)}; không → 0")
 
 
-def _describe_options(m: float, s: OptionsScore, lang: str) -> str:
+def _describe_options(_m: float, s: OptionsScore, lang: str) -> str:
     items = _list_sep(lang).join(f"{k}: {_num(v, lang)}" for k, v in s.options.items())
     return ("options " if lang == "en" else "lựa chọn ") + items
 
@@ -210,7 +211,7 @@ def _describe_levels(m: float, s: LevelsScore, lang: str) -> str:
     return ("levels " if lang == "en" else "mức ") + items
 
 
-def _describe_bands(m: float, s: BandsScore, lang: str) -> str:
+def _describe_bands(_m: float, s: BandsScore, lang: str) -> str:
     parts = []
     for b in s.bands:
         cond = f"> {_num(b.above, lang)}" if b.above is not None \

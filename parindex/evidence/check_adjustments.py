@@ -20,7 +20,7 @@ def check_adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str,
     if df is None or len(df) == 0:
         return bonus, penalty
     dfc = Columns(df)
-    u = unit_index(bundle, "adjustments", df["unit"], df["_row"], index, out)
+    u = unit_index("adjustments", df["unit"], df["_row"], index, out)
     kind = df["kind"].str.lower()
     is_b, is_p = kind.isin(BONUS).to_numpy(), kind.isin(PENALTY).to_numpy()
     for i in np.flatnonzero(~is_b & ~is_p):

@@ -82,7 +82,7 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     """Read and check every evidence row against the units and the edition's leaves."""
     ev = bundle.evidence
     evc = Columns(ev)
-    ev_u = unit_index(bundle, "evidence", ev["unit"], ev["_row"], index, out)
+    ev_u = unit_index("evidence", ev["unit"], ev["_row"], index, out)
     crit = ev["criterion"]
     leaf = crit.map(edition.leaf_index).to_numpy(dtype=float, na_value=np.nan, copy=True)
     leaf = np.where(np.isnan(leaf), -1, leaf).astype(np.intp)

@@ -51,7 +51,7 @@ def check_one_stop(bundle: Bundle, index: dict[str, int], out: Collector) -> pd.
     if len(df) == 0:
         return frame
     dfc = Columns(df)
-    u = unit_index(bundle, "one_stop", df["unit"], df["_row"], index, out)
+    u = unit_index("one_stop", df["unit"], df["_row"], index, out)
     arr, bad_row = _counts(df, COUNTS, "one_stop", out)
     dup = pd.Series(u).duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
@@ -92,8 +92,9 @@ def one_stop_metric(frame: pd.DataFrame, spec: OneStopInput) -> np.ndarray:
         return np.where(den > 0, num / den * 100.0, np.where(np.isnan(den), np.nan, np.inf))
 
 
-def one_stop_column(frame: pd.DataFrame, spec: OneStopInput,
-                     n: int) -> tuple[np.ndarray, np.ndarray]:
+def one_stop_column(frame: pd.DataFrame, spec: OneStopInput) -> tuple[np.ndarray, np.ndarray]:
+    """A one-stop leaf's numbers and states: no row is missing, nothing to count (a zero
+    denominator) is not applicable."""
     x = one_stop_metric(frame, spec)
     st = np.where(np.isnan(x), MISSING, np.where(np.isinf(x), NA, VALUE)).astype(np.int8)
     return np.where(np.isfinite(x), x, np.nan), st

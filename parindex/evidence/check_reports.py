@@ -41,7 +41,7 @@ def check_reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int
         return Reports(dates, bundle.year, edition)
     df = df[df["submitted"] != ""].reset_index(drop=True)  # no date: not submitted
     dfc = Columns(df)
-    u = unit_index(bundle, "reports", df["unit"], df["_row"], index, out)
+    u = unit_index("reports", df["unit"], df["_row"], index, out)
     when = parse_dates(df["submitted"])
     for i in np.flatnonzero(when.isna().to_numpy()):
         out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],

@@ -52,7 +52,7 @@ class Collector:
                                      value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
 
 
-def unit_index(bundle: Bundle, table: str, col: pd.Series, rows: pd.Series,
+def unit_index(table: str, col: pd.Series, rows: pd.Series,
                 index: dict[str, int], out: Collector) -> np.ndarray:
     u = col.map(index).to_numpy(dtype=float, na_value=np.nan, copy=True)
     known = list(index)

@@ -99,7 +99,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
             continue
         j = leaf_obj.index
         if isinstance(leaf_obj.input, OneStopInput):
-            x, st = one_stop_column(one_stop, leaf_obj.input, n_units)
+            x, st = one_stop_column(one_stop, leaf_obj.input)
         else:
             assert isinstance(leaf_obj.input, ReportsInput)
             x, st = reports_column(rep, leaf_obj.input)

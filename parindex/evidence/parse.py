@@ -58,7 +58,8 @@ def clean(cells: pd.Series) -> pd.Series:
     """NFC, non-breaking spaces to spaces, trimmed. Blank stays ``""``."""
     if len(cells) == 0:
         return cells.fillna("").astype(str)
-    return per_unique(cells, clean_text)
+    cleaned: pd.Series = per_unique(cells, clean_text)
+    return cleaned
 
 
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*")

@@ -30,7 +30,8 @@ def rank(values: np.ndarray, groups: np.ndarray | None,
         groups = np.asarray(groups)
         codes = groups if groups.dtype.kind in "iu" else \
             pd.factorize(groups.astype(object))[0]  # already numbered: used as they are
-    return row_ranks(values[None, :], codes, ties)[0]
+    ranks: np.ndarray = row_ranks(values[None, :], codes, ties)[0]
+    return ranks
 
 
 def row_ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:

@@ -104,7 +104,8 @@ class Run:
         text = {c: units[c].tolist() for c in ("code", "name", "type", "group")}
 
         def col(a: np.ndarray) -> list[Any]:
-            return a[idx].tolist()
+            values: list[Any] = a[idx].tolist()
+            return values
 
         names = ed.band_names()
         band = [names[b] if b >= 0 else None for b in s.band[idx].tolist()]
