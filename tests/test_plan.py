@@ -13,16 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from parindex.analysis.costs import Costs, read_costs
 from parindex.analysis.improvements import leaf_candidates, steps_for
 from parindex.analysis.knapsack import Goal, Option, met, outcome, solve
-from parindex.analysis.plan import (
-    Costs,
-    parse_target,
-    plan,
-    plan_all,
-    read_costs,
-    target_met,
-)
+from parindex.analysis.plan import parse_target, plan, plan_all, target_met
 from parindex.analysis.whatif import whatif
 from parindex.cli import app
 from parindex.pipeline import open_run

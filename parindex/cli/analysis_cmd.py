@@ -127,7 +127,8 @@ def plan(bundle: Path = BundleArg,
 
     Example: parindex plan sample/2024 SM07 --target Tốt
     """
-    from parindex.analysis.plan import parse_target, read_costs
+    from parindex.analysis.costs import read_costs
+    from parindex.analysis.plan import parse_target
     from parindex.analysis.plan import plan as make_plan
     from parindex.pipeline import open_run
     from parindex.report.analysis_tables import plan_frames

@@ -179,65 +179,69 @@ def _parse_cells(cells: pd.Series, leaf: np.ndarray, edition: CompiledEdition,
 
     numeric_rows = todo & np.isin(kind, ["number", "count", "points", "percent"])
     if numeric_rows.any():
-        sub = low[numeric_rows]
-        pct_sign = sub.str.endswith("%").to_numpy()
-        k = kind[numeric_rows]
-        nums = to_number(sub.str.replace(r"\s*%$", "", regex=True))
-        whole = k == "count"
-        if whole.any():
-            nums[whole] = to_number(sub[whole], whole=True)
-        frac = sub.str.extract(r"^(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)$")
-        has_frac = frac[0].notna().to_numpy()
-        why = np.full(len(sub), "", dtype=object)
-        if has_frac.any():
-            a = to_number(frac.loc[has_frac, 0])
-            b = to_number(frac.loc[has_frac, 1])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                nums[has_frac] = np.where(b > 0, a / b * 100.0, np.nan)
-            bad_frac = (b <= 0) | (a > b)
-            idx = np.flatnonzero(has_frac)
-            why[idx[bad_frac & (b <= 0)]] = "a/b needs b > 0"
-            why[idx[bad_frac & (b > 0)]] = "a/b needs a ≤ b"
-            not_pct = k[has_frac] != "percent"
-            why[idx[not_pct]] = "a/b counts are only for percentage inputs"
-        notnum = np.isnan(nums) & (why == "")
-        why[notnum & (k == "percent")] = "is not a percentage (0–100, 92,5 or 31/75)"
-        why[notnum & (k == "count")] = "is not a count (a whole number ≥ 0)"
-        why[notnum & (k == "points")] = "is not a number of points"
-        why[notnum & (k == "number")] = "is not a number"
-        ok = ~np.isnan(nums)
-        pct_bad = ok & (k == "percent") & ((nums < 0) | (nums > 100))
-        why[pct_bad & (why == "")] = "is outside 0–100"
-        why[ok & pct_sign & (k != "percent") & (why == "")] = "a % sign on a non-percentage"
-        cnt_bad = ok & (k == "count") & ((nums < 0) | (nums != np.floor(nums)))
-        why[cnt_bad & (why == "")] = "is not a count (a whole number ≥ 0)"
-        m = maxes[numeric_rows]
-        pts_bad = ok & (k == "points") & ((nums < 0) | (nums > m + 1e-9))
-        for i in np.flatnonzero(pts_bad & (why == "")):
-            why[i] = f"points must be within 0…{m[i]:g}"
-        x[numeric_rows] = nums
-        reason[numeric_rows] = why
-
+        x[numeric_rows], reason[numeric_rows] = _read_numbers(
+            low[numeric_rows], kind[numeric_rows], maxes[numeric_rows])
     bool_rows = todo & (kind == "boolean")
     if bool_rows.any():
         sub = low[bool_rows]
         vals = np.where(sub.isin(YES), 1.0, np.where(sub.isin(NO), 0.0, np.nan))
         x[bool_rows] = vals
         reason[bool_rows] = np.where(np.isnan(vals), "is not yes/no (có/không, x, 1/0)", "")
-
     key_rows = todo & (kind == "key")
     if key_rows.any():
-        table = {f"{leaf_obj.index}\x1f{key}": float(pos)
-                 for leaf_obj in edition.leaves for pos, key in enumerate(leaf_obj.keys)}
-        tagged = pd.Series(leaf[key_rows].astype(str), index=low[key_rows].index) + "\x1f" + \
-            low[key_rows]
-        vals = tagged.map(table).to_numpy(dtype=float, na_value=np.nan, copy=True)
-        x[key_rows] = vals
-        why = np.full(len(vals), "", dtype=object)
-        for i in np.flatnonzero(np.isnan(vals)):
-            choices = edition.leaves[int(leaf[key_rows][i])].keys
-            why[i] = "is not one of: " + ", ".join(choices)
-        reason[key_rows] = why
-
+        x[key_rows], reason[key_rows] = _read_keys(low[key_rows], leaf[key_rows], edition)
     state[reason.to_numpy() != ""] = MISSING
     return Parsed(x, state, reason)
+
+
+def _read_numbers(sub: pd.Series, k: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers, counts, points and percentages (``k`` each row's kind, ``m`` its leaf's max):
+    the numbers and, for cells that do not fit, the reason."""
+    pct_sign = sub.str.endswith("%").to_numpy()
+    nums = to_number(sub.str.replace(r"\s*%$", "", regex=True))
+    whole = k == "count"
+    if whole.any():
+        nums[whole] = to_number(sub[whole], whole=True)
+    frac = sub.str.extract(r"^(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)$")
+    has_frac = frac[0].notna().to_numpy()
+    why = np.full(len(sub), "", dtype=object)
+    if has_frac.any():
+        a = to_number(frac.loc[has_frac, 0])
+        b = to_number(frac.loc[has_frac, 1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            nums[has_frac] = np.where(b > 0, a / b * 100.0, np.nan)
+        bad_frac = (b <= 0) | (a > b)
+        idx = np.flatnonzero(has_frac)
+        why[idx[bad_frac & (b <= 0)]] = "a/b needs b > 0"
+        why[idx[bad_frac & (b > 0)]] = "a/b needs a ≤ b"
+        not_pct = k[has_frac] != "percent"
+        why[idx[not_pct]] = "a/b counts are only for percentage inputs"
+    notnum = np.isnan(nums) & (why == "")
+    why[notnum & (k == "percent")] = "is not a percentage (0–100, 92,5 or 31/75)"
+    why[notnum & (k == "count")] = "is not a count (a whole number ≥ 0)"
+    why[notnum & (k == "points")] = "is not a number of points"
+    why[notnum & (k == "number")] = "is not a number"
+    ok = ~np.isnan(nums)
+    pct_bad = ok & (k == "percent") & ((nums < 0) | (nums > 100))
+    why[pct_bad & (why == "")] = "is outside 0–100"
+    why[ok & pct_sign & (k != "percent") & (why == "")] = "a % sign on a non-percentage"
+    cnt_bad = ok & (k == "count") & ((nums < 0) | (nums != np.floor(nums)))
+    why[cnt_bad & (why == "")] = "is not a count (a whole number ≥ 0)"
+    pts_bad = ok & (k == "points") & ((nums < 0) | (nums > m + 1e-9))
+    for i in np.flatnonzero(pts_bad & (why == "")):
+        why[i] = f"points must be within 0…{m[i]:g}"
+    return nums, why
+
+
+def _read_keys(low: pd.Series, leaf: np.ndarray,
+               edition: CompiledEdition) -> tuple[np.ndarray, np.ndarray]:
+    """Option and level keys: each key's position in its leaf's table, or the reason."""
+    table = {f"{leaf_obj.index}\x1f{key}": float(pos)
+             for leaf_obj in edition.leaves for pos, key in enumerate(leaf_obj.keys)}
+    tagged = pd.Series(leaf.astype(str), index=low.index) + "\x1f" + low
+    vals = tagged.map(table).to_numpy(dtype=float, na_value=np.nan, copy=True)
+    why = np.full(len(vals), "", dtype=object)
+    for i in np.flatnonzero(np.isnan(vals)):
+        choices = edition.leaves[int(leaf[i])].keys
+        why[i] = "is not one of: " + ", ".join(choices)
+    return vals, why
