@@ -22,6 +22,9 @@ Draws are scored in chunks: a chunk's draws × units are stacked into one array 
 arrays. Each draw has its own random stream spawned from the seed (its area weights first,
 then its cells), so a seed gives the same result whatever the chunk size, and the first N
 draws of a longer run are the N draws of a shorter one.
+
+Longer than 300 lines because the perturbation model, the chunked scoring of draws and the
+summary share the arrays of one simulation and are read together.
 """
 
 from __future__ import annotations
