@@ -27,10 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+# the bench folder first on the path, for its sibling modules below
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import generate  # noqa: E402
+import generate
 
 TARGETS = {"plan": 10.0, "uncertainty": 5.0, "whatif": 0.020}
 

@@ -27,11 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# the bench folder first on the path, for its sibling modules below
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import loop_baseline as lb
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-import loop_baseline as lb  # noqa: E402
 
 TOL = 1e-9
 

@@ -67,7 +67,9 @@ class InputError(Exception):
 class _TextLoader(yaml.SafeLoader):
     """Keeps mapping keys and code/name/title values as the text written (``1.10``, ``no``)."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+    def construct_mapping(self, node: yaml.MappingNode, _deep: bool = False) -> dict[str, Any]:
+        """PyYAML's ``construct_mapping(node, deep)``; the values are always built deep, so
+        the flag is not read (kept, as ``_deep``, for the overridden method's signature)."""
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = nfc(str(key_node.value))
@@ -256,23 +258,43 @@ def read_cell(text: str, leaf: Leaf, blank: str) -> Cell:
         return blank, None
     if low in NA_WORDS:
         return NA, None
-    kind = leaf.reads
-    if kind == "boolean":
-        if low in YES:
-            return VALUE, 1.0
-        if low in NO:
-            return VALUE, 0.0
-        raise InputError(f"{leaf.code}: {text!r} is not yes/no")
-    if kind == "key":
-        if low not in leaf.keys:
-            raise InputError(f"{leaf.code}: {text!r} is not one of {', '.join(leaf.keys)}")
-        return VALUE, float(leaf.keys.index(low))
+    if leaf.reads == "boolean":
+        return VALUE, read_boolean(text, low, leaf)
+    if leaf.reads == "key":
+        return VALUE, read_key(text, low, leaf)
     fraction = FRACTION.match(low)
     if fraction:
-        a, b = to_number(fraction.group(1)), to_number(fraction.group(2))
-        if kind != "percent" or a is None or b is None or b <= 0 or a > b:
-            raise InputError(f"{leaf.code}: {text!r} is not a valid a/b percentage")
-        return VALUE, a / b * 100.0
+        return VALUE, read_fraction(text, fraction, leaf)
+    return VALUE, read_number(text, low, leaf)
+
+
+def read_boolean(text: str, low: str, leaf: Leaf) -> float:
+    """A yes/no word → 1 or 0."""
+    if low in YES:
+        return 1.0
+    if low in NO:
+        return 0.0
+    raise InputError(f"{leaf.code}: {text!r} is not yes/no")
+
+
+def read_key(text: str, low: str, leaf: Leaf) -> float:
+    """An option or level key → its position among the leaf's keys."""
+    if low not in leaf.keys:
+        raise InputError(f"{leaf.code}: {text!r} is not one of {', '.join(leaf.keys)}")
+    return float(leaf.keys.index(low))
+
+
+def read_fraction(text: str, fraction: re.Match[str], leaf: Leaf) -> float:
+    """``a/b`` (a percentage leaf only, 0 ≤ a ≤ b, b > 0) → a / b as a percentage."""
+    a, b = to_number(fraction.group(1)), to_number(fraction.group(2))
+    if leaf.reads != "percent" or a is None or b is None or b <= 0 or a > b:
+        raise InputError(f"{leaf.code}: {text!r} is not a valid a/b percentage")
+    return a / b * 100.0
+
+
+def read_number(text: str, low: str, leaf: Leaf) -> float:
+    """A number, perhaps with a % sign, checked against what the leaf reads."""
+    kind = leaf.reads
     pct_sign = low.endswith("%")
     x = to_number(low.rstrip("%").strip())
     if x is None:
@@ -285,7 +307,7 @@ def read_cell(text: str, leaf: Leaf, blank: str) -> Cell:
         raise InputError(f"{leaf.code}: {text!r} is not a count")
     if kind == "points" and not 0 <= x <= leaf.max + 1e-9:
         raise InputError(f"{leaf.code}: {text!r} is not within 0…{leaf.max:g} points")
-    return VALUE, x
+    return x
 
 
 # --------------------------------------------------------------------------- inputs
@@ -360,9 +382,25 @@ def report_count(dates: dict[str, dt.date], spec: dict[str, Any], edition: Editi
 
 def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
     """Every unit with its declared and appraised (state, number) per leaf, and adjustments."""
+    units, by_code = read_units(bundle.tables["units"])
+    # the one-stop table and report dates, per unit
+    one_stop = read_one_stop(bundle.tables["one_stop"], by_code)
+    reports = read_reports(bundle.tables["reports"], by_code)
+    # computed leaves first, from the tables
+    for unit in units:
+        add_computed(unit, edition, one_stop.get(unit.code), reports.get(unit.code, {}),
+                     bundle.year)
+    # evidence cells: a given cell overrides what the tables computed
+    add_evidence(bundle.tables["evidence"], by_code, edition)
+    add_adjustments(bundle.tables["adjustments"], by_code)
+    return units
+
+
+def read_units(rows: list[dict[str, str]]) -> tuple[list[Unit], dict[str, Unit]]:
+    """The units table: the units in its order, and the same units by code."""
     units: list[Unit] = []
     by_code: dict[str, Unit] = {}
-    for row in bundle.tables["units"]:
+    for row in rows:
         if row["code"] in by_code:
             raise InputError(f"unit {row['code']} is listed twice")
         flag = row.get("ranked", "").lower()
@@ -372,51 +410,75 @@ def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
                     ranked=flag not in NO)
         units.append(unit)
         by_code[unit.code] = unit
-    leaf_at = {leaf.code: j for j, leaf in enumerate(edition.leaves)}
+    return units, by_code
 
-    # the one-stop table and report dates, per unit
+
+def one_stop_counts(row: dict[str, str]) -> dict[str, float]:
+    """One row of the one-stop table: its counts (blank = 0), which must add up."""
+    counts: dict[str, float] = {}
+    for col in ONE_STOP_COLUMNS:
+        x = to_number(row.get(col, "") or "0")
+        if x is None or x < 0 or x != int(x):
+            raise InputError(f"one_stop {row['unit']}: {col} {row.get(col)!r} is not a count")
+        counts[col] = x
+    came_in = sum(counts[c] for c in ONE_STOP_COLUMNS[:4])
+    went_out = sum(counts[c] for c in ONE_STOP_COLUMNS[4:])
+    if abs(came_in - went_out) > 0.5:
+        raise InputError(f"one_stop {row['unit']}: the table does not add up")
+    return counts
+
+
+def read_one_stop(rows: list[dict[str, str]],
+                  by_code: dict[str, Unit]) -> dict[str, dict[str, float]]:
+    """The one-stop counts per unit (at most one row per known unit)."""
     one_stop: dict[str, dict[str, float]] = {}
-    for row in bundle.tables["one_stop"]:
-        counts = {}
-        for col in ONE_STOP_COLUMNS:
-            x = to_number(row.get(col, "") or "0")
-            if x is None or x < 0 or x != int(x):
-                raise InputError(f"one_stop {row['unit']}: {col} {row.get(col)!r} is not a count")
-            counts[col] = x
-        came_in = sum(counts[c] for c in ONE_STOP_COLUMNS[:4])
-        went_out = sum(counts[c] for c in ONE_STOP_COLUMNS[4:])
-        if abs(came_in - went_out) > 0.5:
-            raise InputError(f"one_stop {row['unit']}: the table does not add up")
+    for row in rows:
+        counts = one_stop_counts(row)
         if row["unit"] not in by_code or row["unit"] in one_stop:
             raise InputError(f"one_stop: unknown or repeated unit {row['unit']}")
         one_stop[row["unit"]] = counts
+    return one_stop
+
+
+def read_reports(rows: list[dict[str, str]],
+                 by_code: dict[str, Unit]) -> dict[str, dict[str, dt.date]]:
+    """Each unit's report dates by report (upper case); a report listed twice: its first."""
     reports: dict[str, dict[str, dt.date]] = {}
-    for row in bundle.tables["reports"]:
+    for row in rows:
         when = parse_date(row["submitted"])
         if when is None:
             raise InputError(f"reports {row['unit']}: {row['submitted']!r} is not a date")
         if row["unit"] not in by_code:
             raise InputError(f"reports: unknown unit {row['unit']}")
         reports.setdefault(row["unit"], {}).setdefault(row["report"].upper(), when)
+    return reports
 
-    # computed leaves first, from the tables
-    for unit in units:
-        for leaf in edition.leaves:
-            if leaf.input == "one_stop":
-                cell = one_stop_number(one_stop.get(unit.code), leaf.input_spec)
-            elif leaf.input == "reports":
-                cell = VALUE, report_count(reports.get(unit.code, {}), leaf.input_spec,
-                                           edition, bundle.year)
-            else:
-                cell = MISSING, None
-            if cell[0] == NA and leaf.na == "forbidden":
-                raise InputError(f"{unit.code}: nothing arose for {leaf.code}, which forbids NA")
-            unit.declared.append(cell)
-            unit.appraised.append(cell)
 
-    # evidence cells: a given cell overrides what the tables computed
+def add_computed(unit: Unit, edition: Edition, one_stop_row: dict[str, float] | None,
+                 dates: dict[str, dt.date], year: int) -> None:
+    """A unit's cells from the tables, declared and appraised alike: the one-stop and report
+    leaves computed, every other leaf missing."""
+    for leaf in edition.leaves:
+        cell: Cell
+        if leaf.input == "one_stop":
+            cell = one_stop_number(one_stop_row, leaf.input_spec)
+        elif leaf.input == "reports":
+            cell = VALUE, report_count(dates, leaf.input_spec, edition, year)
+        else:
+            cell = MISSING, None
+        if cell[0] == NA and leaf.na == "forbidden":
+            raise InputError(f"{unit.code}: nothing arose for {leaf.code}, which forbids NA")
+        unit.declared.append(cell)
+        unit.appraised.append(cell)
+
+
+def add_evidence(rows: list[dict[str, str]], by_code: dict[str, Unit],
+                 edition: Edition) -> None:
+    """The evidence table's cells over the computed ones: a given cell overrides what the
+    tables computed; a computed leaf given no value keeps its computed number."""
+    leaf_at = {leaf.code: j for j, leaf in enumerate(edition.leaves)}
     seen = set()
-    for row in bundle.tables["evidence"]:
+    for row in rows:
         unit = by_code.get(row["unit"])
         j = leaf_at.get(row["criterion"])
         if unit is None or j is None:
@@ -426,11 +488,7 @@ def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
             raise InputError(f"evidence: {row['criterion']} given twice for {unit.code}")
         seen.add((unit.code, j))
         leaf = edition.leaves[j]
-        declared = read_cell(row.get("value", ""), leaf, blank=MISSING)
-        appraised = read_cell(row.get("appraised", ""), leaf, blank="inherit")
-        for state, _ in (declared, appraised):
-            if state == NA and leaf.na == "forbidden":
-                raise InputError(f"{unit.code}: not applicable is not allowed for {leaf.code}")
+        declared, appraised = evidence_cells(row, leaf, unit.code)
         computed = leaf.input in ("one_stop", "reports")
         if appraised[0] == "inherit":
             appraised = declared
@@ -440,7 +498,20 @@ def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
             unit.declared[j] = declared
         unit.appraised[j] = appraised
 
-    for row in bundle.tables["adjustments"]:
+
+def evidence_cells(row: dict[str, str], leaf: Leaf, unit_code: str) -> tuple[Cell, Cell]:
+    """One evidence row's declared and appraised cells (a blank appraised cell: "inherit")."""
+    declared = read_cell(row.get("value", ""), leaf, blank=MISSING)
+    appraised = read_cell(row.get("appraised", ""), leaf, blank="inherit")
+    for state, _ in (declared, appraised):
+        if state == NA and leaf.na == "forbidden":
+            raise InputError(f"{unit_code}: not applicable is not allowed for {leaf.code}")
+    return declared, appraised
+
+
+def add_adjustments(rows: list[dict[str, str]], by_code: dict[str, Unit]) -> None:
+    """Each unit's bonus and penalty points, summed (the caps apply when scoring)."""
+    for row in rows:
         unit = by_code.get(row["unit"])
         points = to_number(row["points"])
         kind = row["kind"].lower()
@@ -451,7 +522,6 @@ def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
             unit.bonus += points
         else:
             unit.penalty += points
-    return units
 
 
 # --------------------------------------------------------------------------- scoring
@@ -521,58 +591,92 @@ def rank(keys: list[float | None], ties: str) -> list[int | None]:
 def score_units(units: list[Unit], edition: Edition) -> list[dict[str, Any]]:
     """Every unit's result (CONTRACT §3, §4), with rank and group rank."""
     survey_run = survey_was_run(units, edition)
-    results = []
-    for unit in units:
-        self_points = appraised_points = survey_points = applicable_max = 0.0
-        area_points = [0.0] * len(edition.areas)
-        area_max = [0.0] * len(edition.areas)
-        missing, not_applicable = [], []
-        for j, leaf in enumerate(edition.leaves):
-            (d_state, d_x), (a_state, a_x) = unit.declared[j], unit.appraised[j]
-            if leaf.survey and not survey_run:  # no survey was run: rebase the block
-                d_state = a_state = NA
-                pts_self = pts = 0.0
-                rebased = True
-            else:
-                pts_self = leaf_points(leaf, d_state, d_x)
-                pts = leaf_points(leaf, a_state, a_x)
-                rebased = a_state == NA and leaf.na != "full"
-            if leaf.survey:
-                survey_points += pts
-            else:
-                self_points += pts_self
-                appraised_points += pts
-            applicable = 0.0 if rebased else leaf.max
-            applicable_max += applicable
-            area_points[leaf.area] += pts
-            area_max[leaf.area] += applicable
-            if a_state == MISSING:
-                missing.append(leaf.code)
-            elif a_state == NA:
-                not_applicable.append(leaf.code)
-        bonus = min(unit.bonus, edition.bonus_max)
-        penalty = min(unit.penalty, edition.penalty_max)
-        total = appraised_points + survey_points + bonus - penalty
-        total = min(max(total, 0.0), applicable_max)
-        index = total / applicable_max * 100.0 if applicable_max > 0 else None
-        band = None
-        if index is not None:
-            for name, lower in edition.bands:
-                if round(index, DECIMALS) >= lower:
-                    band = name
-                    break
-        areas = [{"code": code, "name": name, "points": area_points[k], "max": area_max[k],
-                  "index": area_points[k] / area_max[k] * 100.0 if area_max[k] > 0 else None}
-                 for k, (code, name) in enumerate(edition.areas)]
-        results.append({
-            "code": unit.code, "name": unit.name, "type": unit.type, "group": unit.group,
-            "self_points": self_points, "appraised_points": appraised_points,
-            "survey_points": survey_points, "bonus": bonus, "penalty": penalty,
-            "total": total, "applicable_max": applicable_max, "index": index, "band": band,
-            "rank": None, "group_rank": None, "areas": areas,
-            "missing": missing, "not_applicable": not_applicable,
-        })
+    results = [unit_result(unit, edition, survey_run) for unit in units]
+    add_ranks(results, units, edition)
+    big = float("inf")
+    results.sort(key=lambda r: (big if r["rank"] is None else r["rank"], r["code"]))
+    return results
 
+
+@dataclass
+class Tally:
+    """One unit's points and applicable max, summed leaf by leaf in edition order."""
+    self_points: float
+    appraised_points: float
+    survey_points: float
+    applicable_max: float
+    area_points: list[float]
+    area_max: list[float]
+    missing: list[str]
+    not_applicable: list[str]
+
+
+def tally(unit: Unit, edition: Edition, survey_run: bool) -> Tally:
+    """Every leaf's points for one unit, declared (self) and appraised, by area."""
+    self_points = appraised_points = survey_points = applicable_max = 0.0
+    area_points = [0.0] * len(edition.areas)
+    area_max = [0.0] * len(edition.areas)
+    missing, not_applicable = [], []
+    for j, leaf in enumerate(edition.leaves):
+        (d_state, d_x), (a_state, a_x) = unit.declared[j], unit.appraised[j]
+        if leaf.survey and not survey_run:  # no survey was run: rebase the block
+            d_state = a_state = NA
+            pts_self = pts = 0.0
+            rebased = True
+        else:
+            pts_self = leaf_points(leaf, d_state, d_x)
+            pts = leaf_points(leaf, a_state, a_x)
+            rebased = a_state == NA and leaf.na != "full"
+        if leaf.survey:
+            survey_points += pts
+        else:
+            self_points += pts_self
+            appraised_points += pts
+        applicable = 0.0 if rebased else leaf.max
+        applicable_max += applicable
+        area_points[leaf.area] += pts
+        area_max[leaf.area] += applicable
+        if a_state == MISSING:
+            missing.append(leaf.code)
+        elif a_state == NA:
+            not_applicable.append(leaf.code)
+    return Tally(self_points, appraised_points, survey_points, applicable_max, area_points,
+                 area_max, missing, not_applicable)
+
+
+def band_of(index: float | None, edition: Edition) -> str | None:
+    """The first band whose lower bound the index (to ``DECIMALS``) reaches; no index, none."""
+    if index is not None:
+        for name, lower in edition.bands:
+            if round(index, DECIMALS) >= lower:
+                return name
+    return None
+
+
+def unit_result(unit: Unit, edition: Edition, survey_run: bool) -> dict[str, Any]:
+    """One unit's result, not yet ranked: points, total, index, band and areas."""
+    t = tally(unit, edition, survey_run)
+    bonus = min(unit.bonus, edition.bonus_max)
+    penalty = min(unit.penalty, edition.penalty_max)
+    total = t.appraised_points + t.survey_points + bonus - penalty
+    total = min(max(total, 0.0), t.applicable_max)
+    index = total / t.applicable_max * 100.0 if t.applicable_max > 0 else None
+    areas = [{"code": code, "name": name, "points": t.area_points[k], "max": t.area_max[k],
+              "index": t.area_points[k] / t.area_max[k] * 100.0 if t.area_max[k] > 0 else None}
+             for k, (code, name) in enumerate(edition.areas)]
+    return {
+        "code": unit.code, "name": unit.name, "type": unit.type, "group": unit.group,
+        "self_points": t.self_points, "appraised_points": t.appraised_points,
+        "survey_points": t.survey_points, "bonus": bonus, "penalty": penalty,
+        "total": total, "applicable_max": t.applicable_max, "index": index,
+        "band": band_of(index, edition),
+        "rank": None, "group_rank": None, "areas": areas,
+        "missing": t.missing, "not_applicable": t.not_applicable,
+    }
+
+
+def add_ranks(results: list[dict[str, Any]], units: list[Unit], edition: Edition) -> None:
+    """Each result's rank among all ranked units and among its group's (same order)."""
     keys = [None if r["index"] is None or not unit.ranked else round(r["index"], DECIMALS)
             for r, unit in zip(results, units, strict=True)]
     for r, k in zip(results, rank(keys, edition.ties), strict=True):
@@ -583,9 +687,6 @@ def score_units(units: list[Unit], edition: Edition) -> list[dict[str, Any]]:
     for rows in members.values():
         for i, k in zip(rows, rank([keys[i] for i in rows], edition.ties), strict=True):
             results[i]["group_rank"] = k
-    big = float("inf")
-    results.sort(key=lambda r: (big if r["rank"] is None else r["rank"], r["code"]))
-    return results
 
 
 def to_json(edition: Edition, year: int, results: list[dict[str, Any]]) -> str:

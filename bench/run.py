@@ -43,12 +43,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# the bench folder first on the path, for its sibling modules below
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate
+import loop_baseline
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-import generate  # noqa: E402
-import loop_baseline  # noqa: E402
 
 TOL = 1e-9
 UNIT_NUMBERS = ("self_points", "appraised_points", "survey_points", "bonus", "penalty",
@@ -124,20 +126,27 @@ def compare(parindex: dict[str, Any], baseline: dict[str, Any], limit: int = 20)
         if p["code"] != b["code"]:
             out.append(f"{where}: parindex has {p['code']}, baseline {b['code']} (order)")
             continue
-        for key in UNIT_NUMBERS:
-            if _num_differs(p[key], b[key]):
-                out.append(f"{where} {key}: parindex {p[key]!r}, baseline {b[key]!r}")
-        for key in UNIT_EXACT:
-            if p[key] != b[key]:
-                out.append(f"{where} {key}: parindex {p[key]!r}, baseline {b[key]!r}")
-        for pa, ba in zip(p["areas"], b["areas"], strict=True):
-            for key in ("points", "max", "index"):
-                if _num_differs(pa[key], ba[key]):
-                    out.append(f"{where} area {pa['code']} {key}: parindex {pa[key]!r}, "
-                               f"baseline {ba[key]!r}")
+        out += _unit_differences(where, p, b)
         if len(out) >= limit:
             out.append("…")
             break
+    return out
+
+
+def _unit_differences(where: str, p: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """The differences within one unit's result (same code): its figures, then its areas."""
+    out: list[str] = []
+    for key in UNIT_NUMBERS:
+        if _num_differs(p[key], b[key]):
+            out.append(f"{where} {key}: parindex {p[key]!r}, baseline {b[key]!r}")
+    for key in UNIT_EXACT:
+        if p[key] != b[key]:
+            out.append(f"{where} {key}: parindex {p[key]!r}, baseline {b[key]!r}")
+    for pa, ba in zip(p["areas"], b["areas"], strict=True):
+        for key in ("points", "max", "index"):
+            if _num_differs(pa[key], ba[key]):
+                out.append(f"{where} area {pa['code']} {key}: parindex {pa[key]!r}, "
+                           f"baseline {ba[key]!r}")
     return out
 
 
