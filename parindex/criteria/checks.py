@@ -7,6 +7,7 @@ suits the score kind; report ids exist in the calendar and calendar dates are re
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from parindex.criteria.compiled import parse_calendar_date
@@ -130,19 +131,31 @@ def _band_problems(edition: Edition, out: _Problems) -> None:
         if mins[i] >= mins[i - 1]:
             out.add(("bands", i, "min"), f"band thresholds must descend: {mins[i]:g} after "
                     f"{mins[i - 1]:g}", mins[i], hint="list bands highest first")
+    names = [b.name for b in edition.bands]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            out.add(("bands", i, "name"), f"band {quote(name)} is listed twice", name,
+                    hint="each band name appears once")
     if mins and mins[0] > 100:
         out.add(("bands", 0, "min"), "a band threshold above 100% can never be reached",
                 mins[0])
 
 
+#: assessment years a calendar date must exist in: the first and last year a bundle may
+#: have, a leap year and a common year (so 02-29 and offsets past year 9999 are refused)
+_CALENDAR_YEARS = (1990, 2023, 2024, 2100)
+
+
 def _calendar_problems(edition: Edition, out: _Problems) -> None:
     for rid, text in edition.calendar.items():
-        try:
-            parse_calendar_date(text, 2024)
-            parse_calendar_date(text, 2023)
-        except ValueError as exc:
-            out.add(("calendar", rid), f"{quote(text)} is not a date: {exc}", text,
-                    hint="write MM-DD, or +N:MM-DD for a date N years later")
+        for year in _CALENDAR_YEARS:
+            try:
+                parse_calendar_date(text, year)
+            except ValueError as exc:
+                out.add(("calendar", rid), f"{quote(text)} is not a date for assessment year "
+                        f"{year}: {exc}", text,
+                        hint="write MM-DD, or +N:MM-DD for a date N years later")
+                break
 
 
 def _validity_problems(edition: Edition, out: _Problems) -> None:
@@ -195,7 +208,19 @@ def _input_problems(node: Node, spec: ScoreSpec, edition: Edition) -> _Found:
             if rid not in edition.calendar:
                 out.append(("input", f"report {quote(rid)} is not in the calendar "
                             f"({', '.join(edition.calendar) or 'empty'})", rid))
+        out += [("input", f"report {quote(rid)} is listed twice in 'of' (each report counts "
+                 "once)", rid) for rid in _repeated(node.input.of)]
     return out
+
+
+def _repeated(items: list[str]) -> list[str]:
+    """Entries of a list meant as a set that appear more than once, each named once.
+
+    >>> _repeated(["Q1", "H1", "Q1", "Q1"])
+    ['Q1']
+    """
+    counts = Counter(items)
+    return [x for x in counts if counts[x] > 1]
 
 
 def _option_problems(spec: OptionsScore | LevelsScore) -> _Found:

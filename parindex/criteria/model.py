@@ -22,7 +22,8 @@ ReportCount = Literal["on_time", "late", "missing"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 class OneStopInput(_Model):

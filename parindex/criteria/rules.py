@@ -28,7 +28,7 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
 class _Params(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Band(_Params):
