@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from parindex.analysis.improvements import Step
 from parindex.criteria.compiled import CompiledEdition
+from parindex.criteria.loader import read_yaml_file
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.evidence.read_csv import read_csv_table
 
@@ -105,7 +105,10 @@ def _cost_rows(path: Path) -> list[tuple[str, str, Any, Any]]:
                 for i, (c, v, s) in enumerate(zip(df["criterion"], df["cost"], step,
                                                   strict=True))]
     # every scalar as text, as typed: 1.10 stays "1.10"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    data, problems = read_yaml_file(path, "costs", as_text=True)
+    if problems:
+        raise EvidenceError(problems)
+    data = data or {}
     if not isinstance(data, dict):
         raise EvidenceError([Problem(path.name, "", "a costs YAML file is a mapping "
                                      "criterion → cost")])

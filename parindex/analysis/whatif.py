@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition
+from parindex.criteria.loader import read_yaml_file
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.pipeline import run_bundle
 from parindex.scoring.run import Change, Run, column_or_none, input_text
@@ -53,10 +54,10 @@ def read_scenario(path: Path) -> list[Change]:
                                          "unit, criterion, value", field=", ".join(missing))])
         rows: list[Any] = df[["unit", "criterion", "value"]].to_dict(orient="records")
     else:
-        import yaml
-
         # every scalar as text, as typed: 1.10 stays "1.10", yes stays "yes"
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        data, found = read_yaml_file(path, "scenario", as_text=True)
+        if found:
+            raise EvidenceError(found)
         if isinstance(data, dict) and "changes" in data:
             data = data["changes"]
         if isinstance(data, dict):

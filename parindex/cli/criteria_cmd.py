@@ -139,26 +139,18 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
 
     Example: parindex criteria check my-edition.yaml
     """
-    from parindex.criteria import check_edition_text
-    from parindex.criteria.compiled import compile_edition
-    from parindex.errors import Problem
+    from parindex.criteria import check_edition_file
 
     failed = False
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            print_problems([Problem(str(path), "", f"cannot be read: {exc}")])
-            failed = True
-            continue
-        edition, problems = check_edition_text(text, path.name)
+        edition, problems = check_edition_file(path)
         if problems:
             print_problems(problems)
         if edition is None:
             failed = True
         else:
-            leaves = len(compile_edition(edition, str(path)).leaves)
-            typer.echo(f"{path}: OK — {edition.edition}, {len(edition.areas)} areas, "
-                       f"{leaves} leaves, {edition.scale:g} points")
+            model = edition.model
+            typer.echo(f"{path}: OK — {model.edition}, {len(model.areas)} areas, "
+                       f"{len(edition.leaves)} leaves, {model.scale:g} points")
     if failed:
         raise typer.Exit(1)

@@ -2,9 +2,12 @@
 
 from parindex.criteria.compiled import CompiledEdition, Leaf, NodeInfo, parse_calendar_date
 from parindex.criteria.loader import (
+    check_edition_file,
     check_edition_text,
     load_edition,
     parse_edition,
+    read_yaml,
+    read_yaml_file,
     resolve,
     shipped_dir,
     shipped_ids,
@@ -13,6 +16,7 @@ from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsIn
 
 __all__ = [
     "Area", "CompiledEdition", "Edition", "Leaf", "Node", "NodeInfo", "OneStopInput",
-    "ReportsInput", "check_edition_text", "load_edition", "parse_calendar_date",
-    "parse_edition", "resolve", "shipped_dir", "shipped_ids",
+    "ReportsInput", "check_edition_file", "check_edition_text", "load_edition",
+    "parse_calendar_date", "parse_edition", "read_yaml", "read_yaml_file", "resolve",
+    "shipped_dir", "shipped_ids",
 ]

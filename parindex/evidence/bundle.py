@@ -123,8 +123,9 @@ def _meta(raw: RawTables, problems: list[Problem]) -> tuple[int, str, str]:
     year = meta.get("year")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
+    told = any(p.field == "year" and p.file == raw.meta_file for p in problems)
     if not isinstance(year, int) or not 1990 <= year <= 2100:
-        if raw.meta or not problems:
+        if (raw.meta or not problems) and not told:
             problems.append(Problem(raw.meta_file, "year", f"year must be a year like 2024, "
                                     f"not {quote(year)}", field="year", value=year))
         year = 0

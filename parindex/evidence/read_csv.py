@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from parindex.criteria.loader import read_yaml_file
 from parindex.errors import Problem
 from parindex.evidence.tables import TABLES, RawTables
 
@@ -37,14 +37,12 @@ def read_csv_folder(path: Path) -> RawTables:
         problems.append(Problem(str(path), "", "no bundle.yaml (year, edition, authority)",
                                 hint="create bundle.yaml with 'year:' and 'edition:'"))
     else:
-        try:
-            loaded = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-            meta = loaded if isinstance(loaded, dict) else {}
-            if not isinstance(loaded, dict):
-                problems.append(Problem("bundle.yaml", "", "must be a mapping of year, "
-                                        "edition, authority"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(Problem("bundle.yaml", "", f"cannot be read: {exc}"))
+        loaded, found = read_yaml_file(meta_path, "bundle.yaml", {"edition", "authority"})
+        problems += found
+        meta = loaded if isinstance(loaded, dict) else {}
+        if not found and not isinstance(loaded, dict):
+            problems.append(Problem("bundle.yaml", "", "must be a mapping of year, "
+                                    "edition, authority"))
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for name in TABLES:
