@@ -284,12 +284,18 @@ def read_key(text: str, low: str, leaf: Leaf) -> float:
     return float(leaf.keys.index(low))
 
 
+def percent(part: float, whole: float) -> float:
+    """part / whole as a percentage rounded to 9 decimals (CONTRACT §2: 29/50 is 58 % and
+    meets ``min: 58``), computed as numpy rounds: times 10⁹, to the nearest even, back."""
+    return round(part / whole * 100.0 * 1e9) / 1e9
+
+
 def read_fraction(text: str, fraction: re.Match[str], leaf: Leaf) -> float:
     """``a/b`` (a percentage leaf only, 0 ≤ a ≤ b, b > 0) → a / b as a percentage."""
     a, b = to_number(fraction.group(1)), to_number(fraction.group(2))
     if leaf.reads != "percent" or a is None or b is None or b <= 0 or a > b:
         raise InputError(f"{leaf.code}: {text!r} is not a valid a/b percentage")
-    return a / b * 100.0
+    return percent(a, b)
 
 
 def read_number(text: str, low: str, leaf: Leaf) -> float:
@@ -349,7 +355,7 @@ def one_stop_number(row: dict[str, float] | None, spec: dict[str, Any]) -> Cell:
         }[spec["denominator"]]
     if denominator == 0:
         return NA, None
-    return VALUE, numerator / denominator * 100.0
+    return VALUE, percent(numerator, denominator)
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from parindex.criteria.model import OneStopInput
 from parindex.evidence.collect import Collector, Columns, unit_index
-from parindex.evidence.parse import clean, to_number
+from parindex.evidence.parse import clean, percent_of, to_number
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.evidence.tables import Bundle
 
@@ -89,7 +89,7 @@ def one_stop_metric(frame: pd.DataFrame, spec: OneStopInput) -> np.ndarray:
                + f["received_post"]}[spec.denominator or "resolved"]
         num = f["resolved_early"] + f["resolved_on_time"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / den * 100.0, np.where(np.isnan(den), np.nan, np.inf))
+        return np.where(den > 0, percent_of(num, den), np.where(np.isnan(den), np.nan, np.inf))
 
 
 def one_stop_column(frame: pd.DataFrame, spec: OneStopInput) -> tuple[np.ndarray, np.ndarray]:

@@ -33,6 +33,22 @@ NA_TOKENS = {"na", "n/a"}
 _KINDS = ("number", "count", "boolean", "key", "points", "percent")
 
 
+#: decimals a derived percentage (a/b, a one-stop rate) is rounded to, so that it meets a
+#: threshold exactly as the fraction does: 29/50 is 58.0, not 57.99999999999999. Two
+#: fractions with denominators up to a million differ by more than this, so none merge.
+PERCENT_DECIMALS = 9
+
+
+def percent_of(part: Any, whole: Any) -> Any:
+    """``part / whole × 100`` rounded to :data:`PERCENT_DECIMALS` (arrays or numbers; the
+    caller guards a zero ``whole``).
+
+    >>> float(percent_of(29, 50)), float(percent_of(1, 3))
+    (58.0, 33.333333333)
+    """
+    return np.round(np.asarray(part, dtype=float) / whole * 100.0, PERCENT_DECIMALS)
+
+
 def per_unique(cells: pd.Series, f: Callable[[pd.Series], Any]) -> Any:
     """``f(cells)``, computed once per distinct cell and spread back to every row.
 
@@ -209,7 +225,7 @@ def _read_numbers(sub: pd.Series, k: np.ndarray, m: np.ndarray) -> tuple[np.ndar
         a = to_number(frac.loc[has_frac, 0])
         b = to_number(frac.loc[has_frac, 1])
         with np.errstate(divide="ignore", invalid="ignore"):
-            nums[has_frac] = np.where(b > 0, a / b * 100.0, np.nan)
+            nums[has_frac] = np.where(b > 0, percent_of(a, b), np.nan)
         bad_frac = (b <= 0) | (a > b)
         idx = np.flatnonzero(has_frac)
         why[idx[bad_frac & (b <= 0)]] = "a/b needs b > 0"
