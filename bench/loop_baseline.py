@@ -24,6 +24,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import math
 import re
 import sys
 import unicodedata
@@ -247,8 +248,17 @@ def read_bundle(path: Path) -> Bundle:
 
 
 def to_number(text: str) -> float | None:
+    """A finite number, or None (``inf`` and numbers too large for a float are not numbers)."""
     text = text.replace(",", ".").replace(" ", "")
-    return float(text) if NUMBER.match(text) else None
+    value = float(text) if NUMBER.match(text) else None
+    return value if value is not None and math.isfinite(value) else None
+
+
+MAX_COUNT = 1e12  # counts are whole numbers below a trillion
+
+
+def is_count(x: float | None) -> bool:
+    return x is not None and 0 <= x < MAX_COUNT and x == int(x)
 
 
 def read_cell(text: str, leaf: Leaf, blank: str) -> Cell:
@@ -309,7 +319,7 @@ def read_number(text: str, low: str, leaf: Leaf) -> float:
         raise InputError(f"{leaf.code}: {text!r} is outside 0–100")
     if pct_sign and kind != "percent":
         raise InputError(f"{leaf.code}: {text!r} has a % sign but is not a percentage")
-    if kind == "count" and (x < 0 or x != int(x)):
+    if kind == "count" and not is_count(x):
         raise InputError(f"{leaf.code}: {text!r} is not a count")
     if kind == "points" and not 0 <= x <= leaf.max + 1e-9:
         raise InputError(f"{leaf.code}: {text!r} is not within 0…{leaf.max:g} points")
@@ -424,7 +434,7 @@ def one_stop_counts(row: dict[str, str]) -> dict[str, float]:
     counts: dict[str, float] = {}
     for col in ONE_STOP_COLUMNS:
         x = to_number(row.get(col, "") or "0")
-        if x is None or x < 0 or x != int(x):
+        if not is_count(x):
             raise InputError(f"one_stop {row['unit']}: {col} {row.get(col)!r} is not a count")
         counts[col] = x
     came_in = sum(counts[c] for c in ONE_STOP_COLUMNS[:4])

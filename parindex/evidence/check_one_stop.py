@@ -8,7 +8,7 @@ import pandas as pd
 
 from parindex.criteria.model import OneStopInput
 from parindex.evidence.collect import Collector, Columns, unit_index
-from parindex.evidence.parse import clean, percent_of, to_number
+from parindex.evidence.parse import MAX_COUNT, TOO_LARGE, clean, percent_of, to_number
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.evidence.tables import Bundle
 
@@ -29,9 +29,13 @@ def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,
         text = clean(df[col])
         num = to_number(text.where(text != "", "0"), whole=True)
         bad = np.isnan(num) | (num < 0) | (num != np.floor(num))
+        huge = ~bad & (num >= MAX_COUNT)
         for i in np.flatnonzero(bad):
             out.add(table, dfc["_row"][i], col, dfc[col][i],
                     "is not a count (a whole number ≥ 0)")
+        for i in np.flatnonzero(huge):
+            out.add(table, dfc["_row"][i], col, dfc[col][i], TOO_LARGE)
+        bad |= huge
         arr[:, k] = np.where(bad, 0, num)
         any_bad |= bad
     return arr, any_bad

@@ -39,6 +39,14 @@ _KINDS = ("number", "count", "boolean", "key", "points", "percent")
 PERCENT_DECIMALS = 9
 
 
+#: counts are whole numbers below this (a trillion applications is no real count); checked
+#: before any sum, so huge counts cannot overflow to inf − inf = NaN and slip through
+MAX_COUNT = 1e12
+
+
+TOO_LARGE = "is too large for a count (below 1 000 000 000 000)"
+
+
 def percent_of(part: Any, whole: Any) -> Any:
     """``part / whole × 100`` rounded to :data:`PERCENT_DECIMALS` (arrays or numbers; the
     caller guards a zero ``whole``).
@@ -243,6 +251,7 @@ def _read_numbers(sub: pd.Series, k: np.ndarray, m: np.ndarray) -> tuple[np.ndar
     why[ok & pct_sign & (k != "percent") & (why == "")] = "a % sign on a non-percentage"
     cnt_bad = ok & (k == "count") & ((nums < 0) | (nums != np.floor(nums)))
     why[cnt_bad & (why == "")] = "is not a count (a whole number ≥ 0)"
+    why[ok & (k == "count") & (nums >= MAX_COUNT) & (why == "")] = TOO_LARGE
     pts_bad = ok & (k == "points") & ((nums < 0) | (nums > m + 1e-9))
     for i in np.flatnonzero(pts_bad & (why == "")):
         why[i] = f"points must be within 0…{m[i]:g}"
