@@ -17,14 +17,18 @@ import datetime as dt
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from parindex.errors import Problem, quote
 from parindex.evidence.labels import column_for, info_column
 from parindex.evidence.tables import TABLES, RawTables
+
+_T = TypeVar("_T")
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -189,6 +193,32 @@ def _meta(ws: Any, file: str, problems: list[Problem]) -> dict[str, Any]:
     return meta
 
 
+def _sheet_names(names: list[str], file: str, problems: list[Problem]) -> dict[str, str]:
+    """Sheet name as matched (NFC, trimmed, lower case) → as written. Two sheets that match
+    one table (``evidence`` and ``Evidence ``) are an error, not a silent choice."""
+    sheets: dict[str, str] = {}
+    for name in names:
+        key = unicodedata.normalize("NFC", name).strip().lower()
+        if key in sheets and (key in TABLES or key == "meta"):
+            problems.append(Problem(file, "", f"the sheets {quote(sheets[key])} and "
+                                    f"{quote(name)} are both the table {quote(key)}",
+                                    field="sheet", value=name,
+                                    hint="keep one of them, or rename the other"))
+            continue
+        sheets.setdefault(key, name)
+    return sheets
+
+
+def _read_sheet(read: Callable[[], _T], file: str, problems: list[Problem]) -> _T | None:
+    """``read()`` of one sheet; a sheet whose XML is damaged (openpyxl parses lazily, so the
+    error comes while reading rows) is one problem naming the sheet, not a traceback."""
+    try:
+        return read()
+    except Exception as exc:  # lxml/expat, zipfile and openpyxl raise many kinds
+        problems.append(Problem(file, "", f"cannot be read: the sheet is damaged ({exc})"))
+        return None
+
+
 def read_xlsx(path: Path) -> RawTables:
     """Read a bundle workbook into text tables (see the module docstring)."""
     problems = _size_problems(path)
@@ -204,11 +234,12 @@ def read_xlsx(path: Path) -> RawTables:
         return RawTables(path, {}, path.name, {}, {}, [
             Problem(path.name, "", f"cannot be read as an Excel workbook: {exc}")])
     try:
-        sheets = {unicodedata.normalize("NFC", n).strip().lower(): n for n in wb.sheetnames}
+        sheets = _sheet_names(wb.sheetnames, path.name, problems)
         meta: dict[str, Any] = {}
         meta_file = f"{path.name} [meta]"
         if "meta" in sheets:
-            meta = _meta(wb[sheets["meta"]], meta_file, problems)
+            meta = _read_sheet(partial(_meta, wb[sheets["meta"]], meta_file, problems),
+                               meta_file, problems) or {}
         else:
             problems.append(Problem(path.name, "", "no sheet 'meta' (year, edition, authority)"))
         tables: dict[str, pd.DataFrame] = {}
@@ -218,8 +249,9 @@ def read_xlsx(path: Path) -> RawTables:
                 continue
             file = f"{path.name} [{sheets[name]}]"
             files[name] = file
-            df = _sheet_table(wb[sheets[name]], name, file, problems,
-                              fwb[sheets[name]] if fwb is not None else None)
+            sheet = sheets[name]
+            df = _read_sheet(partial(_sheet_table, wb[sheet], name, file, problems,
+                                     fwb[sheet] if fwb is not None else None), file, problems)
             if df is not None:
                 tables[name] = df
     finally:

@@ -1,0 +1,108 @@
+"""Workbooks built to break the reader: two sheets for one table, a damaged sheet's XML, an
+XML entity bomb. Each is one located problem (the file and the sheet), exit 1, no
+traceback, and the workbook's bytes unchanged (CONTRACT §2, #10 items 5 and 10)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from parindex.cli import app
+from parindex.evidence.write import xlsx_bytes
+
+VALID = Path(__file__).parent / "fixtures" / "bad" / "bundles" / "_valid"
+EDITION = VALID.parent / "tiny.yaml"
+
+
+def _tables() -> dict[str, pd.DataFrame]:
+    return {f.stem: pd.read_csv(f, dtype=str, keep_default_na=False)
+            for f in sorted(VALID.glob("*.csv"))}
+
+
+def _workbook(tmp_path: Path, edit: dict[str, bytes] | None = None,
+              extra_sheet: str | None = None) -> Path:
+    """The valid bundle as a workbook; ``extra_sheet`` adds a copy of the evidence sheet
+    under that name, ``edit`` replaces parts of the zip (sheet XML) with other bytes."""
+    meta = yaml.safe_load((VALID / "bundle.yaml").read_text(encoding="utf-8"))
+    meta["edition"] = str(EDITION)
+    tables = _tables()
+    sheets = dict(tables)
+    data = xlsx_bytes(sheets, meta)
+    if extra_sheet is not None:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data))
+        copy = wb.copy_worksheet(wb["evidence"])
+        copy.title = extra_sheet
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = buf.getvalue()
+    if edit:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                out.writestr(item, edit.get(item.filename, src.read(item.filename)))
+        data = buf.getvalue()
+    path = tmp_path / "bundle.xlsx"
+    path.write_bytes(data)
+    return path
+
+
+def _sheet_part(path: Path, title: str) -> str:
+    """The zip part of the sheet with this title (openpyxl names them sheetN.xml)."""
+    from openpyxl import load_workbook
+
+    names = load_workbook(path, read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index(title) + 1}.xml"
+
+
+def _check(path: Path) -> tuple[int, str]:
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(
+        app, ["check", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "Traceback" not in result.output
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    return result.exit_code, result.stderr
+
+
+#: "billion laughs": ten entities, each ten of the one before (10¹⁰ characters if expanded)
+_BOMB = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e0 "lol">'
+         + b"".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">'.encode() for i in range(1, 10))
+         + b"]>")
+
+
+class TestHostileWorkbooks:
+    """Each broken workbook is refused with the sheet named."""
+
+    def test_the_valid_workbook_passes(self, tmp_path: Path) -> None:
+        code, err = _check(_workbook(tmp_path))
+        assert code == 0, err
+
+    def test_two_sheets_for_one_table(self, tmp_path: Path) -> None:
+        code, err = _check(_workbook(tmp_path, extra_sheet="Evidence "))
+        assert code == 1
+        assert 'the sheets "evidence" and "Evidence " are both the table "evidence"' in err
+
+    @pytest.mark.parametrize(("damage", "what"), [
+        (b"<worksheet><sheetData><row r='1'><c r='A1' t='s'><v>0", "truncated"),
+        (_BOMB + b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e9;</t></is>'
+         b"</c></row></sheetData></worksheet>", "entities"),
+    ])
+    def test_a_damaged_sheet_is_named(self, tmp_path: Path, damage: bytes, what: str) -> None:
+        good = _workbook(tmp_path)
+        part = _sheet_part(good, "evidence")
+        bad = _workbook(tmp_path, edit={part: damage})
+        code, err = _check(bad)
+        assert code == 1, (what, err)
+        assert "bundle.xlsx" in err
+        assert "cannot be read" in err
