@@ -3,6 +3,9 @@ cell read as text."""
 
 from __future__ import annotations
 
+import codecs
+import io
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -10,21 +13,130 @@ from typing import Any
 import pandas as pd
 
 from parindex.criteria.loader import read_yaml_file
-from parindex.errors import Problem
+from parindex.errors import EvidenceError, Problem
+from parindex.evidence.labels import column_for, info_column
 from parindex.evidence.tables import TABLES, RawTables
 
+#: a CSV file larger than this is refused before reading (a national bundle's evidence is
+#: about 15 MB)
+MAX_CSV_BYTES = 200 * 1024 * 1024
 
-def _nfc_columns(df: pd.DataFrame) -> pd.DataFrame:
-    df.columns = [unicodedata.normalize("NFC", str(c)).strip().lower() for c in df.columns]
-    return df
+
+def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of a CSV file: UTF-8 (with or without a BOM); UTF-16 with a BOM and
+    Windows-1258 (what Excel on a Vietnamese Windows saves as plain "CSV") with a warning;
+    anything else (bytes of a legacy font encoding) an error naming the row."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), [Problem(file, "", "is UTF-16 text; it was read as "
+                                                  "such", hint="save it as CSV UTF-8",
+                                                  severity="warning")]
+        except UnicodeDecodeError as exc:
+            return None, [_not_text(raw, exc, file)]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as first:
+        try:
+            text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+        except UnicodeDecodeError:
+            return None, [_not_text(raw, first, file)]
+        if _not_vietnamese(text) is not None:  # Latin-1, TCVN3 or VNI bytes that decode
+            return None, [_not_text(raw, first, file)]
+        return text, [Problem(file, _row_of(raw, first.start), "is not UTF-8 text; it was read "
+                              "as Windows-1258 (Excel's \"CSV\" on a Vietnamese Windows)",
+                              hint="save it as \"CSV UTF-8\" to be sure of every letter",
+                              severity="warning")]
 
 
-def read_csv_table(path: Path) -> pd.DataFrame:
-    """One CSV file as text cells (blank = ``""``) with a ``_row`` column."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                     skipinitialspace=False)
-    df = _nfc_columns(df)
+def _row_of(raw: bytes, offset: int) -> str:
+    line = raw[:offset].count(b"\n") + 1
+    return f"row {line}"
+
+
+#: letters of Western languages that Vietnamese never uses: text read as Windows-1258 that
+#: holds one was saved in another encoding (Latin-1, or a legacy Vietnamese font's)
+_NOT_VIETNAMESE = re.compile("[äåæçëîïñöøûüÿßÄÅÆÇËÎÏÑÖØÛÜ×÷¤¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿¡¢£¥]"
+                             "|[\u0300-\u036f]")  # or a tone mark left over by NFC
+
+
+def _not_vietnamese(text: str) -> int | None:
+    """Where Windows-1258 text stops looking like Vietnamese: a non-Vietnamese letter, or a
+    tone mark on a letter that takes none (every Vietnamese vowel with a tone has a composed
+    form, so NFC leaves none over); None when it looks right."""
+    m = _NOT_VIETNAMESE.search(text)
+    return None if m is None else m.start()
+
+
+def _not_text(raw: bytes, exc: UnicodeDecodeError, file: str) -> Problem:
+    """The first row that is not UTF-8, and its first such bytes."""
+    return Problem(file, _row_of(raw, exc.start), "cannot be read: not UTF-8 text "
+                   "(saved in Latin-1, or typed in a legacy font encoding such as TCVN3 or "
+                   "VNI?)", value=raw[exc.start:exc.end],
+                   hint="convert it to Unicode, e.g. with Unikey's converter, and save it as "
+                   "CSV UTF-8")
+
+
+def _delimiter(text: str) -> str:
+    """``;`` when the heading row has more semicolons than commas (Excel with a decimal
+    comma saves CSV so), else ``,``."""
+    head = text.split("\n", 1)[0]
+    return ";" if head.count(";") > head.count(",") else ","
+
+
+def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | None,
+                                                                  list[Problem]]:
+    """One CSV file as text cells (blank = ``""``) with a ``_row`` column (the row number a
+    spreadsheet shows; the heading is row 1), and every problem of reading it.
+
+    Rows with every cell blank (Excel's trailing ``,,,``) and columns with neither a heading
+    nor a value are dropped; headings are matched in NFC lower case, and for a bundle table
+    the template's Vietnamese or English headings name their columns.
+    """
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            return None, [Problem(path.name, "", f"is larger than {MAX_CSV_BYTES:,} bytes")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), "", f"cannot be read: {exc.strerror}")]
+    text, problems = _decode(raw, path.name)
+    if text is None:
+        return None, problems
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
+                         keep_default_na=False, skipinitialspace=False)
+    except pd.errors.EmptyDataError:
+        return None, [*problems, Problem(path.name, "", "is empty: not even a heading row")]
+    except pd.errors.ParserError as exc:
+        return None, [*problems, Problem(path.name, "", f"cannot be read as CSV: {exc}")]
     df["_row"] = range(2, len(df) + 2)
+    return _tidy(df, table), problems
+
+
+def _tidy(df: pd.DataFrame, table: str | None) -> pd.DataFrame:
+    cells = df.drop(columns="_row")
+    blank = cells.apply(lambda c: c.str.strip() == "")
+    unnamed = [c for c in cells.columns
+               if (str(c).startswith("Unnamed: ") or not str(c).strip()) and blank[c].all()]
+    df = df.loc[~blank.all(axis=1)].drop(columns=unnamed)
+    names = []
+    for c in df.columns:
+        key = unicodedata.normalize("NFC", str(c)).strip().lower()
+        if table is not None and c != "_row":
+            key = column_for(table, c) or (info_column(c) and "_info") or key
+        names.append(key)
+    df.columns = names
+    if "_info" in names:  # a template's informational columns: not read
+        df = df.drop(columns="_info")
+    return df.reset_index(drop=True)
+
+
+def read_csv_table(path: Path, table: str | None = None) -> pd.DataFrame:
+    """:func:`read_csv_file`, raising an :class:`EvidenceError` when it cannot be read."""
+    df, problems = read_csv_file(path, table)
+    if df is None:
+        raise EvidenceError(problems)
     return df
 
 
@@ -50,8 +162,8 @@ def read_csv_folder(path: Path) -> RawTables:
         if not file.is_file():
             continue
         files[name] = file.name
-        try:
-            tables[name] = read_csv_table(file)
-        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            problems.append(Problem(file.name, "", f"cannot be read as UTF-8 CSV: {exc}"))
+        df, found = read_csv_file(file, name)
+        problems += found
+        if df is not None:
+            tables[name] = df
     return RawTables(path, meta, "bundle.yaml", tables, files, problems)
