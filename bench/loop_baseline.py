@@ -289,9 +289,17 @@ def read_boolean(text: str, low: str, leaf: Leaf) -> float:
 
 def read_key(text: str, low: str, leaf: Leaf) -> float:
     """An option or level key → its position among the leaf's keys."""
-    if low not in leaf.keys:
+    folded = [fold_key(k) for k in leaf.keys]
+    if fold_key(low) not in folded:
         raise InputError(f"{leaf.code}: {text!r} is not one of {', '.join(leaf.keys)}")
-    return float(leaf.keys.index(low))
+    return float(folded.index(fold_key(low)))
+
+
+def fold_key(text: str) -> str:
+    """Keys match without case, accents or separators, đ as d (CONTRACT §2)."""
+    low = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
+    bare = "".join(c for c in low if not unicodedata.combining(c))
+    return re.sub(r"[\s_\-./]+", "_", bare).strip("_")
 
 
 def percent(part: float, whole: float) -> float:
@@ -550,8 +558,9 @@ def rule_points(leaf: Leaf, x: float) -> float:
         return min(max(x, 0.0), top)
     if rule == "boolean":
         return top if x > 0.5 else 0.0
-    if rule == "options":
-        return min(list(p.values())[int(x)], top)
+    if rule == "options":  # key: points, or the long form key: {points, label}
+        value = list(p.values())[int(x)]
+        return min(value["points"] if isinstance(value, dict) else value, top)
     if rule == "levels":
         return list(p.values())[int(x)] * top
     if rule == "bands":

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from parindex.criteria.compiled import parse_calendar_date
+from parindex.criteria.keys import fold_key
 from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
 from parindex.criteria.paths import Path_, render_path
 from parindex.criteria.rules import (
@@ -226,10 +227,10 @@ def _repeated(items: list[str]) -> list[str]:
 def _option_problems(spec: OptionsScore | LevelsScore) -> _Found:
     """Option keys differ ignoring case; points are ≥ 0; levels are fractions of max."""
     out: _Found = []
-    table = spec.options if isinstance(spec, OptionsScore) else spec.levels
-    lowered = [k.strip().lower() for k in table]
-    if len(set(lowered)) != len(lowered):
-        out.append(("score", "option keys must differ ignoring case: "
+    table = spec.points if isinstance(spec, OptionsScore) else spec.levels
+    folded = [fold_key(k) for k in table]
+    if len(set(folded)) != len(folded) or "" in folded:
+        out.append(("score", "option keys must differ ignoring case, accents and separators: "
                     + ", ".join(quote(k) for k in table), list(table)))
     out += [("score", f"'{k}' is negative", v) for k, v in table.items() if v < 0]
     if isinstance(spec, LevelsScore) and any(v > 1 for v in spec.levels.values()):

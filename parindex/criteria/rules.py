@@ -77,10 +77,28 @@ class DeductionScore(_Params):
     deduction: DeductionParams
 
 
-class OptionsScore(_Params):
-    """Named outcomes, each worth a number of points."""
+class Choice(_Params):
+    """The long form of an option: its points and the label templates and tables show."""
 
-    options: dict[str, float] = Field(min_length=1)
+    points: float
+    label: str = Field(min_length=1)
+
+
+class OptionsScore(_Params):
+    """Named outcomes, each worth a number of points (``key: points``, or the long form
+    ``key: {points: P, label: "Đúng hạn"}``)."""
+
+    options: dict[str, float | Choice] = Field(min_length=1)
+
+    @property
+    def points(self) -> dict[str, float]:
+        """Key → points, whichever form each option was written in."""
+        return {k: v.points if isinstance(v, Choice) else v for k, v in self.options.items()}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Key → label, for the options written in the long form."""
+        return {k: v.label for k, v in self.options.items() if isinstance(v, Choice)}
 
 
 class LevelsScore(_Params):
@@ -132,7 +150,7 @@ def _options(x: FloatArray, max_: float, spec: OptionsScore) -> FloatArray:
     >>> _options(np.array([0.0, 1.0, 2.0]), 1.0, spec).tolist()
     [1.0, 0.5, 0.0]
     """
-    table = np.fromiter(spec.options.values(), dtype=float)
+    table = np.fromiter(spec.points.values(), dtype=float)
     points: FloatArray = np.minimum(table[x.astype(np.intp)], max_)
     return points
 
@@ -205,7 +223,7 @@ def _describe_boolean(m: float, _s: Any, lang: str) -> str:
 
 
 def _describe_options(_m: float, s: OptionsScore, lang: str) -> str:
-    items = _list_sep(lang).join(f"{k}: {_num(v, lang)}" for k, v in s.options.items())
+    items = _list_sep(lang).join(f"{k}: {_num(v, lang)}" for k, v in s.points.items())
     return ("options " if lang == "en" else "lựa chọn ") + items
 
 
@@ -299,7 +317,7 @@ def score_keys(spec: ScoreSpec) -> list[str]:
 def best_points(max_: float, spec: ScoreSpec) -> float:
     """The most points the rule can give (used to check rules against the leaf's max)."""
     if isinstance(spec, OptionsScore):
-        return max(spec.options.values())
+        return max(spec.points.values())
     if isinstance(spec, LevelsScore):
         return max(spec.levels.values()) * max_
     if isinstance(spec, BandsScore):

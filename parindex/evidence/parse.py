@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.criteria.keys import fold_key
 from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.evidence.states import MISSING, NA, VALUE
 
@@ -261,9 +262,10 @@ def _read_numbers(sub: pd.Series, k: np.ndarray, m: np.ndarray) -> tuple[np.ndar
 def _read_keys(low: pd.Series, leaf: np.ndarray,
                edition: CompiledEdition) -> tuple[np.ndarray, np.ndarray]:
     """Option and level keys: each key's position in its leaf's table, or the reason."""
-    table = {f"{leaf_obj.index}\x1f{key}": float(pos)
+    table = {f"{leaf_obj.index}\x1f{fold_key(key)}": float(pos)
              for leaf_obj in edition.leaves for pos, key in enumerate(leaf_obj.keys)}
-    tagged = pd.Series(leaf.astype(str), index=low.index) + "\x1f" + low
+    folded = per_unique(low, lambda u: u.map(fold_key))
+    tagged = pd.Series(leaf.astype(str), index=low.index) + "\x1f" + folded
     vals = tagged.map(table).to_numpy(dtype=float, na_value=np.nan, copy=True)
     why = np.full(len(vals), "", dtype=object)
     for i in np.flatnonzero(np.isnan(vals)):

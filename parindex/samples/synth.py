@@ -53,7 +53,7 @@ def _fmt_pct(values: np.ndarray, rng: np.random.Generator, vary: bool) -> np.nda
 
 def _ranked_keys(leaf: Leaf) -> list[str]:
     spec = leaf.score
-    table = spec.options if isinstance(spec, OptionsScore) else \
+    table = spec.points if isinstance(spec, OptionsScore) else \
         spec.levels if isinstance(spec, LevelsScore) else {}
     return [k for k, _ in sorted(table.items(), key=lambda kv: -kv[1])]
 
