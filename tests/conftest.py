@@ -34,11 +34,14 @@ import math
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from parindex.scoring.run import Run
 
 CASES_DIR = Path(__file__).parent / "cases"
 DEFAULT_TOLERANCE = 1e-6
@@ -71,6 +74,39 @@ CaseLoader.yaml_implicit_resolvers = {
 CaseLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"))
+
+
+# ---------------------------------------------------------------------------- shared objects
+
+#: fixtures that build workbooks for seconds: every test using one runs on the same xdist
+#: worker (``--dist loadgroup``), so each is built once per run, not once per worker
+EXPENSIVE_FIXTURES = {"unit_parts": "sample-workbooks", "district_template": "sample-workbooks",
+                      "owner_parts": "huyen-workbooks"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        group = next((g for f, g in EXPENSIVE_FIXTURES.items() if f in names), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(scope="session")
+def sample_runs() -> list[Run]:
+    """Every year of the shipped sample district, scored once per session (read only)."""
+    from parindex.pipeline import open_run
+    from parindex.samples.sample import sample_bundles
+
+    return [open_run(p) for p in sample_bundles()]
+
+
+@pytest.fixture(scope="session")
+def sample_run(sample_runs: list[Run]) -> Run:
+    """The sample district's 2024 run (``sample_district/2024``), shared read only."""
+    run = sample_runs[-1]
+    assert run.year == 2024
+    return run
 
 
 class CaseMismatch(AssertionError):

@@ -10,15 +10,13 @@ import pytest
 
 from parindex.analysis.advice import Advice, Move, advice, next_band
 from parindex.analysis.plan import Target, plan
-from parindex.pipeline import open_run
 from parindex.report.html import _advice_block, build_report
-from parindex.samples.sample import sample_root
 from parindex.scoring.run import Run
 
 
 @pytest.fixture(scope="module")
-def run() -> Run:
-    return open_run(sample_root() / "2024")
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,8 @@ YEARS = list(range(2019, 2025))
 
 
 @pytest.fixture(scope="module")
-def runs() -> list[Run]:
-    return [open_run(p) for p in sample_bundles()]
+def runs(sample_runs: list[Run]) -> list[Run]:
+    return sample_runs
 
 
 @pytest.fixture(scope="module")

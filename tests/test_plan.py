@@ -25,17 +25,16 @@ from parindex.analysis.plan import (
 )
 from parindex.analysis.whatif import whatif
 from parindex.cli import app
-from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
-from parindex.scoring.run import Change
+from parindex.scoring.run import Change, Run
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return open_run(SAMPLE)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 # ---------------------------------------------------------------------------- the solver

@@ -49,8 +49,8 @@ def golden(name: str, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def run() -> Run:
-    return open_run(SAMPLE_2024)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 def _value(v: Any) -> Any:

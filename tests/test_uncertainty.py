@@ -16,14 +16,15 @@ from parindex.cli import app
 from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
 from parindex.scoring.rank import rank, row_ranks
+from parindex.scoring.run import Run
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return open_run(SAMPLE)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 class TestNominal:

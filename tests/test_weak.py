@@ -11,16 +11,16 @@ from typer.testing import CliRunner
 from parindex.analysis.weak import weak
 from parindex.cli import app
 from parindex.evidence.parse import NA
-from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
+from parindex.scoring.run import Run
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return open_run(SAMPLE)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 @pytest.fixture(scope="module")

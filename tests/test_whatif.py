@@ -15,17 +15,16 @@ from parindex.cli import app
 from parindex.criteria import shipped_dir
 from parindex.errors import EvidenceError
 from parindex.evidence.parse import VALUE
-from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
-from parindex.scoring.run import Change, input_text
+from parindex.scoring.run import Change, Run, input_text
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return open_run(SAMPLE)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 def _same_scores(a, b) -> None:

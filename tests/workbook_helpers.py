@@ -14,6 +14,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import yaml
 from typer.testing import CliRunner
 
 from parindex.cli import app
+from parindex.errors import Problem
 from parindex.evidence.labels import LABELS, column_for
 from parindex.evidence.tables import TABLES
 from parindex.samples.sample import sample_root
@@ -99,6 +101,55 @@ def score_json(bundle: Path) -> dict[str, Any]:
 
 def problem_lines(result: Any, tag: str = ERROR_TAG) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.startswith(tag)]
+
+
+# ---------------------------------------------------------------- the same, in-process
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``parindex check`` and ``parindex score --format json`` decide for a bundle,
+    computed in-process by the pipeline functions those commands call (milliseconds)."""
+
+    problems: list[Problem]  # every problem `check` lists (or the refusal of the bundle)
+    score: dict[str, Any] | None  # the JSON `score` prints; None when it refuses the bundle
+    refused: list[Problem]  # the problems `score` shows when it refuses (else [])
+
+    def lines(self, severity: str = "error") -> list[str]:
+        """The problem lines of one severity as the CLI prints them after its tag."""
+        return [p.render() for p in self.problems if p.severity == severity]
+
+
+def outcome(bundle: Path) -> Outcome:
+    """Load, check and score a bundle the way `check` and `score` do (``pipeline.check``
+    and ``pipeline.open_run`` are these steps), reading it once; the input must not change.
+    """
+    from parindex.cli.common import dump_json
+    from parindex.errors import ParIndexError
+    from parindex.evidence.bundle import load_bundle
+    from parindex.pipeline import check_bundle, edition_for
+
+    before = digest([bundle])
+    try:
+        loaded = load_bundle(bundle)
+        checked = check_bundle(loaded, edition_for(loaded))
+    except ParIndexError as exc:
+        problems = list(exc.problems)
+        return Outcome(problems, None, problems)
+    try:
+        score = json.loads(dump_json(checked.run().to_json()))
+        refused: list[Problem] = []
+    except ParIndexError as exc:
+        score, refused = None, list(exc.problems)
+    assert digest([bundle]) == before, f"reading {bundle} modified it"
+    return Outcome(checked.problems, score, refused)
+
+
+def score_of(bundle: Path) -> dict[str, Any]:
+    """The JSON ``parindex score BUNDLE --format json`` prints, computed in-process."""
+    got = outcome(bundle)
+    assert got.score is not None, "\n".join(p.render() for p in got.refused)
+    return got.score
 
 
 # ---------------------------------------------------------------- reading and writing bundles
