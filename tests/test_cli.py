@@ -609,6 +609,7 @@ class TestRank:
 # --------------------------------------------------------------------------- demo
 
 
+@pytest.mark.slow
 class TestDemo:
     """`parindex demo` runs every sample year and prints the latest league table."""
 
