@@ -31,17 +31,41 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from parindex.scoring.run import Run
+
+# ---------------------------------------------------------------------------- hypothesis
+
+#: ``dev`` (the default): few examples of the expensive properties, a quick local run;
+#: ``ci`` (``CI=true``): more, derandomized, so a CI failure reproduces. Neither has a
+#: deadline (a loaded machine must not fail a test). Property tests that write and score
+#: bundles take the profile's ``max_examples``; cheap ones keep their own count in both.
+#: Choose one with ``HYPOTHESIS_PROFILE=dev|ci``.
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("dev", max_examples=10, deadline=None, suppress_health_check=_HEALTH)
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True,
+                          database=None, print_blob=True, suppress_health_check=_HEALTH)
+
+
+def hypothesis_profile(environ: Mapping[str, str]) -> str:
+    """``HYPOTHESIS_PROFILE`` if set, else ``ci`` when ``CI=true``, else ``dev``."""
+    return environ.get("HYPOTHESIS_PROFILE") or (
+        "ci" if environ.get("CI", "").lower() == "true" else "dev")
+
+
+settings.load_profile(hypothesis_profile(os.environ))
 
 CASES_DIR = Path(__file__).parent / "cases"
 DEFAULT_TOLERANCE = 1e-6
@@ -77,19 +101,6 @@ CaseLoader.add_implicit_resolver(
 
 
 # ---------------------------------------------------------------------------- shared objects
-
-#: fixtures that build workbooks for seconds: every test using one runs on the same xdist
-#: worker (``--dist loadgroup``), so each is built once per run, not once per worker
-EXPENSIVE_FIXTURES = {"unit_parts": "sample-workbooks", "district_template": "sample-workbooks",
-                      "owner_parts": "huyen-workbooks"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        names = getattr(item, "fixturenames", ())
-        group = next((g for f, g in EXPENSIVE_FIXTURES.items() if f in names), None)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,8 @@ from parindex.cli import app
 
 BASE: dict[str, list[dict[str, str]]] = small_tables()
 TABLES = ("units", "evidence", "one_stop", "reports", "adjustments")
-FUZZ = settings(max_examples=40, deadline=None, database=None, print_blob=True,
+#: as many examples as the hypothesis profile gives (tests/conftest.py), each run twice
+FUZZ = settings(deadline=None, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SPECIAL_TOKENS = (
@@ -132,6 +134,7 @@ def _csv_bytes(rows: list[list[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+@pytest.mark.slow
 class TestFuzzCsv:
     """Random cells in a CSV bundle folder are scored or reported, never crash parindex."""
 
@@ -164,6 +167,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
+@pytest.mark.slow
 class TestFuzzWorkbook:
     """Random cell values (numbers, dates, text, formulas) in a workbook bundle."""
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,9 @@ from parindex.pipeline import open_run
 from parindex.scoring.run import Change, Run
 
 EPS = 1e-9
-SETTINGS = settings(max_examples=30, deadline=None,
+#: each example writes and scores a bundle: as many examples as the hypothesis profile gives
+#: (tests/conftest.py: few in ``dev``, more in ``ci``)
+SETTINGS = settings(deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 YES = ["yes", "Có", "co", "TRUE", "1", "x", "đạt", "Y"]
@@ -349,6 +352,7 @@ def assert_same(before: dict[str, Any], after: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------- properties
 
 
+@pytest.mark.slow
 class TestBounds:
     """Points stay within their maxima, and aggregates are the sums of their parts."""
 
@@ -446,6 +450,7 @@ def _better_cell(leaf: LeafSpec, x: float, delta: float) -> str:
     return f"{min(100.0, x + delta):.6f}"  # a percentage (also a one-stop rate)
 
 
+@pytest.mark.slow
 class TestMonotone:
     """Improving one input in its good direction never lowers that unit's points or rank."""
 
@@ -502,6 +507,7 @@ def _reorder_siblings(edition: dict[str, Any], seed: int) -> dict[str, Any]:
     return ed
 
 
+@pytest.mark.slow
 class TestInvariance:
     """The order of units, of evidence rows and of sibling criteria changes no result."""
 
@@ -545,6 +551,7 @@ class TestInvariance:
                                   equal_nan=True), name
 
 
+@pytest.mark.slow
 class TestNotApplicable:
     """Rebased leaves leave the applicable max; no survey in the bundle rebases the block."""
 
