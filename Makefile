@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-fast cov bench clean
+.PHONY: demo test lint pytest test-fast cov docs-cli bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ test-fast: $(STAMP)
 # coverage of parindex (the data file stays out of the working tree)
 cov: $(STAMP)
 	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/pytest -n 2 --cov=parindex --cov-report=term-missing:skip-covered
+
+# regenerate the --help blocks of docs/CLI.md (tests/test_cli_docs.py checks them)
+docs-cli: $(STAMP)
+	$(BIN)/python tests/cli_docs.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
