@@ -31,5 +31,21 @@ def test_the_loaded_profile_is_the_chosen_one() -> None:
     import os
 
     chosen = settings.get_profile(hypothesis_profile(os.environ))
-    assert settings.default.max_examples == chosen.max_examples
-    assert settings.default.derandomize == chosen.derandomize
+    loaded = settings.default
+    assert loaded is not None
+    assert loaded.max_examples == chosen.max_examples
+    assert loaded.derandomize == chosen.derandomize
+
+
+def test_pytest_is_strict(pytestconfig: pytest.Config) -> None:
+    """Unknown markers and config keys are errors; so is every warning not ignored by name."""
+    addopts = pytestconfig.getini("addopts")
+    assert "--strict-markers" in addopts
+    assert "--strict-config" in addopts
+    filters = pytestconfig.getini("filterwarnings")
+    assert filters[0] == "error"
+    assert all(f.startswith("ignore:") and len(f.split(":")[1]) > 10 for f in filters[1:])
+
+
+def test_slow_marker_is_registered(pytestconfig: pytest.Config) -> None:
+    assert any(m.startswith("slow:") for m in pytestconfig.getini("markers"))
