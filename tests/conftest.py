@@ -34,7 +34,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,7 +131,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Fil
 
 
 class CaseFile(pytest.File):
-    def collect(self):  # type: ignore[override]
+    def collect(self) -> Iterator[CaseItem]:
         data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=CaseLoader)
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise pytest.UsageError(f"{self.path.name}: expected a mapping with 'cases:' list")
@@ -191,7 +191,7 @@ class CaseItem(pytest.Item):
         if isinstance(excinfo.value, ParIndexError):
             return (f"{self.path.name} :: {self.name}\nunexpected "
                     f"{type(excinfo.value).__name__}:\n{excinfo.value}")
-        return super().repr_failure(excinfo)
+        return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"case: {self.name}"
@@ -258,7 +258,7 @@ def _same(expected: Any, actual: Any, tol: float) -> bool:
         return expected is None and (actual is None or (isinstance(actual, float)
                                                         and math.isnan(actual)))
     if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected == actual
+        return bool(expected == actual)
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float, np.number)):
         return abs(float(expected) - float(actual)) <= tol
     if isinstance(expected, list):

@@ -338,7 +338,7 @@ def _close(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and isinstance(b, float):
         return abs(a - b) <= 1e-9
-    return a == b
+    return bool(a == b)
 
 
 def assert_same(before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -374,12 +374,14 @@ class TestBounds:
             leaves = list(area.leaves)
             pts = s.area_points[:, k]
             assert np.allclose(pts, s.leaf_appr[:, leaves].sum(axis=1), atol=EPS)
-            assert (pts >= -EPS).all() and (pts <= area.max + EPS).all()
+            assert (pts >= -EPS).all()
+            assert (pts <= area.max + EPS).all()
             assert (s.area_max[:, k] <= area.max + EPS).all()
             assert (pts <= s.area_max[:, k] + EPS).all(), "an area beyond its applicable max"
         for node in ed.nodes:
             node_pts = s.leaf_appr[:, list(node.leaves)].sum(axis=1)
-            assert (node_pts >= -EPS).all() and (node_pts <= node.max + EPS).all(), node.code
+            assert (node_pts >= -EPS).all(), node.code
+            assert (node_pts <= node.max + EPS).all(), node.code
         survey = ed.survey
         assert np.allclose(s.appraised_points, s.leaf_appr[:, ~survey].sum(axis=1), atol=EPS)
         assert np.allclose(s.survey_points, s.leaf_appr[:, survey].sum(axis=1), atol=EPS)
@@ -399,7 +401,9 @@ class TestBounds:
         ranked = [r for r in results if r["index"] is not None]
         for r in results:
             if r["index"] is None:
-                assert r["applicable_max"] == 0 and r["rank"] is None and r["band"] is None
+                assert r["applicable_max"] == 0
+                assert r["rank"] is None
+                assert r["band"] is None
                 continue
             assert -EPS <= r["index"] <= 100 + EPS
             assert abs(r["index"] - r["total"] / r["applicable_max"] * 100) <= EPS

@@ -172,7 +172,7 @@ def _file(kind: str, table: str) -> str:
 
 
 def _letter(tables: Tables, table: str, column: str) -> str:
-    return get_column_letter(list(tables[table][0]).index(column) + 1)
+    return str(get_column_letter(list(tables[table][0]).index(column) + 1))
 
 
 def _lines(result: Any, severity: str) -> list[str]:
@@ -744,7 +744,8 @@ class TestFormulaSafeOutputs:
         result = invoke(command, risky, "--format", "csv", inputs=[risky])
         assert result.exit_code == 0, result.stderr
         cells = {c for row in _csv_cells(result.stdout) for c in row}
-        assert "'=HYPERLINK(\"x\")" in cells and "'@SUM(A1)" in cells
+        assert "'=HYPERLINK(\"x\")" in cells
+        assert "'@SUM(A1)" in cells
         assert "'-1+2" in cells
         assert not [c for c in cells if c[:1] in ("=", "@", "+")], cells
         assert "-1" in cells  # a plain negative number cannot run as a formula: left as is
@@ -770,7 +771,8 @@ class TestFormulaSafeOutputs:
         for code, want in {**DANGEROUS, "A03": "-1", "A04": "-1+2"}.items():
             assert names[code].data_type == "s", code
             assert names[code].value == want, code
-        assert ws["D5"].data_type == "s" and ws["D5"].value == "+G"
+        assert ws["D5"].data_type == "s"
+        assert ws["D5"].value == "+G"
         # and it reads back as written
         assert score_of(x) == score_of(risky)
 
@@ -781,7 +783,8 @@ class TestFormulaSafeOutputs:
         result = invoke("merge", out, x, inputs=[x], out_dir=tmp_path)
         assert result.exit_code == 0, result.stderr
         text = (out / "units.csv").read_text(encoding="utf-8")
-        assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+        assert "'=HYPERLINK" in text
+        assert "'@SUM(A1)" in text
         assert score_of(out) == score_of(risky)
 
 

@@ -414,7 +414,10 @@ class TestTemplateContent:
         leaves = {leaf.code: leaf for leaf in XA.leaves}
         for r in wb["evidence"].iter_rows(min_row=2, values_only=True):
             leaf = leaves[r[3]]
-            assert r[4] == leaf.name and r[5] == leaf.max and r[6] and r[7]
+            assert r[4] == leaf.name
+            assert r[5] == leaf.max
+            assert r[6]
+            assert r[7]
             assert r[8:] == (None, None, None, None)
 
     def test_drop_downs_for_options_and_yes_no(self, wb: Any, wb_en: Any) -> None:
@@ -508,7 +511,8 @@ class TestTemplateCommand:
         result = invoke("template", "huyen-2024", "--units", huyen / "units.csv", "--out",
                         tmp_path / "t.xlsx", "--owner", "Phòng Y tế", inputs=[huyen])
         assert result.exit_code == 1
-        assert "Phòng Y tế" in result.stderr and "Phòng Tư pháp" in result.stderr
+        assert "Phòng Y tế" in result.stderr
+        assert "Phòng Tư pháp" in result.stderr
         assert not (tmp_path / "t.xlsx").exists()
 
     def test_owner_matched_case_insensitively_after_nfc(self, tmp_path: Path,
@@ -534,7 +538,8 @@ class TestTemplateCommand:
         result = invoke("template", "xa-2024", "--units", units, "--out", tmp_path / "t.xlsx",
                         inputs=[units])
         assert result.exit_code == 1
-        assert "units.csv" in result.stderr and "type" in result.stderr
+        assert "units.csv" in result.stderr
+        assert "type" in result.stderr
 
     def test_overwrites_an_old_template_in_place(self, tmp_path: Path) -> None:
         out = tmp_path / "t.xlsx"
@@ -583,7 +588,8 @@ def test_error_tag_is_what_the_cli_prints() -> None:
     """The helpers' tag matches the CLI, so an empty problem list means no error at all."""
     result = invoke("check", Path("/nonexistent/bundle"))
     assert result.exit_code == 1
-    assert problem_lines(result) and problem_lines(result)[0].startswith(ERROR_TAG)
+    assert problem_lines(result)
+    assert problem_lines(result)[0].startswith(ERROR_TAG)
 
 
 def test_blank_template_row_is_named_in_the_missing_warning(

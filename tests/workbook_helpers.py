@@ -13,7 +13,7 @@ import csv
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,7 +96,8 @@ def invoke(*args: object, inputs: Iterable[Path] = (), out_dir: Path | None = No
 def score_json(bundle: Path) -> dict[str, Any]:
     result = invoke("score", bundle, "--format", "json", inputs=[bundle])
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    score: dict[str, Any] = json.loads(result.stdout)
+    return score
 
 
 def problem_lines(result: Any, tag: str = ERROR_TAG) -> list[str]:
@@ -166,10 +167,12 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
-    return yaml.safe_load((folder / "bundle.yaml").read_text(encoding="utf-8"))
+    meta: dict[str, Any] = yaml.safe_load((folder / "bundle.yaml").read_text(encoding="utf-8"))
+    return meta
 
 
-def write_csv_folder(folder: Path, tables: dict[str, pd.DataFrame | list[dict[str, Any]]],
+def write_csv_folder(folder: Path,
+                     tables: Mapping[str, pd.DataFrame | Sequence[Mapping[str, Any]]],
                      meta: dict[str, Any]) -> Path:
     """A bundle folder written exactly as given (cells as text, no neutralising)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -206,7 +209,7 @@ def _cell_for(leaf: Any, good: bool) -> str:
 
     kind = leaf_kind(leaf)
     if kind == "key":
-        return leaf.keys[0] if good else leaf.keys[-1]
+        return str(leaf.keys[0] if good else leaf.keys[-1])
     return {"boolean": "có" if good else "không", "percent": "95" if good else "72,5",
             "count": "0" if good else "1", "number": "1",
             "points": f"{leaf.max:g}" if good else "0"}[kind]
@@ -357,19 +360,20 @@ def fill_template(template: Path, out: Path, twin: dict[str, pd.DataFrame],
                 last = r
         units_here = {k[0] for k in index}
         for row in twin[name].to_dict(orient="records"):
+            fill_cols: tuple[str, ...]
             if name == "evidence":
-                r = index.get((row["unit"], row["criterion"]))
-                if r is None:
+                found = index.get((row["unit"], row["criterion"]))
+                if found is None:
                     continue
-                fill_cols = ("value", "appraised", "source", "note")
+                r, fill_cols = found, ("value", "appraised", "source", "note")
             else:
                 if keys and units_here and row["unit"] not in units_here:
                     continue
-                r = index.get(tuple(row[k] for k in keys)) if keys else None
-                if r is None:
+                found = index.get(tuple(row[k] for k in keys)) if keys else None
+                if found is None:
                     last += 1
-                    r = last
-                fill_cols = tuple(c for c in twin[name].columns if c in cols)
+                    found = last
+                r, fill_cols = found, tuple(c for c in twin[name].columns if c in cols)
             for col in fill_cols:
                 put(ws, r, cols[col], row.get(col, ""), col)
     wb.save(out)
