@@ -489,6 +489,32 @@ def _xlsx(tmp: Path, base: Tables) -> Path:
 class TestWorkbookCells:
     """What only a workbook can hold: number formats, date serials, titles, formulas."""
 
+    @pytest.mark.parametrize(("value", "number_format", "text"), [
+        (None, None, ""),
+        (True, None, "true"),
+        (False, "General", "false"),
+        (dt.datetime(2024, 3, 5, 14, 30), "dd/mm/yyyy", "2024-03-05"),
+        (dt.date(2024, 3, 5), None, "2024-03-05"),
+        (95, None, "95"),
+        (1234.0, "General", "1234"),
+        (92.5, "0.0", "92.5"),
+        (0.95, "0%", "95"),
+        (0.925, "0.0%", "92.5"),
+        (0.95, "General", "0.95"),
+        (unicodedata.normalize("NFD", "Xã Hòa"), None, "Xã Hòa"),
+        (" 92,5 %", "@", " 92,5 %"),
+    ], ids=["blank", "true", "false", "datetime", "date", "int", "whole-float", "decimal",
+            "percent-format", "percent-format-decimal", "plain-fraction", "nfd-text",
+            "text-kept-as-typed"])
+    def test_cell_text_is_what_a_user_typed(self, value: Any, number_format: str | None,
+                                            text: str) -> None:
+        """How the workbook reader turns each kind of cell value into text (then read as a
+        CSV cell is): booleans as true/false, dates as ISO, no spurious ``.0``, a percent
+        format times 100, text in NFC and otherwise untouched."""
+        from parindex.evidence.read_xlsx import cell_text
+
+        assert cell_text(value, number_format) == text
+
     def test_percent_stored_as_fraction_with_percent_format(
             self, tmp_path: Path, base_tables: Tables, base_score: dict[str, Any]) -> None:
         """0.95 shown as 95% is 95 (the base's value), with no warning."""
@@ -537,6 +563,19 @@ class TestWorkbookCells:
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="1.3")
         set_cells(x, "evidence", {f"{letters['value']}{row}": 95.0})
         assert score_of(x) == base_score
+
+    def test_boolean_cells_are_yes_and_no(self, tmp_path: Path, base_tables: Tables,
+                                          base_score: dict[str, Any]) -> None:
+        """A yes/no criterion ticked as an Excel TRUE / FALSE reads as có / không."""
+        x = _xlsx(tmp_path, base_tables)
+        cells = {}
+        for unit, value in (("A01", True), ("A02", False)):  # the base: có, không
+            row, letters = find_row(x, "evidence", "evidence", unit=unit, criterion="1.1.2")
+            cells[f"{letters['value']}{row}"] = value
+        set_cells(x, "evidence", cells)
+        got = outcome(x)
+        assert got.problems == [], got.lines("warning")
+        assert got.score == base_score
 
     def test_title_row_and_merged_headings_above_the_table(
             self, tmp_path: Path, base_tables: Tables, base_score: dict[str, Any]) -> None:
