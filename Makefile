@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest bench clean
+.PHONY: demo test lint pytest test-fast cov docs-cli bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,18 @@ pytest: $(STAMP)
 	$(BIN)/pytest -n 2
 
 test: lint pytest
+
+# the suite without the long end-to-end round trips (marked slow)
+test-fast: $(STAMP)
+	$(BIN)/pytest -n 2 -m "not slow"
+
+# coverage of parindex (the data file stays out of the working tree)
+cov: $(STAMP)
+	COVERAGE_FILE=$(VENV)/.coverage $(BIN)/pytest -n 2 --cov=parindex --cov-report=term-missing:skip-covered
+
+# regenerate the --help blocks of docs/CLI.md (tests/test_cli_docs.py checks them)
+docs-cli: $(STAMP)
+	$(BIN)/python tests/cli_docs.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

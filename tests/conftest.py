@@ -31,14 +31,41 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from parindex.scoring.run import Run
+
+# ---------------------------------------------------------------------------- hypothesis
+
+#: ``dev`` (the default): few examples of the expensive properties, a quick local run;
+#: ``ci`` (``CI=true``): more, derandomized, so a CI failure reproduces. Neither has a
+#: deadline (a loaded machine must not fail a test). Property tests that write and score
+#: bundles take the profile's ``max_examples``; cheap ones keep their own count in both.
+#: Choose one with ``HYPOTHESIS_PROFILE=dev|ci``.
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("dev", max_examples=10, deadline=None, suppress_health_check=_HEALTH)
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True,
+                          database=None, print_blob=True, suppress_health_check=_HEALTH)
+
+
+def hypothesis_profile(environ: Mapping[str, str]) -> str:
+    """``HYPOTHESIS_PROFILE`` if set, else ``ci`` when ``CI=true``, else ``dev``."""
+    return environ.get("HYPOTHESIS_PROFILE") or (
+        "ci" if environ.get("CI", "").lower() == "true" else "dev")
+
+
+settings.load_profile(hypothesis_profile(os.environ))
 
 CASES_DIR = Path(__file__).parent / "cases"
 DEFAULT_TOLERANCE = 1e-6
@@ -73,6 +100,26 @@ CaseLoader.add_implicit_resolver(
     list("tTfF"))
 
 
+# ---------------------------------------------------------------------------- shared objects
+
+
+@pytest.fixture(scope="session")
+def sample_runs() -> list[Run]:
+    """Every year of the shipped sample district, scored once per session (read only)."""
+    from parindex.pipeline import open_run
+    from parindex.samples.sample import sample_bundles
+
+    return [open_run(p) for p in sample_bundles()]
+
+
+@pytest.fixture(scope="session")
+def sample_run(sample_runs: list[Run]) -> Run:
+    """The sample district's 2024 run (``sample_district/2024``), shared read only."""
+    run = sample_runs[-1]
+    assert run.year == 2024
+    return run
+
+
 class CaseMismatch(AssertionError):
     """A case's results differ from its expectations; carries every difference."""
 
@@ -84,7 +131,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Fil
 
 
 class CaseFile(pytest.File):
-    def collect(self):  # type: ignore[override]
+    def collect(self) -> Iterator[CaseItem]:
         data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=CaseLoader)
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise pytest.UsageError(f"{self.path.name}: expected a mapping with 'cases:' list")
@@ -144,7 +191,7 @@ class CaseItem(pytest.Item):
         if isinstance(excinfo.value, ParIndexError):
             return (f"{self.path.name} :: {self.name}\nunexpected "
                     f"{type(excinfo.value).__name__}:\n{excinfo.value}")
-        return super().repr_failure(excinfo)
+        return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"case: {self.name}"
@@ -211,7 +258,7 @@ def _same(expected: Any, actual: Any, tol: float) -> bool:
         return expected is None and (actual is None or (isinstance(actual, float)
                                                         and math.isnan(actual)))
     if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected == actual
+        return bool(expected == actual)
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float, np.number)):
         return abs(float(expected) - float(actual)) <= tol
     if isinstance(expected, list):

@@ -76,7 +76,8 @@ class TestCorpusIsComplete:
         for name, spec in MANIFEST[kind].items():
             assert set(spec) <= {"mistake", "expect", "errors"}, name
             assert spec.get("mistake"), name
-            assert isinstance(spec.get("expect"), list) and len(spec["expect"]) >= 2, name
+            assert isinstance(spec.get("expect"), list), name
+            assert len(spec["expect"]) >= 2, name
 
 
 class TestValidOriginals:
@@ -139,7 +140,8 @@ class TestBrokenCriteria:
         result = _invoke("criteria", "check", str(missing))
         assert result.exit_code == 1
         assert "Traceback" not in result.output
-        assert "nope.yaml" in result.stderr and "cannot be read" in result.stderr
+        assert "nope.yaml" in result.stderr
+        assert "cannot be read" in result.stderr
 
 
 class TestBrokenBundles:

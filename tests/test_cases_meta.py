@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 import yaml
@@ -13,13 +15,13 @@ from parindex.pipeline import open_run
 CASES_DIR = Path(__file__).parent / "cases"
 
 
-def _harness():
+def _harness() -> ModuleType:
     import conftest  # tests/conftest.py: the case collector and its helpers
 
     return conftest
 
 
-def _cases() -> list[tuple[str, dict]]:
+def _cases() -> list[tuple[str, dict[str, Any]]]:
     loader = _harness().CaseLoader
     out = []
     for path in sorted(CASES_DIR.glob("*.yaml")):
@@ -47,7 +49,7 @@ class TestCorpus:
 class TestHarness:
     """A wrong expectation fails and names the unit and the key."""
 
-    CASE = {
+    CASE: dict[str, Any] = {
         "name": "harness",
         "edition": {
             "edition": "t-harness", "title": "H", "level": "xa",
@@ -62,10 +64,11 @@ class TestHarness:
                          "index": 75, "band": "Tốt", "rank": 1, "missing": []}},
     }
 
-    def _compare(self, case: dict, tmp_path: Path) -> list[str]:
+    def _compare(self, case: dict[str, Any], tmp_path: Path) -> list[str]:
         h = _harness()
         run = open_run(h.write_bundle(case, tmp_path, CASES_DIR))
-        return h.compare(run, case)
+        lines: list[str] = h.compare(run, case)
+        return lines
 
     def test_right_expectations_pass(self, tmp_path: Path) -> None:
         assert self._compare(self.CASE, tmp_path) == []

@@ -30,7 +30,8 @@ def _raw(ed_id: str) -> Any:
 
 
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
 
 
 def test_the_three_editions_are_shipped() -> None:
@@ -51,7 +52,8 @@ class TestEachEdition:
 
     def test_has_a_legal_basis(self, ed_id: str) -> None:
         basis = load_edition(ed_id).model.legal_basis
-        assert basis and all(len(b.strip()) > 10 for b in basis)
+        assert basis
+        assert all(len(b.strip()) > 10 for b in basis)
 
     def test_every_leaf_has_a_description(self, ed_id: str) -> None:
         lacking = [lf.code for lf in load_edition(ed_id).leaves
@@ -87,7 +89,8 @@ class TestEachEdition:
 
     def test_bands_descend_to_zero(self, ed_id: str) -> None:
         mins = [b.min for b in load_edition(ed_id).model.bands]
-        assert mins == sorted(mins, reverse=True) and mins[-1] == 0
+        assert mins == sorted(mins, reverse=True)
+        assert mins[-1] == 0
         assert len(mins) >= 4
 
     def test_calendar_covers_the_report_inputs(self, ed_id: str) -> None:
@@ -157,18 +160,21 @@ class TestTogether:
     def test_xa_2024_previous_maps_to_existing_xa_2017_areas(self) -> None:
         new = load_edition("xa-2024")
         prev = new.model.previous
-        assert prev is not None and prev.edition == "xa-2017"
+        assert prev is not None
+        assert prev.edition == "xa-2017"
         old_codes = {a.code for a in load_edition(prev.edition).areas}
         new_codes = {a.code for a in new.areas}
         assert set(prev.areas) == new_codes
         for code, targets in prev.areas.items():
             targets = [targets] if isinstance(targets, str) else targets
-            assert targets and set(targets) <= old_codes, (code, targets)
+            assert targets, code
+            assert set(targets) <= old_codes, (code, targets)
 
     def test_commune_editions_follow_each_other(self) -> None:
         """xa-2017 covers the years up to 2020, xa-2024 takes over in 2021 with no gap."""
         old, new = load_edition("xa-2017").model.valid, load_edition("xa-2024").model.valid
-        assert old.until is not None and new.from_ == old.until + 1
+        assert old.until is not None
+        assert new.from_ == old.until + 1
         assert new.until is None
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,8 @@ from parindex.cli import app
 
 BASE: dict[str, list[dict[str, str]]] = small_tables()
 TABLES = ("units", "evidence", "one_stop", "reports", "adjustments")
-FUZZ = settings(max_examples=40, deadline=None, database=None, print_blob=True,
+#: as many examples as the hypothesis profile gives (tests/conftest.py), each run twice
+FUZZ = settings(deadline=None, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SPECIAL_TOKENS = (
@@ -45,7 +47,7 @@ VIETNAMESE = st.sampled_from(["Xã An Bình", "Phường Hòa Lạc", "Không đ
 EMOJI = st.sampled_from(["😀", "🇻🇳", "👍🏽", "\u200b", "\ufeff", "\u202e", "\u0301", "𝟗𝟓"])
 CONTROL = st.text(st.characters(min_codepoint=0, max_codepoint=31) | st.just("\x7f"),
                   min_size=1, max_size=4)
-TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 
 
 def _huge(piece: str, n: int) -> str:
@@ -132,6 +134,7 @@ def _csv_bytes(rows: list[list[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+@pytest.mark.slow
 class TestFuzzCsv:
     """Random cells in a CSV bundle folder are scored or reported, never crash parindex."""
 
@@ -164,6 +167,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
+@pytest.mark.slow
 class TestFuzzWorkbook:
     """Random cell values (numbers, dates, text, formulas) in a workbook bundle."""
 

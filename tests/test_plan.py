@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,37 +21,39 @@ from parindex.analysis.knapsack import Goal, Option, met, outcome, solve
 from parindex.analysis.plan import parse_target, plan, plan_all, target_met
 from parindex.analysis.whatif import whatif
 from parindex.cli import app
-from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
-from parindex.scoring.run import Change
+from parindex.scoring.run import Change, Run
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return open_run(SAMPLE)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 # ---------------------------------------------------------------------------- the solver
 
 
-def _combos(leaves):
+Case = tuple[list[list[Option]], float, float, Goal]
+
+
+def _combos(leaves: list[list[Option]]) -> Iterator[tuple[float, float, float]]:
     for combo in itertools.product(*[range(-1, len(opts)) for opts in leaves]):
         chosen = [leaves[p][k] for p, k in enumerate(combo) if k >= 0]
         yield (sum(o.gained for o in chosen), sum(o.added for o in chosen),
                sum(o.cost for o in chosen))
 
 
-def _metric(goal, total, index):
+def _metric(goal: Goal, total: float, index: float) -> float:
     if goal.kind == "points":
         return total
     return -math.inf if math.isnan(index) else round(index, 6)
 
 
 @st.composite
-def cases(draw, uniform=False):
+def cases(draw: st.DrawFn, uniform: bool = False) -> Case:
     n_leaves = draw(st.integers(0, 6 if uniform else 5))
     leaves = []
     for _ in range(n_leaves):
@@ -73,16 +77,16 @@ class TestSolver:
 
     @settings(max_examples=300, deadline=None)
     @given(cases())
-    def test_matches_brute_force(self, case):
+    def test_matches_brute_force(self, case: Case) -> None:
         self._check(case)
 
     @settings(max_examples=100, deadline=None)
     @given(cases(uniform=True))
-    def test_matches_brute_force_with_unit_costs(self, case):
+    def test_matches_brute_force_with_unit_costs(self, case: Case) -> None:
         """The default cost model (1 per change) takes a shortcut; it is exact too."""
         self._check(case)
 
-    def _check(self, case):
+    def _check(self, case: Case) -> None:
         leaves, base, applicable, goal = case
         sol = solve(leaves, base, applicable, goal)
         reaching = [c for g, a, c in _combos(leaves) if met(goal, *outcome(base, applicable,
@@ -102,7 +106,7 @@ class TestSolver:
 
     @settings(max_examples=150, deadline=None)
     @given(cases())
-    def test_plan_asks_no_more_than_needed(self, case):
+    def test_plan_asks_no_more_than_needed(self, case: Case) -> None:
         """Lowering any chosen option (or dropping it) misses the goal."""
         leaves, base, applicable, goal = case
         sol = solve(leaves, base, applicable, goal)
@@ -118,15 +122,18 @@ class TestSolver:
                 assert cost > sol.cost + 1e-9 or not met(goal, *outcome(base, applicable,
                                                                         g, a))
 
-    def test_already_met_needs_nothing(self):
+    def test_already_met_needs_nothing(self) -> None:
         sol = solve([[Option(1.0, 1.0)]], 9.0, 10.0, Goal("index", 80.0))
-        assert sol.reachable and sol.picks == () and sol.cost == 0
+        assert sol.reachable
+        assert sol.picks == ()
+        assert sol.cost == 0
 
-    def test_unreachable_gives_the_best(self):
+    def test_unreachable_gives_the_best(self) -> None:
         sol = solve([[Option(1.0, 1.0), Option(2.0, 1.0)], [Option(0.5, 1.0)]], 5.0, 10.0,
                     Goal("index", 90.0))
         assert not sol.reachable
-        assert sol.total == 7.5 and sol.cost == 2
+        assert sol.total == 7.5
+        assert sol.cost == 2
 
 
 # ---------------------------------------------------------------------------- improvements
@@ -135,13 +142,16 @@ class TestSolver:
 class TestImprovements:
     """Each leaf offers the next thresholds, options, yes, fewer items, up to max."""
 
-    def test_band_candidates_sit_at_thresholds(self, run):
+    def test_band_candidates_sit_at_thresholds(self, run: Run) -> None:
         leaf = run.edition.leaves[run.edition.leaf_index["1.1.3"]]  # above 90: 2, min 70: 1
         c = leaf_candidates(leaf)
         pts = dict(zip(c.text, c.points, strict=True))
-        assert pts["90"] == 1 and pts["90.1"] == 2 and pts["70"] == 1 and pts["69.9"] == 0
+        assert pts["90"] == 1
+        assert pts["90.1"] == 2
+        assert pts["70"] == 1
+        assert pts["69.9"] == 0
 
-    def test_each_step_scores_more_and_keeps_levels_in_order(self, run):
+    def test_each_step_scores_more_and_keeps_levels_in_order(self, run: Run) -> None:
         for i in range(len(run.units)):
             for leaf_steps in steps_for(run, i):
                 gains = [s.gained for s in leaf_steps]
@@ -149,7 +159,7 @@ class TestImprovements:
                 assert gains == sorted(gains)
                 assert [s.level for s in leaf_steps] == list(range(1, len(gains) + 1))
 
-    def test_step_is_what_whatif_scores(self, run):
+    def test_step_is_what_whatif_scores(self, run: Run) -> None:
         """Every improvement, applied with whatif, gains exactly its points."""
         i = run.unit_index("SM08")
         for leaf_steps in steps_for(run, i)[:12]:
@@ -159,7 +169,7 @@ class TestImprovements:
             got = after.scores.leaf_appr[i, s.leaf] - run.scores.leaf_appr[i, s.leaf]
             assert got == pytest.approx(s.gained)
 
-    def test_full_points_offer_nothing(self, run):
+    def test_full_points_offer_nothing(self, run: Run) -> None:
         i = run.unit_index("SM01")
         full = {run.edition.leaves[j].code for j in np.flatnonzero(
             run.scores.leaf_appr[i] >= run.edition.leaf_max - 1e-12)}
@@ -174,7 +184,7 @@ class TestPlanOnSample:
     """Plans on the sample district reach their targets, and whatif confirms them."""
 
     @pytest.mark.parametrize("target", ["Tốt", "Xuất sắc", "rank:3", "group:1", "points:88"])
-    def test_whatif_confirms_every_plan(self, run, target):
+    def test_whatif_confirms_every_plan(self, run: Run, target: str) -> None:
         t = parse_target(target, run.edition)
         for i in range(len(run.units)):
             p = plan(run, i, t)
@@ -184,7 +194,7 @@ class TestPlanOnSample:
             if p.reachable():
                 assert target_met(w.after, i, t)
 
-    def test_rank_target_accounts_for_ties(self, run):
+    def test_rank_target_accounts_for_ties(self, run: Run) -> None:
         """Reaching exactly the N-th best index shares rank N (ties: min)."""
         t = parse_target("rank:2", run.edition)
         i = run.unit_index("SM02")  # rank 3, just behind NN01
@@ -193,7 +203,7 @@ class TestPlanOnSample:
             run.unit_index("NN01")], 6))
         assert p.after.scores.rank[i] <= 2
 
-    def test_optimal_against_whatif_brute_force(self, run, tmp_path):
+    def test_optimal_against_whatif_brute_force(self, run: Run, tmp_path: Path) -> None:
         """With only four criteria allowed, no set of their levels is cheaper."""
         allowed = ["1.3", "2.2", "3.1.1", "7.1.1"]
         path = tmp_path / "costs.yaml"
@@ -218,14 +228,15 @@ class TestPlanOnSample:
         assert p.reachable()
         assert p.result.solution.cost == best
 
-    def test_unreachable_target_returns_best(self, run):
+    def test_unreachable_target_returns_best(self, run: Run) -> None:
         p = plan(run, run.unit_index("SM08"), parse_target("points:150", run.edition))
         assert not p.reachable()
         data = p.to_json()
-        assert data["reachable"] is False and data["changes"]
+        assert data["reachable"] is False
+        assert data["changes"]
         assert data["after"]["total"] > data["before"]["total"]
 
-    def test_plan_all_matches_single_plans(self, run):
+    def test_plan_all_matches_single_plans(self, run: Run) -> None:
         t = parse_target("Tốt", run.edition)
         many = plan_all(run, t)
         for res in many[:5]:
@@ -239,33 +250,36 @@ class TestPlanOnSample:
 class TestTargetsAndCosts:
     """Targets parse by band name, rank:N, group:N or points:X; costs from YAML or CSV."""
 
-    def test_targets(self, run):
+    def test_targets(self, run: Run) -> None:
         assert parse_target("tốt", run.edition).value == 80
         assert parse_target("rank:3", run.edition).kind == "rank"
         assert parse_target("points:85,5", run.edition).value == 85.5
         bare = parse_target("3", run.edition)  # CONTRACT: --target BAND_OR_RANK
         assert (bare.kind, bare.value) == ("rank", 3.0)
-        for bad in ("Giỏi", "rank:0", "rank:x", "points:abc", "0"):
-            with pytest.raises(ValueError):
+        for bad, named in (("Giỏi", "'Giỏi'"), ("rank:0", "'0'"), ("rank:x", "'x'"),
+                           ("points:abc", "'abc'"), ("0", "'0'")):
+            with pytest.raises(ValueError, match=re.escape(named)):  # names what is wrong
                 parse_target(bad, run.edition)
 
-    def test_costs_yaml_parent_and_exclusion(self, run, tmp_path):
+    def test_costs_yaml_parent_and_exclusion(self, run: Run, tmp_path: Path) -> None:
         path = tmp_path / "c.yaml"
         path.write_text('default: 2\n"1": 3\n"1.1": {cost: 1, per_step: 0.5}\n"7.2": "-"\n')
         c = read_costs(path, run.edition)
         idx = run.edition.leaf_index
-        assert c.cost[idx["1.3"]] == 3 and c.cost[idx["1.1.2"]] == 1
-        assert c.per_step[idx["1.1.3"]] == 0.5 and c.cost[idx["2.2"]] == 2
+        assert c.cost[idx["1.3"]] == 3
+        assert c.cost[idx["1.1.2"]] == 1
+        assert c.per_step[idx["1.1.3"]] == 0.5
+        assert c.cost[idx["2.2"]] == 2
         assert math.isnan(c.cost[idx["7.2.1"]])
 
-    def test_costs_csv(self, run, tmp_path):
+    def test_costs_csv(self, run: Run, tmp_path: Path) -> None:
         path = tmp_path / "c.csv"
         path.write_text("criterion,cost\n1.3,4\n7.1.1,\n")
         c = read_costs(path, run.edition)
         assert c.cost[run.edition.leaf_index["1.3"]] == 4
         assert math.isnan(c.cost[run.edition.leaf_index["7.1.1"]])
 
-    def test_excluded_criteria_are_not_planned(self, run, tmp_path):
+    def test_excluded_criteria_are_not_planned(self, run: Run, tmp_path: Path) -> None:
         path = tmp_path / "c.csv"
         path.write_text("criterion,cost\n7,\n")
         p = plan(run, run.unit_index("SM07"), parse_target("Tốt", run.edition),
@@ -273,7 +287,7 @@ class TestTargetsAndCosts:
         assert all(not run.edition.leaves[s.leaf].code.startswith("7.")
                    for s in p.result.chosen)
 
-    def test_bad_costs_name_the_problem(self, run, tmp_path):
+    def test_bad_costs_name_the_problem(self, run: Run, tmp_path: Path) -> None:
         from parindex.errors import EvidenceError
 
         path = tmp_path / "c.yaml"
@@ -281,9 +295,10 @@ class TestTargetsAndCosts:
         with pytest.raises(EvidenceError) as exc:
             read_costs(path, run.edition)
         text = str(exc.value)
-        assert '"9.9" is not a criterion' in text and '"-2" is not a cost' in text
+        assert '"9.9" is not a criterion' in text
+        assert '"-2" is not a cost' in text
 
-    def test_unit_costs_count_changes(self, run):
+    def test_unit_costs_count_changes(self, run: Run) -> None:
         p = plan(run, run.unit_index("SM08"), parse_target("Tốt", run.edition),
                  Costs.unit(run.edition))
         assert p.result.solution.cost == len(p.result.chosen)
@@ -295,33 +310,35 @@ class TestTargetsAndCosts:
 class TestPlanCLI:
     """`parindex plan` prints the plan; its JSON changes fed to whatif give the same after."""
 
-    def test_json_round_trip_through_whatif(self):
+    def test_json_round_trip_through_whatif(self) -> None:
         res = runner.invoke(app, ["plan", str(SAMPLE), "SM07", "--target", "Tốt", "-f",
                                   "json"])
         assert res.exit_code == 0, res.output
         data = json.loads(res.stdout)
-        assert data["reachable"] and data["after"]["band"] in ("Tốt", "Xuất sắc")
+        assert data["reachable"]
+        assert data["after"]["band"] in ("Tốt", "Xuất sắc")
         sets = [arg for c in data["changes"] for arg in ("--set", f"{c['criterion']}={c['to']}")]
         res2 = runner.invoke(app, ["whatif", str(SAMPLE), "SM07", *sets, "-f", "json"])
         assert res2.exit_code == 0, res2.output
         assert json.loads(res2.stdout)["after"] == data["after"]
 
     @pytest.mark.parametrize("fmt", ["table", "csv"])
-    def test_table_and_csv(self, fmt):
+    def test_table_and_csv(self, fmt: str) -> None:
         res = runner.invoke(app, ["plan", str(SAMPLE), "SM08", "-t", "rank:5", "-f", fmt,
                                   "--lang", "en", "--all"])
         assert res.exit_code == 0, res.output
         assert "Points gained" in res.stdout
 
-    def test_bad_target_is_a_usage_error(self):
+    def test_bad_target_is_a_usage_error(self) -> None:
         res = runner.invoke(app, ["plan", str(SAMPLE), "SM08", "-t", "Giỏi"])
         assert res.exit_code == 2
 
-    def test_unknown_unit_exits_1_without_traceback(self):
+    def test_unknown_unit_exits_1_without_traceback(self) -> None:
         res = runner.invoke(app, ["plan", str(SAMPLE), "XX99", "-t", "Tốt"])
-        assert res.exit_code == 1 and "Traceback" not in res.output
+        assert res.exit_code == 1
+        assert "Traceback" not in res.output
 
-    def test_costs_file(self, tmp_path: Path):
+    def test_costs_file(self, tmp_path: Path) -> None:
         path = tmp_path / "c.yaml"
         path.write_text('default: 1\n"7.1.1": 10\n')
         res = runner.invoke(app, ["plan", str(SAMPLE), "SM07", "-t", "Tốt", "--costs",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,9 @@ from parindex.pipeline import open_run
 from parindex.scoring.run import Change, Run
 
 EPS = 1e-9
-SETTINGS = settings(max_examples=30, deadline=None,
+#: each example writes and scores a bundle: as many examples as the hypothesis profile gives
+#: (tests/conftest.py: few in ``dev``, more in ``ci``)
+SETTINGS = settings(deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 YES = ["yes", "Có", "co", "TRUE", "1", "x", "đạt", "Y"]
@@ -335,7 +338,7 @@ def _close(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and isinstance(b, float):
         return abs(a - b) <= 1e-9
-    return a == b
+    return bool(a == b)
 
 
 def assert_same(before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -349,6 +352,7 @@ def assert_same(before: dict[str, Any], after: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------- properties
 
 
+@pytest.mark.slow
 class TestBounds:
     """Points stay within their maxima, and aggregates are the sums of their parts."""
 
@@ -370,12 +374,14 @@ class TestBounds:
             leaves = list(area.leaves)
             pts = s.area_points[:, k]
             assert np.allclose(pts, s.leaf_appr[:, leaves].sum(axis=1), atol=EPS)
-            assert (pts >= -EPS).all() and (pts <= area.max + EPS).all()
+            assert (pts >= -EPS).all()
+            assert (pts <= area.max + EPS).all()
             assert (s.area_max[:, k] <= area.max + EPS).all()
             assert (pts <= s.area_max[:, k] + EPS).all(), "an area beyond its applicable max"
         for node in ed.nodes:
             node_pts = s.leaf_appr[:, list(node.leaves)].sum(axis=1)
-            assert (node_pts >= -EPS).all() and (node_pts <= node.max + EPS).all(), node.code
+            assert (node_pts >= -EPS).all(), node.code
+            assert (node_pts <= node.max + EPS).all(), node.code
         survey = ed.survey
         assert np.allclose(s.appraised_points, s.leaf_appr[:, ~survey].sum(axis=1), atol=EPS)
         assert np.allclose(s.survey_points, s.leaf_appr[:, survey].sum(axis=1), atol=EPS)
@@ -395,7 +401,9 @@ class TestBounds:
         ranked = [r for r in results if r["index"] is not None]
         for r in results:
             if r["index"] is None:
-                assert r["applicable_max"] == 0 and r["rank"] is None and r["band"] is None
+                assert r["applicable_max"] == 0
+                assert r["rank"] is None
+                assert r["band"] is None
                 continue
             assert -EPS <= r["index"] <= 100 + EPS
             assert abs(r["index"] - r["total"] / r["applicable_max"] * 100) <= EPS
@@ -446,6 +454,7 @@ def _better_cell(leaf: LeafSpec, x: float, delta: float) -> str:
     return f"{min(100.0, x + delta):.6f}"  # a percentage (also a one-stop rate)
 
 
+@pytest.mark.slow
 class TestMonotone:
     """Improving one input in its good direction never lowers that unit's points or rank."""
 
@@ -502,6 +511,7 @@ def _reorder_siblings(edition: dict[str, Any], seed: int) -> dict[str, Any]:
     return ed
 
 
+@pytest.mark.slow
 class TestInvariance:
     """The order of units, of evidence rows and of sibling criteria changes no result."""
 
@@ -545,6 +555,7 @@ class TestInvariance:
                                   equal_nan=True), name
 
 
+@pytest.mark.slow
 class TestNotApplicable:
     """Rebased leaves leave the applicable max; no survey in the bundle rebases the block."""
 

@@ -49,8 +49,8 @@ def golden(name: str, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def run() -> Run:
-    return open_run(SAMPLE_2024)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 def _value(v: Any) -> Any:
@@ -63,7 +63,9 @@ def workbook_snapshot(data: bytes, detail_rows: int = DETAIL_ROWS) -> dict[str, 
     out: dict[str, Any] = {}
     for ws in wb.worksheets:
         last = ws.max_row if ws.max_row <= 40 else min(ws.max_row, detail_rows + 3)
-        rows, formats, bold = [], {}, []
+        rows: list[list[Any]] = []
+        formats: dict[str, list[str]] = {}
+        bold: list[str] = []
         for row in ws.iter_rows(min_row=1, max_row=last):
             rows.append([_value(c.value) for c in row])
             for c in row:
@@ -97,12 +99,14 @@ class TestPublishedCsv:
         assert first["STT"].tolist() == list(range(1, 8))
         assert first["Hạng"].tolist() == list(range(1, 8))
         overall = first["Hạng chung"].tolist()
-        assert overall == sorted(overall) and overall[0] == 1
+        assert overall == sorted(overall)
+        assert overall[0] == 1
         assert all(isinstance(v, int) for v in overall)
 
     def test_one_group(self, run: Run) -> None:
         df = published_frame(run, group="Huyện Núi Ngọc")
-        assert df["STT"].iloc[0] == "I" and df["Đơn vị"].iloc[0] == "Huyện Núi Ngọc"
+        assert df["STT"].iloc[0] == "I"
+        assert df["Đơn vị"].iloc[0] == "Huyện Núi Ngọc"
         assert len(df) == 1 + 7
         assert "Hạng chung" in df.columns  # the bundle has two groups
 
@@ -152,7 +156,8 @@ class TestWorkbook:
 
     def test_english(self, run: Run) -> None:
         wb = openpyxl.load_workbook(io.BytesIO(league_workbook(run, "en")))
-        assert wb.sheetnames[0] == "Overall" and wb.sheetnames[-1] == "Details"
+        assert wb.sheetnames[0] == "Overall"
+        assert wb.sheetnames[-1] == "Details"
         assert [c.value for c in wb["Overall"][3]][:3] == ["No.", "Unit", "Group"]
         assert overall_frame(run, "en").columns[-1] == "Band"
 
@@ -168,7 +173,8 @@ class TestWorkbook:
                  if isinstance(c.value, str) and name in c.value]
         assert cells, name
         for c in cells:
-            assert c.data_type == "s" and c.value == "'" + name
+            assert c.data_type == "s"
+            assert c.value == "'" + name
 
     def test_sheet_names(self) -> None:
         taken: set[str] = set()

@@ -50,9 +50,12 @@ def test_scored_and_banded_but_not_ranked(runs: tuple[Run, Run]) -> None:
     i = part.unit_index(LEFT_OUT)
     assert part.scores.index[i] == full.scores.index[i]
     assert part.band_name(i) == full.band_name(i)
-    assert np.isnan(part.scores.rank[i]) and np.isnan(part.scores.group_rank[i])
+    assert np.isnan(part.scores.rank[i])
+    assert np.isnan(part.scores.group_rank[i])
     r = part.unit_result(i)
-    assert r["rank"] is None and r["group_rank"] is None and r["band"] is not None
+    assert r["rank"] is None
+    assert r["group_rank"] is None
+    assert r["band"] is not None
 
 
 def test_others_rank_as_if_it_were_absent(runs: tuple[Run, Run]) -> None:
@@ -70,7 +73,8 @@ def test_tables_keep_whole_ranks_and_a_blank(runs: tuple[Run, Run]) -> None:
     _, part = runs
     df = results_frame(part, "vi")
     ranks = df["Hạng"].tolist()
-    assert ranks[-1] is None and all(isinstance(r, int) for r in ranks[:-1])
+    assert ranks[-1] is None
+    assert all(isinstance(r, int) for r in ranks[:-1])
     for _, frame in league_frames(part, "vi"):
         for col in ("Hạng", "Hạng chung"):
             assert all(v is None or isinstance(v, int) for v in frame[col])
@@ -82,7 +86,8 @@ def test_rank_target_is_refused_band_target_works(runs: tuple[Run, Run]) -> None
     with pytest.raises(EvidenceError, match="is not ranked"):
         plan(part, i, parse_target("rank:1", part.edition))
     p = plan(part, i, parse_target("Xuất sắc", part.edition))
-    assert p.reachable() and p.after.band_name(i) == "Xuất sắc"
+    assert p.reachable()
+    assert p.after.band_name(i) == "Xuất sắc"
 
 
 def test_rank_targets_ignore_the_unranked(runs: tuple[Run, Run]) -> None:
@@ -100,11 +105,13 @@ def test_uncertainty_leaves_it_unranked(runs: tuple[Run, Run]) -> None:
     _, part = runs
     u = uncertainty(part, draws=100, seed=2)
     i = part.unit_index(LEFT_OUT)
-    assert np.isnan(u.rank[:, i]).all() and np.isnan(u.group_rank[:, i]).all()
+    assert np.isnan(u.rank[:, i]).all()
+    assert np.isnan(u.group_rank[:, i]).all()
     others = np.delete(u.rank, i, axis=1)
     assert np.nanmax(others) <= len(part.units) - 1
     row = next(r for r in u.summary() if r["code"] == LEFT_OUT)
-    assert row["rank_median"] is None and sum(row["band_probability"].values()) == 1.0
+    assert row["rank_median"] is None
+    assert sum(row["band_probability"].values()) == 1.0
 
 
 def test_cli_and_template_keep_the_column(bundle: Path, tmp_path: Path) -> None:
@@ -119,9 +126,11 @@ def test_cli_and_template_keep_the_column(bundle: Path, tmp_path: Path) -> None:
     head = [c.value for c in ws[1]]
     assert head[-1] == "Được xếp hạng"
     rows = {r[0]: r[-1] for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows[LEFT_OUT] == "không" and rows["SM01"] == "có"
+    assert rows[LEFT_OUT] == "không"
+    assert rows["SM01"] == "có"
     refused = runner.invoke(app, ["plan", str(bundle), LEFT_OUT, "--target", "rank:1"])
-    assert refused.exit_code == 1 and "is not ranked" in refused.output
+    assert refused.exit_code == 1
+    assert "is not ranked" in refused.output
 
 
 def test_inputs_replace_recomputes_ranked(runs: tuple[Run, Run]) -> None:

@@ -224,7 +224,8 @@ class TestReportInChromium:
         charts = {c["name"]: c for c in page.evaluate(CHARTS_JS)}
         for c in charts.values():
             assert c["svgs"] >= 1, c["name"]
-            assert c["traces"] and all(t["n"] > 0 for t in c["traces"]), c["name"]
+            assert c["traces"], c["name"]
+            assert all(t["n"] > 0 for t in c["traces"]), c["name"]
         assert charts["ranking"]["bars"] == 14
         assert sum(t["n"] for t in charts["ranking"]["traces"]) == 14
         assert charts["bands"]["bars"] == 5
@@ -237,7 +238,8 @@ class TestReportInChromium:
         assert len(cards) == 14
         for c in cards:
             assert [t["type"] for t in c["traces"]] == ["bar", "bar", "bar", "indicator"]
-            assert c["bars"] >= 14 and c["gauges"] == 1
+            assert c["bars"] >= 14
+            assert c["gauges"] == 1
             assert 0 <= c["traces"][3]["value"] <= 100
 
     def test_tables_present_and_sortable(self, page: DevTools) -> None:
@@ -264,6 +266,7 @@ class TestReportInChromium:
 
     def test_screenshot(self, page: DevTools) -> None:
         png = page.screenshot()
-        assert png.startswith(b"\x89PNG") and len(png) > 50_000
+        assert png.startswith(b"\x89PNG")
+        assert len(png) > 50_000
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         SCREENSHOT.write_bytes(png)

@@ -32,7 +32,8 @@ def _run(year: int) -> Any:
 
 @functools.cache
 def _result(year: int) -> dict[str, Any]:
-    return _run(year).to_json()
+    result: dict[str, Any] = _run(year).to_json()
+    return result
 
 
 def _table(year: int, name: str) -> pd.DataFrame:
@@ -67,7 +68,8 @@ class TestEachYear:
         assert len(units) >= 12
         assert units["code"].is_unique
         groups = units["group"].value_counts()
-        assert len(groups) == 2 and groups.min() >= 5
+        assert len(groups) == 2
+        assert groups.min() >= 5
         assert set(units["type"]) <= UNIT_TYPES
 
     def test_has_one_stop_and_report_tables(self, year: int) -> None:
@@ -81,13 +83,16 @@ class TestEachYear:
         units = _result(year)["units"]
         index = np.array([u["index"] for u in units])
         assert index.std() > 5
-        assert index.min() > 20 and index.max() < 100
+        assert index.min() > 20
+        assert index.max() < 100
         assert len({u["band"] for u in units}) >= 3
 
     def test_ranks_are_1_to_n(self, year: int) -> None:
         units = _result(year)["units"]
         ranks = [u["rank"] for u in units]
-        assert ranks[0] == 1 and ranks == sorted(ranks) and max(ranks) <= len(units)
+        assert ranks[0] == 1
+        assert ranks == sorted(ranks)
+        assert max(ranks) <= len(units)
         for group in {u["group"] for u in units}:
             assert min(u["group_rank"] for u in units if u["group"] == group) == 1
 
@@ -154,8 +159,10 @@ class TestTogether:
         units_2024 = set(_table(2024, "units")["code"])
         units_2023 = set(_table(2023, "units")["code"])
         for code, predecessor in zip(lineage["code"], lineage["predecessor"], strict=True):
-            assert code in units_2024 and code not in units_2023
-            assert predecessor in units_2023 and predecessor not in units_2024
+            assert code in units_2024
+            assert code not in units_2023
+            assert predecessor in units_2023
+            assert predecessor not in units_2024
         assert not any((BUNDLES[y] / "lineage.csv").exists() for y in YEARS if y < 2024)
 
     def test_units_stay_the_same_apart_from_the_merger(self) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -16,20 +18,21 @@ from parindex.cli import app
 from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
 from parindex.scoring.rank import rank, row_ranks
+from parindex.scoring.run import Run
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return open_run(SAMPLE)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 class TestNominal:
     """Zero perturbation gives every unit its nominal rank, band and a zero-width band."""
 
-    def test_zero_perturbation(self, run):
+    def test_zero_perturbation(self, run: Run) -> None:
         u = uncertainty(run, draws=50, seed=3, tolerance=Tolerance.parse("0"), weights=0.0)
         s = run.scores
         assert np.array_equal(u.rank, np.broadcast_to(s.rank, u.rank.shape))
@@ -39,7 +42,7 @@ class TestNominal:
             assert row["group_rank_p5"] == row["group_rank_p95"] == row["group_rank"]
             assert row["band_probability"][row["band"]] == 1.0
 
-    def test_zero_tolerance_on_every_other_year(self):
+    def test_zero_tolerance_on_every_other_year(self) -> None:
         """Also with the survey rebased (2019, no survey) and another edition (xa-2017)."""
         for year in (2019, 2021):
             r = open_run(sample_root() / str(year))
@@ -51,20 +54,21 @@ class TestNominal:
 class TestReproducible:
     """The same seed gives the same output, whatever the chunk size."""
 
-    def test_same_seed(self, run):
+    def test_same_seed(self, run: Run) -> None:
         a = uncertainty(run, draws=200, seed=11)
         b = uncertainty(run, draws=200, seed=11)
         assert a.to_json() == b.to_json()
         c = uncertainty(run, draws=200, seed=12)
         assert not np.array_equal(a.rank, c.rank)
 
-    def test_chunking_does_not_matter(self, run, monkeypatch):
+    def test_chunking_does_not_matter(self, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
         a = uncertainty(run, draws=60, seed=5)
         monkeypatch.setattr(unc, "_CELLS_PER_CHUNK", 1)  # one draw per chunk
         b = uncertainty(run, draws=60, seed=5)
-        assert np.array_equal(a.rank, b.rank) and np.array_equal(a.band, b.band)
+        assert np.array_equal(a.rank, b.rank)
+        assert np.array_equal(a.band, b.band)
 
-    def test_noise_spreads_ranks(self, run):
+    def test_noise_spreads_ranks(self, run: Run) -> None:
         u = uncertainty(run, draws=300, seed=1, tolerance=Tolerance(5, 10, 0.3, 0.3),
                         weights=0.3)
         widths = [r["rank_p95"] - r["rank_p5"] for r in u.summary()]
@@ -72,7 +76,8 @@ class TestReproducible:
         assert all(1 <= r <= len(run.units) for r in u.rank.ravel())
 
 
-def _reference_draw(run, seed, draws, d, tol, weights):
+def _reference_draw(run: Run, seed: int, draws: int, d: int, tol: Tolerance,
+                    weights: float) -> tuple[np.ndarray, np.ndarray]:
     """Draw ``d`` the plain way: perturb each cell by its kind, score every leaf with the
     engine's leaf_points, weight, aggregate and rank with the engine's functions."""
     from parindex.evidence.parse import leaf_kinds
@@ -129,7 +134,7 @@ class TestAgainstReference:
     """The chunked, stacked computation equals a plain draw-by-draw reference."""
 
     @pytest.mark.parametrize("weights", [0.0, 0.3])
-    def test_draws_match(self, run, weights):
+    def test_draws_match(self, run: Run, weights: float) -> None:
         tol = Tolerance(percent=8, number=10, count=0.4, step=0.4)
         u = uncertainty(run, draws=6, seed=9, tolerance=tol, weights=weights)
         for d in range(6):
@@ -146,7 +151,8 @@ class TestRowRanks:
     @given(st.lists(st.sampled_from([np.nan, 50.0, 60.0, 60.0, 70.5, 90.0]), min_size=1,
                     max_size=12),
            st.sampled_from(["min", "dense"]), st.integers(1, 3))
-    def test_matches_engine(self, values, ties, n_groups):
+    def test_matches_engine(self, values: list[float], ties: Literal["min", "dense"],
+                            n_groups: int) -> None:
         keys = np.array(values)
         groups = np.arange(len(keys)) % n_groups
         got = row_ranks(np.stack([keys, keys[::-1]]), groups, ties)
@@ -157,35 +163,36 @@ class TestRowRanks:
 class TestTolerance:
     """--tolerance parses KEY=VALUE pairs; 0 switches appraisal noise off."""
 
-    def test_parse(self):
+    def test_parse(self) -> None:
         assert Tolerance.parse(None) == Tolerance()
         assert Tolerance.parse("percent=5, count=0,2") == Tolerance(percent=5, count=0.2)
         assert Tolerance.parse("0").is_zero()
         for bad in ("percent", "speed=1", "count=2", "percent=x"):
-            with pytest.raises(ValueError):
+            with pytest.raises(ValueError, match=re.escape(f"'{bad}'")):  # quotes what it read
                 Tolerance.parse(bad)
 
 
 class TestUncertaintyCLI:
     """`parindex uncertainty` in each format; bad flags are usage errors."""
 
-    def test_json(self):
+    def test_json(self) -> None:
         res = runner.invoke(app, ["uncertainty", str(SAMPLE), "--draws", "100", "--seed",
                                   "2", "-f", "json"])
         assert res.exit_code == 0, res.output
         data = json.loads(res.stdout)
-        assert data["draws"] == 100 and len(data["units"]) == 14
+        assert data["draws"] == 100
+        assert len(data["units"]) == 14
         first = data["units"][0]
         assert {"rank_median", "rank_p5", "rank_p95", "band_probability"} <= set(first)
         assert sum(first["band_probability"].values()) == pytest.approx(1.0)
 
     @pytest.mark.parametrize("fmt", ["table", "csv"])
-    def test_table_and_csv(self, fmt):
+    def test_table_and_csv(self, fmt: str) -> None:
         res = runner.invoke(app, ["uncertainty", str(SAMPLE), "-n", "50", "-f", fmt,
                                   "--lang", "en", "--tolerance", "0", "--weights", "0"])
         assert res.exit_code == 0, res.output
         assert "Median rank" in res.stdout
 
-    def test_bad_tolerance(self):
+    def test_bad_tolerance(self) -> None:
         res = runner.invoke(app, ["uncertainty", str(SAMPLE), "--tolerance", "speed=3"])
         assert res.exit_code == 2

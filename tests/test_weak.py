@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,58 +12,63 @@ from typer.testing import CliRunner
 from parindex.analysis.weak import weak
 from parindex.cli import app
 from parindex.evidence.states import NA
-from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
+from parindex.scoring.run import Run
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return open_run(SAMPLE)
+def run(sample_run: Run) -> Run:
+    return sample_run
 
 
 @pytest.fixture(scope="module")
-def reports(run):
+def reports(run: Run) -> dict[str, dict[str, Any]]:
     return {r["code"]: r for r in weak(run)}
 
 
 class TestPointsLost:
     """Leaves by points lost add up to what the unit misses of its applicable max."""
 
-    def test_sorted_and_summing(self, run, reports):
+    def test_sorted_and_summing(self, run: Run, reports: dict[str, dict[str, Any]]) -> None:
         for code, r in reports.items():
             lost = [x["lost"] for x in r["lost"]]
-            assert lost == sorted(lost, reverse=True) and all(v > 0 for v in lost)
+            assert lost == sorted(lost, reverse=True)
+            assert all(v > 0 for v in lost)
             i = run.unit_index(code)
             s = run.scores
             earned = s.appraised_points[i] + s.survey_points[i]
             assert r["points_lost"] == pytest.approx(s.applicable_max[i] - earned)
 
-    def test_missing_loses_its_max_and_na_loses_nothing(self, run, reports):
+    def test_missing_loses_its_max_and_na_loses_nothing(self, run: Run,
+                                                        reports: dict[str, dict[str, Any]]) -> None:
         r = reports["SM08"]  # 3.3 is missing for SM08
         row = next(x for x in r["lost"] if x["criterion"] == "3.3")
-        assert row["status"] == "missing" and row["lost"] == row["max"]
+        assert row["status"] == "missing"
+        assert row["lost"] == row["max"]
         i = run.unit_index("NN05")
         r = reports["NN05"]
         na = {run.edition.leaves[j].code for j in np.flatnonzero(run.scores.state[i] == NA)}
-        assert na and not na & {x["criterion"] for x in r["lost"]}
+        assert na
+        assert not na & {x["criterion"] for x in r["lost"]}
 
 
 class TestGroupMedian:
     """Areas and leaves below the group's median, computed by hand for one unit."""
 
-    def test_areas(self, run, reports):
+    def test_areas(self, run: Run, reports: dict[str, dict[str, Any]]) -> None:
         i = run.unit_index("NN03")
         group = (run.units["group"] == run.units["group"].iloc[i]).to_numpy()
         med = np.nanmedian(run.scores.area_index[group], axis=0)
         want = [a.code for k, a in enumerate(run.edition.areas)
                 if run.scores.area_index[i, k] < med[k] - 1e-9]
         got = [a["area"] for a in reports["NN03"]["below_group_median"]["areas"]]
-        assert got == want and got
+        assert got == want
+        assert got
 
-    def test_areas_below_band(self, run, reports):
+    def test_areas_below_band(self, run: Run, reports: dict[str, dict[str, Any]]) -> None:
         for code, r in reports.items():
             i = run.unit_index(code)
             want = [a.code for k, a in enumerate(run.edition.areas)
@@ -74,22 +80,25 @@ class TestWeakCLI:
     """`parindex weak` for one unit and every unit, in each format."""
 
     @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
-    def test_one_unit(self, fmt):
+    def test_one_unit(self, fmt: str) -> None:
         res = runner.invoke(app, ["weak", str(SAMPLE), "SM08", "-f", fmt, "--lang", "en"])
         assert res.exit_code == 0, res.output
         if fmt == "json":
             data = json.loads(res.stdout)
-            assert data["code"] == "SM08" and data["lost"][0]["criterion"] == "7.1.1"
+            assert data["code"] == "SM08"
+            assert data["lost"][0]["criterion"] == "7.1.1"
         else:
             assert "7.1.1" in res.stdout
 
-    def test_every_unit(self):
+    def test_every_unit(self) -> None:
         res = runner.invoke(app, ["weak", str(SAMPLE), "-f", "json"])
         assert res.exit_code == 0, res.output
         assert len(json.loads(res.stdout)["units"]) == 14
         res = runner.invoke(app, ["weak", str(SAMPLE)])
-        assert res.exit_code == 0 and "Mất nhiều điểm nhất" in res.stdout
+        assert res.exit_code == 0
+        assert "Mất nhiều điểm nhất" in res.stdout
 
-    def test_unknown_unit(self):
+    def test_unknown_unit(self) -> None:
         res = runner.invoke(app, ["weak", str(SAMPLE), "ZZ01"])
-        assert res.exit_code == 1 and "Traceback" not in res.output
+        assert res.exit_code == 1
+        assert "Traceback" not in res.output

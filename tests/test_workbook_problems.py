@@ -7,6 +7,11 @@ written, exit 1 on errors and 0 on warnings alone, and never show a traceback. T
 real-world cells that must be *read*, not refused: percent formats, thousands separators,
 decimal commas, date serials, NFD text, stray spaces, title rows, formulas; and the safety
 rules: size limits, a file that is not a workbook, formula-like names in outputs.
+
+Each case is decided by the pipeline (:func:`workbook_helpers.outcome`: the problems `check`
+lists and the JSON `score` prints, computed in-process by the functions those commands
+call); what only the command line decides — exit codes, the ``— OK`` line, an empty stdout
+when refused, the tag of each problem line — is checked end to end once per kind.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ import io
 import json
 import re
 import unicodedata
+import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,10 +37,13 @@ from openpyxl.utils import get_column_letter
 from workbook_helpers import (
     ERROR_TAG,
     WARNING_TAG,
+    Outcome,
     find_row,
     invoke,
+    outcome,
     problem_lines,
     score_json,
+    score_of,
     set_cells,
     small_bundle,
     small_tables,
@@ -92,7 +101,7 @@ CASES = [
          row={"unit": "A01", "criterion": "1.3", "value": "80", "appraised": "",
               "source": "", "note": ""}),
     Case("option_not_in_list", "evidence", {"unit": "A01", "criterion": "1.1.1"}, "value",
-         "dung han", ("is not one of: dung_han, tre_han, khong",)),
+         "đúng giờ", ("is not one of: dung_han, tre_han, khong",)),
     Case("yes_no_unrecognised", "evidence", {"unit": "A01", "criterion": "1.1.2"}, "value",
          "có lẽ", ("is not yes/no",)),
     Case("percent_above_100", "evidence", A01_13, "value", "120", ("outside 0–100",)),
@@ -163,11 +172,16 @@ def _file(kind: str, table: str) -> str:
 
 
 def _letter(tables: Tables, table: str, column: str) -> str:
-    return get_column_letter(list(tables[table][0]).index(column) + 1)
+    return str(get_column_letter(list(tables[table][0]).index(column) + 1))
 
 
 def _lines(result: Any, severity: str) -> list[str]:
     return problem_lines(result, ERROR_TAG if severity == "error" else WARNING_TAG)
+
+
+def _refused_lines(got: Outcome) -> list[str]:
+    """The error lines `score` prints when it refuses a bundle."""
+    return [p.render() for p in got.refused if p.severity == "error"]
 
 
 def _assert_named(lines: list[str], parts: list[str]) -> None:
@@ -183,6 +197,25 @@ def base_tables() -> Tables:
 @pytest.fixture(scope="module")
 def base_score(tmp_path_factory: pytest.TempPathFactory, base_tables: Tables) -> dict[str, Any]:
     return score_json(small_bundle(tmp_path_factory.mktemp("base") / "b", tables=base_tables))
+
+
+_BROKEN: dict[tuple[str, str], tuple[Outcome, Tables, int]] = {}
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory, base_tables: Tables
+           ) -> Iterator[Callable[[Case, str], tuple[Outcome, Tables, int]]]:
+    """A case's bundle, written once per kind and read in-process: (outcome, tables, row)."""
+    def get(case: Case, kind: str) -> tuple[Outcome, Tables, int]:
+        if (case.id, kind) not in _BROKEN:
+            tables = copy.deepcopy(base_tables)
+            row = case.apply(tables)
+            bundle = _write(tmp_path_factory.mktemp(case.id), tables, kind)
+            _BROKEN[case.id, kind] = (outcome(bundle), tables, row)
+        return _BROKEN[case.id, kind]
+
+    yield get
+    _BROKEN.clear()
 
 
 class TestValidOriginal:
@@ -206,12 +239,10 @@ class TestBrokenCells:
 
     @pytest.mark.parametrize("kind", ["csv", "xlsx"])
     @pytest.mark.parametrize("case", CASES + UNLOCATED, ids=lambda c: c.id)
-    def test_check_names_the_mistake(self, tmp_path: Path, base_tables: Tables, case: Case,
+    def test_check_names_the_mistake(self, broken: Callable[[Case, str], Any], case: Case,
                                      kind: str) -> None:
-        tables = copy.deepcopy(base_tables)
-        row = case.apply(tables)
-        bundle = _write(tmp_path, tables, kind)
-        result = invoke("check", bundle, inputs=[bundle])
+        """`check` exits 1 exactly when there are errors (see the command-line tests below)."""
+        got, tables, row = broken(case, kind)
         parts = [_file(kind, case.table), *case.expect]
         if case.located:
             parts.append(f"row {row}")
@@ -221,31 +252,51 @@ class TestBrokenCells:
             parts.append(f'column "{case.column}"')
         if case.shows_value:
             parts.append(f'"{case.value}"')
-        _assert_named(_lines(result, case.severity), parts)
-        errors = _lines(result, "error")
+        _assert_named(got.lines(case.severity), parts)
+        errors = got.lines("error")
         if case.severity == "error":
-            assert result.exit_code == 1, result.output
             assert len(errors) == case.errors, "\n".join(errors)
-            assert "— OK" not in result.stdout
         else:
-            assert result.exit_code == 0, result.stderr
             assert errors == []
-            assert "— OK" in result.stdout
 
     @pytest.mark.parametrize("case", CASES + UNLOCATED, ids=lambda c: c.id)
-    def test_score_refuses_errors_and_scores_warnings(self, tmp_path: Path,
-                                                      base_tables: Tables, case: Case) -> None:
-        tables = copy.deepcopy(base_tables)
-        case.apply(tables)
-        bundle = _write(tmp_path, tables, "xlsx")
-        result = invoke("score", bundle, "--format", "json", inputs=[bundle])
+    def test_score_refuses_errors_and_scores_warnings(self, broken: Callable[[Case, str], Any],
+                                                      case: Case) -> None:
+        got = broken(case, "xlsx")[0]
         if case.severity == "error":
-            assert result.exit_code == 1
-            assert result.stdout == ""
-            assert _lines(result, "error")
+            assert got.score is None
+            assert _refused_lines(got)
+        else:
+            assert got.refused == []
+            assert got.score is not None
+
+    @pytest.mark.parametrize("kind", ["csv", "xlsx"])
+    @pytest.mark.parametrize("case", ["percent_above_100", "date_far_outside_year"])
+    def test_command_line_exit_codes(self, tmp_path: Path, base_tables: Tables, kind: str,
+                                     case: str) -> None:
+        """End to end, once per severity and kind: `check` exits 1 on errors (no ``— OK``)
+        and 0 on warnings alone (``— OK``), each problem on a tagged line; `score` prints
+        nothing on stdout when it refuses, the score JSON otherwise."""
+        picked = next(c for c in CASES if c.id == case)
+        tables = copy.deepcopy(base_tables)
+        picked.apply(tables)
+        bundle = _write(tmp_path, tables, kind)
+        result = invoke("check", bundle, inputs=[bundle])
+        scored = invoke("score", bundle, "--format", "json", inputs=[bundle])
+        _assert_named(_lines(result, picked.severity), [_file(kind, picked.table),
+                                                        f'"{picked.value}"', *picked.expect])
+        if picked.severity == "error":
+            assert result.exit_code == 1, result.output
+            assert "— OK" not in result.stdout
+            assert scored.exit_code == 1
+            assert scored.stdout == ""
+            assert _lines(scored, "error")
         else:
             assert result.exit_code == 0, result.stderr
-            json.loads(result.stdout)
+            assert _lines(result, "error") == []
+            assert "— OK" in result.stdout
+            assert scored.exit_code == 0, scored.stderr
+            assert json.loads(scored.stdout) == outcome(bundle).score
 
     def test_check_json_carries_sheet_cell_column_and_value(self, tmp_path: Path,
                                                             base_tables: Tables) -> None:
@@ -271,10 +322,7 @@ class TestBrokenCells:
         picked = [c for c in CASES if c.id in ids]
         for case in picked:
             case.apply(tables)
-        bundle = _write(tmp_path, tables, "xlsx")
-        result = invoke("check", bundle, inputs=[bundle])
-        assert result.exit_code == 1
-        errors = _lines(result, "error")
+        errors = outcome(_write(tmp_path, tables, "xlsx")).lines("error")
         for case in picked:
             _assert_named(errors, [f'"{case.value}"', *case.expect])
 
@@ -287,17 +335,14 @@ class TestBrokenCells:
         by_id = {c.id: c for c in CASES}
         for case in (by_id[legacy], by_id["percent_above_100"]):
             case.apply(tables)
-        bundle = _write(tmp_path, tables, "xlsx")
-        result = invoke("check", bundle, inputs=[bundle])
-        assert result.exit_code == 1
-        errors = _lines(result, "error")
+        errors = outcome(_write(tmp_path, tables, "xlsx")).lines("error")
         _assert_named(errors, ["bundle.xlsx [units]", by_id[legacy].value or ""])
         _assert_named(errors, ["bundle.xlsx [evidence]", '"120"', "outside 0–100"])
 
     def test_bonus_above_cap_is_capped(self, tmp_path: Path, base_tables: Tables) -> None:
         tables = copy.deepcopy(base_tables)
         UNLOCATED[0].apply(tables)
-        unit = next(u for u in score_json(_write(tmp_path, tables, "csv"))["units"]
+        unit = next(u for u in score_of(_write(tmp_path, tables, "csv"))["units"]
                     if u["code"] == "A01")
         assert unit["bonus"] == 2.0
 
@@ -320,12 +365,12 @@ class TestWordsThatLookLikeNumbers:
         i = _row(tables, table, **match)
         tables[table][i].update(changes)
         bundle = _write(tmp_path, tables, "csv")
-        result = invoke("check", bundle, inputs=[bundle])
-        assert result.exit_code == 1, result.output
-        _assert_named(_lines(result, "error"), [f"{table}.csv", f"row {i + 2}",
-                                                f'column "{column}"',
-                                                f'"{changes[column]}"'])
-        assert "RuntimeWarning" not in result.stderr
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = outcome(bundle)
+        _assert_named(got.lines("error"), [f"{table}.csv", f"row {i + 2}",
+                                           f'column "{column}"', f'"{changes[column]}"'])
+        assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
 
 
 # ------------------------------------------------------------------ cells that must be read
@@ -335,6 +380,19 @@ def _variant(tmp: Path, base: Tables, kind: str, change: Callable[[Tables], None
     tables = copy.deepcopy(base)
     change(tables)
     return _write(tmp, tables, kind)
+
+
+_MEANT: dict[str, dict[str, Any]] = {}
+
+
+def _meant_score(tmp: Path, base: Tables, change: Callable[[Tables], None]) -> dict[str, Any]:
+    """The score of the CSV bundle written as meant (one read per distinct bundle)."""
+    tables = copy.deepcopy(base)
+    change(tables)
+    key = json.dumps(tables, sort_keys=True)
+    if key not in _MEANT:
+        _MEANT[key] = score_of(_write(tmp, tables, "csv"))
+    return _MEANT[key]
 
 
 def _set(table: str, column: str, value: str, **match: str) -> Callable[[Tables], None]:
@@ -348,13 +406,11 @@ class TestRealWorldCells:
 
     def _same(self, tmp: Path, base: Tables, kind: str, written: Callable[[Tables], None],
               meant: Callable[[Tables], None]) -> dict[str, Any]:
-        a = _variant(tmp / "written", base, kind, written)
-        b = _variant(tmp / "meant", base, "csv", meant)
-        result = invoke("check", a, inputs=[a])
-        assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
-        got = score_json(a)
-        assert got == score_json(b)
-        return got
+        got = outcome(_variant(tmp / "written", base, kind, written))
+        assert got.problems == [], "\n".join(p.render() for p in got.problems)
+        assert got.score is not None
+        assert got.score == _meant_score(tmp / "meant", base, meant)
+        return got.score
 
     @pytest.mark.parametrize("kind", ["csv", "xlsx"])
     @pytest.mark.parametrize("text", ["92,5", "92.5", "92,5%", " 92,5 %", "\u00a092,5\u00a0",
@@ -433,6 +489,32 @@ def _xlsx(tmp: Path, base: Tables) -> Path:
 class TestWorkbookCells:
     """What only a workbook can hold: number formats, date serials, titles, formulas."""
 
+    @pytest.mark.parametrize(("value", "number_format", "text"), [
+        (None, None, ""),
+        (True, None, "true"),
+        (False, "General", "false"),
+        (dt.datetime(2024, 3, 5, 14, 30), "dd/mm/yyyy", "2024-03-05"),
+        (dt.date(2024, 3, 5), None, "2024-03-05"),
+        (95, None, "95"),
+        (1234.0, "General", "1234"),
+        (92.5, "0.0", "92.5"),
+        (0.95, "0%", "95"),
+        (0.925, "0.0%", "92.5"),
+        (0.95, "General", "0.95"),
+        (unicodedata.normalize("NFD", "Xã Hòa"), None, "Xã Hòa"),
+        (" 92,5 %", "@", " 92,5 %"),
+    ], ids=["blank", "true", "false", "datetime", "date", "int", "whole-float", "decimal",
+            "percent-format", "percent-format-decimal", "plain-fraction", "nfd-text",
+            "text-kept-as-typed"])
+    def test_cell_text_is_what_a_user_typed(self, value: Any, number_format: str | None,
+                                            text: str) -> None:
+        """How the workbook reader turns each kind of cell value into text (then read as a
+        CSV cell is): booleans as true/false, dates as ISO, no spurious ``.0``, a percent
+        format times 100, text in NFC and otherwise untouched."""
+        from parindex.evidence.read_xlsx import cell_text
+
+        assert cell_text(value, number_format) == text
+
     def test_percent_stored_as_fraction_with_percent_format(
             self, tmp_path: Path, base_tables: Tables, base_score: dict[str, Any]) -> None:
         """0.95 shown as 95% is 95 (the base's value), with no warning."""
@@ -440,9 +522,9 @@ class TestWorkbookCells:
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="1.3")
         ref = f"{letters['value']}{row}"
         set_cells(x, "evidence", {ref: 0.95}, {ref: "0%"})
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
-        assert score_json(x) == base_score
+        got = outcome(x)
+        assert got.problems == [], got.lines("warning")
+        assert got.score == base_score
 
     @pytest.mark.parametrize("fmt", ["General", "0.00"])
     def test_plain_fraction_number_warns(self, tmp_path: Path, base_tables: Tables,
@@ -451,10 +533,10 @@ class TestWorkbookCells:
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="1.3")
         ref = f"{letters['value']}{row}"
         set_cells(x, "evidence", {ref: 0.95}, {ref: fmt})
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 0
-        _assert_named(_lines(result, "warning"), ["bundle.xlsx [evidence]", f"(cell {ref})",
-                                                  '"0.95"', "less than 1%"])
+        got = outcome(x)
+        assert got.lines("error") == []
+        _assert_named(got.lines("warning"), ["bundle.xlsx [evidence]", f"(cell {ref})",
+                                             '"0.95"', "less than 1%"])
 
     @pytest.mark.parametrize("fmt", ["dd/mm/yyyy", "General", "@"])
     def test_date_cells_and_serials(self, tmp_path: Path, base_tables: Tables, fmt: str,
@@ -466,9 +548,10 @@ class TestWorkbookCells:
         value: Any = {"dd/mm/yyyy": dt.datetime(2024, 3, 5), "General": 45356,
                       "@": "45356"}[fmt]
         set_cells(x, "reports", {ref: value}, {ref: fmt})
-        late = _variant(tmp_path / "late", base_tables, "csv",
-                        _set("reports", "submitted", "05/03/2024", unit="A01", report="Q1"))
-        assert score_json(x) == score_json(late) != base_score
+        late = _meant_score(tmp_path / "late", base_tables,
+                            _set("reports", "submitted", "05/03/2024", unit="A01", report="Q1"))
+        assert score_of(x) == late
+        assert late != base_score
 
     def test_numbers_typed_as_numbers(self, tmp_path: Path, base_tables: Tables,
                                       base_score: dict[str, Any]) -> None:
@@ -479,7 +562,20 @@ class TestWorkbookCells:
                                   f"{letters['carried_over']}{row}": 12})
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="1.3")
         set_cells(x, "evidence", {f"{letters['value']}{row}": 95.0})
-        assert score_json(x) == base_score
+        assert score_of(x) == base_score
+
+    def test_boolean_cells_are_yes_and_no(self, tmp_path: Path, base_tables: Tables,
+                                          base_score: dict[str, Any]) -> None:
+        """A yes/no criterion ticked as an Excel TRUE / FALSE reads as có / không."""
+        x = _xlsx(tmp_path, base_tables)
+        cells = {}
+        for unit, value in (("A01", True), ("A02", False)):  # the base: có, không
+            row, letters = find_row(x, "evidence", "evidence", unit=unit, criterion="1.1.2")
+            cells[f"{letters['value']}{row}"] = value
+        set_cells(x, "evidence", cells)
+        got = outcome(x)
+        assert got.problems == [], got.lines("warning")
+        assert got.score == base_score
 
     def test_title_row_and_merged_headings_above_the_table(
             self, tmp_path: Path, base_tables: Tables, base_score: dict[str, Any]) -> None:
@@ -493,19 +589,17 @@ class TestWorkbookCells:
             ws["B2"] = "Thông tin"
             ws.merge_cells("B2:C2")
         wb.save(x)
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
-        assert score_json(x) == base_score
+        got = outcome(x)
+        assert got.problems == [], got.lines("warning")
+        assert got.score == base_score
         # rows are still counted as the spreadsheet shows them
         wb = load_workbook(x)
         row = next(r for r in range(4, wb["evidence"].max_row + 1)
                    if wb["evidence"][f"A{r}"].value == "A01"
                    and wb["evidence"][f"B{r}"].value == "1.3")
         set_cells(x, "evidence", {f"C{row}": "120"})
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 1
-        _assert_named(_lines(result, "error"), ["bundle.xlsx [evidence]", f"row {row}",
-                                                f"(cell C{row})", '"120"'])
+        _assert_named(outcome(x).lines("error"), ["bundle.xlsx [evidence]", f"row {row}",
+                                                  f"(cell C{row})", '"120"'])
 
     def test_merged_heading_cells(self, tmp_path: Path, base_tables: Tables,
                                   base_score: dict[str, Any]) -> None:
@@ -517,9 +611,9 @@ class TestWorkbookCells:
         for col in "ABCDEF":
             ws.merge_cells(f"{col}1:{col}2")
         wb.save(x)
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
-        assert score_json(x) == base_score
+        got = outcome(x)
+        assert got.problems == [], got.lines("warning")
+        assert got.score == base_score
 
     def test_formula_uses_the_cached_value(self, tmp_path: Path, base_tables: Tables) -> None:
         """``=50+50`` saved with 92.5 as its last value reads 92.5: never evaluated."""
@@ -528,11 +622,11 @@ class TestWorkbookCells:
         ref = f"{letters['value']}{row}"
         set_cells(x, "evidence", {ref: "=50+50"})
         _cache(x, "evidence", ref, "92.5")
-        meant = _variant(tmp_path / "meant", base_tables, "csv",
-                         _set("evidence", "value", "92,5", unit="A01", criterion="6.1"))
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 0 and _lines(result, "warning") == [], result.stderr
-        assert score_json(x) == score_json(meant)
+        meant = _meant_score(tmp_path / "meant", base_tables,
+                             _set("evidence", "value", "92,5", unit="A01", criterion="6.1"))
+        got = outcome(x)
+        assert got.problems == [], got.lines("warning")
+        assert got.score == meant
         from parindex.evidence.read_xlsx import _has_unsaved_formulas
 
         assert not _has_unsaved_formulas(x)  # every result saved: the workbook is read once
@@ -547,10 +641,9 @@ class TestWorkbookCells:
         from parindex.evidence.read_xlsx import _has_unsaved_formulas
 
         assert _has_unsaved_formulas(x)
-        for command in ("check", "score"):
-            result = invoke(command, x, inputs=[x])
-            assert result.exit_code == 1
-            errors = _lines(result, "error")
+        got = outcome(x)
+        assert got.score is None
+        for errors in (got.lines("error"), _refused_lines(got)):  # check, score
             assert len(errors) == 1, "\n".join(errors)
             _assert_named(errors, ["bundle.xlsx [evidence]", f"row {row}", f"cell {ref}",
                                    '"value"', '"=50+50"', "no saved result"])
@@ -560,7 +653,7 @@ class TestWorkbookCells:
         x = _xlsx(tmp_path, base_tables)
         set_cells(x, "units", {"B2": '=CONCATENATE("Xã ","An")'})
         _cache(x, "units", "B2", "Xã An", text=True)
-        unit = next(u for u in score_json(x)["units"] if u["code"] == "A01")
+        unit = next(u for u in score_of(x)["units"] if u["code"] == "A01")
         assert unit["name"] == "Xã An"
 
 
@@ -594,9 +687,9 @@ class TestRefusedFiles:
 
         x = _xlsx(tmp_path, base_tables)
         monkeypatch.setattr(xlsx, limit, 2000)
-        result = invoke(command, x, inputs=[x])
-        assert result.exit_code == 1
-        errors = _lines(result, "error")
+        got = outcome(x)
+        assert got.score is None
+        errors = got.lines("error") if command == "check" else _refused_lines(got)
         _assert_named(errors, ["bundle.xlsx", "limit"])
         assert len(errors) == 1, "one refused workbook, one message:\n" + "\n".join(errors)
 
@@ -605,10 +698,9 @@ class TestRefusedFiles:
     def test_not_a_workbook(self, tmp_path: Path, content: bytes) -> None:
         fake = tmp_path / "bundle.xlsx"
         fake.write_bytes(content)
-        for command in ("check", "score"):
-            result = invoke(command, fake, inputs=[fake])
-            assert result.exit_code == 1
-            errors = _lines(result, "error")
+        got = outcome(fake)
+        assert got.score is None
+        for errors in (got.lines("error"), _refused_lines(got)):  # check, score
             _assert_named(errors, ["bundle.xlsx", "not an Excel .xlsx workbook"])
             assert len(errors) == 1, "\n".join(errors)
 
@@ -618,16 +710,12 @@ class TestRefusedFiles:
         wb = load_workbook(x)
         del wb["evidence"]
         wb.save(x)
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 1
-        _assert_named(_lines(result, "error"), ["bundle.xlsx", "evidence", "missing"])
+        _assert_named(outcome(x).lines("error"), ["bundle.xlsx", "evidence", "missing"])
 
     def test_unknown_headings_are_named(self, tmp_path: Path, base_tables: Tables) -> None:
         x = _xlsx(tmp_path, base_tables)
         set_cells(x, "evidence", {"C1": "Giá trị"})
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 1
-        _assert_named(_lines(result, "error"), ["bundle.xlsx [evidence]", "row 1", "value"])
+        _assert_named(outcome(x).lines("error"), ["bundle.xlsx [evidence]", "row 1", "value"])
 
 
 class TestMeta:
@@ -644,11 +732,11 @@ class TestMeta:
         (folder / "bundle.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True),
                                             encoding="utf-8")
         bundle = folder if kind == "csv" else to_xlsx(folder, tmp_path / "bundle.xlsx")
-        for command in ("check", "score"):
-            result = invoke(command, bundle, inputs=[bundle])
-            assert result.exit_code == 1, result.output
-            errors = _lines(result, "error")
-            assert errors and any(edition[:40] in line for line in errors), result.stderr
+        got = outcome(bundle)
+        assert got.score is None
+        for errors in (got.lines("error"), _refused_lines(got)):  # check, score
+            assert errors
+            assert any(edition[:40] in line for line in errors), errors
 
     def test_unusable_criteria_option(self, tmp_path: Path, base_tables: Tables) -> None:
         folder = small_bundle(tmp_path / "b", tables=copy.deepcopy(base_tables))
@@ -661,9 +749,7 @@ class TestMeta:
                                         year: str) -> None:
         x = _xlsx(tmp_path, base_tables)
         set_cells(x, "meta", {"B1": year or None})
-        result = invoke("check", x, inputs=[x])
-        assert result.exit_code == 1
-        _assert_named(_lines(result, "error"), ["bundle.xlsx [meta]", "year"])
+        _assert_named(outcome(x).lines("error"), ["bundle.xlsx [meta]", "year"])
 
 
 # ------------------------------------------------------------------ formula-safe outputs
@@ -697,7 +783,8 @@ class TestFormulaSafeOutputs:
         result = invoke(command, risky, "--format", "csv", inputs=[risky])
         assert result.exit_code == 0, result.stderr
         cells = {c for row in _csv_cells(result.stdout) for c in row}
-        assert "'=HYPERLINK(\"x\")" in cells and "'@SUM(A1)" in cells
+        assert "'=HYPERLINK(\"x\")" in cells
+        assert "'@SUM(A1)" in cells
         assert "'-1+2" in cells
         assert not [c for c in cells if c[:1] in ("=", "@", "+")], cells
         assert "-1" in cells  # a plain negative number cannot run as a formula: left as is
@@ -713,7 +800,7 @@ class TestFormulaSafeOutputs:
         assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
 
     def test_json_keeps_names_as_written(self, risky: Path) -> None:
-        names = {u["code"]: u["name"] for u in score_json(risky)["units"]}
+        names = {u["code"]: u["name"] for u in score_of(risky)["units"]}
         assert names == {**DANGEROUS, "A03": "-1", "A04": "-1+2"}
 
     def test_written_workbook_keeps_names_as_text(self, risky: Path, tmp_path: Path) -> None:
@@ -723,9 +810,10 @@ class TestFormulaSafeOutputs:
         for code, want in {**DANGEROUS, "A03": "-1", "A04": "-1+2"}.items():
             assert names[code].data_type == "s", code
             assert names[code].value == want, code
-        assert ws["D5"].data_type == "s" and ws["D5"].value == "+G"
+        assert ws["D5"].data_type == "s"
+        assert ws["D5"].value == "+G"
         # and it reads back as written
-        assert score_json(x) == score_json(risky)
+        assert score_of(x) == score_of(risky)
 
     def test_merged_csv_folder_neutralises_and_reads_back(self, risky: Path,
                                                           tmp_path: Path) -> None:
@@ -734,8 +822,9 @@ class TestFormulaSafeOutputs:
         result = invoke("merge", out, x, inputs=[x], out_dir=tmp_path)
         assert result.exit_code == 0, result.stderr
         text = (out / "units.csv").read_text(encoding="utf-8")
-        assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
-        assert score_json(out) == score_json(risky)
+        assert "'=HYPERLINK" in text
+        assert "'@SUM(A1)" in text
+        assert score_of(out) == score_of(risky)
 
 
 def test_corpus_ids_are_unique() -> None:

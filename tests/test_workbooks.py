@@ -2,7 +2,9 @@
 
 A filled workbook scores exactly like its CSV twin (the whole score JSON is compared, not a
 summary); every command leaves its inputs byte for byte as they were and no temporary file
-behind (see :func:`workbook_helpers.invoke`).
+behind (see :func:`workbook_helpers.invoke`). Workbooks are made and merged by the command
+line; once made, most are scored in-process (:func:`workbook_helpers.score_of`, the JSON
+`score` prints), and `score` itself reads a workbook end to end in the first test.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from workbook_helpers import (
     read_tables,
     runner,
     score_json,
+    score_of,
     set_cells,
     temp_files,
     to_xlsx,
@@ -125,7 +128,7 @@ class TestCsvToXlsx:
 
     def test_huyen_bundle_as_workbook_scores_the_same(self, tmp_path: Path, huyen: Path) -> None:
         x = to_xlsx(huyen, tmp_path / "huyen.xlsx")
-        assert score_json(x) == score_json(huyen)
+        assert score_of(x) == score_of(huyen)
 
     def test_workbook_headings_are_labels(self, tmp_path: Path) -> None:
         x = to_xlsx(SAMPLE_2024, tmp_path / "sample.xlsx")
@@ -155,6 +158,7 @@ class TestCsvToXlsx:
             assert from_csv.stdout == from_xlsx.stdout
 
 
+@pytest.mark.slow
 class TestTemplateFillScore:
     """template → fill → score equals the CSV twin: whole district, per unit, per owner."""
 
@@ -167,7 +171,7 @@ class TestTemplateFillScore:
         filled = fill_template(district_template, tmp_path / "filled.xlsx", sample_twin,
                                typed=typed, add_sheets=("lineage",))
         assert digest([district_template]) == before
-        assert score_json(filled) == sample_score
+        assert score_of(filled) == sample_score
 
     def test_filled_template_checks_like_its_twin(self, tmp_path: Path, district_template: Path,
                                                   sample_twin: dict[str, pd.DataFrame]) -> None:
@@ -188,7 +192,7 @@ class TestTemplateFillScore:
         result = _merge(out, unit_parts)
         assert result.exit_code == 0, result.output
         assert f"{len(unit_parts)} parts" in result.stderr
-        assert score_json(out) == sample_score
+        assert score_of(out) == sample_score
 
     def test_per_unit_workbooks_merged_into_a_csv_folder(self, tmp_path: Path,
                                                          unit_parts: list[Path],
@@ -199,7 +203,7 @@ class TestTemplateFillScore:
         assert {p.name for p in out.iterdir()} == {
             "bundle.yaml", "units.csv", "evidence.csv", "one_stop.csv", "reports.csv",
             "adjustments.csv", "lineage.csv"}
-        assert score_json(out) == sample_score
+        assert score_of(out) == sample_score
 
     def test_unit_workbook_holds_only_its_unit(self, unit_parts: list[Path]) -> None:
         wb = load_workbook(unit_parts[1], read_only=True)
@@ -215,7 +219,7 @@ class TestTemplateFillScore:
         out = tmp_path / "huyen.xlsx"
         result = _merge(out, owner_parts)
         assert result.exit_code == 0, result.output
-        assert score_json(out) == score_json(huyen)
+        assert score_of(out) == score_of(huyen)
 
     def test_owner_workbook_holds_only_its_areas(self, owner_parts: list[Path]) -> None:
         for owner, part in zip(HUYEN_OWNERS, owner_parts, strict=True):
@@ -241,6 +245,7 @@ class TestTemplateFillScore:
         assert len(seen) == len(set(seen)) == 3 * len(HUYEN.leaves)
 
 
+@pytest.mark.slow
 class TestMerge:
     """merge combines parts, refuses conflicting cells naming both places, writes nothing then."""
 
@@ -258,7 +263,7 @@ class TestMerge:
         out = tmp_path / "merged.xlsx"
         result = _merge(out, parts)
         assert result.exit_code == 0, result.output
-        assert score_json(out) == sample_score
+        assert score_of(out) == sample_score
 
     def test_a_blank_cell_gives_way(self, tmp_path: Path, unit_parts: list[Path],
                                     sample_score: dict[str, Any]) -> None:
@@ -270,7 +275,7 @@ class TestMerge:
         out = tmp_path / "merged.xlsx"
         result = _merge(out, [blanked, *unit_parts])
         assert result.exit_code == 0, result.output
-        assert score_json(out) == sample_score
+        assert score_of(out) == sample_score
 
     def test_conflicting_values_are_refused(self, tmp_path: Path,
                                             unit_parts: list[Path]) -> None:
@@ -409,7 +414,10 @@ class TestTemplateContent:
         leaves = {leaf.code: leaf for leaf in XA.leaves}
         for r in wb["evidence"].iter_rows(min_row=2, values_only=True):
             leaf = leaves[r[3]]
-            assert r[4] == leaf.name and r[5] == leaf.max and r[6] and r[7]
+            assert r[4] == leaf.name
+            assert r[5] == leaf.max
+            assert r[6]
+            assert r[7]
             assert r[8:] == (None, None, None, None)
 
     def test_drop_downs_for_options_and_yes_no(self, wb: Any, wb_en: Any) -> None:
@@ -503,7 +511,8 @@ class TestTemplateCommand:
         result = invoke("template", "huyen-2024", "--units", huyen / "units.csv", "--out",
                         tmp_path / "t.xlsx", "--owner", "Phòng Y tế", inputs=[huyen])
         assert result.exit_code == 1
-        assert "Phòng Y tế" in result.stderr and "Phòng Tư pháp" in result.stderr
+        assert "Phòng Y tế" in result.stderr
+        assert "Phòng Tư pháp" in result.stderr
         assert not (tmp_path / "t.xlsx").exists()
 
     def test_owner_matched_case_insensitively_after_nfc(self, tmp_path: Path,
@@ -529,7 +538,8 @@ class TestTemplateCommand:
         result = invoke("template", "xa-2024", "--units", units, "--out", tmp_path / "t.xlsx",
                         inputs=[units])
         assert result.exit_code == 1
-        assert "units.csv" in result.stderr and "type" in result.stderr
+        assert "units.csv" in result.stderr
+        assert "type" in result.stderr
 
     def test_overwrites_an_old_template_in_place(self, tmp_path: Path) -> None:
         out = tmp_path / "t.xlsx"
@@ -539,6 +549,7 @@ class TestTemplateCommand:
         assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
 
 
+@pytest.mark.slow
 class TestAtomicWrites:
     """An interrupted write leaves the old file and no temporary file."""
 
@@ -577,7 +588,8 @@ def test_error_tag_is_what_the_cli_prints() -> None:
     """The helpers' tag matches the CLI, so an empty problem list means no error at all."""
     result = invoke("check", Path("/nonexistent/bundle"))
     assert result.exit_code == 1
-    assert problem_lines(result) and problem_lines(result)[0].startswith(ERROR_TAG)
+    assert problem_lines(result)
+    assert problem_lines(result)[0].startswith(ERROR_TAG)
 
 
 def test_blank_template_row_is_named_in_the_missing_warning(

@@ -13,7 +13,8 @@ import csv
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import yaml
 from typer.testing import CliRunner
 
 from parindex.cli import app
+from parindex.errors import Problem
 from parindex.evidence.labels import LABELS, column_for
 from parindex.evidence.tables import TABLES
 from parindex.samples.sample import sample_root
@@ -94,11 +96,61 @@ def invoke(*args: object, inputs: Iterable[Path] = (), out_dir: Path | None = No
 def score_json(bundle: Path) -> dict[str, Any]:
     result = invoke("score", bundle, "--format", "json", inputs=[bundle])
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    score: dict[str, Any] = json.loads(result.stdout)
+    return score
 
 
 def problem_lines(result: Any, tag: str = ERROR_TAG) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.startswith(tag)]
+
+
+# ---------------------------------------------------------------- the same, in-process
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``parindex check`` and ``parindex score --format json`` decide for a bundle,
+    computed in-process by the pipeline functions those commands call (milliseconds)."""
+
+    problems: list[Problem]  # every problem `check` lists (or the refusal of the bundle)
+    score: dict[str, Any] | None  # the JSON `score` prints; None when it refuses the bundle
+    refused: list[Problem]  # the problems `score` shows when it refuses (else [])
+
+    def lines(self, severity: str = "error") -> list[str]:
+        """The problem lines of one severity as the CLI prints them after its tag."""
+        return [p.render() for p in self.problems if p.severity == severity]
+
+
+def outcome(bundle: Path) -> Outcome:
+    """Load, check and score a bundle the way `check` and `score` do (``pipeline.check``
+    and ``pipeline.open_run`` are these steps), reading it once; the input must not change.
+    """
+    from parindex.cli.common import dump_json
+    from parindex.errors import ParIndexError
+    from parindex.evidence.bundle import load_bundle
+    from parindex.pipeline import check_bundle, edition_for
+
+    before = digest([bundle])
+    try:
+        loaded = load_bundle(bundle)
+        checked = check_bundle(loaded, edition_for(loaded))
+    except ParIndexError as exc:
+        problems = list(exc.problems)
+        return Outcome(problems, None, problems)
+    try:
+        score = json.loads(dump_json(checked.run().to_json()))
+        refused: list[Problem] = []
+    except ParIndexError as exc:
+        score, refused = None, list(exc.problems)
+    assert digest([bundle]) == before, f"reading {bundle} modified it"
+    return Outcome(checked.problems, score, refused)
+
+
+def score_of(bundle: Path) -> dict[str, Any]:
+    """The JSON ``parindex score BUNDLE --format json`` prints, computed in-process."""
+    got = outcome(bundle)
+    assert got.score is not None, "\n".join(p.render() for p in got.refused)
+    return got.score
 
 
 # ---------------------------------------------------------------- reading and writing bundles
@@ -115,10 +167,12 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
-    return yaml.safe_load((folder / "bundle.yaml").read_text(encoding="utf-8"))
+    meta: dict[str, Any] = yaml.safe_load((folder / "bundle.yaml").read_text(encoding="utf-8"))
+    return meta
 
 
-def write_csv_folder(folder: Path, tables: dict[str, pd.DataFrame | list[dict[str, Any]]],
+def write_csv_folder(folder: Path,
+                     tables: Mapping[str, pd.DataFrame | Sequence[Mapping[str, Any]]],
                      meta: dict[str, Any]) -> Path:
     """A bundle folder written exactly as given (cells as text, no neutralising)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -155,7 +209,7 @@ def _cell_for(leaf: Any, good: bool) -> str:
 
     kind = leaf_kind(leaf)
     if kind == "key":
-        return leaf.keys[0] if good else leaf.keys[-1]
+        return str(leaf.keys[0] if good else leaf.keys[-1])
     return {"boolean": "có" if good else "không", "percent": "95" if good else "72,5",
             "count": "0" if good else "1", "number": "1",
             "points": f"{leaf.max:g}" if good else "0"}[kind]
@@ -306,19 +360,20 @@ def fill_template(template: Path, out: Path, twin: dict[str, pd.DataFrame],
                 last = r
         units_here = {k[0] for k in index}
         for row in twin[name].to_dict(orient="records"):
+            fill_cols: tuple[str, ...]
             if name == "evidence":
-                r = index.get((row["unit"], row["criterion"]))
-                if r is None:
+                found = index.get((row["unit"], row["criterion"]))
+                if found is None:
                     continue
-                fill_cols = ("value", "appraised", "source", "note")
+                r, fill_cols = found, ("value", "appraised", "source", "note")
             else:
                 if keys and units_here and row["unit"] not in units_here:
                     continue
-                r = index.get(tuple(row[k] for k in keys)) if keys else None
-                if r is None:
+                found = index.get(tuple(row[k] for k in keys)) if keys else None
+                if found is None:
                     last += 1
-                    r = last
-                fill_cols = tuple(c for c in twin[name].columns if c in cols)
+                    found = last
+                r, fill_cols = found, tuple(c for c in twin[name].columns if c in cols)
             for col in fill_cols:
                 put(ws, r, cols[col], row.get(col, ""), col)
     wb.save(out)
