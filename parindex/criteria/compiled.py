@@ -194,7 +194,9 @@ def compile_edition(edition: Edition, source: str) -> CompiledEdition:
         slot = len(nodes)
         nodes.append(NodeInfo(node.code, node.name, depth, 0.0, ()))
         if node.children is None:
-            assert node.max is not None and node.score is not None and node.input is not None
+            assert node.max is not None  # a leaf has max, score and input (checked)
+            assert node.score is not None
+            assert node.input is not None
             idx = len(leaves)
             leaves.append(Leaf(
                 index=idx, code=node.code, name=node.name, area=area, parents=parents,
