@@ -180,7 +180,8 @@ _Found = list[tuple[str, str, object]]
 
 def _leaf_problems(node: Node, edition: Edition) -> _Found:
     """(key under the leaf, message, value) for each problem of one leaf's rule."""
-    assert node.max is not None and node.score is not None
+    assert node.max is not None  # a leaf has both (checked by the model)
+    assert node.score is not None
     spec: ScoreSpec = node.score
     out = _input_problems(node, spec, edition)
     if isinstance(spec, OptionsScore | LevelsScore):
