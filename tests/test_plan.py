@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from parindex.analysis.costs import Costs, read_costs
-from parindex.analysis.improvements import leaf_candidates, steps_for
+from parindex.analysis.improvements import Levers, leaf_candidates, steps_for
 from parindex.analysis.knapsack import Goal, Option, met, outcome, solve
 from parindex.analysis.plan import parse_target, plan, plan_all, target_met
 from parindex.analysis.whatif import whatif
@@ -346,3 +346,50 @@ class TestPlanCLI:
         assert res.exit_code == 0, res.output
         data = json.loads(res.stdout)
         assert "7.1.1" not in [c["criterion"] for c in data["changes"]]
+
+
+# ---------------------------------------------------------------------------- levers
+
+
+class TestLevers:
+    """A plan changes what the unit can act on: not a not-applicable leaf (a fact about the
+    unit) nor a survey result (its citizens' answers), unless asked to; a target that needs
+    them says so."""
+
+    def _offered(self, run: Run, code: str, levers: Levers | None = None) -> set[str]:
+        i = run.unit_index(code)
+        return {run.edition.leaves[ls[0].leaf].code for ls in steps_for(run, i, levers)}
+
+    def test_not_applicable_is_not_a_lever(self, run: Run) -> None:
+        assert "5.2" not in self._offered(run, "SM01")  # 5.2 is not applicable to SM01
+        assert "5.2" in self._offered(run, "SM01", Levers(allow_na=True))
+
+    def test_survey_is_not_a_lever(self, run: Run) -> None:
+        survey = {lf.code for lf in run.edition.leaves if lf.survey}
+        assert not survey & self._offered(run, "SM08")
+        assert survey & self._offered(run, "SM08", Levers(include_survey=True))
+
+    def test_no_plan_un_nas_a_leaf(self, run: Run) -> None:
+        t = parse_target("points:100", run.edition)
+        for code in ("SM01", "SM07", "NN05"):
+            p = plan(run, run.unit_index(code), t)
+            i = p.unit
+            na = run.scores.leaf_applicable[i] == 0
+            assert (p.after.scores.leaf_applicable[i][na] == 0).all(), code
+            assert p.after.scores.applicable_max[i] == run.scores.applicable_max[i]
+
+    def test_a_target_out_of_reach_says_what_it_needs(self, run: Run) -> None:
+        i = run.unit_index("SM01")  # 5.2 is not applicable: the max is below 100
+        t = parse_target(f"points:{run.scores.applicable_max[i] + 0.5}", run.edition)
+        p = plan(run, i, t)
+        assert not p.reachable()
+        assert p.needs == ("allow_na",)
+        assert p.to_json()["needs"] == ["allow_na"]
+        wider = plan(run, i, t, levers=Levers(allow_na=True, include_survey=True))
+        assert wider.reachable()
+        assert wider.needs == ()
+
+    def test_a_reachable_plan_needs_nothing(self, run: Run) -> None:
+        p = plan(run, run.unit_index("SM08"), parse_target("Tốt", run.edition))
+        assert p.reachable()
+        assert p.to_json()["needs"] == []

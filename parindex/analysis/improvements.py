@@ -8,10 +8,13 @@ current points, the candidate nearest its current input: the smallest change tha
 that level. Levels are numbered from 1 (the next level up); that number is the step count the
 cost model can charge for (docs/WHATIF.md).
 
-Not-applicable leaves under ``rebase`` can be given a value (the leaf's max then enters the
-applicable max, recorded as ``added_max``); ``full`` leaves already score their max. Missing
-leaves can be given a value. Survey leaves are left alone when no survey was run: one survey
-value would switch the whole bundle from "survey rebased" to "survey missing".
+What a unit can act on (:class:`Levers`): a leaf with a value, and a missing leaf, can be
+improved. A not-applicable leaf is a fact about the unit, not a lever, so it is offered only
+with ``allow_na`` (a ``rebase`` leaf then enters the applicable max, recorded as
+``added_max``; ``full`` leaves already score their max). Survey leaves are the citizens'
+answers, not the unit's doing, so they are offered only with ``include_survey`` — and never
+when no survey was run: one survey value would switch the whole bundle from "survey rebased"
+to "survey missing".
 """
 
 from __future__ import annotations
@@ -140,14 +143,22 @@ class LeafSteps:
                 self.added_max.tolist(), self.candidates.x.tolist(), self.levels.tolist())
 
 
-def _leaf_steps(run: Run, leaf: Leaf, rows: np.ndarray) -> LeafSteps | None:
+@dataclass(frozen=True)
+class Levers:
+    """What a plan may change besides the unit's own values (module docstring)."""
+
+    allow_na: bool = False  # give a not-applicable leaf a value
+    include_survey: bool = False  # change survey results
+
+
+def _leaf_steps(run: Run, leaf: Leaf, rows: np.ndarray, levers: Levers) -> LeafSteps | None:
     j = leaf.index
     s = run.scores
-    if leaf.survey and not run.inputs.survey_run:
+    if leaf.survey and not (levers.include_survey and run.inputs.survey_run):
         return None
     cand = leaf_candidates(leaf)
     state = s.state[rows, j]
-    na_rebased = (state == NA) & (s.leaf_applicable[rows, j] == 0)
+    na_rebased = (state == NA) & (s.leaf_applicable[rows, j] == 0) & levers.allow_na
     eligible = (state == VALUE) | (state == MISSING) | na_rebased
     if not eligible.any():
         return None
@@ -165,13 +176,15 @@ def _leaf_steps(run: Run, leaf: Leaf, rows: np.ndarray) -> LeafSteps | None:
     return LeafSteps(j, cand, levels, choice, valid, gained, added)
 
 
-def all_steps(run: Run, rows: np.ndarray | None = None) -> list[LeafSteps]:
+def all_steps(run: Run, rows: np.ndarray | None = None,
+              levers: Levers | None = None) -> list[LeafSteps]:
     """Every leaf's improvements for the units at ``rows`` (default: all), one column at a
     time for all those units at once."""
     rows = np.arange(len(run.units)) if rows is None else np.asarray(rows, dtype=np.intp)
+    levers = levers or Levers()
     out = []
     for leaf in run.edition.leaves:
-        ls = _leaf_steps(run, leaf, rows)
+        ls = _leaf_steps(run, leaf, rows, levers)
         if ls is not None and ls.valid.any():
             out.append(ls)
     return out
@@ -197,6 +210,6 @@ def unit_steps(table: list[LeafSteps], r: int) -> list[list[Step]]:
     return out
 
 
-def steps_for(run: Run, unit: int) -> list[list[Step]]:
+def steps_for(run: Run, unit: int, levers: Levers | None = None) -> list[list[Step]]:
     """The improvements of one unit."""
-    return unit_steps(all_steps(run, np.array([unit])), 0)
+    return unit_steps(all_steps(run, np.array([unit]), levers), 0)

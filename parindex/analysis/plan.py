@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 
 from parindex.analysis.costs import Costs
-from parindex.analysis.improvements import Step, all_steps, unit_steps
+from parindex.analysis.improvements import Levers, Step, all_steps, unit_steps
 from parindex.analysis.knapsack import Goal, Option, Solution, solve
 from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
@@ -129,11 +129,12 @@ def _solve_unit(run: Run, unit: int, steps: list[list[Step]], goal: Goal, target
 
 
 def plan_all(run: Run, target: Target, costs: Costs | None = None,
-             rows: np.ndarray | None = None) -> list[PlanResult]:
-    """Plans for many units (default: every unit), improvements found for all at once."""
+             rows: np.ndarray | None = None, levers: Levers | None = None) -> list[PlanResult]:
+    """Plans for many units (default: every unit), improvements found for all at once;
+    ``levers`` says whether not-applicable and survey leaves may change (default: no)."""
     costs = costs or Costs.unit(run.edition)
     rows = np.arange(len(run.units)) if rows is None else np.asarray(rows, dtype=np.intp)
-    table = all_steps(run, rows)
+    table = all_steps(run, rows, levers)
     goals = goals_for(run, rows, target)
     return [_solve_unit(run, int(i), unit_steps(table, r), goals[r], target, costs)
             for r, i in enumerate(rows)]
@@ -146,6 +147,9 @@ class Plan:
     result: PlanResult
     before: Run
     after: Run
+    #: levers the target needs when it is out of reach without them ("allow_na",
+    #: "include_survey"): a plan that needs them says so
+    needs: tuple[str, ...] = ()
 
     @property
     def unit(self) -> int:
@@ -164,7 +168,7 @@ class Plan:
                    for s, c in zip(res.chosen, res.costs, strict=True)]
         return {
             "unit": run.units["code"].iloc[self.unit], "target": res.target.label,
-            "reachable": self.reachable(), "changes": changes,
+            "reachable": self.reachable(), "needs": list(self.needs), "changes": changes,
             "before": run.unit_result(self.unit), "after": self.after.unit_result(self.unit),
             "cost": res.solution.cost,
             "goal": {"kind": res.goal.kind,
@@ -189,7 +193,26 @@ def target_met(run: Run, unit: int, target: Target) -> bool:
     return bool(rank <= target.value)
 
 
-def plan(run: Run, unit: int, target: Target, costs: Costs | None = None) -> Plan:
-    """The cheapest plan for one unit, with the run re-scored under its changes."""
-    result = plan_all(run, target, costs, np.array([unit]))[0]
-    return Plan(result, run, run.with_changes(result.changes(run)))
+def plan(run: Run, unit: int, target: Target, costs: Costs | None = None,
+         levers: Levers | None = None) -> Plan:
+    """The cheapest plan for one unit, with the run re-scored under its changes; when the
+    target is out of reach, which further levers would bring it within reach."""
+    levers = levers or Levers()
+    result = plan_all(run, target, costs, np.array([unit]), levers)[0]
+    found = Plan(result, run, run.with_changes(result.changes(run)))
+    if found.reachable():
+        return found
+    return replace(found, needs=_needed_levers(run, unit, target, costs, levers))
+
+
+def _needed_levers(run: Run, unit: int, target: Target, costs: Costs | None,
+                   levers: Levers) -> tuple[str, ...]:
+    """The fewest levers not given that make the target reachable (none when none do)."""
+    missing = [name for name in ("allow_na", "include_survey") if not getattr(levers, name)]
+    tries = [(name,) for name in missing] + ([tuple(missing)] if len(missing) == 2 else [])
+    for names in tries:
+        wider = replace(levers, **dict.fromkeys(names, True))
+        result = plan_all(run, target, costs, np.array([unit]), wider)[0]
+        if target_met(run.with_changes(result.changes(run)), unit, target):
+            return names
+    return ()
