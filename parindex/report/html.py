@@ -24,17 +24,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parindex.analysis.advice import Advice
-from parindex.analysis.advice import advice as unit_advice
+from parindex.analysis.shown import ReportAnalyses, report_analyses
 from parindex.analysis.trends import unit_trends_frame
-from parindex.analysis.uncertainty import Uncertainty, uncertainty
+from parindex.analysis.uncertainty import Uncertainty
 from parindex.lang import typed_text
 from parindex.report import charts
 from parindex.report.tables import area_legend, fmt, header
 from parindex.scoring.run import Run, sorted_runs
 
 Step = Callable[[str], None]
-#: the report's rank-certainty simulation: fixed, so the same bundles give the same page
-REPORT_DRAWS, REPORT_SEED = 1000, 0
 WORDS: dict[str, dict[str, str]] = {
     "title": {"vi": "Chỉ số cải cách hành chính năm {year}",
               "en": "Administrative reform index (PAR Index) {year}"},
@@ -245,9 +243,8 @@ def _advice_block(a: Advice, band: str, lang: str) -> str:
     return f"{head}{body}</div>"
 
 
-def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
+def _scorecards(run: Run, advice: Sequence[Advice], lang: str, figs: _Figures) -> str:
     s = run.scores
-    advice = unit_advice(run)
     cards_data = charts.Scorecards(run, lang)
     colors = cards_data.colors
     codes, names, groups = (run.units[c].tolist() for c in ("code", "name", "group"))
@@ -269,13 +266,26 @@ def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
     return "".join(cards)
 
 
-def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None) -> str:
-    """The whole page for one or more runs (years); ``step`` is told each stage's name."""
+def _analyses_of(latest: Run, given: ReportAnalyses | None) -> ReportAnalyses:
+    """The analyses to show: those given (which must be of the latest run), else fetched."""
+    if given is None:
+        return report_analyses(latest)
+    if given.run is not latest:
+        raise ValueError("the analyses given are not of the report's latest run")
+    return given
+
+
+def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None,
+                 analyses: ReportAnalyses | None = None) -> str:
+    """The whole page for one or more runs (years); ``step`` is told each stage's name.
+    ``analyses`` are the latest run's (:func:`~parindex.analysis.shown.report_analyses`,
+    fetched when not given)."""
     from plotly.offline import get_plotlyjs
 
     tell = step or (lambda _: None)
     runs = sorted_runs(runs)
     latest = runs[-1]
+    shown = _analyses_of(latest, analyses)
     figs = _Figures()
     authority = latest.bundle.authority if latest.bundle is not None else ""
     title = w("title", lang, year=latest.year)
@@ -287,7 +297,7 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
              + (f'<a href="#trends">{e(w("trends", lang))}</a> ' if len(runs) > 1 else "")
              + f'<a href="#cards">{e(w("cards", lang))}</a></nav></header><main>']
     tell("rank certainty")
-    unc = uncertainty(latest, draws=REPORT_DRAWS, seed=REPORT_SEED)
+    unc = shown.uncertainty
     tell("league table")
     parts.append(f'<section id="league"><h2>{e(w("league", lang))} {latest.year}</h2>'
                  f'<p class="noprint hint">{e(w("sort_hint", lang))}</p>'
@@ -310,7 +320,8 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
                      f'<p class="note">{e(note)}</p>{_years_table(trend, lang)}</section>')
     tell("scorecards")
     parts.append(f'<section id="cards"><h2>{e(w("cards", lang))} {latest.year}</h2>'
-                 f'<div class="cards">{_scorecards(latest, lang, figs)}</div></section>')
+                 f'<div class="cards">{_scorecards(latest, shown.advice, lang, figs)}</div>'
+                 '</section>')
     parts.append(f'</main><footer><p>{e(w("footer", lang, authority=authority))}</p></footer>')
     tell("page")
     return (f'<!doctype html><html lang="{"en" if lang == "en" else "vi"}"><head>'
@@ -321,11 +332,12 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
             f'{"".join(figs.blocks)}<script>{SCRIPT}</script></body></html>')
 
 
-def figures_json(runs: Sequence[Run], lang: str = "vi") -> dict[str, Any]:
+def figures_json(runs: Sequence[Run], lang: str = "vi",
+                 analyses: ReportAnalyses | None = None) -> dict[str, Any]:
     """The report's charts as plotly JSON (``parindex report --format json``)."""
     runs = sorted_runs(runs)
     latest = runs[-1]
-    unc = uncertainty(latest, draws=REPORT_DRAWS, seed=REPORT_SEED)
+    unc = _analyses_of(latest, analyses).uncertainty
     out: dict[str, Any] = {
         "ranking": charts.ranking_bar(latest, lang),
         "rank_certainty": charts.rank_uncertainty(unc, lang), "bands":
