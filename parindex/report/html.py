@@ -29,6 +29,7 @@ from parindex.analysis.trends import unit_trends_frame
 from parindex.analysis.uncertainty import Uncertainty
 from parindex.lang import typed_text
 from parindex.report import charts
+from parindex.report.rows import TOTALS, area_titles, league_rows
 from parindex.report.tables import area_legend, fmt, header
 from parindex.scoring.run import Run, sorted_runs
 
@@ -143,55 +144,41 @@ def _rank_ranges(u: Uncertainty) -> dict[int, tuple[float, float]]:
 
 def _league_table(run: Run, lang: str, ranges: dict[int, tuple[float, float]]) -> str:
     s, ed = run.scores, run.edition
-    cols: list[tuple[str, str]] = [("rank", header("rank", lang)), ("unit", header("unit", lang)),
-                                   ("group", header("group", lang)),
-                                   ("group_rank", header("group_rank", lang))]
-    cols += [(f"area{k}", a.code) for k, a in enumerate(ed.areas)]
-    cols += [(k, header(k, lang)) for k in ("self_points", "appraised_points", "survey_points",
-                                            "bonus", "penalty", "total", "index")]
-    cols.append(("band", header("band", lang)))
-    cols.append(("rank_range", w("rank_range", lang)))
-    titles = {f"area{k}": f"{a.code}. {a.name} ({a.max:g})" for k, a in enumerate(ed.areas)}
+    rows = league_rows(run)
+    areas = area_titles(run, short=True)
+    cols: dict[str, str] = {"rank": header("rank", lang), "name": header("unit", lang),
+                            "group": header("group", lang),
+                            "group_rank": header("group_rank", lang), **areas}
+    cols.update({k: header(k, lang) for k in TOTALS})
+    cols["band"] = header("band", lang)
+    cols["rank_range"] = w("rank_range", lang)
+    titles = {k: f"{a.code}. {a.name} ({a.max:g})" for k, a in zip(areas, ed.areas, strict=True)}
     titles["rank_range"] = w("rank_range_title", lang)
     head = "".join(
         f'<th scope="col" title="{e(titles.get(key, label))}"><button type="button">'
-        f"{e(label)}</button></th>" for key, label in cols)
+        f"{e(label)}</button></th>" for key, label in cols.items())
     colors = charts.band_colors(ed.band_names())
     body = []
-    for i in map(int, run.order()):
+    shown = rows[[k for k in cols if k != "rank_range"]]
+    for i, values in zip(rows.index.tolist(), shown.itertuples(index=False), strict=True):
         cells = []
-        for key, _ in cols:
-            if key == "unit":
-                v: Any = run.units["name"].iloc[i]
-            elif key == "group":
-                v = run.units["group"].iloc[i]
-            elif key == "band":
-                band = run.band_name(i)
-                style = f' style="--band:{colors[band]}"' if band else ""
+        for key, v in zip(shown.columns, values, strict=True):
+            if key == "band":
+                style = f' style="--band:{colors[v]}"' if v else ""
                 position = int(s.band[i])  # sorts best band first, not alphabetically
                 cells.append(f'<td data-v="{position if position >= 0 else ""}">'
-                             f'<span class="band"{style}>{e(band or "")}</span></td>')
-                continue
-            elif key == "rank_range":
-                lo, hi = ranges.get(i, (math.nan, math.nan))
-                if math.isnan(lo):
-                    cells.append('<td class="num" data-v=""></td>')
-                else:
-                    text = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
-                    cells.append(f'<td class="num" data-v="{lo:g}">{e(text)}</td>')
-                continue
-            elif key.startswith("area"):
-                v = float(s.area_points[i, int(key[4:])])
-            elif key in ("rank", "group_rank"):
-                r = getattr(s, key)[i]
-                v = None if np.isnan(r) else int(r)
-            else:
-                v = float(getattr(s, key)[i])
-            if isinstance(v, (int, float)):
-                data = "" if v != v else repr(v)  # NaN: no value, sorts last
+                             f'<span class="band"{style}>{e(v or "")}</span></td>')
+            elif isinstance(v, (int, float)):
+                data = "" if v != v else repr(float(v) if isinstance(v, float) else v)
                 cells.append(f'<td class="num" data-v="{data}">{e(fmt(v, lang))}</td>')
-            else:
+            else:  # text, and no rank (None)
                 cells.append(f'<td data-v="{e(v)}">{e(v)}</td>')
+        lo, hi = ranges.get(i, (math.nan, math.nan))
+        if math.isnan(lo):
+            cells.append('<td class="num" data-v=""></td>')
+        else:
+            text = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+            cells.append(f'<td class="num" data-v="{lo:g}">{e(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     legend = area_legend(run)
     return (f'<div class="scroll"><table class="sortable league"><thead><tr>{head}</tr>'
