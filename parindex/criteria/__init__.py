@@ -10,9 +10,10 @@ from parindex.criteria.loader import (
     shipped_ids,
 )
 from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
+from parindex.criteria.serialise import edition_json
 
 __all__ = [
     "Area", "CompiledEdition", "Edition", "Leaf", "Node", "NodeInfo", "OneStopInput",
-    "ReportsInput", "check_edition_text", "load_edition", "parse_calendar_date",
+    "ReportsInput", "check_edition_text", "edition_json", "load_edition", "parse_calendar_date",
     "parse_edition", "resolve", "shipped_dir", "shipped_ids",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parindex.criteria.compiled import CompiledEdition
 from parindex.evidence.parse import MISSING, NA
 from parindex.lang import typed_text
 from parindex.report.rows import TOTALS, area_titles, league_rows, select
@@ -167,6 +168,28 @@ def explain_frame(run: Run, unit: int, lang: str = "vi", display: bool = True) -
     if display:
         df = df.rename(columns={k: header(v, lang) for k, v in EXPLAIN_COLUMNS.items()})
     return df
+
+
+_SHOW_HEADS = {
+    "en": ("code", "name", "max", "input", "rule", "survey", "not_applicable"),
+    "vi": ("Mã", "Tên", "Điểm tối đa", "Số liệu", "Cách chấm", "Điều tra XHH",
+           "Không áp dụng"),
+}
+
+
+def criteria_frame(ed: CompiledEdition, lang: str = "vi") -> pd.DataFrame:
+    """Every node of an edition, indented by depth: max, and for leaves the input, the rule,
+    the survey flag and the not-applicable policy (``parindex criteria show --format table``)."""
+    heads = _SHOW_HEADS["en" if lang == "en" else "vi"]
+    rows = []
+    for n in ed.nodes:
+        leaf = ed.leaves[n.leaves[0]] if n.is_leaf else None
+        rows.append(dict(zip(heads, (
+            n.code, "  " * n.depth + n.name, n.max,
+            leaf.describe_input(lang) if leaf else "", leaf.describe_rule(lang) if leaf else "",
+            heads[-2] if leaf and leaf.survey else "", leaf.na if leaf else ""),
+            strict=True)))
+    return pd.DataFrame(rows)
 
 
 def area_legend(run: Run) -> str:
