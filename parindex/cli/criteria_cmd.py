@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -18,9 +17,6 @@ from parindex.cli.common import (
     handles_errors,
     print_problems,
 )
-
-if TYPE_CHECKING:
-    from parindex.criteria.compiled import CompiledEdition
 
 app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True)
 
@@ -50,37 +46,6 @@ def editions(fmt: Format = typer.Option(Format.table, "--format", "-f")) -> None
         emit(frame_table(pd.DataFrame(rows), "en"), None)
 
 
-def _with_defaults(ed: CompiledEdition) -> dict[str, Any]:
-    """The edition as loaded, in the shape of CONTRACT §1, with what the file may leave out
-    filled in: every node's max (a parent's is its children's sum), each leaf's survey flag
-    and not-applicable policy as inherited, an open ``valid.until`` as null."""
-    data = ed.model.model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["valid"]["until"] = ed.model.valid.until
-    nodes = {n.code: n for n in ed.nodes}
-
-    def fill(node: dict[str, Any]) -> dict[str, Any]:
-        info = nodes[node["code"]]
-        out = {k: v for k, v in node.items() if k not in ("criteria", "children")}
-        out["max"] = info.max
-        if info.is_leaf:
-            leaf = ed.leaves[info.leaves[0]]
-            out["survey"], out["not_applicable"] = leaf.survey, leaf.na
-        for key in ("criteria", "children"):
-            if key in node:
-                out[key] = [fill(child) for child in node[key]]
-        return out
-
-    data["areas"] = [fill(area) for area in data["areas"]]
-    return data
-
-
-_SHOW_HEADS = {
-    "en": ("code", "name", "max", "input", "rule", "survey", "not_applicable"),
-    "vi": ("Mã", "Tên", "Điểm tối đa", "Số liệu", "Cách chấm", "Điều tra XHH",
-           "Không áp dụng"),
-}
-
-
 @app.command("show")
 @handles_errors
 def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
@@ -90,26 +55,17 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
 
     Example: parindex criteria show xa-2024 --format table
     """
-    from parindex.criteria import load_edition
+    from parindex.criteria import edition_json, load_edition
 
     ed = load_edition(ref)
     if fmt is ShowFormat.json:
-        emit(dump_json(_with_defaults(ed)), None)
+        emit(dump_json(edition_json(ed)), None)
         return
     if fmt is ShowFormat.table:
-        import pandas as pd
+        from parindex.report.tables import criteria_frame
 
-        lg = lang.value
-        heads = _SHOW_HEADS["en" if lg == "en" else "vi"]
-        rows = []
-        for n in ed.nodes:
-            leaf = ed.leaves[n.leaves[0]] if n.is_leaf else None
-            rows.append(dict(zip(heads, (
-                n.code, "  " * n.depth + n.name, n.max,
-                leaf.describe_input(lg) if leaf else "", leaf.describe_rule(lg) if leaf else "",
-                heads[-2] if leaf and leaf.survey else "", leaf.na if leaf else ""),
-                strict=True)))
-        emit(frame_table(pd.DataFrame(rows), lg, title=f"{ed.id}: {ed.model.title}"), None)
+        emit(frame_table(criteria_frame(ed, lang.value), lang.value,
+                         title=f"{ed.id}: {ed.model.title}"), None)
         return
     from rich.tree import Tree
 

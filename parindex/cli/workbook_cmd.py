@@ -26,29 +26,12 @@ def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help="Edition 
     Example: parindex template xa-2024 --units units.csv --out xa-2024-2025.xlsx
     """
     from parindex.criteria import load_edition
-    from parindex.errors import EvidenceError, Problem
-    from parindex.evidence.read_csv import read_csv_table
     from parindex.evidence.template import default_year, template_bytes
+    from parindex.evidence.units_file import read_units_file
     from parindex.io import write_atomic
 
     edition = load_edition(ref)
-    if not units.is_file():
-        raise EvidenceError([Problem(str(units), "", "no such units file")])
-    table = read_csv_table(units)
-    lacking = [c for c in ("code", "name", "type", "group") if c not in table.columns]
-    if lacking:
-        raise EvidenceError([Problem(units.name, "row 1", "missing column(s) "
-                                     + ", ".join(lacking), hint="columns: code, name, type, "
-                                     "group")])
-    table = table.drop(columns="_row")
-    for col in table.columns:
-        table[col] = table[col].str.normalize("NFC").str.strip()
-    if unit is not None:
-        chosen = table[table["code"] == unit.strip()]
-        if chosen.empty:
-            raise EvidenceError([Problem(units.name, "", f"no unit with code {unit!r}",
-                                         field="code", value=unit)])
-        table = chosen
+    table = read_units_file(units, unit)
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter("the template is an Excel workbook: give --out NAME.xlsx")
     data = template_bytes(edition, table, year or default_year(), lang.value, owner, authority)

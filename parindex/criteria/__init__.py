@@ -13,10 +13,11 @@ from parindex.criteria.loader import (
     shipped_ids,
 )
 from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
+from parindex.criteria.serialise import edition_json
 
 __all__ = [
     "Area", "CompiledEdition", "Edition", "Leaf", "Node", "NodeInfo", "OneStopInput",
-    "ReportsInput", "check_edition_file", "check_edition_text", "load_edition",
+    "ReportsInput", "check_edition_file", "check_edition_text", "edition_json", "load_edition",
     "parse_calendar_date", "parse_edition", "read_yaml", "read_yaml_file", "resolve",
     "shipped_dir", "shipped_ids",
 ]

@@ -24,17 +24,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parindex.analysis.advice import Advice
-from parindex.analysis.advice import advice as unit_advice
+from parindex.analysis.shown import ReportAnalyses, report_analyses
 from parindex.analysis.trends import unit_trends_frame
-from parindex.analysis.uncertainty import Uncertainty, uncertainty
+from parindex.analysis.uncertainty import Uncertainty
 from parindex.lang import typed_text
 from parindex.report import charts
+from parindex.report.rows import TOTALS, area_titles, league_rows
 from parindex.report.tables import area_legend, fmt, header
 from parindex.scoring.run import Run, sorted_runs
 
 Step = Callable[[str], None]
-#: the report's rank-certainty simulation: fixed, so the same bundles give the same page
-REPORT_DRAWS, REPORT_SEED = 1000, 0
 WORDS: dict[str, dict[str, str]] = {
     "title": {"vi": "Chỉ số cải cách hành chính năm {year}",
               "en": "Administrative reform index (PAR Index) {year}"},
@@ -145,55 +144,41 @@ def _rank_ranges(u: Uncertainty) -> dict[int, tuple[float, float]]:
 
 def _league_table(run: Run, lang: str, ranges: dict[int, tuple[float, float]]) -> str:
     s, ed = run.scores, run.edition
-    cols: list[tuple[str, str]] = [("rank", header("rank", lang)), ("unit", header("unit", lang)),
-                                   ("group", header("group", lang)),
-                                   ("group_rank", header("group_rank", lang))]
-    cols += [(f"area{k}", a.code) for k, a in enumerate(ed.areas)]
-    cols += [(k, header(k, lang)) for k in ("self_points", "appraised_points", "survey_points",
-                                            "bonus", "penalty", "total", "index")]
-    cols.append(("band", header("band", lang)))
-    cols.append(("rank_range", w("rank_range", lang)))
-    titles = {f"area{k}": f"{a.code}. {a.name} ({a.max:g})" for k, a in enumerate(ed.areas)}
+    rows = league_rows(run)
+    areas = area_titles(run, short=True)
+    cols: dict[str, str] = {"rank": header("rank", lang), "name": header("unit", lang),
+                            "group": header("group", lang),
+                            "group_rank": header("group_rank", lang), **areas}
+    cols.update({k: header(k, lang) for k in TOTALS})
+    cols["band"] = header("band", lang)
+    cols["rank_range"] = w("rank_range", lang)
+    titles = {k: f"{a.code}. {a.name} ({a.max:g})" for k, a in zip(areas, ed.areas, strict=True)}
     titles["rank_range"] = w("rank_range_title", lang)
     head = "".join(
         f'<th scope="col" title="{e(titles.get(key, label))}"><button type="button">'
-        f"{e(label)}</button></th>" for key, label in cols)
+        f"{e(label)}</button></th>" for key, label in cols.items())
     colors = charts.band_colors(ed.band_names())
     body = []
-    for i in map(int, run.order()):
+    shown = rows[[k for k in cols if k != "rank_range"]]
+    for i, values in zip(rows.index.tolist(), shown.itertuples(index=False), strict=True):
         cells = []
-        for key, _ in cols:
-            if key == "unit":
-                v: Any = run.units["name"].iloc[i]
-            elif key == "group":
-                v = run.units["group"].iloc[i]
-            elif key == "band":
-                band = run.band_name(i)
-                style = f' style="--band:{colors[band]}"' if band else ""
+        for key, v in zip(shown.columns, values, strict=True):
+            if key == "band":
+                style = f' style="--band:{colors[v]}"' if v else ""
                 position = int(s.band[i])  # sorts best band first, not alphabetically
                 cells.append(f'<td data-v="{position if position >= 0 else ""}">'
-                             f'<span class="band"{style}>{e(band or "")}</span></td>')
-                continue
-            elif key == "rank_range":
-                lo, hi = ranges.get(i, (math.nan, math.nan))
-                if math.isnan(lo):
-                    cells.append('<td class="num" data-v=""></td>')
-                else:
-                    text = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
-                    cells.append(f'<td class="num" data-v="{lo:g}">{e(text)}</td>')
-                continue
-            elif key.startswith("area"):
-                v = float(s.area_points[i, int(key[4:])])
-            elif key in ("rank", "group_rank"):
-                r = getattr(s, key)[i]
-                v = None if np.isnan(r) else int(r)
-            else:
-                v = float(getattr(s, key)[i])
-            if isinstance(v, (int, float)):
-                data = "" if v != v else repr(v)  # NaN: no value, sorts last
+                             f'<span class="band"{style}>{e(v or "")}</span></td>')
+            elif isinstance(v, (int, float)):
+                data = "" if v != v else repr(float(v) if isinstance(v, float) else v)
                 cells.append(f'<td class="num" data-v="{data}">{e(fmt(v, lang))}</td>')
-            else:
+            else:  # text, and no rank (None)
                 cells.append(f'<td data-v="{e(v)}">{e(v)}</td>')
+        lo, hi = ranges.get(i, (math.nan, math.nan))
+        if math.isnan(lo):
+            cells.append('<td class="num" data-v=""></td>')
+        else:
+            text = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+            cells.append(f'<td class="num" data-v="{lo:g}">{e(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     legend = area_legend(run)
     return (f'<div class="scroll"><table class="sortable league"><thead><tr>{head}</tr>'
@@ -245,9 +230,8 @@ def _advice_block(a: Advice, band: str, lang: str) -> str:
     return f"{head}{body}</div>"
 
 
-def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
+def _scorecards(run: Run, advice: Sequence[Advice], lang: str, figs: _Figures) -> str:
     s = run.scores
-    advice = unit_advice(run)
     cards_data = charts.Scorecards(run, lang)
     colors = cards_data.colors
     codes, names, groups = (run.units[c].tolist() for c in ("code", "name", "group"))
@@ -269,13 +253,26 @@ def _scorecards(run: Run, lang: str, figs: _Figures) -> str:
     return "".join(cards)
 
 
-def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None) -> str:
-    """The whole page for one or more runs (years); ``step`` is told each stage's name."""
+def _analyses_of(latest: Run, given: ReportAnalyses | None) -> ReportAnalyses:
+    """The analyses to show: those given (which must be of the latest run), else fetched."""
+    if given is None:
+        return report_analyses(latest)
+    if given.run is not latest:
+        raise ValueError("the analyses given are not of the report's latest run")
+    return given
+
+
+def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None,
+                 analyses: ReportAnalyses | None = None) -> str:
+    """The whole page for one or more runs (years); ``step`` is told each stage's name.
+    ``analyses`` are the latest run's (:func:`~parindex.analysis.shown.report_analyses`,
+    fetched when not given)."""
     from plotly.offline import get_plotlyjs
 
     tell = step or (lambda _: None)
     runs = sorted_runs(runs)
     latest = runs[-1]
+    shown = _analyses_of(latest, analyses)
     figs = _Figures()
     authority = latest.bundle.authority if latest.bundle is not None else ""
     title = w("title", lang, year=latest.year)
@@ -287,7 +284,7 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
              + (f'<a href="#trends">{e(w("trends", lang))}</a> ' if len(runs) > 1 else "")
              + f'<a href="#cards">{e(w("cards", lang))}</a></nav></header><main>']
     tell("rank certainty")
-    unc = uncertainty(latest, draws=REPORT_DRAWS, seed=REPORT_SEED)
+    unc = shown.uncertainty
     tell("league table")
     parts.append(f'<section id="league"><h2>{e(w("league", lang))} {latest.year}</h2>'
                  f'<p class="noprint hint">{e(w("sort_hint", lang))}</p>'
@@ -310,7 +307,8 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
                      f'<p class="note">{e(note)}</p>{_years_table(trend, lang)}</section>')
     tell("scorecards")
     parts.append(f'<section id="cards"><h2>{e(w("cards", lang))} {latest.year}</h2>'
-                 f'<div class="cards">{_scorecards(latest, lang, figs)}</div></section>')
+                 f'<div class="cards">{_scorecards(latest, shown.advice, lang, figs)}</div>'
+                 '</section>')
     parts.append(f'</main><footer><p>{e(w("footer", lang, authority=authority))}</p></footer>')
     tell("page")
     return (f'<!doctype html><html lang="{"en" if lang == "en" else "vi"}"><head>'
@@ -321,11 +319,12 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
             f'{"".join(figs.blocks)}<script>{SCRIPT}</script></body></html>')
 
 
-def figures_json(runs: Sequence[Run], lang: str = "vi") -> dict[str, Any]:
+def figures_json(runs: Sequence[Run], lang: str = "vi",
+                 analyses: ReportAnalyses | None = None) -> dict[str, Any]:
     """The report's charts as plotly JSON (``parindex report --format json``)."""
     runs = sorted_runs(runs)
     latest = runs[-1]
-    unc = uncertainty(latest, draws=REPORT_DRAWS, seed=REPORT_SEED)
+    unc = _analyses_of(latest, analyses).uncertainty
     out: dict[str, Any] = {
         "ranking": charts.ranking_bar(latest, lang),
         "rank_certainty": charts.rank_uncertainty(unc, lang), "bands":

@@ -26,12 +26,10 @@ import pandas as pd
 
 from parindex.evidence.states import MISSING, NA
 from parindex.io import safe_cell
+from parindex.report.rows import TOTALS, area_titles, league_rows, select
 from parindex.report.tables import STATUS, fmt, header, league_frames
-from parindex.scoring.run import Run, int_or_none
+from parindex.scoring.run import Run
 
-#: the figures of a league row after the area columns, in published order
-TOTALS = ("self_points", "appraised_points", "survey_points", "bonus", "penalty", "total",
-          "index")
 _AREA_FLAG = "_area"
 
 
@@ -50,51 +48,30 @@ def roman(n: int) -> str:
     return "".join(out)
 
 
-def area_headers(run: Run, short: bool = False) -> list[str]:
-    return [a.code if short else f"{a.code}. {a.name}" for a in run.edition.areas]
-
-
 def published_frame(run: Run, lang: str = "vi", group: str | None = None) -> pd.DataFrame:
     """The league table with group headings (object columns: ints stay ints, blanks None)."""
     frames = league_frames(run, lang, group)
-    rows: list[dict[str, Any]] = []
     stt, unit = header("stt", lang), header("unit", lang)
     columns: list[str] = list(frames[0][1].columns) if frames else []
+    parts = []
     for n, (g, df) in enumerate(frames, start=1):
-        rows.append({stt: roman(n), unit: g})
-        for rec in df.to_dict(orient="records"):
-            rows.append({str(k): _plain(v) for k, v in rec.items()})
-    out = pd.DataFrame(rows, columns=columns, dtype=object)
+        parts.append(pd.DataFrame([{stt: roman(n), unit: g}], columns=columns, dtype=object))
+        parts.append(df.astype(object))
+    out = pd.concat(parts, ignore_index=True) if parts else \
+        pd.DataFrame(columns=columns, dtype=object)
     return out.where(out.notna(), None)
-
-
-def _plain(v: Any) -> Any:
-    """numpy scalars to Python, NaN to None (ranks are already whole: see tables._frame)."""
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    return v
 
 
 def overall_frame(run: Run, lang: str = "vi") -> pd.DataFrame:
     """Every unit by overall rank: STT, unit, group, area points, totals, both ranks, band."""
-    s = run.scores
-    areas = area_headers(run)
-    rows = []
-    for n, i in enumerate(map(int, run.order()), start=1):
-        row: dict[str, Any] = {header("stt", lang): n,
-                               header("unit", lang): run.units["name"].iloc[i],
-                               header("group", lang): run.units["group"].iloc[i]}
-        for k, col in enumerate(areas):
-            row[col] = float(s.area_points[i, k])
-        for key in TOTALS:
-            row[header(key, lang)] = float(getattr(s, key)[i])
-        row[header("rank", lang)] = int_or_none(s.rank[i])
-        row[header("group_rank", lang)] = int_or_none(s.group_rank[i])
-        row[header("band", lang)] = run.band_name(i) or ""
-        rows.append(row)
-    return pd.DataFrame(rows, dtype=object)
+    rows = league_rows(run)
+    rows["band"] = rows["band"].fillna("")
+    df = select(rows, {"name": header("unit", lang), "group": header("group", lang),
+                       **area_titles(run), **{k: header(k, lang) for k in TOTALS},
+                       "rank": header("rank", lang), "group_rank": header("group_rank", lang),
+                       "band": header("band", lang)})
+    df.insert(0, header("stt", lang), range(1, len(df) + 1))
+    return df.astype(object)
 
 
 def detail_frame(run: Run, lang: str = "vi", units: list[int] | None = None) -> pd.DataFrame:

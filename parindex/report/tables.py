@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parindex.criteria.compiled import CompiledEdition
 from parindex.evidence.states import MISSING, NA
 from parindex.lang import typed_text
+from parindex.report.rows import TOTALS, area_titles, league_rows, select
 from parindex.scoring.run import Run, input_text
 
 HEADERS: dict[str, dict[str, str]] = {
@@ -75,22 +77,11 @@ def fmt(value: Any, lang: str = "vi", decimals: int = 2) -> str:
 
 def results_frame(run: Run, lang: str = "vi") -> pd.DataFrame:
     """One row per unit, by rank: the figures of ``parindex score``."""
-    rows = run.unit_results(run.order())
     keys = ["rank", "code", "name", "group", "self_points", "appraised_points",
             "survey_points", "bonus", "penalty", "total", "applicable_max", "index", "band",
             "group_rank"]
-    df = _frame([{k: r[k] for k in keys} for r in rows], ("rank", "group_rank"))
-    return df.rename(columns={k: header("unit" if k == "name" else k, lang) for k in keys})
-
-
-def _frame(rows: list[dict[str, Any]], whole: tuple[str, ...]) -> pd.DataFrame:
-    """A table from rows; the ``whole`` columns (ranks) keep whole numbers and blanks
-    (pandas would turn a column of ints with one None into floats: "1,00")."""
-    df = pd.DataFrame(rows)
-    for col in whole:
-        if col in df.columns:
-            df[col] = pd.Series([r.get(col) for r in rows], index=df.index, dtype=object)
-    return df
+    return select(league_rows(run), {k: header("unit" if k == "name" else k, lang)
+                                     for k in keys})
 
 
 def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: bool = False
@@ -100,36 +91,24 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
     Area columns are headed "code. name", or just the code with ``short`` (terminal). The
     rank is the rank within the group; when the bundle has several groups an overall rank
     follows it."""
-    s, ed = run.scores, run.edition
-    order = run.order()
-    groups = run.units["group"].to_numpy()
-    names = list(dict.fromkeys(groups[order]))
+    rows = league_rows(run)
+    rows["band"] = rows["band"].fillna("")
+    names = list(dict.fromkeys(rows["group"]))
     several = len(names) > 1
-    if group is not None:
-        names = [g for g in names if g == group]
+    columns = {"name": header("unit", lang), **area_titles(run, short),
+               **{k: header(k, lang) for k in TOTALS}, "group_rank": header("rank", lang)}
+    if several:
+        columns["rank"] = header("overall_rank", lang)
+    columns["band"] = header("band", lang)
     out = []
-    for g in names:
-        members = [i for i in order if groups[i] == g]
-        members.sort(key=lambda i: (s.group_rank[i] if not np.isnan(s.group_rank[i])
-                                    else np.inf, run.units["code"][i]))
-        rows = []
-        for n, i in enumerate(members, start=1):
-            row: dict[str, Any] = {header("stt", lang): n,
-                                   header("unit", lang): run.units["name"][i]}
-            for k, a in enumerate(ed.areas):
-                row[a.code if short else f"{a.code}. {a.name}"] = float(s.area_points[i, k])
-            for key in ("self_points", "appraised_points", "survey_points", "bonus",
-                        "penalty", "total", "index"):
-                row[header(key, lang)] = float(getattr(s, key)[i])
-            gr = s.group_rank[i]
-            row[header("rank", lang)] = None if np.isnan(gr) else int(gr)
-            if several:
-                r = s.rank[i]
-                row[header("overall_rank", lang)] = None if np.isnan(r) else int(r)
-            row[header("band", lang)] = run.band_name(i) or ""
-            rows.append(row)
-        out.append((str(g), _frame(rows, (header("rank", lang),
-                                          header("overall_rank", lang)))))
+    for g in names if group is None else [g for g in names if g == group]:
+        members = rows[rows["group"] == g]
+        by_group_rank = sorted(range(len(members)), key=lambda k: (
+            np.inf if members["group_rank"].iat[k] is None else members["group_rank"].iat[k],
+            members["code"].iat[k]))
+        df = select(members.iloc[by_group_rank], columns)
+        df.insert(0, header("stt", lang), range(1, len(df) + 1))
+        out.append((str(g), df))
     return out
 
 
@@ -189,6 +168,28 @@ def explain_frame(run: Run, unit: int, lang: str = "vi", display: bool = True) -
     if display:
         df = df.rename(columns={k: header(v, lang) for k, v in EXPLAIN_COLUMNS.items()})
     return df
+
+
+_SHOW_HEADS = {
+    "en": ("code", "name", "max", "input", "rule", "survey", "not_applicable"),
+    "vi": ("Mã", "Tên", "Điểm tối đa", "Số liệu", "Cách chấm", "Điều tra XHH",
+           "Không áp dụng"),
+}
+
+
+def criteria_frame(ed: CompiledEdition, lang: str = "vi") -> pd.DataFrame:
+    """Every node of an edition, indented by depth: max, and for leaves the input, the rule,
+    the survey flag and the not-applicable policy (``parindex criteria show --format table``)."""
+    heads = _SHOW_HEADS["en" if lang == "en" else "vi"]
+    rows = []
+    for n in ed.nodes:
+        leaf = ed.leaves[n.leaves[0]] if n.is_leaf else None
+        rows.append(dict(zip(heads, (
+            n.code, "  " * n.depth + n.name, n.max,
+            leaf.describe_input(lang) if leaf else "", leaf.describe_rule(lang) if leaf else "",
+            heads[-2] if leaf and leaf.survey else "", leaf.na if leaf else ""),
+            strict=True)))
+    return pd.DataFrame(rows)
 
 
 def area_legend(run: Run) -> str:

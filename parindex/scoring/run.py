@@ -8,7 +8,7 @@ the parsed inputs; nothing is reloaded or re-validated except the changed cells.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,9 @@ class Run:
     inputs: Inputs
     scores: Scores
     bundle: Bundle | None = None
+    #: analyses computed from this run, kept so that they are computed once per run (filled
+    #: by :mod:`parindex.analysis.shown`; a run re-scored with changes starts empty)
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_inputs(cls, inputs: Inputs, bundle: Bundle | None = None) -> Run:

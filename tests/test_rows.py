@@ -1,0 +1,60 @@
+"""The league rows: one frame, straight from the run's arrays, that every league table cuts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from parindex.pipeline import open_run
+from parindex.report.published import overall_frame
+from parindex.report.rows import area_keys, league_rows
+from parindex.report.tables import league_frames, results_frame
+from parindex.samples.sample import sample_root
+from parindex.scoring.run import Run
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    return open_run(sample_root() / "2024")
+
+
+class TestLeagueRows:
+    """Canonical keys, rank order, and the same figures as the CONTRACT's unit objects."""
+
+    def test_columns_and_order(self, run: Run) -> None:
+        rows = league_rows(run)
+        assert list(rows.columns) == [
+            "code", "name", "type", "group", "self_points", "appraised_points",
+            "survey_points", "bonus", "penalty", "total", "applicable_max", "index", "band",
+            "rank", "group_rank", "ranked", *area_keys(run)]
+        assert rows.index.tolist() == run.order().tolist()
+        assert area_keys(run)[0] == f"area:{run.edition.areas[0].code}"
+
+    def test_same_figures_as_the_unit_objects(self, run: Run) -> None:
+        rows = league_rows(run).to_dict(orient="records")
+        for row, unit in zip(rows, run.to_json()["units"], strict=True):
+            for key in ("code", "name", "type", "group", "self_points", "appraised_points",
+                        "survey_points", "bonus", "penalty", "total", "applicable_max",
+                        "band", "rank", "group_rank"):
+                assert row[key] == unit[key], key
+            assert row["index"] == unit["index"] or (unit["index"] is None
+                                                     and math.isnan(row["index"]))
+            assert [row[f"area:{a['code']}"] for a in unit["areas"]] == \
+                [a["points"] for a in unit["areas"]]
+            assert row["ranked"] is True
+
+    def test_ranks_stay_whole(self, run: Run) -> None:
+        rows = league_rows(run)
+        assert rows["rank"].dtype == object
+        assert all(type(v) is int for v in rows["rank"])
+
+    def test_the_tables_are_cut_from_it(self, run: Run) -> None:
+        """Every table's figures are the rows', selected and renamed."""
+        rows = league_rows(run)
+        assert results_frame(run, "en")["Total"].tolist() == rows["total"].tolist()
+        assert overall_frame(run, "en")["Unit"].tolist() == rows["name"].tolist()
+        for group, df in league_frames(run, "en"):
+            mine = rows[rows["group"] == group]
+            assert sorted(df["Unit"]) == sorted(mine["name"])
+            assert df["Rank"].tolist() == sorted(mine["group_rank"])
