@@ -393,3 +393,12 @@ class TestLevers:
         p = plan(run, run.unit_index("SM08"), parse_target("Tốt", run.edition))
         assert p.reachable()
         assert p.to_json()["needs"] == []
+
+    def test_cli_levers(self) -> None:
+        base = ["plan", str(SAMPLE), "SM01", "--target", "points:99", "--format", "json"]
+        narrow = json.loads(CliRunner().invoke(app, base).stdout)
+        assert narrow["reachable"] is False
+        assert narrow["needs"] == ["allow_na"]
+        wide = json.loads(CliRunner().invoke(app, [*base, "--allow-na"]).stdout)
+        assert wide["reachable"] is True
+        assert wide["needs"] == []

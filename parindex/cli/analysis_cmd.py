@@ -111,6 +111,16 @@ def whatif(bundle: Path = BundleArg,
     _render(fmt, data, lambda: ranks_frame(w.before, w.after, lg), parts, lg, out, head)
 
 
+#: what a plan out of reach would need, in words (the JSON has the keys)
+_NEEDS = {
+    "allow_na": {"vi": "Chỉ đạt được nếu chấm cả tiêu chí không phát sinh (--allow-na).",
+                 "en": "Reachable only by scoring a not-applicable criterion (--allow-na)."},
+    "include_survey": {"vi": "Chỉ đạt được nếu kết quả điều tra xã hội học thay đổi "
+                             "(--include-survey).",
+                       "en": "Reachable only if survey results change (--include-survey)."},
+}
+
+
 @handles_errors
 def plan(bundle: Path = BundleArg,
          unit: str = typer.Argument(..., metavar="UNIT", help="The unit's code."),
@@ -121,13 +131,20 @@ def plan(bundle: Path = BundleArg,
                                            "or CSV criterion, cost); default 1 per change."),
          show_all: bool = typer.Option(False, "--all", help="Also list every feasible "
                                        "improvement of the unit."),
+         allow_na: bool = typer.Option(False, "--allow-na", help="Let the plan give a "
+                                       "not-applicable criterion a value."),
+         include_survey: bool = typer.Option(False, "--include-survey", help="Let the plan "
+                                             "change survey results."),
          criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
          out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     """The cheapest set of criterion improvements that reaches a band, a rank or a total.
 
+    Not-applicable criteria and survey results are not changed unless asked.
+
     Example: parindex plan sample/2024 SM07 --target Tốt
     """
     from parindex.analysis.costs import read_costs
+    from parindex.analysis.improvements import Levers
     from parindex.analysis.plan import parse_target
     from parindex.analysis.plan import plan as make_plan
     from parindex.pipeline import open_run
@@ -139,7 +156,8 @@ def plan(bundle: Path = BundleArg,
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--target") from None
     i = run.unit_index(unit)
-    p = make_plan(run, i, goal, read_costs(costs, run.edition) if costs else None)
+    p = make_plan(run, i, goal, read_costs(costs, run.edition) if costs else None,
+                  Levers(allow_na=allow_na, include_survey=include_survey))
     lg = lang.value
     data = p.to_json()
     frames = plan_frames(p, lg, data)
@@ -155,6 +173,8 @@ def plan(bundle: Path = BundleArg,
     from parindex.report.tables import fmt as number
 
     head += f"{number(b['index'] or 0, lg)}% → {number(a['index'] or 0, lg)}%\n"
+    for need in data["needs"]:
+        head += _NEEDS[need]["en" if lg == "en" else "vi"] + "\n"
     parts = [("", frames["changes"]), ("", frames["units"])]
     if show_all:
         parts.append(("", frames["options"]))
