@@ -18,7 +18,7 @@ import numpy as np
 
 from parindex.analysis.improvements import Step
 from parindex.criteria.compiled import CompiledEdition
-from parindex.criteria.loader import read_yaml_file
+from parindex.criteria.yaml_file import read_yaml_file
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.evidence.read_csv import read_csv_table
 

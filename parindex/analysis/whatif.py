@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition
-from parindex.criteria.loader import read_yaml_file
+from parindex.criteria.yaml_file import read_yaml_file
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.pipeline import run_bundle
 from parindex.scoring.run import Change, Run, column_or_none, input_text

@@ -6,14 +6,13 @@ from parindex.criteria.loader import (
     check_edition_text,
     load_edition,
     parse_edition,
-    read_yaml,
-    read_yaml_file,
     resolve,
     shipped_dir,
     shipped_ids,
 )
 from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
 from parindex.criteria.serialise import edition_json
+from parindex.criteria.yaml_file import read_yaml, read_yaml_file
 
 __all__ = [
     "Area", "CompiledEdition", "Edition", "Leaf", "Node", "NodeInfo", "OneStopInput",

@@ -1,162 +1,26 @@
-"""Read a criteria edition from YAML: safe loading, duplicate keys rejected, every problem
-located by file, YAML path and line.
-
-The YAML is composed into nodes and walked by hand so that (a) every value keeps its line,
-(b) a duplicate key is an error instead of a silent overwrite, and (c) codes and mapping keys
-stay exactly as written (``1.10`` is the code "1.10", not the float 1.1; ``no:`` is the key
-"no", not False).
-"""
+"""Load a criteria edition: read its YAML (:mod:`parindex.criteria.yaml_file`: safe,
+bounded, duplicate keys rejected, codes kept as written — ``1.10`` is the code "1.10"),
+validate it against the model and the whole-tree checks, every problem located by file, YAML
+path and line, and compile it (cached by file, modification time and size)."""
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from parindex.criteria.checks import semantic_problems
 from parindex.criteria.compiled import CompiledEdition, compile_edition
 from parindex.criteria.model import Edition
 from parindex.criteria.paths import Path_, render_path
+from parindex.criteria.yaml_file import read_text_file, read_yaml
 from parindex.errors import CriteriaError, Problem, quote
 
 #: keys whose scalar values are kept as the exact text written
 _TEXT_KEYS = {"code", "edition", "name", "title"}
-
-
-#: bounds that keep a hostile file from costing more than milliseconds: values after alias
-#: expansion (a real edition has about a thousand), nesting depth, and file size
-MAX_VALUES = 20_000
-MAX_DEPTH = 40
-MAX_FILE_BYTES = 5 * 1024 * 1024
-_STANDARD_TAGS = {f"tag:yaml.org,2002:{k}" for k in
-                  ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
-
-
-class _TooBig(Exception):
-    """The document expands to more values than :data:`MAX_VALUES`."""
-
-
-class _Reader:
-    """Turns a composed YAML node tree into plain data plus a path → line map.
-
-    Only the standard tags are read (no ``!!python/...``); a value YAML cannot construct (a
-    date like 2023-02-30) is a problem, not an exception; aliases are followed but the
-    expanded document is bounded (:data:`MAX_VALUES`), and so is the nesting depth.
-    """
-
-    def __init__(self, file: str, text_keys: frozenset[str] | set[str] = frozenset(),
-                 as_text: bool = False):
-        self.file = file
-        self.text_keys = text_keys
-        self.as_text = as_text
-        self.lines: dict[Path_, int] = {}
-        self.problems: list[Problem] = []
-        self.values = 0
-        self._constructor = yaml.SafeLoader("")
-
-    def read(self, node: yaml.Node, path: Path_ = (), key: str | None = None) -> Any:
-        self.lines[path] = node.start_mark.line + 1
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise _TooBig
-        if len(path) > MAX_DEPTH:
-            self._problem(path[:4], node, f"nested more than {MAX_DEPTH} levels deep", None)
-            return None
-        if node.tag not in _STANDARD_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self._problem(path, node, f"the YAML tag {quote(tag)} is not allowed here", tag,
-                          hint="write plain values, without tags")
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.read(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        if self.as_text or key in self.text_keys:
-            return _nfc(node.value)
-        try:
-            value = self._constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            self._problem(path, node, f"{quote(node.value)} cannot be read: {exc}", node.value,
-                          hint="put text in quotes, e.g. \"2023-11-30\"")
-            return None
-        return _nfc(value) if isinstance(value, str) else value
-
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for knode, vnode in node.value:
-            if not isinstance(knode, yaml.ScalarNode):
-                self._problem(path, knode, "a mapping key must be plain text", None)
-                continue
-            name = _nfc(knode.value)
-            if name in out:
-                self._problem((*path, name), knode, f"duplicate key '{name}'", name,
-                              hint="each key may appear once in a mapping")
-                continue
-            out[name] = self.read(vnode, (*path, name), name)
-        return out
-
-    def _problem(self, path: Path_, node: yaml.Node, message: str, value: object,
-                 hint: str | None = None) -> None:
-        line = node.start_mark.line + 1
-        self.problems.append(Problem(self.file, f"line {line}, {render_path(path)}", message,
-                                     field=str(path[-1]) if path else None, value=value,
-                                     hint=hint))
-
-
-def read_yaml(text: str, file: str, text_keys: frozenset[str] | set[str] = frozenset(),
-              as_text: bool = False) -> tuple[Any, dict[Path_, int], list[Problem]]:
-    """YAML text → plain data, each value's line by path, and every problem found (none
-    raised). The one YAML reader for editions, ``bundle.yaml``, scenario and costs files:
-    safe, duplicate keys refused, bounded against alias bombs and deep nesting; the values
-    under ``text_keys`` (every value, with ``as_text``) are kept as the exact text written."""
-    try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, {}, [Problem(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
-    except RecursionError:
-        return None, {}, [Problem(file, "", f"nested more than {MAX_DEPTH} levels deep")]
-    if node is None:
-        return None, {}, [Problem(file, "", "the file is empty")]
-    reader = _Reader(file, text_keys, as_text)
-    try:
-        data = reader.read(node)
-    except _TooBig:
-        return None, {}, [Problem(file, "", f"the YAML expands to more than {MAX_VALUES:,} "
-                                  "values (aliases repeated over and over?)",
-                                  hint="write the values out, without aliases")]
-    return data, reader.lines, reader.problems
-
-
-def read_text_file(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> str:
-    """A regular UTF-8 text file of at most ``limit`` bytes, or a :class:`CriteriaError`
-    naming it (a device, a folder or a huge file is refused before reading)."""
-    try:
-        if not path.exists():
-            raise CriteriaError([Problem(str(path), "", "cannot be read: no such file")])
-        if not path.is_file():
-            raise CriteriaError([Problem(str(path), "", f"cannot be read as a {what} file: "
-                                         "it is a folder or a device, not a file")])
-        size = path.stat().st_size
-        if size > limit:
-            raise CriteriaError([Problem(path.name, "", f"is {size:,} bytes, more than a {what} "
-                                         f"file may be ({limit:,})")])
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CriteriaError([Problem(path.name, f"byte {exc.start}", "not UTF-8 text")]) from None
-    except OSError as exc:
-        raise CriteriaError([Problem(str(path), "", f"cannot be read: {exc.strerror}")]) from None
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
@@ -258,18 +122,6 @@ def check_edition_text(text: str, file: str) -> tuple[Edition | None, list[Probl
     problems = semantic_problems(edition, file, lines)
     errors = [p for p in problems if p.severity == "error"]
     return (None if errors else edition), problems
-
-
-def read_yaml_file(path: Path, what: str, text_keys: frozenset[str] | set[str] = frozenset(),
-                   as_text: bool = False) -> tuple[Any, list[Problem]]:
-    """A small YAML file (``bundle.yaml``, a scenario, costs) read by :func:`read_yaml`: its
-    data and every problem, the file's own (a device, too big, not UTF-8) included."""
-    try:
-        text = read_text_file(path, what, limit=MAX_FILE_BYTES)
-    except CriteriaError as exc:
-        return None, exc.problems
-    data, _, problems = read_yaml(text, path.name, text_keys, as_text)
-    return data, problems
 
 
 def check_edition_file(path: Path) -> tuple[CompiledEdition | None, list[Problem]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from parindex.criteria.loader import read_yaml_file
+from parindex.criteria.yaml_file import read_yaml_file
 from parindex.errors import EvidenceError, Problem
 from parindex.evidence.labels import column_for, info_column
 from parindex.evidence.tables import TABLES, RawTables
