@@ -155,3 +155,30 @@ def test_the_rules_catch_a_violation() -> None:
              "parindex.report.b": {"parindex.scoring.a"}}
     assert _cycles(graph) == [["parindex.report.b", "parindex.scoring.a"]]
     assert "report" not in ALLOWED["scoring"]
+
+
+#: the longest function and module the house accepts (docs/ARCHITECTURE.md); a module may be
+#: longer when its first lines say why ("Longer than 300 lines because ...")
+MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 300
+
+
+def test_functions_are_short() -> None:
+    long = []
+    for path in FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                size = (node.end_lineno or node.lineno) - node.lineno + 1
+                if size > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} {size}")
+    assert long == []
+
+
+def test_long_modules_say_why() -> None:
+    silent = []
+    for path in FILES:
+        text = path.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if text.count("\n") > MAX_MODULE_LINES and "Longer than 300 lines because" not in doc:
+            silent.append(f"{path.relative_to(PACKAGE)} ({text.count(chr(10))} lines)")
+    assert silent == []

@@ -115,65 +115,87 @@ def template_bytes(edition: CompiledEdition, units: pd.DataFrame, year: int, lan
                    owner: str | None = None, authority: str = "") -> bytes:
     """The template workbook (see the module docstring)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
     tables = template_tables(edition, units, lang, owner)
     leaves = {leaf.code: leaf for leaf in edition.leaves}
     wb = Workbook()
-    meta = wb.active
+    _meta_sheet(wb.active, lang, (("year", year), ("edition", edition.id),
+                                  ("authority", authority)))
+    for name, df in tables.items():
+        ws = wb.create_sheet(name)
+        _table_sheet(ws, name, df, lang)
+        if name == "evidence":
+            _evidence_sheet(ws, df, leaves, lang)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _meta_sheet(meta: Any, lang: str, items: tuple[tuple[str, object], ...]) -> None:
+    from openpyxl.styles import Font
+
     meta.title = "meta"
-    for r, (key, value) in enumerate((("year", year), ("edition", edition.id),
-                                      ("authority", authority)), start=1):
+    for r, (key, value) in enumerate(items, start=1):
         set_text(meta.cell(r, 1), label("meta", key, lang))
         set_text(meta.cell(r, 2), value)
         meta.cell(r, 1).font = Font(bold=True)
     meta.column_dimensions["A"].width = 22
     meta.column_dimensions["B"].width = 48
+
+
+#: column widths of the template's sheets (others: 14)
+_WIDTHS = {"unit": 10, "unit_name": 22, "area": 24, "criterion": 9, "criterion_name": 44,
+           "max": 8, "rule": 40, "enter": 36, "value": 16, "appraised": 16, "source": 30,
+           "note": 24, "name": 28, "group": 24}
+
+
+def _table_sheet(ws: Any, name: str, df: pd.DataFrame, lang: str) -> None:
+    """Headings, cells (inputs unlocked; the evidence inputs shaded), room to add rows."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     input_fill = PatternFill("solid", fgColor="FFF2CC")
-    for name, df in tables.items():
-        ws = wb.create_sheet(name)
-        cols = list(df.columns)
-        for j, col in enumerate(cols, start=1):
-            cell = ws.cell(1, j)
-            set_text(cell, label(name, col, lang))
-            cell.font = Font(bold=True)
-            cell.fill = head_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        editable = set(_INPUT_COLUMNS) if name == "evidence" else set(cols)
-        for i, row in enumerate(df.itertuples(index=False), start=2):
-            for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
-                cell = ws.cell(i, j)
-                set_text(cell, None if value == "" else value)
-                if col in editable:
-                    cell.protection = Protection(locked=False)
-                    if name == "evidence":
-                        cell.fill = input_fill
-                if name == "reports" and col == "submitted":
-                    cell.number_format = "dd/mm/yyyy"
-        if name in ("one_stop", "reports", "adjustments", "units"):
-            for i in range(len(df) + 2, len(df) + 200):  # room to add rows
-                for j in range(1, len(cols) + 1):
-                    ws.cell(i, j).protection = Protection(locked=False)
-        widths = {"unit": 10, "unit_name": 22, "area": 24, "criterion": 9,
-                  "criterion_name": 44, "max": 8, "rule": 40, "enter": 36, "value": 16,
-                  "appraised": 16, "source": 30, "note": 24, "name": 28, "group": 24}
-        for j, col in enumerate(cols, start=1):
-            ws.column_dimensions[ws.cell(1, j).column_letter].width = widths.get(col, 14)
-        ws.freeze_panes = "A2" if name != "evidence" else "F2"
-        if name == "evidence":
-            _validations(ws, df, cols, leaves, lang)
-            for i in range(2, len(df) + 2):
-                ws.cell(i, cols.index("rule") + 1).alignment = Alignment(wrap_text=True)
-                ws.cell(i, cols.index("enter") + 1).alignment = Alignment(wrap_text=True)
-            ws.protection.sheet = True
-            ws.protection.formatRows = False
-            ws.protection.formatColumns = False
-            ws.protection.autoFilter = False
-            ws.auto_filter.ref = f"A1:{ws.cell(1, len(cols)).column_letter}{len(df) + 1}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    cols = list(df.columns)
+    for j, col in enumerate(cols, start=1):
+        cell = ws.cell(1, j)
+        set_text(cell, label(name, col, lang))
+        cell.font = Font(bold=True)
+        cell.fill = head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    editable = set(_INPUT_COLUMNS) if name == "evidence" else set(cols)
+    for i, row in enumerate(df.itertuples(index=False), start=2):
+        for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
+            cell = ws.cell(i, j)
+            set_text(cell, None if value == "" else value)
+            if col in editable:
+                cell.protection = Protection(locked=False)
+                if name == "evidence":
+                    cell.fill = input_fill
+            if name == "reports" and col == "submitted":
+                cell.number_format = "dd/mm/yyyy"
+    if name in ("one_stop", "reports", "adjustments", "units"):
+        for i in range(len(df) + 2, len(df) + 200):  # room to add rows
+            for j in range(1, len(cols) + 1):
+                ws.cell(i, j).protection = Protection(locked=False)
+    for j, col in enumerate(cols, start=1):
+        ws.column_dimensions[ws.cell(1, j).column_letter].width = _WIDTHS.get(col, 14)
+    ws.freeze_panes = "A2" if name != "evidence" else "F2"
+
+
+def _evidence_sheet(ws: Any, df: pd.DataFrame, leaves: dict[str, Leaf], lang: str) -> None:
+    """The evidence sheet's drop-downs, wrapped rule texts, protection and filter."""
+    from openpyxl.styles import Alignment
+
+    cols = list(df.columns)
+    _validations(ws, df, cols, leaves, lang)
+    for i in range(2, len(df) + 2):
+        ws.cell(i, cols.index("rule") + 1).alignment = Alignment(wrap_text=True)
+        ws.cell(i, cols.index("enter") + 1).alignment = Alignment(wrap_text=True)
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+    ws.protection.autoFilter = False
+    ws.auto_filter.ref = f"A1:{ws.cell(1, len(cols)).column_letter}{len(df) + 1}"
 
 
 def _validations(ws: Any, df: pd.DataFrame, cols: list[str], leaves: dict[str, Leaf],

@@ -8,6 +8,9 @@ their code.
 
 Colours: each band of the edition has a colour from green (best) to red (worst), the same in
 every chart; a unit without a band is grey.
+
+Longer than 300 lines because every chart shares the band colours, the escaping of user text
+and the layout defaults kept here; each chart itself is one short function.
 """
 
 from __future__ import annotations

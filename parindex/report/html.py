@@ -8,7 +8,11 @@ heading; the page is sized for a projector (large type, strong contrast) and has
 rules (no navigation, charts and cards kept whole on a page).
 
 With several runs (years), the latest year is shown in full and trend charts follow each
-current unit and area across the years (see :mod:`parindex.analysis.trends`).
+current unit and area across the years (see :mod:`parindex.analysis.trends`). The style
+sheet and the script are package data (``assets/``).
+
+Longer than 300 lines because the page's parts (league table, scorecards with their advice,
+years table) share one escaping and one figure registry, and are read as one page.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import html
 import json
 import math
 from collections.abc import Callable, Sequence
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -313,10 +318,10 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
     tell("page")
     return (f'<!doctype html><html lang="{"en" if lang == "en" else "vi"}"><head>'
             f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
-            f'initial-scale=1"><title>{e(title)}</title><style>{CSS}</style>'
+            f'initial-scale=1"><title>{e(title)}</title><style>{_asset("report.css")}</style>'
             f'<script>{get_plotlyjs()}</script></head><body>{"".join(parts)}'
             f'<script type="application/json" id="fig-template">{template_json()}</script>'
-            f'{"".join(figs.blocks)}<script>{SCRIPT}</script></body></html>')
+            f'{"".join(figs.blocks)}<script>{_asset("report.js")}</script></body></html>')
 
 
 def figures_json(runs: Sequence[Run], lang: str = "vi",
@@ -335,73 +340,13 @@ def figures_json(runs: Sequence[Run], lang: str = "vi",
     return {k: json.loads(v.to_json(validate=False)) for k, v in out.items()}
 
 
-CSS = """
-:root{--ink:#111;--muted:#444;--line:#bbb;--head:#e3ebf6}
-*{box-sizing:border-box}
-body{margin:0 auto;max-width:1500px;padding:0 24px 40px;font:18px/1.45 system-ui,
-"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:var(--ink);background:#fff}
-h1{font-size:2rem;margin:.8em 0 .2em}h2{font-size:1.6rem;border-bottom:3px solid #1565c0;
-padding-bottom:.2em;margin-top:1.6em}h3{font-size:1.25rem;margin:.4em 0}
-.sub,.hint,.note,.legend{color:var(--muted)}.note,.legend{font-size:.95rem}
-nav a{margin-right:1.2em;font-weight:600;color:#0d47a1}
-table{border-collapse:collapse;width:100%;margin:.5em 0;font-size:1rem}
-th,td{border:1px solid var(--line);padding:.3em .45em;vertical-align:top}
-th{background:var(--head);position:sticky;top:0}
-th button{all:unset;cursor:pointer;font-weight:700;display:block;width:100%}
-th button:focus-visible{outline:3px solid #1565c0}
-th[aria-sort=ascending] button::after{content:" ▲"}
-th[aria-sort=descending] button::after{content:" ▼"}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.derived{font-style:italic}tbody tr:nth-child(even){background:#f6f8fb}
-.scroll{overflow-x:auto}.league{font-size:.9rem}.league th,.league td{padding:.25em .35em}
-.league td:nth-child(2),.league td:nth-child(3),.years td:first-child{white-space:nowrap}
-.band{display:inline-block;padding:.05em .5em;border-radius:.4em;color:#fff;
-background:var(--band,#757575);font-weight:700;font-size:.95em;white-space:nowrap}
-.chart{width:100%;margin:1em 0;min-height:200px}
-.cards{display:grid;grid-template-columns:1fr;gap:18px}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 16px}
-.card .chart{margin:0}.advice h4{margin:.6em 0 .2em;font-size:1.1rem;
-border-top:1px solid var(--line);padding-top:.4em}.advice p{margin:.3em 0}
-.advice ul,.advice ol{margin:.2em 0 .4em;padding-left:1.6em}.unreachable{color:#8a1c1c}
-footer{margin-top:3em;color:var(--muted);font-size:.9rem}
-@media (min-width:1800px){body{font-size:20px}}
-@media print{body{max-width:none;padding:0;font-size:10.5pt}.noprint{display:none}
-h2{break-before:page}section#league h2{break-before:auto}th{position:static}
-.chart,.card,tr{break-inside:avoid}a{color:inherit;text-decoration:none}
-.modebar-container{display:none}}
-"""
+def _asset(name: str) -> str:
+    """A file of ``assets/`` (the page's style sheet and script), read once."""
+    return _ASSETS.setdefault(name, (resources.files("parindex.report") / "assets" / name)
+                              .read_text(encoding="utf-8"))
 
-SCRIPT = """
-(function(){
-var config={displaylogo:false,responsive:true};
-var template=JSON.parse(document.getElementById('fig-template').textContent);
-document.querySelectorAll('div[data-fig]').forEach(function(el){
-  var fig=JSON.parse(document.getElementById(el.getAttribute('data-fig')).textContent);
-  fig.layout.template=template;
-  Plotly.newPlot(el,fig.data,fig.layout,config);
-});
-window.addEventListener('beforeprint',function(){
-  document.querySelectorAll('.js-plotly-plot').forEach(function(gd){Plotly.Plots.resize(gd);});
-});
-function key(td){var v=td.getAttribute('data-v');var n=parseFloat(v);
-  return (v!==''&&!isNaN(n)&&isFinite(v))?n:(v||'').toLowerCase();}
-document.querySelectorAll('table.sortable').forEach(function(table){
-  var heads=table.querySelectorAll('thead th');
-  heads.forEach(function(th,col){
-    th.querySelector('button').addEventListener('click',function(){
-      var asc=th.getAttribute('aria-sort')!=='ascending';
-      heads.forEach(function(h){h.removeAttribute('aria-sort');});
-      th.setAttribute('aria-sort',asc?'ascending':'descending');
-      var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
-      rows.sort(function(a,b){var x=key(a.cells[col]),y=key(b.cells[col]);
-        if(x===y)return 0;if(x===''||x===undefined)return 1;if(y===''||y===undefined)return -1;
-        var c=(typeof x===typeof y)?(x<y?-1:1):(typeof x==='number'?-1:1);
-        return asc?c:-c;});
-      rows.forEach(function(r){body.appendChild(r);});
-    });
-  });
-});
-})();
-"""
+
+_ASSETS: dict[str, str] = {}
+
 
 __all__ = ["build_report", "figure_json", "figures_json"]
