@@ -17,10 +17,12 @@ import datetime as dt
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -77,7 +79,7 @@ def _size_problems(path: Path) -> list[Problem]:
 def _find_header(rows: list[tuple[Any, ...]], table: str) -> int | None:
     for i, row in enumerate(rows[:_HEADER_SCAN]):
         hits = sum(1 for v in row if v is not None and column_for(table, v) is not None)
-        if hits >= min(2, len(TABLES[table][0])):
+        if hits >= min(2, len(TABLES[table][0]) if table in TABLES else 2):
             return i
     return None
 
@@ -174,22 +176,23 @@ def _serial_date(text: str) -> str:
 
 
 def _meta(ws: Any, file: str, problems: list[Problem]) -> dict[str, Any]:
-    """The meta sheet as rows of (field, value), or one heading row and one value row."""
+    """The meta sheet as rows of (field, value), or one heading row (``year, edition,
+    authority``, perhaps below title rows) and one value row under it."""
     rows = [tuple(c.value for c in row) for row in ws.iter_rows(max_row=20)]
     meta: dict[str, Any] = {}
-    for row in rows:
-        if len(row) >= 2 and row[0] is not None and column_for("meta", row[0]):
-            meta[column_for("meta", row[0]) or ""] = cell_text(row[1])
-    if meta:
-        return meta
     h = _find_header(rows, "meta")
-    if h is not None and h + 1 < len(rows):
-        for heading, value in zip(rows[h], rows[h + 1], strict=False):
+    if h is not None:  # two or more fields side by side: the heading layout
+        values = rows[h + 1] if h + 1 < len(rows) else ()
+        for heading, value in zip(rows[h], values, strict=False):
             col = column_for("meta", heading) if heading is not None else None
             if col:
                 meta[col] = cell_text(value)
         return meta
-    problems.append(Problem(file, "", "the meta sheet has no year / edition rows"))
+    for row in rows:
+        if len(row) >= 2 and row[0] is not None and column_for("meta", row[0]):
+            meta[column_for("meta", row[0]) or ""] = cell_text(row[1])
+    if not meta:
+        problems.append(Problem(file, "", "the meta sheet has no year / edition rows"))
     return meta
 
 
@@ -209,12 +212,24 @@ def _sheet_names(names: list[str], file: str, problems: list[Problem]) -> dict[s
     return sheets
 
 
+#: what reading a damaged sheet raises: the XML parser's errors (expat's, and lxml's when
+#: openpyxl uses it), a broken zip member, a truncated stream
+_DAMAGED: tuple[type[Exception], ...] = (ElementTree.ParseError, zipfile.BadZipFile,
+                                         zlib.error, EOFError)
+try:
+    from lxml.etree import LxmlError
+
+    _DAMAGED += (LxmlError,)
+except ImportError:  # openpyxl then parses with the standard library
+    pass
+
+
 def _read_sheet(read: Callable[[], _T], file: str, problems: list[Problem]) -> _T | None:
     """``read()`` of one sheet; a sheet whose XML is damaged (openpyxl parses lazily, so the
     error comes while reading rows) is one problem naming the sheet, not a traceback."""
     try:
         return read()
-    except Exception as exc:  # lxml/expat, zipfile and openpyxl raise many kinds
+    except _DAMAGED as exc:
         problems.append(Problem(file, "", f"cannot be read: the sheet is damaged ({exc})"))
         return None
 
