@@ -191,7 +191,7 @@ class CaseItem(pytest.Item):
         if isinstance(excinfo.value, ParIndexError):
             return (f"{self.path.name} :: {self.name}\nunexpected "
                     f"{type(excinfo.value).__name__}:\n{excinfo.value}")
-        return str(super().repr_failure(excinfo))
+        return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"case: {self.name}"
@@ -266,58 +266,95 @@ def _same(expected: Any, actual: Any, tol: float) -> bool:
     return str(expected) == str(actual)
 
 
+class _Differences:
+    """The lines ``compare`` returns: each expectation not met, each name that is not there."""
+
+    def __init__(self, tol: float) -> None:
+        self.tol = tol
+        self.lines: list[str] = []
+
+    def check(self, where: str, expected: Any, actual: Any) -> None:
+        if not _same(expected, actual, self.tol):
+            self.lines.append(f"{where}: expected {expected!r}, got {actual!r}")
+
+    def note(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def _compare_leaves(diff: _Differences, run: Any, code: str, i: int, key: str,
+                    expected: dict[Any, Any]) -> None:
+    """``leaves`` (appraised) or ``self_leaves`` (self-assessed): points per leaf."""
+    ed = run.edition
+    table = run.scores.leaf_appr if key == "leaves" else run.scores.leaf_self
+    for leaf, pts in expected.items():
+        j = ed.leaf_index.get(str(leaf))
+        if j is None:
+            diff.note(f"unit {code}, {key} {leaf}: not a leaf of {ed.id}")
+            continue
+        diff.check(f"unit {code}, {key} {leaf}", pts, float(table[i, j]))
+
+
+def _compare_nodes(diff: _Differences, run: Any, code: str, i: int,
+                   expected: dict[Any, Any]) -> None:
+    """``nodes``: appraised points summed over each node's leaves."""
+    ed = run.edition
+    for node_code, pts in expected.items():
+        node = ed.node(str(node_code))
+        if node is None:
+            diff.note(f"unit {code}, nodes {node_code}: not a node of {ed.id}")
+            continue
+        got = float(run.scores.leaf_appr[i, list(node.leaves)].sum())
+        diff.check(f"unit {code}, nodes {node_code}", pts, got)
+
+
+def _compare_areas(diff: _Differences, code: str, result: dict[str, Any],
+                   expected: dict[Any, Any]) -> None:
+    """``areas``: fields of the unit result's areas, by area code."""
+    by_code = {a["code"]: a for a in result["areas"]}
+    for area_code, fields in expected.items():
+        area = by_code.get(str(area_code))
+        if area is None:
+            diff.note(f"unit {code}, areas {area_code}: not an area")
+            continue
+        for field, value in fields.items():
+            diff.check(f"unit {code}, areas {area_code} {field}", value, area[field])
+
+
+def _compare_unit(diff: _Differences, run: Any, code: str, want: dict[str, Any]) -> None:
+    """One unit's block of ``expect``, key by key."""
+    try:
+        i = run.unit_index(code)
+    except Exception:  # report as a mismatch, not a crash
+        diff.note(f"unit {code}: not in the results")
+        return
+    result = run.unit_result(i)
+    for key, expected in want.items():
+        if key in UNIT_KEYS:
+            diff.check(f"unit {code}, {key}", expected, result[key])
+        elif key in ("leaves", "self_leaves"):
+            _compare_leaves(diff, run, code, i, key, expected)
+        elif key == "nodes":
+            _compare_nodes(diff, run, code, i, expected)
+        elif key == "areas":
+            _compare_areas(diff, code, result, expected)
+        else:
+            diff.note(f"unit {code}: unknown expectation key {key!r} "
+                      f"(known: {sorted(UNIT_KEYS | LEAF_KEYS)})")
+
+
+def _compare_order(diff: _Differences, run: Any, expect_order: list[Any]) -> None:
+    """``expect_order``: the unit codes in the order the score JSON lists them."""
+    order = [u["code"] for u in run.to_json()["units"]]
+    wanted = [str(c) for c in expect_order]
+    if wanted != order:
+        diff.note(f"score JSON unit order: expected {wanted!r}, got {order!r}")
+
+
 def compare(run: Any, case: dict[str, Any]) -> list[str]:
     """Every difference between the run and the case's ``expect``, one line each."""
-    tol = float(case.get("tolerance", DEFAULT_TOLERANCE))
-    ed = run.edition
-    out: list[str] = []
-
-    def check(where: str, expected: Any, actual: Any) -> None:
-        if not _same(expected, actual, tol):
-            out.append(f"{where}: expected {expected!r}, got {actual!r}")
-
+    diff = _Differences(float(case.get("tolerance", DEFAULT_TOLERANCE)))
     for code, want in (case.get("expect") or {}).items():
-        code = str(code)
-        try:
-            i = run.unit_index(code)
-        except Exception:  # noqa: BLE001 - report as a mismatch, not a crash
-            out.append(f"unit {code}: not in the results")
-            continue
-        result = run.unit_result(i)
-        for key, expected in (want or {}).items():
-            if key in UNIT_KEYS:
-                check(f"unit {code}, {key}", expected, result[key])
-            elif key in ("leaves", "self_leaves"):
-                table = run.scores.leaf_appr if key == "leaves" else run.scores.leaf_self
-                for leaf, pts in expected.items():
-                    j = ed.leaf_index.get(str(leaf))
-                    if j is None:
-                        out.append(f"unit {code}, {key} {leaf}: not a leaf of {ed.id}")
-                        continue
-                    check(f"unit {code}, {key} {leaf}", pts, float(table[i, j]))
-            elif key == "nodes":
-                for node_code, pts in expected.items():
-                    node = ed.node(str(node_code))
-                    if node is None:
-                        out.append(f"unit {code}, nodes {node_code}: not a node of {ed.id}")
-                        continue
-                    got = float(run.scores.leaf_appr[i, list(node.leaves)].sum())
-                    check(f"unit {code}, nodes {node_code}", pts, got)
-            elif key == "areas":
-                by_code = {a["code"]: a for a in result["areas"]}
-                for area_code, fields in expected.items():
-                    area = by_code.get(str(area_code))
-                    if area is None:
-                        out.append(f"unit {code}, areas {area_code}: not an area")
-                        continue
-                    for field, value in fields.items():
-                        check(f"unit {code}, areas {area_code} {field}", value, area[field])
-            else:
-                out.append(f"unit {code}: unknown expectation key {key!r} "
-                           f"(known: {sorted(UNIT_KEYS | LEAF_KEYS)})")
+        _compare_unit(diff, run, str(code), want or {})
     if case.get("expect_order") is not None:
-        order = [u["code"] for u in run.to_json()["units"]]
-        wanted = [str(c) for c in case["expect_order"]]
-        if wanted != order:
-            out.append(f"score JSON unit order: expected {wanted!r}, got {order!r}")
-    return out
+        _compare_order(diff, run, case["expect_order"])
+    return diff.lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -49,7 +49,7 @@ class TestCorpus:
 class TestHarness:
     """A wrong expectation fails and names the unit and the key."""
 
-    CASE: dict[str, Any] = {
+    CASE: ClassVar[dict[str, Any]] = {
         "name": "harness",
         "edition": {
             "edition": "t-harness", "title": "H", "level": "xa",

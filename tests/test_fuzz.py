@@ -86,7 +86,7 @@ def edits(values: st.SearchStrategy[Any]) -> st.SearchStrategy[list[tuple[Any, .
         return st.tuples(st.just(table), st.integers(-1 if table != "meta" else 0, n),
                          st.integers(0, len(COLUMNS.get(table, "ab")) - 1), values)
 
-    tables = st.sampled_from(TABLES + ("evidence", "evidence", "meta"))
+    tables = st.sampled_from((*TABLES, "evidence", "evidence", "meta"))
     return st.lists(tables.flatmap(one), min_size=1, max_size=6)
 
 

@@ -106,6 +106,36 @@ def _deduction(draw: st.DrawFn, mx: float) -> dict[str, Any]:
                           "floor": draw(st.sampled_from([0, 0, 0.25])) * mx}}
 
 
+def _keyed_leaf(draw: st.DrawFn, kind: str, spec: LeafSpec) -> None:
+    """``options`` / ``levels``: one to four keys, each worth a fraction of the maximum."""
+    node, mx = spec.node, spec.max
+    n = draw(st.integers(1, 4))
+    fr = draw(st.lists(st.sampled_from([0, 0.25, 0.5, 0.75, 1]), min_size=n, max_size=n))
+    keys = {f"k{i}": f for i, f in enumerate(fr)}
+    if kind == "options":
+        node["score"] = {"options": {k: f * mx for k, f in keys.items()}}
+    else:
+        node["score"] = {"levels": keys}
+    spec.keys = {k: f * mx for k, f in keys.items()}
+    spec.cell = "key"
+
+
+def _report_leaf(draw: st.DrawFn, kind: str, spec: LeafSpec) -> None:
+    """``rep_on_time`` / ``rep_bad``: reports of the calendar on time, or late or missing."""
+    node, mx = spec.node, spec.max
+    of = draw(st.lists(st.sampled_from(list(CALENDAR)), min_size=1, max_size=3,
+                       unique=True))
+    spec.of = len(of)
+    if kind == "rep_on_time":
+        node["input"] = {"reports": "on_time", "of": of}
+        node["score"] = draw(st.one_of(_bands(mx, 1, len(of)),
+                                       _proportional([float(len(of))])))
+    else:
+        node["input"] = {"reports": draw(st.sampled_from(["late", "missing"])), "of": of}
+        node["score"], spec.better = draw(_deduction(mx)), -1
+    spec.cell = "computed"
+
+
 @st.composite
 def leaf_specs(draw: st.DrawFn, code: str) -> LeafSpec:
     kind = draw(st.sampled_from(KINDS))
@@ -120,16 +150,7 @@ def leaf_specs(draw: st.DrawFn, code: str) -> LeafSpec:
     elif kind == "boolean":
         node["score"], spec.cell = "boolean", "boolean"
     elif kind in ("options", "levels"):
-        n = draw(st.integers(1, 4))
-        fr = draw(st.lists(st.sampled_from([0, 0.25, 0.5, 0.75, 1]), min_size=n, max_size=n))
-        keys = {f"k{i}": f for i, f in enumerate(fr)}
-        if kind == "options":
-            node["score"] = {"options": {k: f * mx for k, f in keys.items()}}
-            spec.keys = {k: f * mx for k, f in keys.items()}
-        else:
-            node["score"] = {"levels": keys}
-            spec.keys = {k: f * mx for k, f in keys.items()}
-        spec.cell = "key"
+        _keyed_leaf(draw, kind, spec)
     elif kind == "value_bands":
         node["input"], node["score"] = "value", draw(_bands(mx, 0, 120))
     elif kind == "value_prop":
@@ -150,17 +171,7 @@ def leaf_specs(draw: st.DrawFn, code: str) -> LeafSpec:
         node["input"] = {"one_stop": draw(st.sampled_from(["late_count", "overdue_pending"]))}
         node["score"], spec.cell, spec.better = draw(_deduction(mx)), "computed", -1
     else:
-        of = draw(st.lists(st.sampled_from(list(CALENDAR)), min_size=1, max_size=3,
-                           unique=True))
-        spec.of = len(of)
-        if kind == "rep_on_time":
-            node["input"] = {"reports": "on_time", "of": of}
-            node["score"] = draw(st.one_of(_bands(mx, 1, len(of)),
-                                           _proportional([float(len(of))])))
-        else:
-            node["input"] = {"reports": draw(st.sampled_from(["late", "missing"])), "of": of}
-            node["score"], spec.better = draw(_deduction(mx)), -1
-        spec.cell = "computed"
+        _report_leaf(draw, kind, spec)
     return spec
 
 

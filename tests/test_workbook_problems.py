@@ -479,7 +479,7 @@ class TestRealWorldCells:
                 "value"] = "\u00a0CÓ "
             t["reports"][0]["submitted"] = f" {t['reports'][0]['submitted']}\u00a0"
 
-        assert self._same(tmp_path, base_tables, kind, spaces, lambda t: None) == base_score
+        assert self._same(tmp_path, base_tables, kind, spaces, lambda _t: None) == base_score
 
 
 def _xlsx(tmp: Path, base: Tables) -> Path:

@@ -560,7 +560,7 @@ class TestAtomicWrites:
         out = tmp_path / ("out.json" if command == "score" else "out.xlsx")
         out.write_bytes(b"previous result")
 
-        def refuse(src: Any, dst: Any) -> None:
+        def refuse(_src: Any, _dst: Any) -> None:
             raise OSError("disk full")
 
         monkeypatch.setattr(os, "replace", refuse)

@@ -313,6 +313,74 @@ def as_typed(text: str, column: str) -> tuple[Any, str | None]:
     return text, None
 
 
+#: The cells that identify a pre-filled row of a template's sheet.
+_ROW_KEYS: dict[str, tuple[str, ...]] = {"evidence": ("unit", "criterion"),
+                                         "one_stop": ("unit",), "reports": ("unit", "report")}
+#: What an evidence row of the twin fills in (the rest of the row is the template's).
+_EVIDENCE_FILLED = ("value", "appraised", "source", "note")
+
+
+def _add_missing_sheets(wb: Any, twin: dict[str, pd.DataFrame], names: Iterable[str]) -> None:
+    """Each named sheet the template lacks and the twin has, with the twin's headings."""
+    for name in names:
+        if name not in wb.sheetnames and name in twin:
+            ws = wb.create_sheet(name)
+            for j, col in enumerate(twin[name].columns, start=1):
+                ws.cell(1, j, col)
+
+
+def _put(ws: Any, r: int, c: int, text: str, column: str, typed: bool) -> None:
+    """Write a twin's cell text: as typed into Excel (``typed``), else as text; blank skipped."""
+    if text == "":
+        return
+    cell = ws.cell(r, c)
+    if typed:
+        value, fmt = as_typed(text, column)
+        cell.value = value
+        if fmt:
+            cell.number_format = fmt
+    else:
+        cell.value = text
+        cell.data_type = "s"
+
+
+def _keyed_rows(ws: Any, cols: dict[str, int],
+                keys: tuple[str, ...]) -> tuple[dict[tuple[str, ...], int], int]:
+    """The sheet's pre-filled rows by their key cells, and the last of them (1: none)."""
+    index: dict[tuple[str, ...], int] = {}
+    last = 1
+    for r in range(2, ws.max_row + 1):
+        if keys and ws.cell(r, cols[keys[0]]).value is not None:
+            index[tuple(str(ws.cell(r, cols[k]).value) for k in keys)] = r
+            last = r
+    return index, last
+
+
+def _fill_sheet(ws: Any, name: str, table: pd.DataFrame, typed: bool) -> None:
+    """One sheet of ``fill_template`` from the twin's table of the same name."""
+    cols = header_map(ws, name)
+    keys = _ROW_KEYS.get(name, ())
+    index, last = _keyed_rows(ws, cols, keys)
+    units_here = {k[0] for k in index}
+    for row in table.to_dict(orient="records"):
+        fill_cols: tuple[str, ...]
+        if name == "evidence":
+            found = index.get((row["unit"], row["criterion"]))
+            if found is None:
+                continue
+            r, fill_cols = found, _EVIDENCE_FILLED
+        else:
+            if keys and units_here and row["unit"] not in units_here:
+                continue
+            found = index.get(tuple(row[k] for k in keys)) if keys else None
+            if found is None:
+                last += 1
+                found = last
+            r, fill_cols = found, tuple(c for c in table.columns if c in cols)
+        for col in fill_cols:
+            _put(ws, r, cols[col], row.get(col, ""), col, typed)
+
+
 def fill_template(template: Path, out: Path, twin: dict[str, pd.DataFrame],
                   typed: bool = False, add_sheets: Iterable[str] = ()) -> Path:
     """Fill a template's input cells from a CSV twin's tables and save it as ``out``.
@@ -326,56 +394,10 @@ def fill_template(template: Path, out: Path, twin: dict[str, pd.DataFrame],
     from openpyxl import load_workbook
 
     wb = load_workbook(template)
-    for name in add_sheets:
-        if name not in wb.sheetnames and name in twin:
-            ws = wb.create_sheet(name)
-            for j, col in enumerate(twin[name].columns, start=1):
-                ws.cell(1, j, col)
-
-    def put(ws: Any, r: int, c: int, text: str, column: str) -> None:
-        if text == "":
-            return
-        cell = ws.cell(r, c)
-        if typed:
-            value, fmt = as_typed(text, column)
-            cell.value = value
-            if fmt:
-                cell.number_format = fmt
-        else:
-            cell.value = text
-            cell.data_type = "s"
-
+    _add_missing_sheets(wb, twin, add_sheets)
     for name in ("evidence", "one_stop", "reports", "adjustments", "lineage"):
-        if name not in wb.sheetnames or name not in twin:
-            continue
-        ws = wb[name]
-        cols = header_map(ws, name)
-        keys = {"evidence": ("unit", "criterion"), "one_stop": ("unit",),
-                "reports": ("unit", "report")}.get(name, ())
-        index: dict[tuple[str, ...], int] = {}
-        last = 1
-        for r in range(2, ws.max_row + 1):
-            if keys and ws.cell(r, cols[keys[0]]).value is not None:
-                index[tuple(str(ws.cell(r, cols[k]).value) for k in keys)] = r
-                last = r
-        units_here = {k[0] for k in index}
-        for row in twin[name].to_dict(orient="records"):
-            fill_cols: tuple[str, ...]
-            if name == "evidence":
-                found = index.get((row["unit"], row["criterion"]))
-                if found is None:
-                    continue
-                r, fill_cols = found, ("value", "appraised", "source", "note")
-            else:
-                if keys and units_here and row["unit"] not in units_here:
-                    continue
-                found = index.get(tuple(row[k] for k in keys)) if keys else None
-                if found is None:
-                    last += 1
-                    found = last
-                r, fill_cols = found, tuple(c for c in twin[name].columns if c in cols)
-            for col in fill_cols:
-                put(ws, r, cols[col], row.get(col, ""), col)
+        if name in wb.sheetnames and name in twin:
+            _fill_sheet(wb[name], name, twin[name], typed)
     wb.save(out)
     return out
 
