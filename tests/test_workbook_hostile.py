@@ -60,7 +60,9 @@ def _sheet_part(path: Path, title: str) -> str:
     """The zip part of the sheet with this title (openpyxl names them sheetN.xml)."""
     from openpyxl import load_workbook
 
-    names = load_workbook(path, read_only=True).sheetnames
+    wb = load_workbook(path, read_only=True)
+    names = wb.sheetnames
+    wb.close()
     return f"xl/worksheets/sheet{names.index(title) + 1}.xml"
 
 
