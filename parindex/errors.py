@@ -68,6 +68,11 @@ class EvidenceError(ParIndexError):
     """An evidence bundle is invalid against its edition."""
 
 
+class OutputError(ParIndexError):
+    """An output cannot be written where the user asked (a read-only folder, a file in the
+    way, an input of the command)."""
+
+
 def quote(value: object) -> str:
     """Show a bad value the way the user typed it: `"95%%"`, `""` for blank."""
     text = "" if value is None else str(value)

@@ -9,6 +9,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from parindex.errors import OutputError, Problem
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -17,8 +19,21 @@ def _umask() -> int:
 
 
 def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename; a
+    missing folder is made. An operating-system refusal (a read-only folder, a file where a
+    folder should be) is an :class:`OutputError` naming the path and the reason."""
     target = Path(path)
+    try:
+        return _write(target, data, encoding)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError([Problem(str(target), "", f"cannot be written: {reason}",
+                                   hint="choose another file or folder for --out")]) from None
+
+
+def _write(target: Path, data: str | bytes, encoding: str) -> Path:
+    if target.is_dir():
+        raise IsADirectoryError(21, "it is a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -345,7 +345,7 @@ class TestMerge:
         before = digest(parts)
         result = _merge(parts[which], parts)
         assert result.exit_code == 1
-        assert "OUT is one of the parts" in result.stderr
+        assert "is an input of this command" in result.stderr
         assert digest(parts) == before
 
     def test_out_equal_to_a_part_by_another_spelling_is_refused(

@@ -53,9 +53,12 @@ def parse_target(text: str, edition: CompiledEdition) -> Target:
         raise ValueError(f"{kind}:N needs a whole number N ≥ 1, not {tail!r}")
     if tail and kind == "points":
         try:
-            return Target("points", float(tail.strip().replace(",", ".")), raw)
+            points = float(tail.strip().replace(",", "."))
         except ValueError:
-            raise ValueError(f"points:X needs a number X, not {tail!r}") from None
+            points = math.nan
+        if not math.isfinite(points):
+            raise ValueError(f"points:X needs a number X, not {tail!r}")
+        return Target("points", points, raw)
     for band in edition.model.bands:
         if unicodedata.normalize("NFC", band.name).casefold() == raw.casefold():
             return Target("band", float(band.min), band.name)

@@ -224,7 +224,7 @@ def weak(bundle: Path = BundleArg,
 def uncertainty(bundle: Path = BundleArg,
                 draws: int = typer.Option(1000, "--draws", "-n", min=1,
                                           help="Number of Monte Carlo draws."),
-                seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same "
+                seed: int = typer.Option(0, "--seed", min=0, help="Random seed (same seed, same "
                                          "result)."),
                 tolerance: str | None = typer.Option(
                     None, "--tolerance", metavar="KEY=VALUE,...",

@@ -60,6 +60,9 @@ def handles_errors(fn: F) -> F:
         from parindex.errors import ParIndexError
 
         try:
+            if kwargs.get("out") is not None:
+                _format_from_extension(kwargs)
+                _refuse_input_as_output(kwargs)
             return fn(*args, **kwargs)
         except ParIndexError as exc:
             if STATE["debug"]:
@@ -68,6 +71,74 @@ def handles_errors(fn: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: what an --out file's extension says it holds
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html"}
+
+
+def _click_context() -> Any:
+    """The running command's click context: typer ≥ 0.2x carries its own copy of click
+    (``typer._click``), older versions use click itself. tests/test_cli.py pins both uses
+    (a format taken from the extension, a contradiction refused)."""
+    import importlib
+
+    for module in ("typer._click.globals", "click.globals"):
+        try:
+            ctx = importlib.import_module(module).get_current_context(silent=True)
+        except ImportError:
+            continue
+        if ctx is not None:
+            return ctx
+    return None
+
+
+def _format_from_extension(kwargs: dict[str, Any]) -> None:
+    """``--format`` from the ``--out`` extension when not given; both given and disagreeing,
+    or an extension the command cannot write, is a usage error (nothing is written)."""
+    fmt, out = kwargs.get("fmt"), Path(kwargs["out"])
+    wanted = _EXTENSIONS.get(out.suffix.lower())
+    if not isinstance(fmt, Enum) or wanted is None:
+        return
+    ctx = _click_context()
+    source = ctx.get_parameter_source("fmt") if ctx is not None else None
+    given = source is not None and source.name != "DEFAULT"
+    kinds = [m.value for m in type(fmt)]
+    if given and fmt.value != wanted:
+        raise typer.BadParameter(f"--out {out.name} is a {out.suffix} file but --format is "
+                                 f"{fmt.value}", param_hint="--format")
+    if wanted not in kinds:
+        raise typer.BadParameter(f"--out {out.name}: this command writes "
+                                 f"{', '.join(kinds)}, not {wanted}", param_hint="--out")
+    kwargs["fmt"] = type(fmt)(wanted)
+
+
+#: the files of a bundle folder the readers read (CONTRACT §2)
+_BUNDLE_FILES = {"bundle.yaml", "units.csv", "evidence.csv", "one_stop.csv", "reports.csv",
+                 "adjustments.csv", "lineage.csv", "survey.csv"}
+
+
+def _refuse_input_as_output(kwargs: dict[str, Any]) -> None:
+    """An ``--out`` that is one of the command's inputs (a bundle file or workbook, a file of
+    a bundle folder, the edition, a costs or scenario file) is refused before anything is
+    written: an output never replaces what the user gave."""
+    from parindex.errors import OutputError, Problem
+
+    out = Path(kwargs["out"]).resolve()
+    inputs: list[Path] = []
+    for key, value in kwargs.items():
+        values = value if isinstance(value, list) else [value]
+        if key != "out":
+            inputs += [Path(v) for v in values if isinstance(v, Path)]
+    if isinstance(kwargs.get("criteria"), str) and Path(kwargs["criteria"]).is_file():
+        inputs.append(Path(kwargs["criteria"]))
+    for given in inputs:
+        path = given.resolve()
+        inside = path.is_dir() and out.parent == path and out.name.lower() in _BUNDLE_FILES
+        if out == path or inside:
+            raise OutputError([Problem(str(kwargs["out"]), "", f"is an input of this command "
+                                       f"({given}); writing there would replace it",
+                                       field="--out", hint="choose another file for --out")])
 
 
 def err_console() -> Any:

@@ -48,13 +48,10 @@ def merge(out: Path = typer.Argument(..., metavar="OUT", help="A .xlsx file or a
 
     Example: parindex merge huyen-2024.xlsx noi-vu.xlsx tu-phap.xlsx van-phong.xlsx
     """
-    from parindex.errors import EvidenceError, Problem
     from parindex.evidence.merge import merge_bundles
     from parindex.evidence.write import write_bundle_any
 
-    if any(out.resolve() == p.resolve() for p in parts):
-        raise EvidenceError([Problem(str(out), "", "OUT is one of the parts; the parts are "
-                                     "never overwritten", hint="choose a new file name")])
+    # OUT naming one of the parts is refused before this runs (common.handles_errors)
     merged = merge_bundles(parts)
     write_bundle_any(out, merged.tables, merged.meta, lang.value)
     rows = len(merged.tables.get("evidence", []))
