@@ -8,23 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from parindex.cli.common import Lang, LangOpt, emit, err_console, handles_errors
+from parindex.words import t
 
 if TYPE_CHECKING:
     from parindex.scoring.run import Run
-
-
-_LINES = {
-    "year": {"vi": "{year}: {edition}, {n} đơn vị, chỉ số trung bình {mean}%, cao nhất {best}%, "
-             "thấp nhất {worst}%",
-             "en": "{year}: {edition}, {n} units, mean index {mean}%, best {best}%, "
-             "worst {worst}%"},
-    "wrote": {"vi": "đã ghi kết quả {n} năm vào {out} và {report}",
-              "en": "wrote {n} years of results under {out}, and {report}"},
-}
-
-
-def _key(lang: str) -> str:
-    return "en" if lang == "en" else "vi"
 
 
 def _year_line(run: Run, lang: str) -> str:
@@ -34,10 +21,9 @@ def _year_line(run: Run, lang: str) -> str:
     from parindex.report.tables import fmt
 
     idx = run.scores.index
-    return _LINES["year"][_key(lang)].format(
-        year=run.year, edition=run.edition.id, n=len(run.units),
-        mean=fmt(float(np.nanmean(idx)), lang), best=fmt(float(np.nanmax(idx)), lang),
-        worst=fmt(float(np.nanmin(idx)), lang))
+    return t("demo.year", lang, year=run.year, edition=run.edition.id, n=len(run.units),
+             mean=fmt(float(np.nanmean(idx)), lang), best=fmt(float(np.nanmax(idx)), lang),
+             worst=fmt(float(np.nanmin(idx)), lang))
 
 
 @handles_errors
@@ -77,5 +63,5 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o",
     emit(text, None)
     if out is not None:
         write_atomic(out / "report.html", build_report(runs, lang.value))
-        console.print(_LINES["wrote"][_key(lang.value)].format(
-            n=len(runs), out=out, report=out / "report.html"))
+        console.print(t("demo.wrote", lang.value, n=len(runs), out=out,
+                        report=out / "report.html"))

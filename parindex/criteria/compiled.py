@@ -24,6 +24,7 @@ from parindex.criteria.model import (
     ReportsInput,
 )
 from parindex.criteria.rules import RuleKind, ScoreSpec, kind_of, score_keys
+from parindex.words import t
 
 InputKind = Literal["value", "percent", "one_stop", "reports"]
 _CALENDAR = re.compile(r"^(?:\+(\d+):)?(\d{2})-(\d{2})$")
@@ -73,20 +74,17 @@ class Leaf:
     def describe_input(self, lang: str = "en") -> str:
         """Where the leaf's number comes from, in words (English, or Vietnamese)."""
         spec = self.input
-        if lang == "en":
-            if isinstance(spec, OneStopInput):
-                denom = f" over {spec.denominator}" if spec.denominator else ""
-                return f"one-stop {spec.one_stop}{denom}"
-            if isinstance(spec, ReportsInput):
-                return f"reports {spec.reports} of {', '.join(spec.of)}"
-            return str(spec)
         if isinstance(spec, OneStopInput):
-            denom = f" trên số hồ sơ {_VI_DENOMINATOR[spec.denominator]}" \
-                if spec.denominator else ""
-            return f"{_VI_ONE_STOP[spec.one_stop]}{denom}"
+            over = t("input.over", lang, denominator=t(
+                f"input.denominator.{spec.denominator}", lang)) if spec.denominator else ""
+            return t("input.one_stop", lang, metric=t(f"input.one_stop.{spec.one_stop}", lang),
+                     over=over)
         if isinstance(spec, ReportsInput):
-            return f"số báo cáo {_VI_REPORTS[spec.reports]} ({', '.join(spec.of)})"
-        return {"percent": "tỷ lệ %", "value": ""}.get(str(spec), str(spec))
+            return t("input.reports", lang, status=t(f"input.reports.{spec.reports}", lang),
+                     of=", ".join(spec.of))
+        if str(spec) in ("percent", "value"):
+            return t(f"input.{spec}", lang)
+        return str(spec)
 
     def describe_rule(self, lang: str = "en") -> str:
         """How the number becomes points, in words (English, or Vietnamese)."""
@@ -95,14 +93,6 @@ class Leaf:
     def describe(self, lang: str = "en") -> str:
         """Input and rule in words: ``percent: bands ≥ 90: 2; …``."""
         return ": ".join(p for p in (self.describe_input(lang), self.describe_rule(lang)) if p)
-
-
-_VI_ONE_STOP = {"on_time_rate": "tỷ lệ hồ sơ một cửa đúng hạn",
-                "online_rate": "tỷ lệ hồ sơ tiếp nhận trực tuyến",
-                "late_count": "số hồ sơ trễ hạn",
-                "overdue_pending": "số hồ sơ quá hạn chưa giải quyết"}
-_VI_DENOMINATOR = {"resolved": "đã giải quyết", "due": "đến hạn", "received": "tiếp nhận"}
-_VI_REPORTS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "không nộp"}
 
 
 @dataclass(frozen=True)

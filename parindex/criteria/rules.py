@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from parindex.lang import number_text
+from parindex.words import t
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -208,28 +209,23 @@ def _num(value: float, lang: str = "en") -> str:
     return number_text(value, lang)
 
 
-def _list_sep(lang: str) -> str:
-    return ", " if lang == "en" else "; "  # commas are decimal marks in Vietnamese
-
-
 def _describe_manual(m: float, _s: Any, lang: str) -> str:
-    return (f"points given (0…{_num(m)})" if lang == "en"
-            else f"điểm chấm trực tiếp (0…{_num(m, lang)})")
+    return t("rule.manual", lang, max=_num(m, lang))
 
 
 def _describe_boolean(m: float, _s: Any, lang: str) -> str:
-    return (f"yes → {_num(m)}, no → 0" if lang == "en"
-            else f"có → {_num(m, lang)}; không → 0")
+    return t("rule.boolean", lang, max=_num(m, lang))
 
 
 def _describe_options(_m: float, s: OptionsScore, lang: str) -> str:
-    items = _list_sep(lang).join(f"{k}: {_num(v, lang)}" for k, v in s.points.items())
-    return ("options " if lang == "en" else "lựa chọn ") + items
+    items = t("rule.list_sep", lang).join(f"{k}: {_num(v, lang)}" for k, v in s.points.items())
+    return t("rule.options", lang, items=items)
 
 
 def _describe_levels(m: float, s: LevelsScore, lang: str) -> str:
-    items = _list_sep(lang).join(f"{k}: {_num(v * m, lang)}" for k, v in s.levels.items())
-    return ("levels " if lang == "en" else "mức ") + items
+    items = t("rule.list_sep", lang).join(f"{k}: {_num(v * m, lang)}"
+                                         for k, v in s.levels.items())
+    return t("rule.levels", lang, items=items)
 
 
 def _describe_bands(_m: float, s: BandsScore, lang: str) -> str:
@@ -238,26 +234,20 @@ def _describe_bands(_m: float, s: BandsScore, lang: str) -> str:
         cond = f"> {_num(b.above, lang)}" if b.above is not None \
             else f"≥ {_num(b.threshold, lang)}"
         parts.append(f"{cond}: {_num(b.points, lang)}")
-    if lang == "en":
-        return "bands " + "; ".join(parts) + "; otherwise 0"
-    return "theo ngưỡng " + "; ".join(parts) + "; còn lại 0"
+    return t("rule.bands", lang, bands="; ".join(parts))
 
 
 def _describe_proportional(m: float, s: ProportionalScore, lang: str) -> str:
     p = s.proportional
-    if lang == "en":
-        return (f"{_num(m)} × min(x / {_num(p.target)}, 1)"
-                + (f", 0 below {_num(p.floor)}" if p.floor else ""))
-    return (f"{_num(m, lang)} × min(x / {_num(p.target, lang)}; 1)"
-            + (f", dưới {_num(p.floor, lang)}: 0" if p.floor else ""))
+    floor = t("rule.proportional_floor", lang, floor=_num(p.floor, lang)) if p.floor else ""
+    return t("rule.proportional", lang, max=_num(m, lang), target=_num(p.target, lang),
+             floor=floor)
 
 
 def _describe_deduction(m: float, s: DeductionScore, lang: str) -> str:
     d = s.deduction
-    if lang == "en":
-        return f"{_num(m)} − {_num(d.per_item)} per item, not below {_num(d.floor)}"
-    return (f"{_num(m, lang)} − {_num(d.per_item, lang)} mỗi trường hợp, không dưới "
-            f"{_num(d.floor, lang)}")
+    return t("rule.deduction", lang, max=_num(m, lang), per_item=_num(d.per_item, lang),
+             floor=_num(d.floor, lang))
 
 
 REGISTRY: dict[str, RuleKind] = {

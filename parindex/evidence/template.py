@@ -25,29 +25,8 @@ from parindex.evidence.labels import label
 from parindex.evidence.parse import leaf_kind
 from parindex.evidence.tables import TABLES
 from parindex.evidence.write import set_text
+from parindex.words import t
 
-_ENTER = {
-    "vi": {
-        "percent": "Tỷ lệ % (0–100), ví dụ 92,5 hoặc 31/75",
-        "number": "Một số",
-        "count": "Số lượng (số nguyên ≥ 0)",
-        "boolean": "có / không",
-        "key": "Chọn trong danh sách: {keys}",
-        "points": "Số điểm từ 0 đến {max}",
-        "computed": "Tính từ sheet {sheet}; để trống (chỉ nhập nếu hội đồng điều chỉnh)",
-        "na": " — ghi NA nếu không phát sinh",
-    },
-    "en": {
-        "percent": "A percentage (0–100), e.g. 92.5 or 31/75",
-        "number": "A number",
-        "count": "A count (whole number ≥ 0)",
-        "boolean": "yes / no",
-        "key": "Pick from the list: {keys}",
-        "points": "Points from 0 to {max}",
-        "computed": "Computed from sheet {sheet}; leave blank (only for a council correction)",
-        "na": " — write NA if nothing arose",
-    },
-}
 _INPUT_COLUMNS = ("value", "appraised", "source", "note")
 
 
@@ -56,14 +35,15 @@ def _nfc(text: str) -> str:
 
 
 def _enter(leaf: Leaf, lang: str) -> str:
-    words = _ENTER["en" if lang == "en" else "vi"]
     if leaf.computed:
         sheet = "one_stop" if leaf.input_kind == "one_stop" else "reports"
-        return words["computed"].format(sheet=sheet)
+        return t("enter.computed", lang, sheet=sheet)
     kind = leaf_kind(leaf)
-    text = words[kind].format(keys=", ".join(leaf.keys), max=f"{leaf.max:g}")
+    fields = {"keys": ", ".join(leaf.keys)} if kind == "key" else \
+        {"max": f"{leaf.max:g}"} if kind == "points" else {}
+    text = t(f"enter.{kind}", lang, **fields)
     if leaf.na != "forbidden":
-        text += words["na"]
+        text += t("enter.na", lang)
     return text
 
 
@@ -209,7 +189,7 @@ def _validations(ws: Any, df: pd.DataFrame, cols: list[str], leaves: dict[str, L
     by_leaf: dict[str, list[int]] = {}
     for i, code in enumerate(df["criterion"], start=2):
         by_leaf.setdefault(code, []).append(i)
-    yes_no = "có,không,NA" if lang != "en" else "yes,no,NA"
+    yes_no = t("enter.yes_no", lang)
     for code, rows in by_leaf.items():
         leaf = leaves[code]
         kind = leaf_kind(leaf)
@@ -225,7 +205,7 @@ def _validations(ws: Any, df: pd.DataFrame, cols: list[str], leaves: dict[str, L
                                 formula2=f"{leaf.max:g}", allow_blank=True)
         else:
             continue
-        dv.error = "Giá trị không hợp lệ" if lang != "en" else "Not a valid value"
+        dv.error = t("enter.invalid", lang)
         dv.showErrorMessage = True
         for r in rows:
             dv.add(f"{vcol}{r}")

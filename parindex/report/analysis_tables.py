@@ -12,44 +12,17 @@ from typing import Any
 
 import pandas as pd
 
+from parindex import words
 from parindex.analysis.plan import Plan
 from parindex.analysis.uncertainty import Uncertainty
 from parindex.analysis.whatif import WhatIf, rank_table
 from parindex.lang import typed_text
 from parindex.scoring.run import Run
 
-LABELS: dict[str, tuple[str, str]] = {
-    "code": ("Mã", "Code"), "unit": ("Đơn vị", "Unit"), "group": ("Nhóm", "Group"),
-    "criterion": ("Mã tiêu chí", "Criterion"), "name": ("Tiêu chí", "Name"),
-    "area": ("Lĩnh vực", "Area"), "max": ("Điểm tối đa", "Max"), "points": ("Điểm", "Points"),
-    "from": ("Hiện tại", "From"), "to": ("Đề xuất", "To"),
-    "points_before": ("Điểm trước", "Points before"),
-    "points_after": ("Điểm sau", "Points after"),
-    "points_gained": ("Điểm tăng", "Points gained"), "cost": ("Chi phí", "Cost"),
-    "level": ("Mức", "Level"), "lost": ("Điểm bị mất", "Points lost"),
-    "status": ("Trạng thái", "Status"), "percent": ("Tỷ lệ điểm (%)", "Share of max (%)"),
-    "group_median": ("Trung vị nhóm", "Group median"),
-    "below_median": ("Dưới trung vị nhóm", "Below group median"),
-    "index": ("Chỉ số (%)", "Index (%)"), "band": ("Xếp loại", "Band"),
-    "band_min": ("Ngưỡng xếp loại", "Band minimum"),
-    "total": ("Tổng điểm", "Total"), "rank": ("Hạng", "Rank"),
-    "group_rank": ("Hạng trong nhóm", "Group rank"),
-    "before": ("Trước", "Before"), "after": ("Sau", "After"),
-    "rank_median": ("Hạng trung vị", "Median rank"),
-    "rank_band": ("Hạng 5–95%", "Rank 5–95%"),
-    "group_rank_median": ("Hạng nhóm trung vị", "Median group rank"),
-    "group_rank_band": ("Hạng nhóm 5–95%", "Group rank 5–95%"),
-    "top_lost": ("Mất nhiều điểm nhất", "Most points lost"),
-    "areas_below_median": ("Lĩnh vực dưới trung vị nhóm", "Areas below group median"),
-    "areas_below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below band minimum"),
-    "yes": ("có", "yes"), "missing": ("thiếu số liệu", "missing"),
-    "na": ("không phát sinh", "not applicable"),
-}
-
 
 def label(key: str, lang: str) -> str:
-    vi, en = LABELS[key]
-    return en if lang == "en" else vi
+    """A heading or word of these tables (``label.KEY`` in :data:`parindex.words.WORDS`)."""
+    return words.t(f"label.{key}", lang)
 
 
 def _both(key: str, when: str, lang: str) -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from parindex import words
 from parindex.analysis.trends import area_trends_frame, edition_changes, unit_trends_frame
 from parindex.analysis.uncertainty import Uncertainty
 from parindex.criteria.model import OneStopInput
@@ -35,40 +36,11 @@ from parindex.scoring.run import Run, int_or_none, num_or_none
 
 PALETTE = ("#1a7f3c", "#66bb6a", "#f2b632", "#f3722c", "#c62828")
 NO_BAND = "#9e9e9e"
-TEXT: dict[str, dict[str, str]] = {
-    "index": {"vi": "Chỉ số (%)", "en": "Index (%)"},
-    "ranking": {"vi": "Xếp hạng theo Chỉ số CCHC năm {year}",
-                "en": "Ranking by PAR Index {year}"},
-    "bands": {"vi": "Số đơn vị theo xếp loại năm {year}", "en": "Units by band {year}"},
-    "units": {"vi": "Số đơn vị", "en": "Units"},
-    "heatmap": {"vi": "Chỉ số thành phần theo lĩnh vực năm {year} (%)",
-                "en": "Component index by area {year} (%)"},
-    "no_band": {"vi": "Chưa xếp loại", "en": "No band"},
-    "areas_vs_group": {"vi": "Lĩnh vực so với trung bình nhóm (%)",
-                       "en": "Areas against the group average (%)"},
-    "group_avg": {"vi": "Trung bình nhóm", "en": "Group average"},
-    "top_lost": {"vi": "Tiêu chí mất nhiều điểm nhất", "en": "Most points lost"},
-    "lost": {"vi": "Điểm bị mất", "en": "Points lost"},
-    "on_time": {"vi": "Hồ sơ một cửa đúng hạn (%)", "en": "One-stop on time (%)"},
-    "unit_trends": {"vi": "Chỉ số CCHC của từng đơn vị qua các năm",
-                    "en": "Each unit's PAR Index over the years"},
-    "area_trends": {"vi": "Chỉ số thành phần trung bình theo lĩnh vực qua các năm",
-                    "en": "Mean component index by area over the years"},
-    "year": {"vi": "Năm", "en": "Year"},
-    "mean_of": {"vi": "trung bình của", "en": "mean of"},
-    "mapped": {"vi": "từ lĩnh vực", "en": "from area"},
-    "rank": {"vi": "Hạng", "en": "Rank"},
-    "rank_uncertainty": {"vi": "Độ chắc chắn của thứ hạng năm {year} ({draws} lần mô phỏng)",
-                         "en": "How sure each rank is, {year} ({draws} simulations)"},
-    "rank_interval": {"vi": "Hạng trung vị và khoảng 90%",
-                      "en": "Median rank and 90% range"},
-    "published_rank": {"vi": "Hạng công bố", "en": "Published rank"},
-    "stays_in_band": {"vi": "giữ xếp loại", "en": "stays in band"},
-}
 
 
 def t(key: str, lang: str, **kw: object) -> str:
-    return TEXT[key]["en" if lang == "en" else "vi"].format(**kw)
+    """The charts' words (``chart.KEY`` in :data:`parindex.words.WORDS`)."""
+    return words.t(f"chart.{key}", lang, **kw)
 
 
 def esc(text: object) -> str:

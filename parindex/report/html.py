@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from parindex import words
 from parindex.analysis.advice import Advice
 from parindex.analysis.shown import ReportAnalyses, report_analyses
 from parindex.analysis.trends import unit_trends_frame
@@ -39,63 +40,11 @@ from parindex.report.tables import area_legend, fmt, header
 from parindex.scoring.run import Run, sorted_runs
 
 Step = Callable[[str], None]
-WORDS: dict[str, dict[str, str]] = {
-    "title": {"vi": "Chỉ số cải cách hành chính năm {year}",
-              "en": "Administrative reform index (PAR Index) {year}"},
-    "league": {"vi": "Bảng xếp hạng", "en": "League table"},
-    "charts": {"vi": "Biểu đồ", "en": "Charts"},
-    "trends": {"vi": "Diễn biến qua các năm", "en": "Trends over the years"},
-    "cards": {"vi": "Phiếu kết quả từng đơn vị", "en": "Unit scorecards"},
-    "sort_hint": {"vi": "Bấm vào tiêu đề cột để sắp xếp.",
-                  "en": "Click a column heading to sort."},
-    "areas": {"vi": "Lĩnh vực", "en": "Areas"},
-    "years_table": {"vi": "Chỉ số theo năm (%)", "en": "Index by year (%)"},
-    "derived": {"vi": "* trước khi sáp nhập: trung bình chỉ số của các đơn vị cũ ({via}).",
-                "en": "* before the merger: mean index of the former units ({via})."},
-    "editions": {"vi": "Bộ chỉ số", "en": "Criteria"},
-    "edition_note": {"vi": "Các năm theo bộ chỉ số cũ được quy về lĩnh vực của bộ {latest} "
-                     "theo mục previous của bộ chỉ số; lĩnh vực gộp được tính chung điểm "
-                     "trên điểm tối đa.",
-                     "en": "Years on an older edition are mapped onto the areas of {latest} "
-                     "through the edition's previous mapping; merged areas pool their points "
-                     "over their max."},
-    "rank_line": {"vi": "Hạng {rank} chung · hạng {group_rank} trong {group}",
-                  "en": "Rank {rank} overall · {group_rank} in {group}"},
-    "total_line": {"vi": "Tổng điểm {total}/{max} · chỉ số {index}%",
-                   "en": "Total {total}/{max} · index {index}%"},
-    "gain": {"vi": "Nâng lên mức trên", "en": "Up to the next band"},
-    "plan_to": {"vi": "Để đạt {band} (từ {min}%): {n} thay đổi",
-                "en": "To reach {band} ({min}% or more): {n} change(s)"},
-    "plan_after": {"vi": "Chỉ số sau các thay đổi: {index}%.",
-                   "en": "Index after the changes: {index}%."},
-    "unreachable": {"vi": "Chưa thể đạt {band} (từ {min}%) chỉ bằng nâng các tiêu chí; "
-                    "{n} thay đổi dưới đây đưa chỉ số lên gần nhất, {index}%.",
-                    "en": "{band} ({min}% or more) cannot be reached by criteria alone; the "
-                    "{n} change(s) below come closest, to {index}%."},
-    "top_band": {"vi": "Đơn vị đã ở mức cao nhất ({band}).",
-                 "en": "The unit is in the top band ({band})."},
-    "blank": {"vi": "(trống)", "en": "(blank)"},
-    "rank_range": {"vi": "Hạng (90%)", "en": "Rank (90%)"},
-    "rank_range_title": {"vi": "Khoảng hạng trong 90% số lần mô phỏng",
-                         "en": "Rank range in 90% of the simulations"},
-    "certainty_note": {
-        "vi": "Mỗi lần mô phỏng, các số liệu thẩm định được lệch ngẫu nhiên trong sai số thẩm "
-              "định mặc định và trọng số các lĩnh vực ±{weights}% (hạt giống {seed}; chạy "
-              "với tham số khác: parindex uncertainty). Chấm: hạng trung vị; vạch: khoảng hạng "
-              "của 90% số lần; hình thoi: hạng công bố. Vạch dài: thứ hạng dễ đổi khi số liệu "
-              "lệch một chút.",
-        "en": "In each simulation the appraised inputs move at random within the default "
-              "appraisal tolerances and the area weights by ±{weights}% (seed {seed}; other "
-              "settings: parindex uncertainty). Dot: median rank; bar: the range of 90% of "
-              "the simulations; diamond: the published rank. A long bar: a rank that a small "
-              "change in the inputs would move."},
-    "footer": {"vi": "Lập bằng parindex. Số liệu: {authority}.",
-               "en": "Made with parindex. Data: {authority}."},
-}
 
 
 def w(key: str, lang: str, **kw: object) -> str:
-    return WORDS[key]["en" if lang == "en" else "vi"].format(**kw)
+    """The page's words (``html.KEY`` in :data:`parindex.words.WORDS`)."""
+    return words.t(f"html.{key}", lang, **kw)
 
 
 def e(text: object) -> str:
@@ -220,7 +169,7 @@ def _advice_block(a: Advice, band: str, lang: str) -> str:
     head = f'<div class="advice"><h4>{e(w("gain", lang))}</h4>'
     if a.target is None:
         return head + (f'<p>{e(w("top_band", lang, band=band))}</p>' if band else "") + "</div>"
-    words = dict(band=a.target, min=fmt(a.target_min, lang), n=len(a.moves),
+    fields = dict(band=a.target, min=fmt(a.target_min, lang), n=len(a.moves),
                  index=fmt(a.index_after, lang))
     moves = "".join(
         f"<li><b>{e(m.criterion)}</b> {e(m.name)}: "
@@ -228,10 +177,10 @@ def _advice_block(a: Advice, band: str, lang: str) -> str:
         f"<b>{e(typed_text(m.after, lang))}</b> (+{e(fmt(m.gained, lang))})</li>"
         for m in a.moves)
     if a.reachable:
-        body = (f'<p>{e(w("plan_to", lang, **words))}:</p><ol>{moves}</ol>'
-                f'<p>{e(w("plan_after", lang, **words))}</p>')
+        body = (f'<p>{e(w("plan_to", lang, **fields))}:</p><ol>{moves}</ol>'
+                f'<p>{e(w("plan_after", lang, **fields))}</p>')
     else:
-        body = f'<p class="unreachable">{e(w("unreachable", lang, **words))}</p><ol>{moves}</ol>'
+        body = f'<p class="unreachable">{e(w("unreachable", lang, **fields))}</p><ol>{moves}</ol>'
     return f"{head}{body}</div>"
 
 
@@ -316,7 +265,7 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
                  '</section>')
     parts.append(f'</main><footer><p>{e(w("footer", lang, authority=authority))}</p></footer>')
     tell("page")
-    return (f'<!doctype html><html lang="{"en" if lang == "en" else "vi"}"><head>'
+    return (f'<!doctype html><html lang="{words.language(lang)}"><head>'
             f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
             f'initial-scale=1"><title>{e(title)}</title><style>{_asset("report.css")}</style>'
             f'<script>{get_plotlyjs()}</script></head><body>{"".join(parts)}'

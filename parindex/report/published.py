@@ -27,8 +27,9 @@ import pandas as pd
 from parindex.evidence.states import MISSING, NA
 from parindex.io import safe_cell
 from parindex.report.rows import TOTALS, area_titles, league_rows, select
-from parindex.report.tables import STATUS, fmt, header, league_frames
+from parindex.report.tables import fmt, header, league_frames
 from parindex.scoring.run import Run
+from parindex.words import t
 
 _AREA_FLAG = "_area"
 
@@ -85,9 +86,8 @@ def detail_frame(run: Run, lang: str = "vi", units: list[int] | None = None) -> 
     ev = run.bundle.evidence if run.bundle is not None else None
     source = _evidence_text(ev, "source", inputs.evidence_row)
     note = _evidence_text(ev, "note", inputs.evidence_row)
-    key = "en" if lang == "en" else "vi"
-    status = np.where(s.state == MISSING, STATUS["missing"][key],
-                      np.where(s.state == NA, STATUS["na"][key], ""))
+    status = np.where(s.state == MISSING, t("status.missing", lang),
+                      np.where(s.state == NA, t("status.na", lang), ""))
     lost = s.leaf_applicable - s.leaf_appr
     area_self = ed.area_sums(s.leaf_self)
     by_area = [[lf.index for lf in ed.leaves if lf.area == k] for k in range(len(ed.areas))]

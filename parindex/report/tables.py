@@ -19,45 +19,12 @@ from parindex.evidence.states import MISSING, NA
 from parindex.lang import typed_text
 from parindex.report.rows import TOTALS, area_titles, league_rows, select
 from parindex.scoring.run import Run, input_text
-
-HEADERS: dict[str, dict[str, str]] = {
-    "stt": {"vi": "STT", "en": "No."},
-    "rank": {"vi": "Hạng", "en": "Rank"},
-    "overall_rank": {"vi": "Hạng chung", "en": "Overall rank"},
-    "group_rank": {"vi": "Hạng trong nhóm", "en": "Group rank"},
-    "code": {"vi": "Mã", "en": "Code"},
-    "unit_code": {"vi": "Mã đơn vị", "en": "Unit code"},
-    "unit": {"vi": "Đơn vị", "en": "Unit"},
-    "group": {"vi": "Nhóm", "en": "Group"},
-    "self_points": {"vi": "Tự đánh giá", "en": "Self-assessed"},
-    "appraised_points": {"vi": "Thẩm định", "en": "Appraised"},
-    "survey_points": {"vi": "Điều tra XHH", "en": "Survey"},
-    "bonus": {"vi": "Thưởng", "en": "Bonus"},
-    "penalty": {"vi": "Trừ", "en": "Penalty"},
-    "total": {"vi": "Tổng điểm", "en": "Total"},
-    "applicable_max": {"vi": "Điểm tối đa", "en": "Applicable max"},
-    "index": {"vi": "Chỉ số (%)", "en": "Index (%)"},
-    "band": {"vi": "Xếp loại", "en": "Band"},
-    "criterion": {"vi": "Tiêu chí", "en": "Criterion"},
-    "max": {"vi": "Điểm tối đa", "en": "Max"},
-    "input_self": {"vi": "Số liệu tự đánh giá", "en": "Declared input"},
-    "input_appr": {"vi": "Số liệu thẩm định", "en": "Appraised input"},
-    "rule": {"vi": "Cách chấm", "en": "Rule"},
-    "self": {"vi": "Điểm tự chấm", "en": "Self points"},
-    "appraised": {"vi": "Điểm thẩm định", "en": "Appraised points"},
-    "lost": {"vi": "Điểm bị mất", "en": "Points lost"},
-    "source": {"vi": "Tài liệu kiểm chứng", "en": "Evidence"},
-    "note": {"vi": "Ghi chú", "en": "Note"},
-    "status": {"vi": "Trạng thái", "en": "Status"},
-}
-STATUS = {
-    "missing": {"vi": "thiếu số liệu", "en": "missing"},
-    "na": {"vi": "không phát sinh", "en": "not applicable"},
-}
+from parindex.words import t
 
 
 def header(key: str, lang: str) -> str:
-    return HEADERS[key]["en" if lang == "en" else "vi"]
+    """A table heading (``head.KEY`` in :data:`parindex.words.WORDS`)."""
+    return t(f"head.{key}", lang)
 
 
 def fmt(value: Any, lang: str = "vi", decimals: int = 2) -> str:
@@ -116,7 +83,7 @@ def rank_words(rank: int | None, lang: str) -> str:
     """A rank for a heading: ``, hạng 9`` (``, rank 9`` in English); ``""`` without one."""
     if rank is None:
         return ""
-    return f", rank {rank}" if lang == "en" else f", hạng {rank}"
+    return t("head.rank_words", lang, rank=rank)
 
 
 #: explain columns (canonical keys, used by JSON) → header keys (tables and CSV)
@@ -152,8 +119,7 @@ def explain_frame(run: Run, unit: int, lang: str = "vi", display: bool = True) -
         status = "" if state not in (MISSING, NA) else \
             "missing" if state == MISSING else "not_applicable"
         if display and status:
-            status = STATUS["missing" if status == "missing" else "na"][
-                "en" if lang == "en" else "vi"]
+            status = t("status.missing" if status == "missing" else "status.na", lang)
         rows.append({
             "code": lf.code, "criterion": lf.name, "max": lf.max,
             "input_self": shown(input_text(run, unit, j, "self")),
@@ -170,17 +136,14 @@ def explain_frame(run: Run, unit: int, lang: str = "vi", display: bool = True) -
     return df
 
 
-_SHOW_HEADS = {
-    "en": ("code", "name", "max", "input", "rule", "survey", "not_applicable"),
-    "vi": ("Mã", "Tên", "Điểm tối đa", "Số liệu", "Cách chấm", "Điều tra XHH",
-           "Không áp dụng"),
-}
+#: the columns of ``criteria show --format table``
+SHOW_COLUMNS = ("code", "name", "max", "input", "rule", "survey", "not_applicable")
 
 
 def criteria_frame(ed: CompiledEdition, lang: str = "vi") -> pd.DataFrame:
     """Every node of an edition, indented by depth: max, and for leaves the input, the rule,
     the survey flag and the not-applicable policy (``parindex criteria show --format table``)."""
-    heads = _SHOW_HEADS["en" if lang == "en" else "vi"]
+    heads = [t(f"show.{k}", lang) for k in SHOW_COLUMNS]
     rows = []
     for n in ed.nodes:
         leaf = ed.leaves[n.leaves[0]] if n.is_leaf else None

@@ -28,16 +28,11 @@ from parindex.io import safe_cell
 from parindex.report.published import detail_frame, is_area_row, overall_frame, without_flags
 from parindex.report.tables import header, league_frames
 from parindex.scoring.run import Run
+from parindex.words import t
 
 NUMBER = "#,##0.00"
 INTEGER = "0"
 HEADER_ROW = 3  # title, subtitle, then the header
-SHEET_NAMES = {"overall": {"vi": "Tổng hợp", "en": "Overall"},
-               "detail": {"vi": "Chi tiết", "en": "Details"}}
-TITLE = {"vi": "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
-         "en": "ADMINISTRATIVE REFORM INDEX (PAR INDEX) {year}"}
-DETAIL_TITLE = {"vi": "CHI TIẾT ĐIỂM THEO TIÊU CHÍ NĂM {year}",
-                "en": "CRITERION-BY-CRITERION SCORING {year}"}
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -56,16 +51,12 @@ def sheet_name(name: str, taken: set[str]) -> str:
     base = _BAD_SHEET_CHARS.sub("-", name).strip("' ") or "Sheet"
     base = base[:31]
     candidate, n = base, 2
-    while candidate.lower() in {t.lower() for t in taken}:
+    while candidate.lower() in {name.lower() for name in taken}:
         suffix = f" ({n})"
         candidate = base[:31 - len(suffix)] + suffix
         n += 1
     taken.add(candidate)
     return candidate
-
-
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "vi"
 
 
 def _subtitle(run: Run) -> str:
@@ -148,7 +139,7 @@ def _widths(ws: Worksheet, df: pd.DataFrame) -> None:
         if numeric:
             width = 12.0 if len(str(name)) > 6 else 7.0
         else:
-            longest = max((len(t) for t in texts), default=0)
+            longest = max((len(text) for text in texts), default=0)
             width = float(min(max(longest + 2, len(str(name)) / 2 + 2, 8), 45))
         ws.column_dimensions[get_column_letter(c)].width = width
 
@@ -163,18 +154,17 @@ def _league_sheet(ws: Worksheet, df: pd.DataFrame, title: str, subtitle: str,
 
 def league_workbook(run: Run, lang: str = "vi", group: str | None = None) -> bytes:
     """The workbook as bytes: overall, one sheet per group, details (only ``group`` if given)."""
-    key = _lang(lang)
     wb = Workbook()
     wb.properties.creator = "parindex"
-    wb.properties.title = TITLE[key].format(year=run.year)
+    wb.properties.title = t("xlsx.title", lang, year=run.year)
     first = wb.active
     assert first is not None
     wb.remove(first)
     taken: set[str] = set()
-    title = TITLE[key].format(year=run.year)
+    title = t("xlsx.title", lang, year=run.year)
     subtitle = _subtitle(run)
     if group is None:
-        ws = wb.create_sheet(sheet_name(SHEET_NAMES["overall"][key], taken))
+        ws = wb.create_sheet(sheet_name(t("xlsx.sheet_overall", lang), taken))
         _league_sheet(ws, overall_frame(run, lang), title, subtitle, lang)
     groups = league_frames(run, lang, group)
     for g, df in groups:
@@ -185,9 +175,9 @@ def league_workbook(run: Run, lang: str = "vi", group: str | None = None) -> byt
         order = run.order()
         members = order[run.units["group"].to_numpy()[order] == group].tolist()
     detail = detail_frame(run, lang, members)
-    ws = wb.create_sheet(sheet_name(SHEET_NAMES["detail"][key], taken))
+    ws = wb.create_sheet(sheet_name(t("xlsx.sheet_detail", lang), taken))
     body = without_flags(detail)
-    _write_titles(ws, DETAIL_TITLE[key].format(year=run.year), subtitle, len(body.columns))
+    _write_titles(ws, t("xlsx.detail_title", lang, year=run.year), subtitle, len(body.columns))
     area_rows = is_area_row(detail)
     _write_table(ws, body, lang, bold_rows=area_rows,
                  fills={i: _AREA_FILL for i in range(len(body)) if area_rows[i]})
