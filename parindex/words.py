@@ -295,6 +295,107 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.check_summary": ("{bundle}: {errors} lỗi, {warnings} cảnh báo{ok}",
                           "{bundle}: {errors} error(s), {warnings} warning(s){ok}"),
     "cli.ok": (" — đạt", " — OK"),
+    # Problems with a bundle's files and structure (evidence.bundle): problem.CODE, hint.CODE
+    "problem.bundle.no_such": ("không có thư mục hay tệp bộ số liệu này",
+                               "no such bundle folder or file"),
+    "problem.bundle.bad_kind": ("không đọc được bộ số liệu từ tệp {kind}",
+                                "cannot read a bundle from a {kind} file"),
+    "hint.bundle.bad_kind": ("hãy đưa một thư mục tệp CSV hoặc một sổ tính .xlsx",
+                             "give a folder of CSV files or an .xlsx workbook"),
+    "problem.bundle.legacy": (
+        "{quoted} có vẻ được gõ bằng bảng mã {encoding}, không phải Unicode",
+        "{quoted} looks like text typed in the {encoding} font encoding, not Unicode"),
+    "hint.bundle.legacy": ("hãy chuyển sang Unicode, ví dụ bằng công cụ chuyển mã của Unikey",
+                           "convert it to Unicode, e.g. with Unikey's converter"),
+    "problem.bundle.table_missing": ("thiếu bảng '{table}'", "the table '{table}' is missing"),
+    "hint.bundle.table_missing": (
+        "thêm tệp {table}.csv (hoặc sheet '{table}') với các cột {columns}",
+        "add {table}.csv (or a sheet '{table}') with columns {columns}"),
+    "problem.bundle.columns_missing": ("thiếu cột {columns}", "missing column(s) {columns}"),
+    "hint.bundle.columns_missing": ("các cột: {known}", "columns: {known}"),
+    "problem.bundle.column_unknown": ("cột không biết {quoted} bị bỏ qua",
+                                      "unknown column {quoted} is ignored"),
+    "problem.bundle.year": ("năm phải là một năm như 2024, không phải {quoted}",
+                            "year must be a year like 2024, not {quoted}"),
+    "problem.bundle.edition_missing": ("thiếu bộ tiêu chí (mã hoặc đường dẫn)",
+                                       "edition (an id or a path) is missing"),
+    "problem.bundle.meta_unknown": ("khoá không biết {quoted} bị bỏ qua",
+                                    "unknown key {quoted} is ignored"),
+    # Problems with a bundle's tables against its edition (evidence.inputs)
+    "problem.units.none": ("không có đơn vị nào", "lists no unit"),
+    "hint.units.none": ("mỗi đơn vị một dòng: code, name, type, group",
+                        "one row per unit: code, name, type, group"),
+    "problem.units.code_empty": ("mã đơn vị bị trống", "a unit code is empty"),
+    "problem.units.type": ("{quoted} không phải loại đơn vị", "{quoted} is not a unit type"),
+    "hint.units.type": ("một trong {types}", "one of {types}"),
+    "problem.units.group_empty": ("nhóm xếp hạng bị trống", "the ranking group is empty"),
+    "hint.units.group_empty": ("ghi huyện hoặc tỉnh mà đơn vị được xếp hạng trong đó",
+                               "name the district or province the unit is ranked in"),
+    "problem.units.twice": ("{quoted} được ghi hai lần", "{quoted} is listed twice"),
+    "problem.units.ranked": ("{quoted} không phải có/không", "{quoted} is not yes/no"),
+    "hint.units.ranked": ("có / không (để trống: được xếp hạng)",
+                          "có / không (blank: ranked)"),
+    "problem.unit.unknown": ("{quoted} không có trong bảng units",
+                             "{quoted} is not a unit in units"),
+    "problem.evidence.parent": (
+        "{quoted} có tiêu chí con: hãy nhập số liệu cho từng tiêu chí con",
+        "{quoted} has sub-criteria: give evidence for each sub-criterion instead"),
+    "problem.evidence.criterion": ("{quoted} không phải tiêu chí của {edition}",
+                                   "{quoted} is not a criterion of {edition}"),
+    "problem.evidence.twice": ("{quoted} được ghi hai lần cho đơn vị {unit}",
+                               "{quoted} is given twice for unit {unit}"),
+    "hint.evidence.twice": ("lần đầu ở dòng {first}", "first at row {first}"),
+    "problem.one_stop.na_forbidden": (
+        "đơn vị {unit}: không phát sinh hồ sơ cho {criterion}, nhưng tiêu chí này không cho "
+        "phép không áp dụng",
+        "unit {unit}: nothing arose for {criterion}, but that criterion does not allow not "
+        "applicable"),
+    "problem.evidence.below_one_percent": ("{quoted} được hiểu là dưới 1%",
+                                           "{quoted} is read as less than 1%"),
+    "hint.evidence.below_one_percent": ("muốn {percent}% thì ghi {percent}",
+                                        "for {percent}% write {percent}"),
+    "problem.evidence.no_note": (
+        "thẩm định đã sửa {criterion} của {unit} từ {before} thành {after} mà không ghi chú",
+        "appraisal changed {criterion} for {unit} from {before} to {after} without a note"),
+    "problem.evidence.none": ("đơn vị {unit}: không có số liệu cho {criteria} (tính 0 điểm)",
+                              "unit {unit}: no evidence for {criteria} (scores 0)"),
+    "problem.count.bad": ("{quoted} không phải số lượng (số nguyên ≥ 0)",
+                          "{quoted} is not a count (a whole number ≥ 0)"),
+    "problem.one_stop.twice": ("{quoted} có dòng một cửa thứ hai",
+                               "{quoted} has a second one-stop row"),
+    "problem.one_stop.unbalanced": (
+        "đơn vị {unit}: kỳ trước chuyển qua + tiếp nhận = {into} nhưng đã giải quyết + đang "
+        "giải quyết + trả lại = {outof}",
+        "unit {unit}: carried over + received = {into} but resolved + pending + returned = "
+        "{outof}"),
+    "hint.one_stop.unbalanced": ("bảng một cửa phải khớp số", "the one-stop table must add up"),
+    "problem.reports.date": ("{quoted} không phải ngày tháng", "{quoted} is not a date"),
+    "hint.reports.date": ("ghi dd/mm/yyyy, ví dụ 28/02/2024",
+                          "write dd/mm/yyyy, e.g. 28/02/2024"),
+    "problem.reports.unknown": ("{quoted} không phải kỳ báo cáo trong lịch",
+                                "{quoted} is not a report in the calendar"),
+    "hint.reports.unknown": ("một trong {reports}", "one of {reports}"),
+    "problem.reports.twice": ("{quoted} được ghi hai lần cho đơn vị {unit}; tính ngày đầu tiên",
+                              "{quoted} is listed twice for unit {unit}; the first date counts"),
+    "problem.reports.far": ("{quoted} cách xa năm đánh giá {year}",
+                            "{quoted} is far from the assessment year {year}"),
+    "problem.adjustments.kind": ("{quoted} không phải thưởng hay trừ",
+                                 "{quoted} is neither bonus nor penalty"),
+    "problem.adjustments.points": ("{quoted} không phải số điểm ≥ 0",
+                                   "{quoted} is not a number of points ≥ 0"),
+    "hint.adjustments.points": ("điểm trừ ghi bằng số dương với loại trừ (penalty)",
+                                "a penalty is written as a positive number with kind penalty"),
+    "problem.adjustments.capped_bonus": (
+        "đơn vị {unit}: điểm thưởng {points} vượt mức tối đa {cap} của bộ chỉ số và được tính "
+        "bằng mức tối đa",
+        "unit {unit}: bonus {points} is above the edition's cap {cap} and is capped"),
+    "problem.adjustments.capped_penalty": (
+        "đơn vị {unit}: điểm trừ {points} vượt mức tối đa {cap} của bộ chỉ số và được tính "
+        "bằng mức tối đa",
+        "unit {unit}: penalty {points} is above the edition's cap {cap} and is capped"),
+    # Where a problem is (errors.Problem.render)
+    "where.row": ("dòng", "row"),
+    "where.column": (', cột "{column}"', ', column "{column}"'),
 }
 
 

@@ -104,14 +104,26 @@ class _Collector:
         self.bundle = bundle
         self.problems: list[Problem] = list(bundle.problems)
 
-    def add(self, table: str, row: object, column: str | None, value: object, message: str,
-            hint: str | None = None, severity: str = "error") -> None:
+    def add(self, table: str, row: object, column: str | None, value: object,
+            message: str = "", hint: str | None = None, severity: str = "error", *,
+            code: str | None = None, **facts: object) -> None:
+        """A problem at a cell: ``message`` as text, or a reason ``code`` (a words key) whose
+        texts take ``facts`` and, when the cell has a value, ``{quoted}`` (the value as typed)."""
         if (table, row, column) in self.bundle.legacy_cells:
             return  # a cell in a legacy encoding is reported once, for its encoding
         where = f"row {row}" if row is not None else ""
         letter = self.bundle.letters.get(table, {}).get(column or "")
         if letter and row is not None:
             where += f" (cell {letter}{row})"
+        if code is not None:
+            if value is not None:
+                facts["quoted"] = quote(value)
+            line = None if row is None else int(str(row))
+            self.problems.append(Problem.of(
+                code, self.bundle.file(table), where, field=column, value=value,
+                severity=severity, row=line, hint=hint,  # type: ignore[arg-type]
+                **facts))  # type: ignore[arg-type]
+            return
         msg = f"{quote(value)} {message}" if value is not None else message
         self.problems.append(Problem(self.bundle.file(table), where, msg, field=column,
                                      value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
@@ -121,21 +133,18 @@ def _units(bundle: Bundle, out: _Collector) -> pd.DataFrame:
     df = bundle.units
     units = df[["code", "name", "type", "group", "_row"]].copy()
     if units.empty:
-        out.add("units", None, None, None, "lists no unit", hint="one row per unit: code, "
-                "name, type, group")
+        out.add("units", None, None, None, code="units.none")
     for row, code, typ, group in zip(units["_row"], units["code"], units["type"],
                                      units["group"], strict=True):
         if not code:
-            out.add("units", row, "code", None, "a unit code is empty")
+            out.add("units", row, "code", None, code="units.code_empty")
         if typ.lower() not in UNIT_TYPES:
-            out.add("units", row, "type", typ, "is not a unit type",
-                    hint="one of " + ", ".join(UNIT_TYPES))
+            out.add("units", row, "type", typ, code="units.type", types=", ".join(UNIT_TYPES))
         if not group:
-            out.add("units", row, "group", None, "the ranking group is empty",
-                    hint="name the district or province the unit is ranked in")
+            out.add("units", row, "group", None, code="units.group_empty")
     dup = units["code"].duplicated(keep="first") & (units["code"] != "")
     for row, code in zip(units.loc[dup, "_row"], units.loc[dup, "code"], strict=True):
-        out.add("units", row, "code", code, "is listed twice")
+        out.add("units", row, "code", code, code="units.twice")
     units["ranked"] = _ranked(df, out)
     units = units[~dup].reset_index(drop=True)
     units["type"] = units["type"].str.lower()
@@ -152,8 +161,7 @@ def _ranked(df: pd.DataFrame, out: _Collector) -> np.ndarray:
     bad = ~no & ~np.isin(text, list(YES)) & (text != "")
     for row, value in zip(df["_row"].to_numpy()[bad], df["ranked"].to_numpy()[bad],
                           strict=True):
-        out.add("units", row, "ranked", value, "is not yes/no",
-                hint="có / không (blank: ranked)")
+        out.add("units", row, "ranked", value, code="units.ranked")
     return ~no
 
 
@@ -164,7 +172,7 @@ def _unit_index(bundle: Bundle, table: str, col: pd.Series, rows: pd.Series,
     bad = np.flatnonzero(np.isnan(u))
     row_at, code_at = rows.to_numpy()[bad], col.to_numpy(dtype=object)[bad]
     for row, code in zip(row_at, code_at, strict=True):
-        out.add(table, row, "unit", code, "is not a unit in units", hint=_hint(code, known))
+        out.add(table, row, "unit", code, hint=_hint(code, known), code="unit.unknown")
     return np.where(np.isnan(u), -1, u).astype(np.intp)
 
 
@@ -192,12 +200,10 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     for i in np.flatnonzero(leaf < 0):
         code = evc["criterion"][i]
         if code in node_codes:
-            out.add("evidence", evc["_row"][i], "criterion", code,
-                    "has sub-criteria: give evidence for each sub-criterion instead")
+            out.add("evidence", evc["_row"][i], "criterion", code, code="evidence.parent")
         else:
-            out.add("evidence", evc["_row"][i], "criterion", code,
-                    f"is not a criterion of {edition.id}",
-                    hint=_hint(code, list(edition.leaf_index)))
+            out.add("evidence", evc["_row"][i], "criterion", code, code="evidence.criterion",
+                    edition=edition.id, hint=_hint(code, list(edition.leaf_index)))
     ok = (ev_u >= 0) & (leaf >= 0)
     pair = np.where(ok, ev_u * max(n_leaves, 1) + leaf, -1 - np.arange(len(ev)))
     pair_code, _ = pd.factorize(pair)
@@ -206,8 +212,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     for i in np.flatnonzero(dup):
         first = evc["_row"][first_of[pair_code[i]]]
         out.add("evidence", evc["_row"][i], "criterion", evc["criterion"][i],
-                f"is given twice for unit {quote(evc['unit'][i])}",
-                hint=f"first at row {first}")
+                code="evidence.twice", unit=quote(evc["unit"][i]), first=first)
     ok &= ~dup
 
     declared = parse_cells(ev["value"], np.where(ok, leaf, -1), edition)
@@ -244,9 +249,8 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
         x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
         if leaf_obj.na == "forbidden":
             for ui in np.flatnonzero(st == NA):
-                out.add("one_stop", None, None, None,
-                        f"unit {units['code'][ui]}: nothing arose for {leaf_obj.code}, "
-                        "but that criterion does not allow not applicable")
+                out.add("one_stop", None, None, None, code="one_stop.na_forbidden",
+                        unit=units["code"][ui], criterion=leaf_obj.code)
 
     # value cells: every leaf from the cells; computed leaves only where a cell is given
     is_comp = computed[lf_]
@@ -275,9 +279,8 @@ def _fraction_warnings(evc: _Cols, x: np.ndarray, leaf: np.ndarray, ok: np.ndarr
     decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
                          .to_numpy(dtype=bool))
     for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
-        out.add("evidence", evc["_row"][i], "value", evc["value"][i],
-                "is read as less than 1%", hint=f"for {x[i] * 100:g}% write "
-                f"{x[i] * 100:g}", severity="warning")
+        out.add("evidence", evc["_row"][i], "value", evc["value"][i], severity="warning",
+                code="evidence.below_one_percent", percent=f"{x[i] * 100:g}")
 
 
 def _rule_hint(leaf: Leaf) -> str:
@@ -300,10 +303,9 @@ def _note_changes(evc: _Cols, ok: np.ndarray, out: _Collector) -> None:
         (_folded(ev["appraised"]) != _folded(ev["value"])) & \
         (note == "").to_numpy()
     for i in np.flatnonzero(changed):
-        out.add("evidence", evc["_row"][i], "note", None,
-                f"appraisal changed {evc['criterion'][i]} for {evc['unit'][i]} "
-                f"from {quote(evc['value'][i])} to {quote(evc['appraised'][i])} "
-                "without a note", severity="warning")
+        out.add("evidence", evc["_row"][i], "note", None, severity="warning",
+                code="evidence.no_note", criterion=evc["criterion"][i], unit=evc["unit"][i],
+                before=quote(evc["value"][i]), after=quote(evc["appraised"][i]))
 
 
 def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: _Collector) -> None:
@@ -314,9 +316,8 @@ def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: _Collector) -> None
     for ui in np.flatnonzero(miss.any(axis=1)):
         codes = [ed.leaves[j].code + _blank_row(inputs.evidence_row[ui, j], rows, letter)
                  for j in np.flatnonzero(miss[ui])]
-        out.add("evidence", None, "value", None,
-                f"unit {inputs.units['code'][ui]}: no evidence for {', '.join(codes)} "
-                "(scores 0)", severity="warning")
+        out.add("evidence", None, "value", None, severity="warning", code="evidence.none",
+                unit=inputs.units["code"][ui], criteria=", ".join(codes))
 
 
 def _blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
@@ -339,8 +340,7 @@ def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,
         num = to_number(text.where(text != "", "0"), whole=True)
         bad = np.isnan(num) | (num < 0) | (num != np.floor(num))
         for i in np.flatnonzero(bad):
-            out.add(table, dfc["_row"][i], col, dfc[col][i],
-                    "is not a count (a whole number ≥ 0)")
+            out.add(table, dfc["_row"][i], col, dfc[col][i], code="count.bad")
         arr[:, k] = np.where(bad, 0, num)
         any_bad |= bad
     return arr, any_bad
@@ -364,18 +364,15 @@ def _one_stop(bundle: Bundle, index: dict[str, int], out: _Collector) -> pd.Data
     arr, bad_row = _counts(df, _COUNTS, "one_stop", out)
     dup = pd.Series(u).duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
-        out.add("one_stop", dfc["_row"][i], "unit", dfc["unit"][i],
-                "has a second one-stop row")
+        out.add("one_stop", dfc["_row"][i], "unit", dfc["unit"][i], code="one_stop.twice")
     keep = (u >= 0) & ~dup
     c = dict(zip(_COUNTS, arr.T, strict=True))
     into = c["carried_over"] + c["received_online"] + c["received_direct"] + c["received_post"]
     outof = (c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
              + c["pending_in_time"] + c["pending_overdue"] + c["returned"])
     for i in np.flatnonzero(keep & ~bad_row & (np.abs(into - outof) > 0.5)):
-        out.add("one_stop", dfc["_row"][i], None, None,
-                f"unit {dfc['unit'][i]}: carried over + received = {into[i]:g} but "
-                f"resolved + pending + returned = {outof[i]:g}",
-                hint="the one-stop table must add up")
+        out.add("one_stop", dfc["_row"][i], None, None, code="one_stop.unbalanced",
+                unit=dfc["unit"][i], into=f"{into[i]:g}", outof=f"{outof[i]:g}")
     frame.iloc[u[keep], :] = arr[keep]
     return frame
 
@@ -437,23 +434,21 @@ def _reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
     when = parse_dates(df["submitted"])
     for i in np.flatnonzero(when.isna().to_numpy()):
         out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
-                "is not a date", hint="write dd/mm/yyyy, e.g. 28/02/2024")
+                code="reports.date")
     rid = df["report"].str.upper()
     for i in np.flatnonzero(~rid.isin(list(dates)).to_numpy()):
-        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
-                "is not a report in the calendar",
-                hint="one of " + ", ".join(dates), severity="warning")
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i], severity="warning",
+                code="reports.unknown", reports=", ".join(dates))
     key = pd.Series(u.astype(str)) + "|" + rid.reset_index(drop=True)
     dup = key.duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
-        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
-                f"is listed twice for unit {dfc['unit'][i]}; the first date counts",
-                severity="warning")
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i], severity="warning",
+                code="reports.twice", unit=dfc["unit"][i])
     lo, hi = pd.Timestamp(bundle.year - 1, 1, 1), pd.Timestamp(bundle.year + 1, 12, 31)
     outside = when.notna() & ((when < lo) | (when > hi))
     for i in np.flatnonzero(outside.to_numpy()):
         out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
-                f"is far from the assessment year {bundle.year}", severity="warning")
+                severity="warning", code="reports.far", year=bundle.year)
     keep = (u >= 0) & ~dup & when.notna().to_numpy()
     vals = when.to_numpy().astype("datetime64[D]")
     for r in dates:
@@ -487,19 +482,18 @@ def _adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
     is_b, is_p = kind.isin(_BONUS).to_numpy(), kind.isin(_PENALTY).to_numpy()
     for i in np.flatnonzero(~is_b & ~is_p):
         out.add("adjustments", dfc["_row"][i], "kind", dfc["kind"][i],
-                "is neither bonus nor penalty")
+                code="adjustments.kind")
     pts = to_number(clean(df["points"]))
     for i in np.flatnonzero(np.isnan(pts) | (pts < 0)):
         out.add("adjustments", dfc["_row"][i], "points", dfc["points"][i],
-                "is not a number of points ≥ 0", hint="a penalty is written as a positive "
-                "number with kind penalty")
+                code="adjustments.points")
     good = (u >= 0) & ~np.isnan(pts) & (pts >= 0)
     np.add.at(bonus, u[good & is_b], pts[good & is_b])
     np.add.at(penalty, u[good & is_p], pts[good & is_p])
     for arr, cap, label in ((bonus, edition.model.bonus_max, "bonus"),
                             (penalty, edition.model.penalty_max, "penalty")):
         for ui in np.flatnonzero(arr > cap + 1e-9):
-            out.add("adjustments", None, "points", None,
-                    f"unit {list(index)[ui]}: {label} {arr[ui]:g} is above the edition's cap "
-                    f"{cap:g} and is capped", severity="warning")
+            out.add("adjustments", None, "points", None, severity="warning",
+                    code=f"adjustments.capped_{label}", unit=list(index)[ui],
+                    points=f"{arr[ui]:g}", cap=f"{cap:g}")
     return bonus, penalty
