@@ -3,13 +3,24 @@
 Every problem names the file, the place in it (row and column, or YAML path and line), the
 field, the bad value and, where we can, a hint. Problems are collected before failing, so a
 user sees all of them at once.
+
+A problem made with :meth:`Problem.of` carries a reason ``code`` (``problem.CODE`` in
+:data:`parindex.words.WORDS`, with an optional ``hint.CODE``) and the ``facts`` that fill its
+placeholders, besides the structured ``file``, ``row``, ``column`` (``field``), ``path`` and
+``value`` (pandera-style failure cases). Its ``message`` and ``hint`` are the English texts,
+so JSON and logs stay English-keyed; :meth:`Problem.render` renders it in the language asked
+for, at the edge (the command line). Problems without a code render their English text in
+every language. This module imports :mod:`parindex.words` (itself light: only ``lang``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from parindex import words
 
 Severity = Literal["error", "warning"]
 
@@ -25,15 +36,49 @@ class Problem:
     value: object = None
     hint: str | None = None
     severity: Severity = "error"
+    #: the reason, a words key (``problem.CODE``); None for problems given as plain text
+    code: str | None = None
+    #: the placeholders of the reason's words (``{quoted}``, ``{unit}`` …)
+    facts: Mapping[str, object] = dataclasses.field(default_factory=dict, compare=False,
+                                                    repr=False)
+    row: int | None = None  # the row in the file, as a spreadsheet numbers it
+    path: str | None = None  # a YAML path, for criteria files
 
-    def render(self) -> str:
-        """`evidence.csv: row 17, column "value": "95%%" is not a percentage (hint: ...)`."""
-        place = f"{self.file}: {self.location}" if self.location else self.file
-        if self.field:
-            place += f', column "{self.field}"' if self.location.startswith("row") else ""
-        text = f"{place}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
+    @classmethod
+    def of(cls, code: str, file: str, location: str = "", *, field: str | None = None,
+           value: object = None, severity: Severity = "error", row: int | None = None,
+           path: str | None = None, hint: str | None = None, **facts: object) -> Problem:
+        """A problem with a reason code; message and hint (unless given) from the words."""
+        hint_key = f"hint.{code}"
+        if hint is None and hint_key in words.WORDS:
+            hint = words.t(hint_key, "en", **facts)
+        return cls(file, location, words.t(f"problem.{code}", "en", **facts), field, value,
+                   hint, severity, code, dict(facts), row, path)
+
+    @property
+    def column(self) -> str | None:
+        """The column of a table problem (pandera's name for ``field``)."""
+        return self.field
+
+    def render(self, lang: str = "en") -> str:
+        """`evidence.csv: row 17, column "value": "95%%" is not a percentage (hint: ...)`,
+        in ``lang`` when the problem has a reason code (English otherwise)."""
+        message, hint, location = self.message, self.hint, self.location
+        if self.code is None:
+            lang = "en"  # a plain-text problem is English throughout
+        if words.language(lang) != "en":
+            message = words.t(f"problem.{self.code}", lang, **self.facts)
+            if self.hint is not None and f"hint.{self.code}" in words.WORDS \
+                    and self.hint == words.t(f"hint.{self.code}", "en", **self.facts):
+                hint = words.t(f"hint.{self.code}", lang, **self.facts)
+            if location.startswith("row "):
+                location = words.t("where.row", lang) + location[3:]
+        place = f"{self.file}: {location}" if location else self.file
+        if self.field and self.location.startswith("row"):
+            place += words.t("where.column", lang, column=self.field)
+        text = f"{place}: {message}"
+        if hint:
+            text += f" ({hint})"
         return text
 
     def as_dict(self) -> dict[str, object]:
@@ -45,6 +90,7 @@ class Problem:
             "value": None if self.value is None else str(self.value),
             "message": self.message,
             "hint": self.hint,
+            "code": self.code,
         }
 
 

@@ -178,7 +178,7 @@ class TestBrokenBundles:
         errors = [p for p in data["problems"] if p["severity"] == "error"]
         assert errors == [{"severity": "error", "file": "evidence.csv", "location": "row 3",
                            "field": "value", "value": "120", "message": errors[0]["message"],
-                           "hint": errors[0]["hint"]}]
+                           "hint": errors[0]["hint"], "code": errors[0]["code"]}]
         assert "outside 0–100" in errors[0]["message"]
 
     def test_debug_shows_the_exception(self) -> None:

@@ -269,7 +269,7 @@ class TestCheck:
         assert data["warnings"] == len(data["problems"]) > 0
         for p in data["problems"]:
             assert set(p) == {"severity", "file", "location", "field", "value", "message",
-                              "hint"}
+                              "hint", "code"}  # code: the reason, added with the words table
             assert p["severity"] == "warning"
 
     def test_csv_has_problem_columns(self) -> None:

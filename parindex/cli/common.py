@@ -154,17 +154,21 @@ def out_console() -> Any:
     return Console(highlight=False, width=width, soft_wrap=False)
 
 
-def print_problems(problems: list[Problem], stream: Any = None) -> None:
-    """Problems as lines on stderr: ``file: place, column: message (hint)``."""
+def print_problems(problems: list[Problem], stream: Any = None, lang: str = "en") -> None:
+    """Problems as lines on stderr: ``file: place, column: message (hint)``, rendered in
+    ``lang`` (messages stay English until their Vietnamese wording is settled)."""
+    from parindex.words import t
+
     console = err_console() if stream is None else stream
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         tag = "[red]lỗi / error[/red]" if p.severity == "error" else \
             "[yellow]cảnh báo / warning[/yellow]"
         console.print(f"{tag}: ", end="", markup=True)
-        console.print(p.render(), markup=False)
+        console.print(p.render(lang), markup=False)
     if errors:
-        console.print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+        console.print(t("cli.count", lang, errors=len(errors),
+                        warnings=len(problems) - len(errors)))
 
 
 @contextmanager

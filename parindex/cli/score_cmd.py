@@ -60,6 +60,7 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
     Example: parindex check sample/2024
     """
     from parindex.pipeline import check as check_bundle
+    from parindex.words import t
 
     problems = check_bundle(bundle, criteria)
     errors = [p for p in problems if p.severity == "error"]
@@ -69,13 +70,14 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
     elif fmt is Format.csv:
         import pandas as pd
 
-        emit(pd.DataFrame([p.as_dict() for p in problems]).to_csv(index=False), None)
+        rows = [{k: v for k, v in p.as_dict().items() if k != "code"} for p in problems]
+        emit(pd.DataFrame(rows).to_csv(index=False), None)  # the CSV keeps its columns
     else:
         print_problems(problems)
         if len(problems) > SUMMARY_AFTER:
             err_console().print(problem_summary(problems), markup=False, highlight=False)
-        typer.echo(f"{bundle}: {len(errors)} error(s), {len(problems) - len(errors)} "
-                   "warning(s)" + ("" if errors else " — OK"))
+        typer.echo(t("cli.check_summary", "en", bundle=bundle, errors=len(errors),
+                     warnings=len(problems) - len(errors), ok="" if errors else t("cli.ok", "en")))
     if errors:
         raise typer.Exit(1)
 

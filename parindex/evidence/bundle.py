@@ -32,12 +32,11 @@ def load_bundle(path: str | Path) -> Bundle:
     """Read a bundle; structural problems (missing tables or columns, meta) raise."""
     p = Path(path)
     if not p.exists():
-        raise EvidenceError([Problem(str(p), "", "no such bundle folder or file")])
+        raise EvidenceError([Problem.of("bundle.no_such", str(p))])
     key = "dir" if p.is_dir() else p.suffix.lower()
     reader = READERS.get(key)
     if reader is None:
-        raise EvidenceError([Problem(p.name, "", f"cannot read a bundle from a {key} file",
-                                     hint="give a folder of CSV files or an .xlsx workbook")])
+        raise EvidenceError([Problem.of("bundle.bad_kind", p.name, kind=key)])
     raw = reader(p)
     problems = list(raw.problems)
     if any(pr.severity == "error" for pr in problems) and not raw.tables:
@@ -88,12 +87,10 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
                 row = int(df["_row"].iloc[i])
                 cells.add((name, row, col))
                 where = f"row {row}" + (f" (cell {letter}{row})" if letter else "")
-                out.append(Problem(files.get(name, name), where,
-                                   f"{quote(df[col].iloc[i])} looks like text typed in the "
-                                   f"{found.iloc[i]} font encoding, not Unicode", field=col,
-                                   value=df[col].iloc[i],
-                                   hint="convert it to Unicode, e.g. with Unikey's converter",
-                                   severity="error" if error else "warning"))
+                out.append(Problem.of("bundle.legacy", files.get(name, name), where, field=col,
+                                      value=df[col].iloc[i], row=row,
+                                      severity="error" if error else "warning",
+                                      quoted=quote(df[col].iloc[i]), encoding=found.iloc[i]))
     return out, frozenset(cells)
 
 
@@ -101,20 +98,19 @@ def _check_structure(raw: RawTables) -> list[Problem]:
     out = []
     for name in REQUIRED_TABLES:
         if name not in raw.tables and name not in raw.files:
-            out.append(Problem(str(raw.source.name), "", f"the table '{name}' is missing",
-                               hint=f"add {name}.csv (or a sheet '{name}') with columns "
-                               + ", ".join(TABLES[name][0])))
+            out.append(Problem.of("bundle.table_missing", str(raw.source.name), table=name,
+                                  columns=", ".join(TABLES[name][0])))
     for name, df in raw.tables.items():
         required, optional = TABLES[name]
         lacking = [c for c in required if c not in df.columns]
         if lacking:
-            out.append(Problem(raw.files[name], "row 1", "missing column(s) "
-                               + ", ".join(f'"{c}"' for c in lacking),
-                               hint="columns: " + ", ".join(required + optional)))
+            out.append(Problem.of("bundle.columns_missing", raw.files[name], "row 1", row=1,
+                                  columns=", ".join(f'"{c}"' for c in lacking),
+                                  known=", ".join(required + optional)))
         unknown = [c for c in df.columns if c not in required + optional + ("_row",)]
         for c in unknown:
-            out.append(Problem(raw.files[name], "row 1", f"unknown column {quote(c)} is ignored",
-                               field=c, value=c, severity="warning"))
+            out.append(Problem.of("bundle.column_unknown", raw.files[name], "row 1", field=c,
+                                  value=c, row=1, severity="warning", quoted=quote(c)))
     return out
 
 
@@ -126,18 +122,19 @@ def _meta(raw: RawTables, problems: list[Problem]) -> tuple[int, str, str]:
     told = any(p.field == "year" and p.file == raw.meta_file for p in problems)
     if not isinstance(year, int) or not 1990 <= year <= 2100:
         if (raw.meta or not problems) and not told:
-            problems.append(Problem(raw.meta_file, "year", f"year must be a year like 2024, "
-                                    f"not {quote(year)}", field="year", value=year))
+            problems.append(Problem.of("bundle.year", raw.meta_file, "year", field="year",
+                                       value=year, path="year", quoted=quote(year)))
         year = 0
     edition = meta.get("edition")
     if not isinstance(edition, str) or not edition.strip():
         if raw.meta:
-            problems.append(Problem(raw.meta_file, "edition", "edition (an id or a path) is "
-                                    "missing", field="edition", value=edition))
+            problems.append(Problem.of("bundle.edition_missing", raw.meta_file, "edition",
+                                       field="edition", value=edition, path="edition"))
         edition = ""
     authority = meta.get("authority") or ""
     for key in meta:
         if key not in ("year", "edition", "authority"):
-            problems.append(Problem(raw.meta_file, str(key), f"unknown key {quote(key)} is "
-                                    "ignored", field=str(key), severity="warning"))
+            problems.append(Problem.of("bundle.meta_unknown", raw.meta_file, str(key),
+                                       field=str(key), path=str(key), severity="warning",
+                                       quoted=quote(key)))
     return year, edition.strip(), str(authority)

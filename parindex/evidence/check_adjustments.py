@@ -25,19 +25,18 @@ def check_adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str,
     is_b, is_p = kind.isin(BONUS).to_numpy(), kind.isin(PENALTY).to_numpy()
     for i in np.flatnonzero(~is_b & ~is_p):
         out.add("adjustments", dfc["_row"][i], "kind", dfc["kind"][i],
-                "is neither bonus nor penalty")
+                code="adjustments.kind")
     pts = to_number(clean(df["points"]))
     for i in np.flatnonzero(np.isnan(pts) | (pts < 0)):
         out.add("adjustments", dfc["_row"][i], "points", dfc["points"][i],
-                "is not a number of points ≥ 0", hint="a penalty is written as a positive "
-                "number with kind penalty")
+                code="adjustments.points")
     good = (u >= 0) & ~np.isnan(pts) & (pts >= 0)
     np.add.at(bonus, u[good & is_b], pts[good & is_b])
     np.add.at(penalty, u[good & is_p], pts[good & is_p])
     for arr, cap, label in ((bonus, edition.model.bonus_max, "bonus"),
                             (penalty, edition.model.penalty_max, "penalty")):
         for ui in np.flatnonzero(arr > cap + 1e-9):
-            out.add("adjustments", None, "points", None,
-                    f"unit {list(index)[ui]}: {label} {arr[ui]:g} is above the edition's cap "
-                    f"{cap:g} and is capped", severity="warning")
+            out.add("adjustments", None, "points", None, severity="warning",
+                    code=f"adjustments.capped_{label}", unit=list(index)[ui],
+                    points=f"{arr[ui]:g}", cap=f"{cap:g}")
     return bonus, penalty

@@ -30,9 +30,8 @@ def fraction_warnings(evc: Columns, x: np.ndarray, leaf: np.ndarray, ok: np.ndar
     decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
                          .to_numpy(dtype=bool))
     for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
-        out.add("evidence", evc["_row"][i], "value", evc["value"][i],
-                "is read as less than 1%", hint=f"for {x[i] * 100:g}% write "
-                f"{x[i] * 100:g}", severity="warning")
+        out.add("evidence", evc["_row"][i], "value", evc["value"][i], severity="warning",
+                code="evidence.below_one_percent", percent=f"{x[i] * 100:g}")
 
 
 def rule_hint(leaf: Leaf) -> str:
@@ -50,10 +49,9 @@ def note_changes(evc: Columns, ok: np.ndarray, out: Collector) -> None:
         (folded(ev["appraised"]) != folded(ev["value"])) & \
         (note == "").to_numpy()
     for i in np.flatnonzero(changed):
-        out.add("evidence", evc["_row"][i], "note", None,
-                f"appraisal changed {evc['criterion'][i]} for {evc['unit'][i]} "
-                f"from {quote(evc['value'][i])} to {quote(evc['appraised'][i])} "
-                "without a note", severity="warning")
+        out.add("evidence", evc["_row"][i], "note", None, severity="warning",
+                code="evidence.no_note", criterion=evc["criterion"][i], unit=evc["unit"][i],
+                before=quote(evc["value"][i]), after=quote(evc["appraised"][i]))
 
 
 def blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
@@ -90,12 +88,10 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     for i in np.flatnonzero(leaf < 0):
         code = evc["criterion"][i]
         if code in node_codes:
-            out.add("evidence", evc["_row"][i], "criterion", code,
-                    "has sub-criteria: give evidence for each sub-criterion instead")
+            out.add("evidence", evc["_row"][i], "criterion", code, code="evidence.parent")
         else:
-            out.add("evidence", evc["_row"][i], "criterion", code,
-                    f"is not a criterion of {edition.id}",
-                    hint=close_hint(code, list(edition.leaf_index)))
+            out.add("evidence", evc["_row"][i], "criterion", code, code="evidence.criterion",
+                    edition=edition.id, hint=close_hint(code, list(edition.leaf_index)))
     ok = (ev_u >= 0) & (leaf >= 0)
     pair = np.where(ok, ev_u * max(len(edition.leaves), 1) + leaf, -1 - np.arange(len(ev)))
     pair_code, _ = pd.factorize(pair)
@@ -104,8 +100,7 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     for i in np.flatnonzero(dup):
         first = evc["_row"][first_of[pair_code[i]]]
         out.add("evidence", evc["_row"][i], "criterion", evc["criterion"][i],
-                f"is given twice for unit {quote(evc['unit'][i])}",
-                hint=f"first at row {first}")
+                code="evidence.twice", unit=quote(evc["unit"][i]), first=first)
     ok &= ~dup
 
     declared = parse_cells(ev["value"], np.where(ok, leaf, -1), edition)

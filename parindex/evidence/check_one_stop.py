@@ -8,7 +8,7 @@ import pandas as pd
 
 from parindex.criteria.model import OneStopInput
 from parindex.evidence.collect import Collector, Columns, unit_index
-from parindex.evidence.parse import MAX_COUNT, TOO_LARGE, clean, percent_of, to_number
+from parindex.evidence.parse import MAX_COUNT, clean, percent_of, to_number
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.evidence.tables import Bundle
 
@@ -31,10 +31,9 @@ def _counts(df: pd.DataFrame, cols: tuple[str, ...], table: str,
         bad = np.isnan(num) | (num < 0) | (num != np.floor(num))
         huge = ~bad & (num >= MAX_COUNT)
         for i in np.flatnonzero(bad):
-            out.add(table, dfc["_row"][i], col, dfc[col][i],
-                    "is not a count (a whole number ≥ 0)")
+            out.add(table, dfc["_row"][i], col, dfc[col][i], code="count.bad")
         for i in np.flatnonzero(huge):
-            out.add(table, dfc["_row"][i], col, dfc[col][i], TOO_LARGE)
+            out.add(table, dfc["_row"][i], col, dfc[col][i], code="count.too_large")
         bad |= huge
         arr[:, k] = np.where(bad, 0, num)
         any_bad |= bad
@@ -59,18 +58,15 @@ def check_one_stop(bundle: Bundle, index: dict[str, int], out: Collector) -> pd.
     arr, bad_row = _counts(df, COUNTS, "one_stop", out)
     dup = pd.Series(u).duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
-        out.add("one_stop", dfc["_row"][i], "unit", dfc["unit"][i],
-                "has a second one-stop row")
+        out.add("one_stop", dfc["_row"][i], "unit", dfc["unit"][i], code="one_stop.twice")
     keep = (u >= 0) & ~dup
     c = dict(zip(COUNTS, arr.T, strict=True))
     into = c["carried_over"] + c["received_online"] + c["received_direct"] + c["received_post"]
     outof = (c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
              + c["pending_in_time"] + c["pending_overdue"] + c["returned"])
     for i in np.flatnonzero(keep & ~bad_row & (np.abs(into - outof) > 0.5)):
-        out.add("one_stop", dfc["_row"][i], None, None,
-                f"unit {dfc['unit'][i]}: carried over + received = {into[i]:g} but "
-                f"resolved + pending + returned = {outof[i]:g}",
-                hint="the one-stop table must add up")
+        out.add("one_stop", dfc["_row"][i], None, None, code="one_stop.unbalanced",
+                unit=dfc["unit"][i], into=f"{into[i]:g}", outof=f"{outof[i]:g}")
     frame.iloc[u[keep], :] = arr[keep]
     return frame
 

@@ -45,23 +45,21 @@ def check_reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int
     when = parse_dates(df["submitted"])
     for i in np.flatnonzero(when.isna().to_numpy()):
         out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
-                "is not a date", hint="write dd/mm/yyyy, e.g. 28/02/2024")
+                code="reports.date")
     rid = df["report"].str.upper()
     for i in np.flatnonzero(~rid.isin(list(dates)).to_numpy()):
-        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
-                "is not a report in the calendar",
-                hint="one of " + ", ".join(dates), severity="warning")
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i], severity="warning",
+                code="reports.unknown", reports=", ".join(dates))
     key = pd.Series(u.astype(str)) + "|" + rid.reset_index(drop=True)
     dup = key.duplicated().to_numpy() & (u >= 0)
     for i in np.flatnonzero(dup):
-        out.add("reports", dfc["_row"][i], "report", dfc["report"][i],
-                f"is listed twice for unit {dfc['unit'][i]}; the first date counts",
-                severity="warning")
+        out.add("reports", dfc["_row"][i], "report", dfc["report"][i], severity="warning",
+                code="reports.twice", unit=dfc["unit"][i])
     lo, hi = pd.Timestamp(bundle.year - 1, 1, 1), pd.Timestamp(bundle.year + 1, 12, 31)
     outside = when.notna() & ((when < lo) | (when > hi))
     for i in np.flatnonzero(outside.to_numpy()):
         out.add("reports", dfc["_row"][i], "submitted", dfc["submitted"][i],
-                f"is far from the assessment year {bundle.year}", severity="warning")
+                severity="warning", code="reports.far", year=bundle.year)
     keep = (u >= 0) & ~dup & when.notna().to_numpy()
     vals = when.to_numpy().astype("datetime64[D]")
     for r in dates:

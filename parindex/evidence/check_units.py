@@ -14,21 +14,18 @@ def check_units(bundle: Bundle, out: Collector) -> pd.DataFrame:
     df = bundle.units
     units = df[["code", "name", "type", "group", "_row"]].copy()
     if units.empty:
-        out.add("units", None, None, None, "lists no unit", hint="one row per unit: code, "
-                "name, type, group")
+        out.add("units", None, None, None, code="units.none")
     for row, code, typ, group in zip(units["_row"], units["code"], units["type"],
                                      units["group"], strict=True):
         if not code:
-            out.add("units", row, "code", None, "a unit code is empty")
+            out.add("units", row, "code", None, code="units.code_empty")
         if typ.lower() not in UNIT_TYPES:
-            out.add("units", row, "type", typ, "is not a unit type",
-                    hint="one of " + ", ".join(UNIT_TYPES))
+            out.add("units", row, "type", typ, code="units.type", types=", ".join(UNIT_TYPES))
         if not group:
-            out.add("units", row, "group", None, "the ranking group is empty",
-                    hint="name the district or province the unit is ranked in")
+            out.add("units", row, "group", None, code="units.group_empty")
     dup = units["code"].duplicated(keep="first") & (units["code"] != "")
     for row, code in zip(units.loc[dup, "_row"], units.loc[dup, "code"], strict=True):
-        out.add("units", row, "code", code, "is listed twice")
+        out.add("units", row, "code", code, code="units.twice")
     units["ranked"] = _ranked(df, out)
     units = units[~dup].reset_index(drop=True)
     units["type"] = units["type"].str.lower()
@@ -45,6 +42,5 @@ def _ranked(df: pd.DataFrame, out: Collector) -> np.ndarray:
     bad = ~no & ~np.isin(text, list(YES)) & (text != "")
     for row, value in zip(df["_row"].to_numpy()[bad], df["ranked"].to_numpy()[bad],
                           strict=True):
-        out.add("units", row, "ranked", value, "is not yes/no",
-                hint="có / không (blank: ranked)")
+        out.add("units", row, "ranked", value, code="units.ranked")
     return ~no

@@ -39,14 +39,26 @@ class Collector:
         self.bundle = bundle
         self.problems: list[Problem] = list(bundle.problems)
 
-    def add(self, table: str, row: object, column: str | None, value: object, message: str,
-            hint: str | None = None, severity: str = "error") -> None:
+    def add(self, table: str, row: object, column: str | None, value: object,
+            message: str = "", hint: str | None = None, severity: str = "error", *,
+            code: str | None = None, **facts: object) -> None:
+        """A problem at a cell: ``message`` as text, or a reason ``code`` (a words key) whose
+        texts take ``facts`` and, when the cell has a value, ``{quoted}`` (the value as typed)."""
         if (table, row, column) in self.bundle.legacy_cells:
             return  # a cell in a legacy encoding is reported once, for its encoding
         where = f"row {row}" if row is not None else ""
         letter = self.bundle.letters.get(table, {}).get(column or "")
         if letter and row is not None:
             where += f" (cell {letter}{row})"
+        if code is not None:
+            if value is not None:
+                facts["quoted"] = quote(value)
+            line = None if row is None else int(str(row))
+            self.problems.append(Problem.of(
+                code, self.bundle.file(table), where, field=column, value=value,
+                severity=severity, row=line, hint=hint,  # type: ignore[arg-type]
+                **facts))  # type: ignore[arg-type]
+            return
         msg = f"{quote(value)} {message}" if value is not None else message
         self.problems.append(Problem(self.bundle.file(table), where, msg, field=column,
                                      value=value, hint=hint, severity=severity))  # type: ignore[arg-type]
@@ -59,7 +71,7 @@ def unit_index(table: str, col: pd.Series, rows: pd.Series,
     bad = np.flatnonzero(np.isnan(u))
     row_at, code_at = rows.to_numpy()[bad], col.to_numpy(dtype=object)[bad]
     for row, code in zip(row_at, code_at, strict=True):
-        out.add(table, row, "unit", code, "is not a unit in units", hint=close_hint(code, known))
+        out.add(table, row, "unit", code, hint=close_hint(code, known), code="unit.unknown")
     return np.where(np.isnan(u), -1, u).astype(np.intp)
 
 

@@ -106,9 +106,8 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
         x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
         if leaf_obj.na == "forbidden":
             for ui in np.flatnonzero(st == NA):
-                out.add("one_stop", None, None, None,
-                        f"unit {units['code'][ui]}: nothing arose for {leaf_obj.code}, "
-                        "but that criterion does not allow not applicable")
+                out.add("one_stop", None, None, None, code="one_stop.na_forbidden",
+                        unit=units["code"][ui], criterion=leaf_obj.code)
 
     # value cells: every leaf from the cells; computed leaves only where a cell is given
     is_comp = computed[lf_]
@@ -136,6 +135,5 @@ def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: Collector) -> None:
     for ui in np.flatnonzero(miss.any(axis=1)):
         codes = [ed.leaves[j].code + blank_row(inputs.evidence_row[ui, j], rows, letter)
                  for j in np.flatnonzero(miss[ui])]
-        out.add("evidence", None, "value", None,
-                f"unit {inputs.units['code'][ui]}: no evidence for {', '.join(codes)} "
-                "(scores 0)", severity="warning")
+        out.add("evidence", None, "value", None, severity="warning", code="evidence.none",
+                unit=inputs.units["code"][ui], criteria=", ".join(codes))
