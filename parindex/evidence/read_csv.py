@@ -10,11 +10,13 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from parindex.criteria.yaml_file import read_yaml_file
 from parindex.errors import EvidenceError, Problem
 from parindex.evidence.labels import column_for, info_column
+from parindex.evidence.parse import per_unique
 from parindex.evidence.tables import TABLES, RawTables
 
 #: a CSV file larger than this is refused before reading (a national bundle's evidence is
@@ -78,11 +80,15 @@ def _not_text(raw: bytes, exc: UnicodeDecodeError, file: str) -> Problem:
                    "CSV UTF-8")
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(head: str) -> str:
     """``;`` when the heading row has more semicolons than commas (Excel with a decimal
     comma saves CSV so), else ``,``."""
-    head = text.split("\n", 1)[0]
     return ";" if head.count(";") > head.count(",") else ","
+
+
+def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None) -> pd.DataFrame:
+    return pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False,
+                       skipinitialspace=False, encoding=encoding)
 
 
 def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | None,
@@ -100,12 +106,23 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(str(path), "", f"cannot be read: {exc.strerror}")]
-    text, problems = _decode(raw, path.name)
-    if text is None:
-        return None, problems
+    problems: list[Problem] = []
     try:
-        df = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
-                         keep_default_na=False, skipinitialspace=False)
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise UnicodeDecodeError("utf-8", raw, 0, 2, "a UTF-16 byte order mark")
+        # UTF-8 (the usual case) goes to the parser as bytes, without a decoded copy
+        df = _parse(io.BytesIO(raw), _delimiter(raw[:max(raw.find(b"\n"), 0)].decode(
+            "utf-8", "replace")), "utf-8-sig")
+    except UnicodeDecodeError:
+        text, problems = _decode(raw, path.name)
+        if text is None:
+            return None, problems
+        try:
+            df = _parse(io.StringIO(text), _delimiter(text[:max(text.find("\n"), 0)]), None)
+        except pd.errors.EmptyDataError:
+            return None, [*problems, Problem(path.name, "", "is empty: not even a heading row")]
+        except pd.errors.ParserError as exc:
+            return None, [*problems, Problem(path.name, "", f"cannot be read as CSV: {exc}")]
     except pd.errors.EmptyDataError:
         return None, [*problems, Problem(path.name, "", "is empty: not even a heading row")]
     except pd.errors.ParserError as exc:
@@ -114,12 +131,22 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
     return _tidy(df, table), problems
 
 
+def _blank(cells: pd.Series) -> np.ndarray:
+    return (cells.str.strip() == "").to_numpy(dtype=bool)
+
+
 def _tidy(df: pd.DataFrame, table: str | None) -> pd.DataFrame:
-    cells = df.drop(columns="_row")
-    blank = cells.apply(lambda c: c.str.strip() == "")
-    unnamed = [c for c in cells.columns
-               if (str(c).startswith("Unnamed: ") or not str(c).strip()) and blank[c].all()]
-    df = df.loc[~blank.all(axis=1)].drop(columns=unnamed)
+    columns = [c for c in df.columns if c != "_row"]
+    unnamed = [c for c in columns if (str(c).startswith("Unnamed: ") or not str(c).strip())
+               and per_unique(df[c], _blank).all()]
+    # a row is blank when every cell is: stop looking once no row can be (most tables have
+    # a column without a blank cell, and that settles it at its first look)
+    all_blank = np.ones(len(df), dtype=bool)
+    for c in sorted(columns, key=lambda c: c in unnamed):
+        all_blank &= per_unique(df[c], _blank)
+        if not all_blank.any():
+            break
+    df = (df.loc[~all_blank] if all_blank.any() else df).drop(columns=unnamed)
     names = []
     for c in df.columns:
         key = unicodedata.normalize("NFC", str(c)).strip().lower()
