@@ -120,8 +120,18 @@ class OutputError(ParIndexError):
 
 
 def quote(value: object) -> str:
-    """Show a bad value the way the user typed it: `"95%%"`, `""` for blank."""
+    """Show a bad value the way the user typed it: `"95%%"`, `""` for blank. Characters a
+    terminal would act on or that cannot be seen (an escape sequence, a zero-width or a
+    non-breaking space) are shown as escapes, so a cell can neither clear the screen nor hide
+    what makes it wrong.
+
+    """
     text = "" if value is None else str(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return f'"{text}"'
+    return '"' + "".join(c if c.isprintable() else _escape(c) for c in text) + '"'
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
