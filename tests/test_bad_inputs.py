@@ -10,6 +10,7 @@ and a fragment of the message.
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,21 @@ class TestBrokenBundles:
         from parindex.errors import EvidenceError
 
         assert isinstance(result.exception, EvidenceError)
+
+
+class TestInputsUnchanged:
+    """Checking and scoring every broken input changes none of its bytes."""
+
+    def test_every_fixture_keeps_its_bytes(self) -> None:
+        def digest() -> dict[str, str]:
+            return {str(p.relative_to(BAD)): hashlib.sha256(p.read_bytes()).hexdigest()
+                    for p in sorted(BAD.rglob("*")) if p.is_file()}
+
+        before = digest()
+        runner = _runner()
+        for name in MANIFEST["criteria"]:
+            runner.invoke(app, ["criteria", "check", str(BAD / "criteria" / name)])
+        for name in MANIFEST["bundles"]:
+            for command in ("check", "score"):
+                runner.invoke(app, [command, str(BAD / "bundles" / name)])
+        assert digest() == before

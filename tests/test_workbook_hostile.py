@@ -106,5 +106,5 @@ class TestHostileWorkbooks:
         bad = _workbook(tmp_path, edit={part: damage})
         code, err = _check(bad)
         assert code == 1, (what, err)
-        assert "bundle.xlsx" in err
+        assert "bundle.xlsx [evidence]" in err  # the sheet is named, read lazily or not
         assert "cannot be read" in err

@@ -234,6 +234,32 @@ def _read_sheet(read: Callable[[], _T], file: str, problems: list[Problem]) -> _
         return None
 
 
+_NO_MAP: tuple[type[Exception], ...] = (*_DAMAGED, KeyError, OSError)
+
+
+def _damaged_sheet(path: Path) -> str | None:
+    """The name of the first sheet whose XML does not parse (the parser's own limits stop an
+    entity bomb), to name it when the whole workbook is refused; None when it is not a
+    sheet that is damaged or the workbook's map of sheets cannot be read either."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in book.iterfind(".//{*}sheet"):
+                rid = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/"
+                                "relationships}id")
+                part = target.get(rid, "").lstrip("/")
+                part = part if part.startswith("xl/") else f"xl/{part}"
+                try:
+                    ElementTree.fromstring(z.read(part))
+                except (ElementTree.ParseError, KeyError):
+                    return sheet.get("name")
+    except _NO_MAP:
+        return None
+    return None
+
+
 def read_xlsx(path: Path) -> RawTables:
     """Read a bundle workbook into text tables (see the module docstring)."""
     problems = _size_problems(path)
@@ -246,8 +272,10 @@ def read_xlsx(path: Path) -> RawTables:
         # formulas are read (never evaluated) only to name those with no saved result
         fwb = load_workbook(path, read_only=True) if _has_unsaved_formulas(path) else None
     except Exception as exc:  # openpyxl raises many kinds on damaged files
+        sheet = _damaged_sheet(path)
+        where = f"{path.name} [{sheet}]" if sheet else path.name
         return RawTables(path, {}, path.name, {}, {}, [
-            Problem(path.name, "", f"cannot be read as an Excel workbook: {exc}")])
+            Problem(where, "", f"cannot be read as an Excel workbook: {exc}")])
     try:
         sheets = _sheet_names(wb.sheetnames, path.name, problems)
         meta: dict[str, Any] = {}
