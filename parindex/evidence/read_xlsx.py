@@ -17,20 +17,16 @@ import datetime as dt
 import re
 import unicodedata
 import zipfile
-import zlib
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
-from xml.etree import ElementTree
+from typing import Any
 
 import pandas as pd
 
 from parindex.errors import Problem, quote
 from parindex.evidence.labels import column_for, info_column
 from parindex.evidence.tables import TABLES, RawTables
-
-_T = TypeVar("_T")
+from parindex.evidence.xlsx_damage import damaged_sheet, read_sheet
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -212,54 +208,6 @@ def _sheet_names(names: list[str], file: str, problems: list[Problem]) -> dict[s
     return sheets
 
 
-#: what reading a damaged sheet raises: the XML parser's errors (expat's, and lxml's when
-#: openpyxl uses it), a broken zip member, a truncated stream
-_DAMAGED: tuple[type[Exception], ...] = (ElementTree.ParseError, zipfile.BadZipFile,
-                                         zlib.error, EOFError)
-try:
-    from lxml.etree import LxmlError
-
-    _DAMAGED += (LxmlError,)
-except ImportError:  # openpyxl then parses with the standard library
-    pass
-
-
-def _read_sheet(read: Callable[[], _T], file: str, problems: list[Problem]) -> _T | None:
-    """``read()`` of one sheet; a sheet whose XML is damaged (openpyxl parses lazily, so the
-    error comes while reading rows) is one problem naming the sheet, not a traceback."""
-    try:
-        return read()
-    except _DAMAGED as exc:
-        problems.append(Problem(file, "", f"cannot be read: the sheet is damaged ({exc})"))
-        return None
-
-
-_NO_MAP: tuple[type[Exception], ...] = (*_DAMAGED, KeyError, OSError)
-
-
-def _damaged_sheet(path: Path) -> str | None:
-    """The name of the first sheet whose XML does not parse (the parser's own limits stop an
-    entity bomb), to name it when the whole workbook is refused; None when it is not a
-    sheet that is damaged or the workbook's map of sheets cannot be read either."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            target = {r.get("Id"): r.get("Target", "") for r in rels}
-            for sheet in book.iterfind(".//{*}sheet"):
-                rid = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/"
-                                "relationships}id")
-                part = target.get(rid, "").lstrip("/")
-                part = part if part.startswith("xl/") else f"xl/{part}"
-                try:
-                    ElementTree.fromstring(z.read(part))
-                except (ElementTree.ParseError, KeyError):
-                    return sheet.get("name")
-    except _NO_MAP:
-        return None
-    return None
-
-
 def read_xlsx(path: Path) -> RawTables:
     """Read a bundle workbook into text tables (see the module docstring)."""
     problems = _size_problems(path)
@@ -272,7 +220,7 @@ def read_xlsx(path: Path) -> RawTables:
         # formulas are read (never evaluated) only to name those with no saved result
         fwb = load_workbook(path, read_only=True) if _has_unsaved_formulas(path) else None
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        sheet = _damaged_sheet(path)
+        sheet = damaged_sheet(path)
         where = f"{path.name} [{sheet}]" if sheet else path.name
         return RawTables(path, {}, path.name, {}, {}, [
             Problem(where, "", f"cannot be read as an Excel workbook: {exc}")])
@@ -281,7 +229,7 @@ def read_xlsx(path: Path) -> RawTables:
         meta: dict[str, Any] = {}
         meta_file = f"{path.name} [meta]"
         if "meta" in sheets:
-            meta = _read_sheet(partial(_meta, wb[sheets["meta"]], meta_file, problems),
+            meta = read_sheet(partial(_meta, wb[sheets["meta"]], meta_file, problems),
                                meta_file, problems) or {}
         else:
             problems.append(Problem(path.name, "", "no sheet 'meta' (year, edition, authority)"))
@@ -293,7 +241,7 @@ def read_xlsx(path: Path) -> RawTables:
             file = f"{path.name} [{sheets[name]}]"
             files[name] = file
             sheet = sheets[name]
-            df = _read_sheet(partial(_sheet_table, wb[sheet], name, file, problems,
+            df = read_sheet(partial(_sheet_table, wb[sheet], name, file, problems,
                                      fwb[sheet] if fwb is not None else None), file, problems)
             if df is not None:
                 tables[name] = df
