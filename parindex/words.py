@@ -293,6 +293,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "rule.deduction": ("{max} − {per_item} mỗi trường hợp, không dưới {floor}",
                        "{max} − {per_item} per item, not below {floor}"),
     # The command line's problem counts (messages stay English until the officer's issue)
+    "plan.needs.allow_na": (
+        "Chỉ đạt được nếu chấm cả tiêu chí không phát sinh (--allow-na).",
+        "Reachable only by scoring a not-applicable criterion (--allow-na)."),
+    "plan.needs.include_survey": (
+        "Chỉ đạt được nếu kết quả điều tra xã hội học thay đổi (--include-survey).",
+        "Reachable only if survey results change (--include-survey)."),
     "cli.count": ("{errors} lỗi, {warnings} cảnh báo", "{errors} error(s), {warnings} warning(s)"),
     "cli.check_summary": ("{bundle}: {errors} lỗi, {warnings} cảnh báo{ok}",
                           "{bundle}: {errors} error(s), {warnings} warning(s){ok}"),

@@ -111,16 +111,6 @@ def whatif(bundle: Path = BundleArg,
     _render(fmt, data, lambda: ranks_frame(w.before, w.after, lg), parts, lg, out, head)
 
 
-#: what a plan out of reach would need, in words (the JSON has the keys)
-_NEEDS = {
-    "allow_na": {"vi": "Chỉ đạt được nếu chấm cả tiêu chí không phát sinh (--allow-na).",
-                 "en": "Reachable only by scoring a not-applicable criterion (--allow-na)."},
-    "include_survey": {"vi": "Chỉ đạt được nếu kết quả điều tra xã hội học thay đổi "
-                             "(--include-survey).",
-                       "en": "Reachable only if survey results change (--include-survey)."},
-}
-
-
 @handles_errors
 def plan(bundle: Path = BundleArg,
          unit: str = typer.Argument(..., metavar="UNIT", help="The unit's code."),
@@ -149,6 +139,7 @@ def plan(bundle: Path = BundleArg,
     from parindex.analysis.plan import plan as make_plan
     from parindex.pipeline import open_run
     from parindex.report.analysis_tables import plan_frames
+    from parindex.words import t
 
     run = open_run(bundle, criteria)
     try:
@@ -174,7 +165,7 @@ def plan(bundle: Path = BundleArg,
 
     head += f"{number(b['index'] or 0, lg)}% → {number(a['index'] or 0, lg)}%\n"
     for need in data["needs"]:
-        head += _NEEDS[need]["en" if lg == "en" else "vi"] + "\n"
+        head += t(f"plan.needs.{need}", lg) + "\n"
     parts = [("", frames["changes"]), ("", frames["units"])]
     if show_all:
         parts.append(("", frames["options"]))
