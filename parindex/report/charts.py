@@ -326,6 +326,15 @@ def _years_layout(fig: go.Figure, runs: Sequence[Run], title: str, height: int, 
         legend={"orientation": "v", "y": 1, "x": 1.02})
 
 
+def _trend_trace(rows: pd.DataFrame, name: str, hover: list[str],
+                 **extra: Any) -> go.Scatter:
+    """One line of a trends chart: the index by year, the name and hover text escaped."""
+    return go.Scatter(x=rows["year"].tolist(), y=[num_or_none(v) for v in rows["index"]],
+                      mode="lines+markers", name=esc(name), customdata=[esc(h) for h in hover],
+                      hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}"
+                      "<extra></extra>", **extra)
+
+
 def unit_trends(runs: Sequence[Run], lang: str = "vi",
                 frame: pd.DataFrame | None = None) -> go.Figure:
     """Each current unit's index by year; hollow markers where it is its predecessors' mean
@@ -336,13 +345,10 @@ def unit_trends(runs: Sequence[Run], lang: str = "vi",
         name = rows["name"].iloc[0]
         hover = [f"{t('mean_of', lang)} {', '.join(v)}" if d else ""
                  for d, v in zip(rows["derived"], rows["via"], strict=True)]
-        fig.add_trace(go.Scatter(
-            x=rows["year"].tolist(), y=[num_or_none(v) for v in rows["index"]],
-            mode="lines+markers", name=esc(f"{name} ({code})"),
-            marker={"size": 9, "symbol": ["circle-open" if d else "circle"
-                                          for d in rows["derived"]]},
-            customdata=[esc(h) for h in hover], connectgaps=False,
-            hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}<extra></extra>"))
+        fig.add_trace(_trend_trace(rows, f"{name} ({code})", hover, connectgaps=False,
+                                   marker={"size": 9, "symbol": [
+                                       "circle-open" if d else "circle"
+                                       for d in rows["derived"]]}))
     return _years_layout(fig, runs, t("unit_trends", lang), 560, lang)
 
 
@@ -354,10 +360,7 @@ def area_trends(runs: Sequence[Run], lang: str = "vi") -> go.Figure:
         name = rows["name"].iloc[0]
         hover = [f"{t('mapped', lang)} {e}: {m}" if m else ""
                  for e, m in zip(rows["edition"], rows["mapped"], strict=True)]
-        fig.add_trace(go.Scatter(
-            x=rows["year"].tolist(), y=[num_or_none(v) for v in rows["index"]],
-            mode="lines+markers", name=esc(f"{code}. {name}"), customdata=[esc(h) for h in hover],
-            hovertemplate="%{fullData.name} %{x}: %{y:.2f}% %{customdata}<extra></extra>"))
+        fig.add_trace(_trend_trace(rows, f"{code}. {name}", hover))
     return _years_layout(fig, runs, t("area_trends", lang), 520, lang, y_range=[0, 100])
 
 
