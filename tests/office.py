@@ -1,0 +1,92 @@
+"""Printing papers to PDF in tests: LibreOffice for workbooks and Word files, pypdf to read
+the PDF back (page size, orientation, text).
+
+``soffice()`` finds Debian's LibreOffice and installs ``libreoffice-calc`` and
+``libreoffice-writer`` with apt-get when it is missing (the tests run as root in CI); one
+install across pytest-xdist workers, behind a file lock. When it cannot be installed the
+test is skipped with apt's last lines, never passed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PACKAGES = "libreoffice-calc libreoffice-writer"
+#: A4 in PDF points (1/72 inch), short side and long side
+A4 = (595.3, 841.9)
+
+
+def _found() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def soffice() -> str:
+    """The LibreOffice binary, installed with apt-get when missing."""
+    found = _found()
+    if found:
+        return found
+    lock = Path(tempfile.gettempdir()) / "parindex-libreoffice-install.lock"
+    with lock.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        found = _found()
+        if found:
+            return found
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        done = subprocess.run(
+            f"apt-get update -qq && apt-get install -y -qq --no-install-recommends {PACKAGES}",
+            shell=True, capture_output=True, text=True, env=env, timeout=1800, check=False)
+        found = _found()
+        if not found:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            pytest.skip(f"could not install LibreOffice with apt-get (exit {done.returncode}): "
+                        + " | ".join(tail))
+    return found
+
+
+def to_pdf(source: Path, out_dir: Path) -> Path:
+    """``source`` (.xlsx, .docx) printed to PDF by LibreOffice headless, in ``out_dir``."""
+    profile = out_dir / "lo-profile"
+    done = subprocess.run(
+        [soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out_dir), str(source)],
+        capture_output=True, text=True, timeout=300, check=False)
+    pdf = out_dir / (source.stem + ".pdf")
+    if done.returncode != 0 or not pdf.is_file():
+        raise AssertionError(f"LibreOffice did not print {source.name}: "
+                             f"{done.returncode} {done.stdout} {done.stderr}")
+    return pdf
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    text: str
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+    @property
+    def a4(self) -> bool:
+        short, long_ = sorted((self.width, self.height))
+        return abs(short - A4[0]) < 2 and abs(long_ - A4[1]) < 2
+
+
+def pdf_pages(pdf: Path) -> list[Page]:
+    """Every page of ``pdf``: its size in points and its text."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(pdf).pages:
+        box = page.mediabox
+        pages.append(Page(float(box.width), float(box.height), page.extract_text() or ""))
+    return pages
