@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-fast cov docs-cli bench clean
+.PHONY: demo test lint pytest test-fast cov docs-cli bench dist clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -38,5 +38,11 @@ docs-cli: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# a wheel to copy to an office PC (Windows or Linux): dist/parindex-<version>-py3-none-any.whl
+dist: $(STAMP)
+	rm -rf build
+	$(BIN)/pip wheel -q --no-deps -w dist .
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info
