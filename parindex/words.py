@@ -358,6 +358,7 @@ WORDS: dict[str, tuple[str, str]] = {
                                "The YAML file to write (none: print it)."),
     "critbook.help_lang": ("Ngôn ngữ của tiêu đề và cách chấm.",
                            "Language of the headings and rules."),
+    "critbook.help_lang_import": ("Ngôn ngữ của thông báo.", "Language of the messages."),
     "problem.critbook.unreadable": ("không mở được sổ tính: {reason}",
                                     "cannot open the workbook: {reason}"),
     "problem.critbook.sheet_missing": ("sổ tính không có sheet {sheet}",

@@ -24,6 +24,7 @@ from parindex.errors import Problem
 
 _LOCATION = re.compile(r"^(?:line \d+, )?(.*?)(?: \(code .*\))?$")
 _LAST_PART = re.compile(r"(\.[^.\[\]]*|\[\d+\])$")
+_CELL = re.compile(r"^(.*)!([A-Z]+)(\d+)")
 
 
 class _Flow(dict[str, Any]):
@@ -75,12 +76,20 @@ def import_edition(path: Path) -> tuple[str | None, list[Problem]]:
     reader = WorkbookReader(path.name)
     data = reader.read(path)
     if data is None or any(p.severity == "error" for p in reader.problems):
-        return None, reader.problems
+        return None, sorted(reader.problems, key=_place)
     text = edition_yaml(data, path.name)
     edition, found = check_edition_text(text, path.name)
     located = [_located(p, reader.cells, path.name) for p in found]
     problems = reader.problems + located
     return (text if edition is not None else None), problems
+
+
+def _place(p: Problem) -> tuple[str, int, int, str]:
+    """Problems in the order of the workbook: by sheet, row, then column."""
+    m = _CELL.match(p.location)
+    if m is None:
+        return ("", 0, 0, p.location)
+    return (m.group(1), int(m.group(3)), len(m.group(2)), m.group(2))
 
 
 def _cell_for(location: str, cells: dict[Path_, str]) -> str:

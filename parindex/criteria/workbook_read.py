@@ -105,8 +105,9 @@ class WorkbookReader:
             book.close()
         for key in ("meta", "nodes"):
             if key not in found:
-                self.problem("critbook.sheet_missing", "", sheet=quote(sheet_name(key, "vi"))
-                             + " / " + quote(sheet_name(key, "en")))
+                names = dict.fromkeys((sheet_name(key, "vi"), sheet_name(key, "en")))
+                self.problem("critbook.sheet_missing", "",
+                             sheet=" / ".join(quote(n) for n in names))
         if len(found) < 2:
             return None
         return found["meta"], found["nodes"]
