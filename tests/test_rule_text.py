@@ -9,12 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parindex.criteria import load_edition, shipped_ids
+from parindex.criteria.input_text import input_text, parse_input_text
 from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.criteria.rule_text import (
     RuleTextError,
-    input_text,
     number_text,
-    parse_input_text,
     parse_number,
     parse_rule,
     rule_text,

@@ -1,4 +1,4 @@
-"""A leaf's rule and input in a short written form, for criteria kept in a workbook.
+"""A leaf's rule in a short written form, for criteria kept in a workbook.
 
 What an office types in one cell, read back exactly (``parse_rule(rule_text(s)) == s``):
 
@@ -9,11 +9,10 @@ What an office types in one cell, read back exactly (``parse_rule(rule_text(s)) 
 - ``tỷ lệ: mục tiêu = 80; sàn = 50`` — proportional; ``trừ: mỗi lần = 0,25; sàn = 0`` —
   deduction; ``có/không`` — boolean; ``chấm trực tiếp`` — manual.
 
-Inputs: blank (the evidence value), ``tỷ lệ %``, ``một cửa: on_time_rate / due``,
-``báo cáo: on_time (Q1, H1, Q3, YEAR)``. Keywords are accepted in Vietnamese and English,
-without regard to case, accents or separators; numbers with a decimal comma or a dot. Items
-are separated by ``;`` or a line break. Numbers are written as short as they go while still
-reading back to the same float.
+Inputs have their own written form (:mod:`parindex.criteria.input_text`). Keywords are
+accepted in Vietnamese and English, without regard to case, accents or separators; numbers
+with a decimal comma or a dot. Items are separated by ``;`` or a line break. Numbers are
+written as short as they go while still reading back to the same float.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from parindex.criteria.keys import fold_key
-from parindex.criteria.model import InputSpec, OneStopInput, ReportsInput, parse_input
 from parindex.criteria.rules import (
     BandsScore,
     Choice,
@@ -42,9 +40,10 @@ from parindex.words import both, t
 class RuleTextError(ValueError):
     """A written rule or input that cannot be read: a words reason code and its facts."""
 
-    def __init__(self, code: str, **facts: object):
+    def __init__(self, code: str, **facts: Any):
         super().__init__(code)
-        self.code, self.facts = code, facts
+        self.code: str = code
+        self.facts: dict[str, Any] = facts
 
 
 #: written keywords → the name they stand for (both languages and the registry's own names)
@@ -52,7 +51,7 @@ _KINDS = ("manual", "boolean", "options", "levels", "bands", "proportional", "de
 _PARAMS = ("target", "floor", "per_item")
 
 
-def _keywords(prefix: str, names: tuple[str, ...]) -> dict[str, str]:
+def keywords(prefix: str, names: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for name in names:
         for text in (*both(f"{prefix}.{name}"), name):
@@ -60,17 +59,12 @@ def _keywords(prefix: str, names: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-_KIND_WORDS = _keywords("ruletext", _KINDS)
-_PARAM_WORDS = _keywords("ruletext", _PARAMS)
-_INPUT_WORDS = _keywords("ruletext", ("percent", "one_stop", "reports", "value"))
-_METRICS = _keywords("input.one_stop", ("on_time_rate", "online_rate", "late_count",
-                                        "overdue_pending"))
-_DENOMINATORS = _keywords("input.denominator", ("resolved", "due", "received"))
-_STATUSES = _keywords("input.reports", ("on_time", "late", "missing"))
+_KIND_WORDS = keywords("ruletext", _KINDS)
+_PARAM_WORDS = keywords("ruletext", _PARAMS)
 
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 _QUOTED = r'"((?:[^"]|"")*)"'
-_PREFIX = re.compile(r"^\s*([^:;=\"<>≥\n]+?)\s*:(.*)$", re.DOTALL)
+PREFIX = re.compile(r"^\s*([^:;=\"<>≥\n]+?)\s*:(.*)$", re.DOTALL)
 _BAND = re.compile(r"^(>=|≥|>)\s*(\S+?)\s*%?\s*:\s*(\S+)$")
 _OPTION = re.compile(rf"^(?:{_QUOTED}|([^\"=]*?))\s*(?:{_QUOTED})?\s*=\s*(\S+)$", re.DOTALL)
 _NEEDS_QUOTES = re.compile(r'[;=":\n]|^[\s>≥<]|\s$')
@@ -106,18 +100,21 @@ def parse_number(text: str) -> float:
 # ---------------------------------------------------------------------------- writing
 
 
-def _quote(text: str) -> str:
+def quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
 def _key(text: str) -> str:
     """A key as written: bare when it reads back the same, else in quotes."""
-    return text if text and not _NEEDS_QUOTES.search(text) else _quote(text)
+    return text if text and not _NEEDS_QUOTES.search(text) else quoted(text)
 
 
 def rule_text(spec: ScoreSpec, lang: str = "vi") -> str:
     """A parsed rule in its written form (keywords and decimal mark of ``lang``)."""
-    n = lambda v: number_text(v, lang)  # noqa: E731 - a local shorthand
+
+    def n(value: float) -> str:
+        return number_text(value, lang)
+
     if isinstance(spec, str):
         return t(f"ruletext.{spec}", lang)
     if isinstance(spec, BandsScore):
@@ -127,7 +124,7 @@ def rule_text(spec: ScoreSpec, lang: str = "vi") -> str:
         parts = []
         for key, value in spec.options.items():
             if isinstance(value, Choice):
-                parts.append(f"{_key(key)} {_quote(value.label)} = {n(value.points)}")
+                parts.append(f"{_key(key)} {quoted(value.label)} = {n(value.points)}")
             else:
                 parts.append(f"{_key(key)} = {n(value)}")
         return "; ".join(parts)
@@ -146,20 +143,6 @@ def _rule_items(spec: ScoreSpec, lang: str) -> tuple[str, list[tuple[str, float]
     d = spec.deduction
     return "deduction", [(t("ruletext.per_item", lang), d.per_item),
                          (t("ruletext.floor", lang), d.floor)]
-
-
-def input_text(spec: InputSpec, lang: str = "vi") -> str:
-    """Where a leaf's number comes from, as written in a workbook (blank: the evidence value).
-    A report id that holds ``, ( )`` cannot be written: a :class:`RuleTextError`."""
-    if isinstance(spec, OneStopInput):
-        over = f" / {spec.denominator}" if spec.denominator else ""
-        return f"{t('ruletext.one_stop', lang)}: {spec.one_stop}{over}"
-    if isinstance(spec, ReportsInput):
-        bad = [i for i in spec.of if re.search(r"[,()]", i) or i != i.strip() or not i]
-        if bad:
-            raise RuleTextError("critbook.report_id", quoted=_quote(bad[0]))
-        return f"{t('ruletext.reports', lang)}: {spec.reports} ({', '.join(spec.of)})"
-    return "" if spec == "value" else t(f"ruletext.{spec}", lang)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -186,8 +169,8 @@ def _number(text: str, item: str) -> float:
     try:
         return parse_number(text)
     except ValueError:
-        raise RuleTextError("critbook.rule_number", quoted=_quote(text),
-                            item=_quote(item)) from None
+        raise RuleTextError("critbook.rule_number", quoted=quoted(text),
+                            item=quoted(item)) from None
 
 
 def parse_rule(text: str) -> ScoreSpec:
@@ -200,7 +183,7 @@ def parse_rule(text: str) -> ScoreSpec:
     if whole in ("manual", "boolean"):
         return whole  # type: ignore[return-value]
     kind, body = None, text
-    m = _PREFIX.match(text)
+    m = PREFIX.match(text)
     if m and fold_key(m.group(1)) in _KIND_WORDS:
         kind, body = _KIND_WORDS[fold_key(m.group(1))], m.group(2)
     items = _split(body)
@@ -225,7 +208,7 @@ def _bands(items: list[str], _kind: str) -> Any:
     for item in items:
         m = _BAND.match(item)
         if not m:
-            raise RuleTextError("critbook.rule_item", item=_quote(item),
+            raise RuleTextError("critbook.rule_item", item=quoted(item),
                                 form=">90: 2; >=70: 1")
         bound = "above" if m.group(1) == ">" else "min"
         bands.append({bound: _number(m.group(2), item), "points": _number(m.group(3), item)})
@@ -238,13 +221,13 @@ def _pairs(items: list[str], form: str) -> list[tuple[str, str | None, float, st
     for item in items:
         m = _OPTION.match(item)
         if not m:
-            raise RuleTextError("critbook.rule_item", item=_quote(item), form=form)
+            raise RuleTextError("critbook.rule_item", item=quoted(item), form=form)
         key = m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2).strip()
         label = m.group(3).replace('""', '"') if m.group(3) is not None else None
         if not key:
-            raise RuleTextError("critbook.rule_item", item=_quote(item), form=form)
+            raise RuleTextError("critbook.rule_item", item=quoted(item), form=form)
         if key in [k for k, *_ in out]:
-            raise RuleTextError("critbook.rule_twice", quoted=_quote(key))
+            raise RuleTextError("critbook.rule_twice", quoted=quoted(key))
         out.append((key, label, _number(m.group(4), item), item))
     return out
 
@@ -260,7 +243,7 @@ def _levels(items: list[str], _kind: str) -> Any:
     pairs = _pairs(items, "xuat_sac = 1; tot = 0,75")
     for _, label, _, item in pairs:
         if label is not None:
-            raise RuleTextError("critbook.rule_item", item=_quote(item), form="tot = 0,75")
+            raise RuleTextError("critbook.rule_item", item=quoted(item), form="tot = 0,75")
     return {"levels": {key: value for key, _, value, _ in pairs}}
 
 
@@ -271,7 +254,7 @@ def _params(items: list[str], kind: str) -> Any:
     for key, label, value, item in _pairs(items, f"{names[0]} = 1; {names[1]} = 0"):
         name = _PARAM_WORDS.get(fold_key(key))
         if name is None or name not in names or label is not None:
-            raise RuleTextError("critbook.rule_param", item=_quote(item), known=known)
+            raise RuleTextError("critbook.rule_param", item=quoted(item), known=known)
         params[name] = value
     return {kind: params}
 
@@ -280,55 +263,5 @@ _READERS = {"bands": _bands, "options": _options, "levels": _levels,
             "proportional": _params, "deduction": _params}
 
 
-def parse_input_text(text: str) -> InputSpec:
-    """A written input → the input spec (blank: the evidence value); a
-    :class:`RuleTextError` when it cannot be read."""
-    text = unicodedata.normalize("NFC", text).strip()
-    if not text:
-        return "value"
-    whole = _INPUT_WORDS.get(fold_key(text))
-    if whole in ("value", "percent"):
-        return whole  # type: ignore[return-value]
-    m = _PREFIX.match(text)
-    kind = _INPUT_WORDS.get(fold_key(m.group(1))) if m else None
-    if m is None or kind not in ("one_stop", "reports"):
-        raise RuleTextError("critbook.input_unknown", quoted=_quote(text))
-    raw = _one_stop(m.group(2)) if kind == "one_stop" else _reports(m.group(2))
-    try:
-        return parse_input(raw)  # type: ignore[no-any-return]
-    except (ValueError, ValidationError) as exc:
-        reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise RuleTextError("critbook.rule_invalid", reason=reason) from None
-
-
-def _one_stop(body: str) -> dict[str, str]:
-    metric, _, over = body.partition("/")
-    name = _METRICS.get(fold_key(metric))
-    if name is None:
-        raise RuleTextError("critbook.input_part", quoted=_quote(metric.strip()),
-                            known=", ".join(sorted(set(_METRICS.values()))))
-    raw = {"one_stop": name}
-    if over.strip():
-        denominator = _DENOMINATORS.get(fold_key(over))
-        if denominator is None:
-            raise RuleTextError("critbook.input_part", quoted=_quote(over.strip()),
-                                known=", ".join(sorted(set(_DENOMINATORS.values()))))
-        raw["denominator"] = denominator
-    return raw
-
-
-def _reports(body: str) -> dict[str, Any]:
-    m = re.fullmatch(r"\s*([^()]+?)\s*\(([^()]*)\)\s*", body)
-    status = _STATUSES.get(fold_key(m.group(1))) if m else None
-    if m is None or status is None:
-        raise RuleTextError("critbook.input_part", quoted=_quote(body.strip()),
-                            known="on_time (Q1, H1, Q3, YEAR), late (…), missing (…)")
-    ids = [i.strip() for i in m.group(2).split(",")]
-    if not all(ids):
-        raise RuleTextError("critbook.input_part", quoted=_quote(m.group(2)),
-                            known="Q1, H1, Q3, YEAR")
-    return {"reports": status, "of": ids}
-
-
-__all__ = ["RuleTextError", "input_text", "number_text", "parse_input_text", "parse_number",
-           "parse_rule", "rule_text"]
+__all__ = ["PREFIX", "RuleTextError", "keywords", "number_text", "parse_number", "parse_rule",
+           "quoted", "rule_text"]

@@ -18,7 +18,7 @@ import yaml
 
 from parindex.criteria.loader import check_edition_text
 from parindex.criteria.paths import Path_, render_path
-from parindex.criteria.workbook_read import WorkbookReader
+from parindex.criteria.workbook_read import read_workbook
 from parindex.criteria.workbook_write import edition_workbook
 from parindex.errors import Problem
 
@@ -73,8 +73,7 @@ def export_edition(ed: Any, lang: str = "vi") -> bytes:
 def import_edition(path: Path) -> tuple[str | None, list[Problem]]:
     """A workbook → the edition file's YAML text (None when it has errors) and every problem,
     those of the edition checker placed at the sheet and cell they come from."""
-    reader = WorkbookReader(path.name)
-    data = reader.read(path)
+    data, reader = read_workbook(path)
     if data is None or any(p.severity == "error" for p in reader.problems):
         return None, sorted(reader.problems, key=_place)
     text = edition_yaml(data, path.name)

@@ -9,19 +9,14 @@ data). The file is opened read-only; criteria workbooks are small.
 
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
 from pathlib import Path
 from typing import Any
 
+from parindex.criteria.input_text import parse_input_text
 from parindex.criteria.keys import fold_key
 from parindex.criteria.paths import Path_
-from parindex.criteria.rule_text import (
-    RuleTextError,
-    parse_input_text,
-    parse_number,
-    parse_rule,
-)
+from parindex.criteria.rule_text import RuleTextError, parse_rule
+from parindex.criteria.workbook_cells import Found, Rows, cell_text, column_letter
 from parindex.criteria.workbook_layout import (
     COLUMNS,
     NO,
@@ -29,211 +24,64 @@ from parindex.criteria.workbook_layout import (
     YES,
     column_key,
     heading,
-    meta_key,
-    meta_spec,
     sheet_key,
     sheet_name,
 )
-from parindex.errors import Problem, Severity, quote
+from parindex.criteria.workbook_meta import MetaReader
+from parindex.errors import quote
 
-Rows = list[tuple[Any, ...]]
 _NA = ("rebase", "full", "forbidden")
 _HEAD_SCAN = 10  # title rows a sheet may carry above its heading row
 
 
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
+def read_workbook(path: Path) -> tuple[dict[str, Any] | None, Found]:
+    """The edition data of a workbook (None when a problem stops the reading), with every
+    problem and the cell of every value."""
+    found = Found(path.name)
+    sheets = _sheets(path, found)
+    if sheets is None:
+        return None, found
+    (meta_name, meta_rows), (nodes_name, node_rows) = sheets
+    data = MetaReader(found, meta_name).read(meta_rows)
+    areas = NodesReader(found, nodes_name).read(node_rows)
+    if areas is not None:
+        data["areas"] = areas
+    return data, found
 
-    return get_column_letter(col)
 
+def _sheets(path: Path, found: Found) -> tuple[tuple[str, Rows], tuple[str, Rows]] | None:
+    """The meta and criteria sheets' names and rows (Vietnamese or English names), or None
+    when the file cannot be opened or a sheet is missing (a problem each)."""
+    from openpyxl import load_workbook
 
-def cell_text(value: object) -> str | None:
-    """A cell as text: NFC, trimmed, blank as None; a whole float without its ``.0``."""
-    if value is None:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any file openpyxl cannot open is one problem
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        found.problem("critbook.unreadable", "", reason=reason)
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%m-%d")  # a calendar date Excel turned into a date
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    return text or None
-
-
-class WorkbookReader:
-    """One workbook's data, the cell of every value read, and every problem found."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[Problem] = []
-        self.cells: dict[Path_, str] = {}
-
-    def problem(self, code: str, where: str, *, value: object = None,
-                severity: Severity = "error", **facts: object) -> None:
-        self.problems.append(Problem.of(code, self.file, where, value=value,
-                                        severity=severity, **facts))
-
-    # ------------------------------------------------------------------ the workbook
-
-    def read(self, path: Path) -> dict[str, Any] | None:
-        """The edition data, or None when a problem stops the reading."""
-        sheets = self._sheets(path)
-        if sheets is None:
-            return None
-        (meta_name, meta_rows), (nodes_name, node_rows) = sheets
-        data = MetaReader(self, meta_name).read(meta_rows)
-        areas = NodesReader(self, nodes_name).read(node_rows)
-        if areas is not None:
-            data["areas"] = areas
-        return data
-
-    def _sheets(self, path: Path) -> tuple[tuple[str, Rows], tuple[str, Rows]] | None:
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is one problem
-            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            self.problem("critbook.unreadable", "", reason=reason)
-            return None
-        try:
-            found: dict[str, tuple[str, Rows]] = {}
-            for ws in book.worksheets:
-                key = sheet_key(ws.title)
-                if key is not None and key not in found:
-                    found[key] = (ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)])
-        finally:
-            book.close()
-        for key in ("meta", "nodes"):
-            if key not in found:
-                names = dict.fromkeys((sheet_name(key, "vi"), sheet_name(key, "en")))
-                self.problem("critbook.sheet_missing", "",
-                             sheet=" / ".join(quote(n) for n in names))
-        if len(found) < 2:
-            return None
-        return found["meta"], found["nodes"]
-
-    # ------------------------------------------------------------------ values
-
-    def number(self, value: object, where: str, path: Path_) -> float | None:
-        """A number cell (a decimal comma or dot in text), else a problem."""
-        self.cells[path] = where
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        text = cell_text(value)
-        try:
-            if text is None or isinstance(value, bool):
-                raise ValueError(text)
-            return parse_number(text)
-        except ValueError:
-            self.problem("critbook.number", where, value=text, quoted=quote(text))
-            return None
-
-
-class MetaReader:
-    """The meta sheet: a field a row, its values in columns B and C."""
-
-    def __init__(self, book: WorkbookReader, sheet: str):
-        self.book, self.sheet = book, sheet
-        self.data: dict[str, Any] = {}
-        self.seen: dict[str, str] = {}
-
-    def at(self, row: int, col: int) -> str:
-        return f"{self.sheet}!{_letter(col)}{row}"
-
-    def read(self, rows: Rows) -> dict[str, Any]:
-        for r, values in enumerate(rows, start=1):
-            cells = [*values, None, None, None][:3]
-            name = cell_text(cells[0])
-            if name is None or fold_key(name) in ("muc", "field"):
-                continue
-            key = meta_key(name)
-            if key is None:
-                self.book.problem("critbook.meta_unknown", self.at(r, 1), value=name,
-                                  severity="warning", quoted=quote(name))
-                continue
-            repeated, _ = meta_spec(key)
-            if not repeated and key in self.seen:
-                self.book.problem("critbook.meta_twice", self.at(r, 1), value=name,
-                                  quoted=quote(name))
-                continue
-            self.seen[key] = self.at(r, 1)
-            self._field(key, r, cells[1], cells[2])
-        return self._assemble()
-
-    def _field(self, key: str, r: int, b: object, c: object) -> None:
-        """One row's values into ``self.data`` (under the field's own key for now)."""
-        here = self.at(r, 2)
-        if key in ("scale", "bonus_max", "penalty_max"):
-            if cell_text(b) is not None:
-                self.data[key] = self.book.number(b, here, (key,))
-        elif key in ("valid_from", "valid_until"):
-            self.data[key] = self._year(b, here, ("valid", key.removeprefix("valid_")))
-        elif key == "band":
-            self._band(r, b, c)
-        elif key in ("legal_basis", "calendar", "previous_area"):
-            self._listed(key, r, b, c)
-        elif cell_text(b) is not None:
-            self.data[key] = cell_text(b)
-            self.book.cells[("previous", "edition") if key == "previous_edition"
-                            else (key,)] = here
-
-    def _year(self, value: object, where: str, path: Path_) -> int | None:
-        self.book.cells[path] = where
-        text = cell_text(value)
-        if text is None:
-            return None
-        if text.isdigit():
-            return int(text)
-        self.book.problem("critbook.year", where, value=text, quoted=quote(text))
+    try:
+        sheets: dict[str, tuple[str, Rows]] = {}
+        for ws in book.worksheets:
+            key = sheet_key(ws.title)
+            if key is not None and key not in sheets:
+                sheets[key] = (ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)])
+    finally:
+        book.close()
+    for key in ("meta", "nodes"):
+        if key not in sheets:
+            names = dict.fromkeys((sheet_name(key, "vi"), sheet_name(key, "en")))
+            found.problem("critbook.sheet_missing", "",
+                          sheet=" / ".join(quote(n) for n in names))
+    if len(sheets) < 2:
         return None
-
-    def _band(self, r: int, b: object, c: object) -> None:
-        bands = self.data.setdefault("bands", [])
-        path: Path_ = ("bands", len(bands))
-        self.book.cells[path] = self.at(r, 1)
-        self.book.cells[(*path, "name")] = self.at(r, 2)
-        bands.append({"name": cell_text(b), "min": self.book.number(c, self.at(r, 3),
-                                                                     (*path, "min"))})
-
-    def _listed(self, key: str, r: int, b: object, c: object) -> None:
-        if key == "legal_basis":
-            items = self.data.setdefault(key, [])
-            self.book.cells[(key, len(items))] = self.at(r, 2)
-            items.append(cell_text(b))
-            return
-        table = self.data.setdefault(key, {})
-        name, value = cell_text(b), cell_text(c)
-        path: Path_ = ("calendar", name or "") if key == "calendar" else \
-            ("previous", "areas", name or "")
-        if name in table:
-            self.book.problem("critbook.meta_twice", self.at(r, 2), value=name,
-                              quoted=quote(name))
-            return
-        self.book.cells[path] = self.at(r, 3)
-        if key == "previous_area" and value and value.startswith("[") and value.endswith("]"):
-            table[name] = [v.strip() for v in value[1:-1].split(",") if v.strip()]
-        else:
-            table[name] = value
-
-    def _assemble(self) -> dict[str, Any]:
-        d = self.data
-        out: dict[str, Any] = {k: d[k] for k in ("edition", "title", "level") if k in d}
-        if "valid_from" in d or "valid_until" in d:
-            out["valid"] = {"from": d.get("valid_from"), "until": d.get("valid_until")}
-        for key in ("legal_basis", "description", "scale", "not_applicable", "ties", "bands",
-                    "bonus_max", "penalty_max", "calendar"):
-            if key in d:
-                out[key] = d[key]
-        if "previous_edition" in d or "previous_area" in d:
-            out["previous"] = {"edition": d.get("previous_edition"),
-                               "areas": d.get("previous_area", {})}
-        return out
+    return sheets["meta"], sheets["nodes"]
 
 
 class NodesReader:
     """The criteria sheet: a heading row, then a node a row, its depth in the first column."""
 
-    def __init__(self, book: WorkbookReader, sheet: str):
+    def __init__(self, book: Found, sheet: str):
         self.book, self.sheet = book, sheet
         self.columns: dict[str, int] = {}
         self.headings: list[str] = []
@@ -242,7 +90,7 @@ class NodesReader:
     def at(self, row: int, key: str) -> str:
         """``tiêu chí!F12 (Cách chấm)``: the cell of a column in a row, with its heading."""
         col = self.columns[key]
-        return f"{self.sheet}!{_letter(col + 1)}{row} ({self.headings[col]})"
+        return f"{self.sheet}!{column_letter(col + 1)}{row} ({self.headings[col]})"
 
     def read(self, rows: Rows) -> list[dict[str, Any]] | None:
         head = self._heading(rows)
@@ -275,8 +123,9 @@ class NodesReader:
                 if key is not None and key not in self.columns:
                     self.columns[key] = i
                 elif text:
-                    self.book.problem("critbook.column_unknown", f"{self.sheet}!{_letter(i + 1)}"
-                                      f"{r}", value=text, severity="warning", quoted=quote(text))
+                    where = f"{self.sheet}!{column_letter(i + 1)}{r}"
+                    self.book.problem("critbook.column_unknown", where, value=text,
+                                      severity="warning", quoted=quote(text))
             missing = [k for k in REQUIRED if k not in self.columns]
             if missing:
                 self.book.problem("critbook.columns_missing", f"{self.sheet}!A{r}",
@@ -298,7 +147,7 @@ class NodesReader:
             "criteria" if depth == 2 else "children", [])
         path: Path_ = ("areas", len(areas)) if depth == 1 else \
             (*stack[-1]["_path"], "criteria" if depth == 2 else "children", len(siblings))
-        node = self._node(r, cells, path, depth)
+        node = self._node(r, cells, path)
         siblings.append(node)
         stack.append(node)
 
@@ -315,7 +164,7 @@ class NodesReader:
             return None
         return depth
 
-    def _node(self, r: int, cells: dict[str, Any], path: Path_, depth: int) -> dict[str, Any]:
+    def _node(self, r: int, cells: dict[str, Any], path: Path_) -> dict[str, Any]:
         book = self.book
         book.cells[path] = self.at(r, "code")
         node: dict[str, Any] = {"_path": path, "_row": r, "_cells": cells}
@@ -391,3 +240,6 @@ class NodesReader:
             if spec != "value":
                 node[key] = spec if isinstance(spec, str) else spec.model_dump(
                     mode="json", by_alias=True, exclude_none=True)
+
+
+__all__ = ["NodesReader", "read_workbook"]

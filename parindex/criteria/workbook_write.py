@@ -13,8 +13,9 @@ import io
 from typing import Any
 
 from parindex.criteria.compiled import CompiledEdition
+from parindex.criteria.input_text import input_text
 from parindex.criteria.model import Area, Edition, Node
-from parindex.criteria.rule_text import input_text, rule_text
+from parindex.criteria.rule_text import rule_text
 from parindex.criteria.workbook_layout import (
     COLUMNS,
     META_WIDTHS,
@@ -114,7 +115,8 @@ def _node_values(node: Area | Node, depth: int, maxes: dict[str, float],
     if isinstance(node, Node):
         values["evidence"] = node.evidence
         if node.is_leaf:
-            assert node.score is not None and node.input is not None
+            assert node.score is not None
+            assert node.input is not None
             values["max"] = node.max
             values["input"] = input_text(node.input, lang) or None
             values["score"] = rule_text(node.score, lang)
