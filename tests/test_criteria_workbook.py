@@ -268,3 +268,80 @@ class TestOutputs:
         assert result.exit_code == 0
         assert "\nedition: xa-2024\n" in result.stdout
         assert "score: {bands: [{above: 90, points: 2}, {min: 70, points: 1}" in result.stdout
+
+
+#: an edition that uses what the shipped ones do not: labels, quoted keys, a formula-like
+#: name, ``1.10``, an explicit ``survey: false`` on an area, a year offset in the calendar,
+#: a previous area mapped to two, a closed validity and no legal basis
+EDGES = """\
+edition: bien-2025
+title: "=Bộ thử: mọi trường hợp"
+level: huyen
+valid: {from: 2025, until: 2026}
+scale: 10
+not_applicable: full
+ties: dense
+bands: [{name: Đạt, min: 50.5}, {name: Không đạt, min: 0}]
+bonus_max: 0.25
+penalty_max: 0
+calendar: {Q1: "03-01", "NĂM": "+1:01-15"}
+previous: {edition: xa-2017, areas: {"1": ["1", "2"], "2": "3"}}
+areas:
+  - code: "1"
+    name: Lĩnh vực một
+    survey: false
+    owner: Phòng Nội vụ
+    criteria:
+      - code: "1.10"
+        name: "- gạch đầu dòng"
+        not_applicable: forbidden
+        children:
+          - code: 1.10.1
+            name: Lựa chọn có nhãn
+            max: 2
+            score: {options: {dung_han: {points: 2, label: "Đúng hạn; \\"sớm\\""}, "a=b": 1,
+                              " khoảng trắng": 0.1}}
+          - code: 1.10.2
+            name: Mức
+            max: 1.5
+            survey: true
+            score: {levels: {tot: 1, "kha:": 0.333333333333}}
+      - code: "1.2"
+        name: Báo cáo
+        max: 2.5
+        input: {reports: late, of: ["NĂM", Q1]}
+        score: {deduction: {per_item: 0.125, floor: 0.5}}
+  - code: "2"
+    name: Lĩnh vực hai
+    not_applicable: rebase
+    description: "Hai dòng\\nmô tả"
+    criteria:
+      - code: "2.1"
+        name: Một cửa
+        max: 3
+        input: {one_stop: online_rate}
+        score: {bands: [{above: 99.5, points: 3}, {min: -1, points: 0}]}
+      - code: "2.2"
+        name: Chấm trực tiếp
+        max: 1
+        score: manual
+"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_edition_of_edge_cases_comes_back_exactly(tmp_path: Path, lang: str) -> None:
+    src = tmp_path / "bien.yaml"
+    src.write_text(EDGES, encoding="utf-8")
+    original = load_edition(src)
+    book = tmp_path / "bien.xlsx"
+    book.write_bytes(export_edition(original, lang))
+    text, problems = import_edition(book)
+    assert problems == []
+    assert text is not None
+    back = tmp_path / "back.yaml"
+    back.write_text(text, encoding="utf-8")
+    assert edition_json(load_edition(back)) == edition_json(original)
+    data = edition_json(load_edition(back))
+    assert data["previous"]["areas"] == {"1": ["1", "2"], "2": "3"}
+    assert data["areas"][0]["survey"] is False
+    assert data["areas"][0]["criteria"][0]["code"] == "1.10"
