@@ -69,6 +69,9 @@ class TestTheWorkbook:
         assert book["meta"].freeze_panes == "A2"
         assert book[NODES].column_dimensions["C"].width == 48
         assert book[NODES]["C5"].alignment.wrap_text
+        lists = {str(dv.sqref): dv.formula1 for dv in book[NODES].data_validations.dataValidation}
+        last = len(load_edition("xa-2024").nodes) + 1 + 200  # room for rows the office adds
+        assert lists == {f"G2:G{last}": '"có,không"', f"H2:H{last}": '"rebase,full,forbidden"'}
 
     def test_one_row_per_node_with_the_written_rule(self, book: openpyxl.Workbook) -> None:
         ed = load_edition("xa-2024")

@@ -139,6 +139,25 @@ def _write_nodes(ws: Any, model: Edition, maxes: dict[str, float], lang: str) ->
 
     for area in model.areas:
         visit(area, 1)
+    _drop_downs(ws, row - 1 + _SPARE_ROWS, lang)
+
+
+#: rows below the last node that keep the drop-downs, for criteria the office adds
+_SPARE_ROWS = 200
+
+
+def _drop_downs(ws: Any, last: int, lang: str) -> None:
+    """Lists for the survey and not-applicable columns (blank allowed: inherit)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    keys = [k for k, _ in COLUMNS]
+    yes_no = f"{t('label.yes', lang)},{t('critbook.no', lang)}"
+    for key, choices in (("survey", yes_no), ("not_applicable", "rebase,full,forbidden")):
+        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        letter = get_column_letter(keys.index(key) + 1)
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
 
 
 __all__ = ["edition_workbook"]
