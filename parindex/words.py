@@ -428,6 +428,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "được vào sổ tính",
         "report {quoted} holds a comma, a bracket or surrounding spaces and cannot be written "
         "in a workbook"),
+    "problem.critbook.unwritten": (
+        "bộ chỉ số dùng {fields}, chưa ghi được vào sổ tính; hãy sửa tệp YAML",
+        "the edition uses {fields}, which a workbook cannot hold yet; edit the YAML file"),
     "hint.critbook.rule_item": (
         "ví dụ: >90: 2; >=70: 1 · dung_han = 1; tre_han = 0,5 · mức: tot = 1; kha = 0,5 · "
         "tỷ lệ: mục tiêu = 100; sàn = 0 · trừ: mỗi lần = 0,5; sàn = 0 · có/không · chấm "

@@ -348,3 +348,21 @@ def test_an_edition_of_edge_cases_comes_back_exactly(tmp_path: Path, lang: str) 
     assert data["previous"]["areas"] == {"1": ["1", "2"], "2": "3"}
     assert data["areas"][0]["survey"] is False
     assert data["areas"][0]["criteria"][0]["code"] == "1.10"
+
+
+def test_a_field_the_workbook_cannot_hold_is_refused_not_lost(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edition in a newer format than the writer knows (here: as if ``evidence`` and
+    ``ties`` had no column) is refused by export, naming the fields; nothing is written."""
+    from parindex.criteria import workbook_write
+
+    assert workbook_write.unwritten(load_edition("xa-2024").model) == []
+    monkeypatch.setitem(workbook_write.WRITTEN, "Node",
+                        workbook_write.WRITTEN["Node"] - {"evidence"})
+    monkeypatch.setitem(workbook_write.WRITTEN, "Edition",
+                        workbook_write.WRITTEN["Edition"] - {"ties"})
+    out = tmp_path / "e.xlsx"
+    result = CliRunner().invoke(app, ["criteria", "export", "xa-2024", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "bộ chỉ số dùng ties, code 1.1.1: evidence, code 1.1.2: evidence" in result.stderr
+    assert not out.exists()

@@ -126,7 +126,7 @@ def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     from parindex.criteria import load_edition, resolve
     from parindex.criteria.rule_text import RuleTextError
     from parindex.criteria.workbook import export_edition
-    from parindex.errors import CriteriaError, OutputError, Problem
+    from parindex.errors import OutputError, Problem
     from parindex.io import write_atomic
 
     if out.suffix.lower() != ".xlsx":
@@ -139,7 +139,8 @@ def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     try:
         data = export_edition(load_edition(ref), lang.value)
     except RuleTextError as exc:
-        raise CriteriaError([Problem.of(exc.code, source.name, **exc.facts)]) from None
+        print_problems([Problem.of(exc.code, source.name, **exc.facts)], lang=lang.value)
+        raise typer.Exit(1) from None
     write_atomic(out, data)
     err_console().print(t("critbook.wrote", lang.value, out=out))
 

@@ -15,7 +15,7 @@ from typing import Any
 from parindex.criteria.compiled import CompiledEdition
 from parindex.criteria.input_text import input_text
 from parindex.criteria.model import Area, Edition, Node
-from parindex.criteria.rule_text import rule_text
+from parindex.criteria.rule_text import RuleTextError, rule_text
 from parindex.criteria.workbook_layout import (
     COLUMNS,
     META_WIDTHS,
@@ -26,15 +26,44 @@ from parindex.criteria.workbook_layout import (
 from parindex.words import t
 
 _TEXT_COLUMNS = {"code"}
+#: the fields a workbook holds, per model; a field set outside these is refused, never lost
+WRITTEN: dict[str, frozenset[str]] = {
+    "Edition": frozenset({"edition", "title", "level", "valid", "legal_basis", "description",
+                          "scale", "not_applicable", "ties", "bands", "bonus_max",
+                          "penalty_max", "calendar", "previous", "areas"}),
+    "Area": frozenset({"code", "name", "description", "owner", "survey", "not_applicable",
+                       "max", "criteria"}),
+    "Node": frozenset({"code", "name", "description", "owner", "survey", "not_applicable",
+                       "max", "evidence", "input", "score", "children"}),
+}
+
+
+def unwritten(model: Edition) -> list[str]:
+    """Fields the edition sets that a workbook has no place for (``areas[0].x`` …): an edition
+    written with a newer format than this writer knows. Empty for every shipped edition."""
+    out = [k for k in sorted(model.model_fields_set - WRITTEN["Edition"])]
+
+    def visit(node: Area | Node, where: str) -> None:
+        extra = node.model_fields_set - WRITTEN[type(node).__name__]
+        out.extend(f"{where} {node.code}: {k}" for k in sorted(extra))
+        for child in (node.criteria if isinstance(node, Area) else node.children or []):
+            visit(child, where)
+
+    for area in model.areas:
+        visit(area, "code")
+    return out
 
 
 def edition_workbook(ed: CompiledEdition, lang: str = "vi") -> bytes:
     """The edition as ``.xlsx`` bytes: a meta sheet and a criteria sheet.
 
-    A report id that cannot be written raises :class:`~parindex.criteria.rule_text.
-    RuleTextError`."""
+    A report id or a field that cannot be written raises
+    :class:`~parindex.criteria.rule_text.RuleTextError`."""
     from openpyxl import Workbook
 
+    lost = unwritten(ed.model)
+    if lost:
+        raise RuleTextError("critbook.unwritten", fields=", ".join(lost))
     book = Workbook()
     meta = book.active
     meta.title = sheet_name("meta", lang)
