@@ -146,6 +146,14 @@ def test_a_report_id_that_cannot_be_written_is_refused() -> None:
     assert info.value.facts == {"quoted": '"Q(2)"'}
 
 
+def test_an_input_kind_the_writer_does_not_know_is_refused() -> None:
+    """A newer input kind (as after a format change) is refused by name, never written blank."""
+    with pytest.raises(RuleTextError) as info:
+        input_text("survey")  # type: ignore[arg-type]
+    assert info.value.code == "critbook.unwritten"
+    assert info.value.facts == {"fields": "input 'survey'"}
+
+
 # ---------------------------------------------------------------------------- properties
 
 _numbers = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)

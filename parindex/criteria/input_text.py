@@ -38,7 +38,9 @@ def input_text(spec: InputSpec, lang: str = "vi") -> str:
         if bad:
             raise RuleTextError("critbook.report_id", quoted=quoted(bad[0]))
         return f"{t('ruletext.reports', lang)}: {spec.reports} ({', '.join(spec.of)})"
-    return "" if spec == "value" else t(f"ruletext.{spec}", lang)
+    if spec in ("value", "percent"):
+        return "" if spec == "value" else t(f"ruletext.{spec}", lang)
+    raise RuleTextError("critbook.unwritten", fields=f"input {spec!r}")  # a newer input kind
 
 
 def parse_input_text(text: str) -> InputSpec:
