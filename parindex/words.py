@@ -359,6 +359,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "critbook.help_lang": ("Ngôn ngữ của tiêu đề và cách chấm.",
                            "Language of the headings and rules."),
     "critbook.help_lang_import": ("Ngôn ngữ của thông báo.", "Language of the messages."),
+    "critbook.out_not_xlsx": ("--out {out}: criteria export ghi sổ tính .xlsx",
+                              "--out {out}: criteria export writes an .xlsx workbook"),
+    "problem.critbook.out_is_input": (
+        "là tệp bộ chỉ số đầu vào ({source}); ghi vào đó sẽ xoá mất nó",
+        "is the edition being exported ({source}); writing there would replace it"),
+    "hint.critbook.out_is_input": ("hãy chọn tệp khác cho --out", "choose another file for --out"),
     "problem.critbook.unreadable": ("không mở được sổ tính: {reason}",
                                     "cannot open the workbook: {reason}"),
     "problem.critbook.sheet_missing": ("sổ tính không có sheet {sheet}",

@@ -258,6 +258,7 @@ class TestOutputs:
         src.write_bytes(b"not yaml")
         result = CliRunner().invoke(app, ["criteria", "export", str(src), "--out", str(src)])
         assert result.exit_code == 1
+        assert "is the edition being exported" in result.stderr
         assert src.read_bytes() == b"not yaml"
 
     def test_export_writes_only_xlsx(self, tmp_path: Path) -> None:

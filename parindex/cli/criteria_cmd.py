@@ -130,12 +130,12 @@ def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     from parindex.io import write_atomic
 
     if out.suffix.lower() != ".xlsx":
-        raise typer.BadParameter(f"--out {out.name}: criteria export writes an .xlsx workbook",
+        raise typer.BadParameter(t("critbook.out_not_xlsx", lang.value, out=out.name),
                                  param_hint="--out")
     source = resolve(ref)
     if out.resolve() == source.resolve():
-        raise OutputError([Problem(str(out), "", f"is an input of this command ({source}); "
-                                   "writing there would replace it", field="--out")])
+        raise OutputError([Problem.of("critbook.out_is_input", str(out), field="--out",
+                                      source=str(source))])
     try:
         data = export_edition(load_edition(ref), lang.value)
     except RuleTextError as exc:
