@@ -292,6 +292,165 @@ WORDS: dict[str, tuple[str, str]] = {
     "rule.proportional_floor": (", dưới {floor}: 0", ", 0 below {floor}"),
     "rule.deduction": ("{max} − {per_item} mỗi trường hợp, không dưới {floor}",
                        "{max} − {per_item} per item, not below {floor}"),
+    # Criteria in a workbook (criteria export / import, criteria/rule_text.py, workbook*.py):
+    # ruletext. the written rule and input keywords, critbook. sheets, headings and fields
+    "ruletext.manual": ("chấm trực tiếp", "manual"),
+    "ruletext.boolean": ("có/không", "yes/no"),
+    "ruletext.options": ("lựa chọn", "options"),
+    "ruletext.levels": ("mức", "levels"),
+    "ruletext.bands": ("ngưỡng", "bands"),
+    "ruletext.proportional": ("tỷ lệ", "proportional"),
+    "ruletext.deduction": ("trừ", "deduction"),
+    "ruletext.target": ("mục tiêu", "target"),
+    "ruletext.floor": ("sàn", "floor"),
+    "ruletext.per_item": ("mỗi lần", "per item"),
+    "ruletext.value": ("số liệu", "value"),
+    "ruletext.percent": ("tỷ lệ %", "percent"),
+    "ruletext.one_stop": ("một cửa", "one-stop"),
+    "ruletext.reports": ("báo cáo", "reports"),
+    "critbook.sheet.meta": ("meta", "meta"),
+    "critbook.sheet.nodes": ("tiêu chí", "criteria"),
+    "critbook.col.depth": ("Cấp", "Depth"),
+    "critbook.col.code": ("Mã", "Code"),
+    "critbook.col.name": ("Tên tiêu chí", "Name"),
+    "critbook.col.max": ("Điểm tối đa", "Max"),
+    "critbook.col.input": ("Nguồn số liệu", "Input"),
+    "critbook.col.score": ("Cách chấm", "Rule"),
+    "critbook.col.survey": ("Điều tra XHH", "Survey"),
+    "critbook.col.not_applicable": ("Không phát sinh", "Not applicable"),
+    "critbook.col.owner": ("Đơn vị thu thập", "Owner"),
+    "critbook.col.evidence": ("Tài liệu kiểm chứng", "Evidence"),
+    "critbook.col.description": ("Mô tả", "Description"),
+    "critbook.meta.field": ("Mục", "Field"),
+    "critbook.meta.value": ("Giá trị", "Value"),
+    "critbook.meta.value2": ("Giá trị thứ hai", "Second value"),
+    "critbook.meta.edition": ("Mã bộ chỉ số", "Edition id"),
+    "critbook.meta.title": ("Tên bộ chỉ số", "Title"),
+    "critbook.meta.level": ("Cấp đánh giá", "Level"),
+    "critbook.meta.valid_from": ("Áp dụng từ năm", "Valid from"),
+    "critbook.meta.valid_until": ("Áp dụng đến năm", "Valid until"),
+    "critbook.meta.legal_basis": ("Căn cứ", "Legal basis"),
+    "critbook.meta.description": ("Mô tả", "Description"),
+    "critbook.meta.scale": ("Thang điểm", "Scale"),
+    "critbook.meta.not_applicable": ("Không phát sinh (mặc định)", "Not applicable (default)"),
+    "critbook.meta.ties": ("Đồng hạng", "Ties"),
+    "critbook.meta.bonus_max": ("Điểm thưởng tối đa", "Bonus cap"),
+    "critbook.meta.penalty_max": ("Điểm trừ tối đa", "Penalty cap"),
+    "critbook.meta.band": ("Xếp loại (tên, từ %)", "Band (name, from %)"),
+    "critbook.meta.calendar": ("Hạn báo cáo (kỳ, MM-DD)", "Report deadline (report, MM-DD)"),
+    "critbook.meta.previous_edition": ("Bộ chỉ số trước", "Previous edition"),
+    "critbook.meta.previous_area": ("Lĩnh vực tương ứng bộ trước", "Previous areas"),
+    "critbook.no": ("không", "no"),
+    "critbook.wrote": ("đã ghi {out}", "wrote {out}"),
+    "critbook.help_export": (
+        "Ghi một bộ chỉ số ra sổ tính Excel (sheet meta và sheet tiêu chí) để văn phòng sửa."
+        "\n\nVí dụ: parindex criteria export xa-2024 --out xa-2024.xlsx",
+        "Write an edition as an Excel workbook (a meta sheet and a criteria sheet) to edit."
+        "\n\nExample: parindex criteria export xa-2024 --out xa-2024.xlsx"),
+    "critbook.help_import": (
+        "Đọc sổ tính bộ chỉ số thành tệp YAML, kiểm tra như criteria check; lỗi ghi rõ sheet"
+        " và ô.\n\nVí dụ: parindex criteria import xa-2024.xlsx --out xa-2024.yaml",
+        "Read an edition workbook into a YAML file, checked as criteria check does; problems"
+        " name the sheet and cell.\n\nExample: parindex criteria import xa-2024.xlsx --out "
+        "xa-2024.yaml"),
+    "critbook.help_out_xlsx": ("Sổ tính .xlsx cần ghi.", "The .xlsx workbook to write."),
+    "critbook.help_out_yaml": ("Tệp YAML cần ghi (không có: in ra màn hình).",
+                               "The YAML file to write (none: print it)."),
+    "critbook.help_lang": ("Ngôn ngữ của tiêu đề và cách chấm.",
+                           "Language of the headings and rules."),
+    "critbook.help_lang_import": ("Ngôn ngữ của thông báo.", "Language of the messages."),
+    "critbook.out_not_xlsx": ("--out {out}: criteria export ghi sổ tính .xlsx",
+                              "--out {out}: criteria export writes an .xlsx workbook"),
+    "problem.critbook.out_is_input": (
+        "là tệp bộ chỉ số đầu vào ({source}); ghi vào đó sẽ xoá mất nó",
+        "is the edition being exported ({source}); writing there would replace it"),
+    "hint.critbook.out_is_input": ("hãy chọn tệp khác cho --out", "choose another file for --out"),
+    "problem.critbook.unreadable": ("không mở được sổ tính: {reason}",
+                                    "cannot open the workbook: {reason}"),
+    "problem.critbook.sheet_missing": ("sổ tính không có sheet {sheet}",
+                                       "the workbook has no sheet {sheet}"),
+    "hint.critbook.sheet_missing": (
+        "cần sheet meta và sheet tiêu chí (hoặc criteria); lấy mẫu bằng parindex criteria "
+        "export",
+        "it needs a meta sheet and a criteria (or tiêu chí) sheet; get one with parindex "
+        "criteria export"),
+    "problem.critbook.no_heading": ("không thấy dòng tiêu đề cột ({columns})",
+                                    "no heading row found ({columns})"),
+    "problem.critbook.columns_missing": ("thiếu cột {columns}", "missing column(s) {columns}"),
+    "problem.critbook.column_unknown": ("cột không biết {quoted} bị bỏ qua",
+                                        "unknown column {quoted} is ignored"),
+    "problem.critbook.no_rows": ("sheet không có tiêu chí nào", "the sheet lists no criterion"),
+    "problem.critbook.depth": ("{quoted} không phải cấp (số nguyên từ 1)",
+                               "{quoted} is not a depth (a whole number from 1)"),
+    "problem.critbook.depth_jump": (
+        "cấp {depth} ngay sau cấp {previous}: mỗi tiêu chí con chỉ sâu hơn tiêu chí cha một "
+        "cấp, và dòng đầu là một lĩnh vực (cấp 1)",
+        "depth {depth} right after depth {previous}: a sub-criterion is one level below its "
+        "parent, and the first row is an area (depth 1)"),
+    "problem.critbook.blank": ("bị trống", "is blank"),
+    "problem.critbook.code_twice": ("mã {quoted} đã dùng ở {first}",
+                                    "code {quoted} is already used at {first}"),
+    "problem.critbook.number": ("{quoted} không phải số", "{quoted} is not a number"),
+    "problem.critbook.year": ("{quoted} không phải năm", "{quoted} is not a year"),
+    "problem.critbook.yes_no": ("{quoted} không phải có/không", "{quoted} is not yes/no"),
+    "problem.critbook.na_policy": (
+        "{quoted} không phải cách tính khi không phát sinh (rebase, full, forbidden)",
+        "{quoted} is not a not-applicable policy (rebase, full, forbidden)"),
+    "problem.critbook.parent_rule": (
+        "tiêu chí có tiêu chí con không ghi {what}: {quoted}",
+        "a criterion with sub-criteria has no {what}: {quoted}"),
+    "problem.critbook.leaf_needs": ("tiêu chí không có tiêu chí con cần ghi {what}",
+                                    "a criterion without sub-criteria needs {what}"),
+    "problem.critbook.meta_unknown": ("mục không biết {quoted} bị bỏ qua",
+                                      "unknown field {quoted} is ignored"),
+    "problem.critbook.meta_twice": ("mục {quoted} được ghi hai lần",
+                                    "the field {quoted} is given twice"),
+    "problem.critbook.check": ("không đạt kiểm tra bộ chỉ số: {message}",
+                               "fails the criteria check: {message}"),
+    "problem.critbook.rule_blank": ("chưa ghi cách chấm", "no rule is written"),
+    "problem.critbook.rule_quote": ("dấu ngoặc kép chưa đóng", "a quotation mark is not closed"),
+    "problem.critbook.rule_number": ("{quoted} trong {item} không phải số",
+                                     "{quoted} in {item} is not a number"),
+    "problem.critbook.rule_item": ("không đọc được {item}; hãy viết như {form}",
+                                   "cannot read {item}; write it like {form}"),
+    "problem.critbook.rule_twice": ("{quoted} được ghi hai lần", "{quoted} is written twice"),
+    "problem.critbook.rule_param": ("{item} không phải tham số của cách chấm này ({known})",
+                                    "{item} is not a setting of this rule ({known})"),
+    "problem.critbook.rule_no_items": ("cách chấm {kind} không ghi gì sau dấu hai chấm",
+                                       "the rule {kind} takes nothing after a colon"),
+    "problem.critbook.rule_invalid": ("cách chấm không hợp lệ: {reason}",
+                                      "the rule is not valid: {reason}"),
+    "problem.critbook.input_unknown": ("{quoted} không phải nguồn số liệu đã biết",
+                                       "{quoted} is not a known input"),
+    "hint.critbook.input_unknown": (
+        "để trống (số liệu đơn vị nhập), tỷ lệ %, một cửa: on_time_rate / due, báo cáo: "
+        "on_time (Q1, H1, Q3, YEAR)",
+        "blank (the unit's value), percent, one-stop: on_time_rate / due, reports: on_time "
+        "(Q1, H1, Q3, YEAR)"),
+    "problem.critbook.input_part": ("không đọc được {quoted} (đã biết: {known})",
+                                    "cannot read {quoted} (known: {known})"),
+    "problem.critbook.report_id": (
+        "kỳ báo cáo {quoted} chứa dấu phẩy, ngoặc hoặc khoảng trắng ở đầu, cuối nên không ghi "
+        "được vào sổ tính",
+        "report {quoted} holds a comma, a bracket or surrounding spaces and cannot be written "
+        "in a workbook"),
+    "problem.critbook.unwritten": (
+        "bộ chỉ số dùng {fields}, chưa ghi được vào sổ tính; hãy sửa tệp YAML",
+        "the edition uses {fields}, which a workbook cannot hold yet; edit the YAML file"),
+    "hint.critbook.rule_item": (
+        "ví dụ: >90: 2; >=70: 1 · dung_han = 1; tre_han = 0,5 · mức: tot = 1; kha = 0,5 · "
+        "tỷ lệ: mục tiêu = 100; sàn = 0 · trừ: mỗi lần = 0,5; sàn = 0 · có/không · chấm "
+        "trực tiếp",
+        "e.g. >90: 2; >=70: 1 · dung_han = 1; tre_han = 0.5 · levels: good = 1; fair = 0.5 · "
+        "proportional: target = 100; floor = 0 · deduction: per item = 0.5; floor = 0 · "
+        "yes/no · manual"),
+    "hint.critbook.rule_blank": (
+        "ví dụ: >90: 2; >=70: 1 · dung_han = 1; tre_han = 0,5 · mức: tot = 1; kha = 0,5 · "
+        "tỷ lệ: mục tiêu = 100; sàn = 0 · trừ: mỗi lần = 0,5; sàn = 0 · có/không · chấm "
+        "trực tiếp",
+        "e.g. >90: 2; >=70: 1 · dung_han = 1; tre_han = 0.5 · levels: good = 1; fair = 0.5 · "
+        "proportional: target = 100; floor = 0 · deduction: per item = 0.5; floor = 0 · "
+        "yes/no · manual"),
     # The command line's problem counts (messages stay English until the officer's issue)
     "plan.needs.allow_na": (
         "Chỉ đạt được nếu chấm cả tiêu chí không phát sinh (--allow-na).",

@@ -13,10 +13,12 @@ from parindex.cli.common import (
     LangOpt,
     dump_json,
     emit,
+    err_console,
     frame_table,
     handles_errors,
     print_problems,
 )
+from parindex.words import t
 
 app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True)
 
@@ -110,3 +112,61 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
                        f"{len(edition.leaves)} leaves, {model.scale:g} points")
     if failed:
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- criteria in a workbook (#11)
+
+
+@app.command("export", help=t("critbook.help_export", "vi"))
+@handles_errors
+def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
+           out: Path = typer.Option(..., "--out", "-o", help=t("critbook.help_out_xlsx", "vi")),
+           lang: Lang = typer.Option(Lang.vi, "--lang", help=t("critbook.help_lang", "vi"))
+           ) -> None:
+    from parindex.criteria import load_edition, resolve
+    from parindex.criteria.rule_text import RuleTextError
+    from parindex.criteria.workbook import export_edition
+    from parindex.errors import OutputError, Problem
+    from parindex.io import write_atomic
+
+    if out.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(t("critbook.out_not_xlsx", lang.value, out=out.name),
+                                 param_hint="--out")
+    source = resolve(ref)
+    if out.resolve() == source.resolve():
+        raise OutputError([Problem.of("critbook.out_is_input", str(out), field="--out",
+                                      source=str(source))])
+    try:
+        data = export_edition(load_edition(ref), lang.value)
+    except RuleTextError as exc:
+        print_problems([Problem.of(exc.code, source.name, **exc.facts)], lang=lang.value)
+        raise typer.Exit(1) from None
+    write_atomic(out, data)
+    err_console().print(t("critbook.wrote", lang.value, out=out))
+
+
+@app.command("import", help=t("critbook.help_import", "vi"))
+@handles_errors
+def import_workbook(book: Path = typer.Argument(..., metavar="WORKBOOK"),
+                    out: Path | None = typer.Option(None, "--out", "-o",
+                                                    help=t("critbook.help_out_yaml", "vi")),
+                    lang: Lang = typer.Option(Lang.vi, "--lang",
+                                              help=t("critbook.help_lang_import", "vi"))) -> None:
+    from parindex.criteria.workbook import import_edition
+
+    text, problems = import_edition(book)
+    if problems:
+        print_problems(problems, lang=lang.value)
+    if text is None:
+        raise typer.Exit(1)
+    if out is None:
+        emit(text, None)
+    else:
+        _write_text(out, text, lang.value)
+
+
+def _write_text(out: Path, text: str, lang: str) -> None:
+    from parindex.io import write_atomic
+
+    write_atomic(out, text)
+    err_console().print(t("critbook.wrote", lang, out=out))
