@@ -218,6 +218,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.one_stop.pending_in_time": ("Đang giải quyết trong hạn", "Pending, in time"),
     "col.one_stop.pending_overdue": ("Đang giải quyết quá hạn", "Pending, overdue"),
     "col.one_stop.returned": ("Trả lại, rút hồ sơ", "Returned or withdrawn"),
+    "col.one_stop.period": ("Kỳ", "Period"),
+    "col.one_stop.procedures": ("Số TTHC thực hiện một cửa", "One-stop procedures"),
     "col.reports.unit": ("Mã đơn vị", "Unit code"),
     "col.reports.report": ("Kỳ báo cáo", "Report"),
     "col.reports.submitted": ("Ngày gửi", "Submitted on"),
@@ -379,6 +381,34 @@ WORDS: dict[str, tuple[str, str]] = {
         "unit {unit}: carried over + received = {into} but resolved + pending + returned = "
         "{outof}"),
     "hint.one_stop.unbalanced": ("bảng một cửa phải khớp số", "the one-stop table must add up"),
+    # One-stop rows by quarter (evidence.check_one_stop, evidence.one_stop_periods)
+    "problem.one_stop.period": ("{quoted} không phải kỳ của bảng một cửa",
+                                "{quoted} is not a one-stop period"),
+    "hint.one_stop.period": ("Q1, Q2, Q3, Q4, hoặc để trống cho số liệu cả năm",
+                             "Q1, Q2, Q3, Q4, or blank for the whole year"),
+    "problem.one_stop.period_twice": ("{quoted} được ghi hai lần cho đơn vị {unit}",
+                                      "{quoted} is given twice for unit {unit}"),
+    "problem.one_stop.mixed": (
+        "đơn vị {unit} có dòng cả năm (kỳ để trống) và cả dòng theo quý {quarters} (dòng "
+        "{rows}); không dòng nào của đơn vị được tính",
+        "unit {unit} has a whole-year row (period blank) and quarterly rows {quarters} (rows "
+        "{rows}); none of the unit's rows is used"),
+    "hint.one_stop.mixed": ("giữ dòng cả năm hoặc các dòng theo quý, không giữ cả hai",
+                            "keep either the whole-year row or the quarterly rows, not both"),
+    "problem.one_stop.carry": (
+        "đơn vị {unit}: kỳ trước chuyển qua của {quarter} là {quoted}, khác số đang giải quyết "
+        "cuối {previous} ({pending})",
+        "unit {unit}: {quarter}'s carried over is {quoted}, not {previous}'s pending "
+        "({pending})"),
+    "problem.one_stop.quarters_missing": (
+        "đơn vị {unit} không có dòng một cửa cho {quarters}; số liệu năm tính từ các quý có",
+        "unit {unit} has no one-stop row for {quarters}; its year is built from the quarters "
+        "given"),
+    "problem.one_stop.projection": (
+        "bảng một cửa chỉ có số liệu đến hết {quarter}: điểm một cửa là ước tính giữa năm "
+        "(số liệu từ đầu năm đến nay)",
+        "the one-stop rows stop at {quarter}: the one-stop scores are a mid-year projection "
+        "(the year so far)"),
     "problem.reports.date": ("{quoted} không phải ngày tháng", "{quoted} is not a date"),
     "hint.reports.date": ("ghi dd/mm/yyyy, ví dụ 28/02/2024",
                           "write dd/mm/yyyy, e.g. 28/02/2024"),
