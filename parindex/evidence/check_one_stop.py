@@ -92,7 +92,7 @@ def _mixed(dfc: Columns, u: np.ndarray, slot: np.ndarray, keep: np.ndarray,
                 unit=dfc["unit"][i],
                 quarters=", ".join(QUARTERS[s] for s in sorted(slot[mine].tolist())),
                 rows=", ".join(str(r) for r in dfc["_row"][mine]))
-    return keep & ~both
+    return np.asarray(keep & ~both)
 
 
 def _balance(arr: np.ndarray, rows: np.ndarray, dfc: Columns, out: Collector) -> None:

@@ -53,7 +53,7 @@ def combine(quarters: np.ndarray) -> np.ndarray:
     first = np.argmax(present, axis=1)
     last = k - 1 - np.argmax(present[:, ::-1], axis=1)
     rows = np.arange(n)
-    out = np.where(present[:, :, None], quarters, 0.0).sum(axis=1)
+    out: np.ndarray = np.where(present[:, :, None], quarters, 0.0).sum(axis=1)
     for col in FIRST + LAST:
         j = COLUMNS.index(col)
         out[:, j] = quarters[rows, first if col in FIRST else last, j]
