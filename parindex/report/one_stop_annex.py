@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parindex.evidence.one_stop_periods import COLUMNS
+from parindex.evidence.one_stop_periods import COLUMNS, OneStopPeriods
 from parindex.evidence.parse import percent_of
 from parindex.scoring.run import Run
 from parindex.words import t
@@ -70,18 +70,19 @@ def _sums(block: np.ndarray) -> np.ndarray:
     return out
 
 
-def _periods(run: Run) -> Any:
+def annex(run: Run, period: str = "YEAR", lang: str = "vi") -> dict[str, Any]:
+    """The annex of a scored bundle's one-stop rows (see :func:`annex_of`)."""
     periods = run.inputs.one_stop_periods
     assert periods is not None, "inputs built by evidence.inputs.build_inputs carry periods"
-    return periods
+    return annex_of(periods, run.inputs.units, run.year, period, lang)
 
 
-def annex(run: Run, period: str = "YEAR", lang: str = "vi") -> dict[str, Any]:
+def annex_of(periods: OneStopPeriods, units: pd.DataFrame, year: int, period: str = "YEAR",
+             lang: str = "vi") -> dict[str, Any]:
     """``{"period", "year", "groups": [{"name", "rows", "subtotal"}], "total", "without"}``:
     the CONTRACT §4 object, plus the year and the codes of units with no figures for the
-    period (``without``, in the units' order)."""
-    values = _periods(run).figures(period)[list(COLUMNS)].to_numpy(dtype=float)
-    units = run.inputs.units
+    period (``without``, in the units' order). ``units`` has ``code``, ``name``, ``type``."""
+    values = periods.figures(period)[list(COLUMNS)].to_numpy(dtype=float)
     codes, names = units["code"].tolist(), units["name"].tolist()
     types = units["type"].to_numpy(dtype=object)
     has = ~np.isnan(values[:, 0])
@@ -98,13 +99,13 @@ def annex(run: Run, period: str = "YEAR", lang: str = "vi") -> dict[str, Any]:
         })
     total = _row(_sums(values[sorted(members)]), period, None, t("annex.total", lang))
     without = [codes[i] for i in np.flatnonzero(~has)]
-    return {"period": period, "year": run.year, "groups": groups, "total": total,
+    return {"period": period, "year": year, "groups": groups, "total": total,
             "without": without}
 
 
 def annex_frame(data: dict[str, Any], lang: str = "vi") -> pd.DataFrame:
     """The annex as rows: each group's row (I, II, …, its subtotal), its units (1, 2, …),
-    then the total. Counts are whole numbers, the on-time % a float, blanks None."""
+    then the total. Counts are whole numbers, the on-time % a float, blanks ``""``."""
     heads = [t("annex.col.stt", lang), t("annex.col.name", lang)] + [
         t(f"annex.col.{c}", lang) for c in FIGURES]
     rows: list[list[Any]] = []
@@ -114,10 +115,9 @@ def annex_frame(data: dict[str, Any], lang: str = "vi") -> pd.DataFrame:
             rows.append([n, row["name"]] + [row[c] for c in FIGURES])
     total = data["total"]
     rows.append(["", total["name"]] + [total[c] for c in FIGURES])
-    frame = pd.DataFrame(rows, columns=heads, dtype=object)
-    rate = heads[2 + FIGURES.index("on_time_rate")]
-    frame[rate] = frame[rate].map(lambda v: None if v is None else float(v))
-    return frame
+    # a blank is "" (a None would turn a column of whole numbers into floats)
+    return pd.DataFrame([["" if v is None else v for v in row] for row in rows],
+                        columns=heads, dtype=object)
 
 
 def kind_of_rows(data: dict[str, Any]) -> list[str]:
@@ -138,5 +138,5 @@ def annex_title(data: dict[str, Any], lang: str) -> str:
     return text.upper() if lang != "en" else text
 
 
-__all__ = ["FIGURES", "GROUPS", "annex", "annex_frame", "annex_title",
+__all__ = ["FIGURES", "GROUPS", "annex", "annex_frame", "annex_of", "annex_title",
            "kind_of_rows", "on_time_rate", "period_words"]

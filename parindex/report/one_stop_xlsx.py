@@ -69,7 +69,7 @@ def _body(ws: Worksheet, data: dict[str, Any], lang: str) -> int:
     for r, (values, kind) in enumerate(zip(frame.itertuples(index=False), kinds, strict=True),
                                        start=HEAD + 2):
         for c, value in enumerate(values, start=1):
-            blank = value is None or (isinstance(value, float) and value != value)
+            blank = value is None or value == ""
             cell = ws.cell(row=r, column=c, value=None if blank else safe_cell(value))
             cell.border = _BORDER
             if c > 2:
