@@ -296,6 +296,22 @@ class TestCommand:
         assert result.stdout == ""
 
 
+class TestMerge:
+    """Quarterly rows of one unit from two parts merge as two rows, not a conflict."""
+
+    def test_quarters_from_two_parts(self, tmp_path: Path) -> None:
+        from parindex.evidence.merge import merge_bundles
+
+        lines = ONE_STOP.splitlines(keepends=True)
+        first = write_annex_bundle(tmp_path / "a", "".join(lines[0::2]))   # Q1 rows, X3
+        second = write_annex_bundle(tmp_path / "b", "".join(lines[1::2]))  # Q2 rows
+        merged = merge_bundles([first, second]).tables["one_stop"]
+        assert len(merged) == len(lines)
+        s1 = merged[merged["unit"] == "S1"].set_index("period")
+        assert s1.loc["Q1", "carried_over"] == "4"
+        assert s1.loc["Q2", "carried_over"] == "16"
+
+
 class TestPrimer:
     """The primer's published arithmetic: Bình Dương communes 2021, 904,225 of 904,298
     resolved on time = 99.99 %, reproduced by the annex of a bundle built from those figures
