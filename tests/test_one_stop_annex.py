@@ -46,6 +46,7 @@ from parindex.evidence.one_stop_periods import COLUMNS, OneStopPeriods
 from parindex.pipeline import open_run
 from parindex.report.one_stop_annex import annex, annex_frame, annex_of
 from parindex.report.one_stop_xlsx import annex_workbook
+from parindex.scoring.run import Run
 
 GOLDEN = Path(__file__).parent / "golden" / "one_stop"
 UPDATE = os.environ.get("PARINDEX_UPDATE_GOLDEN") == "1"
@@ -294,6 +295,28 @@ class TestCommand:
             result.stderr
         assert "Traceback" not in result.output
         assert result.stdout == ""
+
+
+class TestSample:
+    """The sample district's 2024 one-stop rows are quarterly and chain without a warning."""
+
+    def test_quarters_q1_to_q4_for_every_unit(self, sample_run: Run) -> None:
+        periods = sample_run.inputs.one_stop_periods
+        assert periods is not None
+        assert periods.quarterly.all()
+        assert periods.last_quarter == 4
+        assert not [p for p in sample_run.inputs.problems if p.file == "one_stop.csv"]
+
+    def test_the_year_is_q1_carried_over_and_q4_pending(self, sample_run: Run) -> None:
+        periods = sample_run.inputs.one_stop_periods
+        assert periods is not None
+        year = sample_run.inputs.one_stop
+        q = periods.quarters
+        assert (year["carried_over"].to_numpy() == q[:, 0, 0]).all()
+        assert (year["pending_overdue"].to_numpy() == q[:, 3, 8]).all()
+        assert (year["received_online"].to_numpy() == q[:, :, 1].sum(axis=1)).all()
+        h1 = annex(sample_run, "H1")
+        assert h1["total"]["carried_over"] == year["carried_over"].sum()
 
 
 class TestMerge:
