@@ -109,22 +109,23 @@ def _balance(arr: np.ndarray, rows: np.ndarray, dfc: Columns, out: Collector) ->
 def _quarter_warnings(periods: OneStopPeriods, where: np.ndarray, codes: list[str],
                       out: Collector) -> None:
     """A quarter whose carried over is not the previous quarter's pending; quarters left out
-    before the bundle's last quarter; a year that stops before Q4 (a mid-year projection)."""
-    q = periods.quarters
-    last = periods.last_quarter
-    carried, pending = COLUMNS.index("carried_over"), COLUMNS.index("pending_in_time")
-    for ui in np.flatnonzero(periods.quarterly):
-        have = ~np.isnan(q[ui, :, 0])
-        for k in range(1, 4):
-            before = q[ui, k - 1, pending] + q[ui, k - 1, pending + 1]
-            if have[k] and have[k - 1] and q[ui, k, carried] != before:
-                out.add("one_stop", where[ui, k], "carried_over", f"{q[ui, k, carried]:g}",
-                        severity="warning", code="one_stop.carry", unit=codes[ui],
-                        quarter=QUARTERS[k], previous=QUARTERS[k - 1], pending=f"{before:g}")
-        gone = [QUARTERS[k] for k in range(last) if not have[k]]
-        if gone:
-            out.add("one_stop", None, "period", None, severity="warning",
-                    code="one_stop.quarters_missing", unit=codes[ui], quarters=", ".join(gone))
+    before the bundle's last quarter; a year that stops before Q4 (a mid-year projection).
+    Vectorised over units: the loops run over the warnings only."""
+    q, last = periods.quarters, periods.last_quarter
+    have = ~np.isnan(q[:, :, 0])
+    carried = q[:, 1:, COLUMNS.index("carried_over")]
+    before = (q[:, :-1, COLUMNS.index("pending_in_time")]
+              + q[:, :-1, COLUMNS.index("pending_overdue")])
+    off = have[:, 1:] & have[:, :-1] & (carried != before)
+    for ui, k in zip(*np.nonzero(off), strict=True):
+        out.add("one_stop", where[ui, k + 1], "carried_over", f"{carried[ui, k]:g}",
+                severity="warning", code="one_stop.carry", unit=codes[ui],
+                quarter=QUARTERS[k + 1], previous=QUARTERS[k], pending=f"{before[ui, k]:g}")
+    gone = periods.quarterly[:, None] & ~have[:, :last]
+    for ui in np.flatnonzero(gone.any(axis=1)):
+        out.add("one_stop", None, "period", None, severity="warning",
+                code="one_stop.quarters_missing", unit=codes[ui],
+                quarters=", ".join(QUARTERS[k] for k in np.flatnonzero(gone[ui])))
     if 0 < last < len(QUARTERS):
         out.add("one_stop", None, "period", None, severity="warning",
                 code="one_stop.projection", quarter=QUARTERS[last - 1])
