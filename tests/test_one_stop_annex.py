@@ -283,6 +283,12 @@ class TestCommand:
         assert "mid-year projection" in result.stderr
         assert "không có số liệu một cửa quý I năm: X3" in result.stderr
 
+    def test_check_says_the_year_is_a_mid_year_projection(self, bundle: Path) -> None:
+        result = CliRunner().invoke(app, ["check", str(bundle)])
+        assert result.exit_code == 0, result.output
+        assert ("one_stop.csv: the one-stop rows stop at Q2: the one-stop scores are a "
+                "mid-year projection (the year so far)") in result.stderr
+
     def test_an_unknown_period_is_a_usage_error(self, bundle: Path) -> None:
         result = CliRunner().invoke(app, ["one-stop", str(bundle), "--period", "Q5"])
         assert result.exit_code == 2

@@ -45,6 +45,8 @@ class Period(str, Enum):
 PeriodOpt = typer.Option(Period.YEAR, "--period", "-p", help=t("help.periodic.period", "vi"))
 FormatOpt = typer.Option(ExportFormat.table, "--format", "-f",
                          help=t("help.periodic.format", "vi"))
+#: units without figures named on stderr, at most
+SHOWN = 12
 AsOfOpt = typer.Option(None, "--as-of", metavar="DD/MM/YYYY", help=t("help.periodic.as_of", "vi"))
 
 
@@ -79,7 +81,10 @@ def one_stop(bundle: Path = BundleArg, period: Period = PeriodOpt,
     _warn(run, "one_stop")
     data = annex(run, period.value, lang.value)
     if data["without"]:
-        err_console().print(t("annex.without", lang.value, units=", ".join(data["without"]),
+        shown = data["without"][:SHOWN]
+        more = len(data["without"]) - len(shown)
+        units = ", ".join(shown) + (f" … (+{more})" if more else "")
+        err_console().print(t("annex.without", lang.value, units=units,
                               period=period_words(period.value, lang.value)), markup=False)
     if fmt is ExportFormat.json:
         emit(dump_json({k: v for k, v in data.items() if k != "without"}), out)
