@@ -252,6 +252,22 @@ class TestGoldenFiles:
         assert snap["print_titles"] == "$3:$4"
         assert snap["orientation"] == "landscape"
 
+    @pytest.mark.slow
+    def test_prints_on_one_a4_landscape_page(self, h1: dict[str, Any], tmp_path: Path) -> None:
+        """Printed by LibreOffice: one A4 landscape page holding every column and the total."""
+        from office import pdf_pages, to_pdf
+
+        source = tmp_path / "phu-luc.xlsx"
+        source.write_bytes(annex_workbook(h1, "UBND tỉnh Mẫu"))
+        pages = pdf_pages(to_pdf(source, tmp_path))
+        assert len(pages) == 1
+        assert pages[0].a4
+        assert pages[0].landscape
+        text = " ".join(pages[0].text.split())
+        for words in ("6 THÁNG ĐẦU NĂM 2024", "Quá hạn", "Tổng cộng", "UBND huyện Đông Sơn"):
+            assert words in text, words
+        assert "96,40" in text or "96.40" in text  # the % in LibreOffice's locale
+
     def test_cli_writes_the_workbook(self, bundle: Path, tmp_path: Path) -> None:
         out = tmp_path / "phu-luc.xlsx"
         result = CliRunner().invoke(app, ["one-stop", str(bundle), "-p", "H1", "--out", str(out)])
