@@ -341,6 +341,26 @@ class TestSample:
         assert h1["total"]["carried_over"] == year["carried_over"].sum()
 
 
+class TestWorkbookBundle:
+    """Quarterly rows read from a workbook under the Vietnamese headings ("Kỳ", "Số TTHC …")."""
+
+    def test_same_annex_from_a_workbook(self, bundle: Path, h1: dict[str, Any],
+                                        tmp_path: Path) -> None:
+        from parindex.evidence.bundle import load_bundle
+        from parindex.evidence.write import xlsx_bytes
+
+        read = load_bundle(bundle)
+        tables = {k: v.drop(columns="_row") for k, v in read.tables.items()}
+        meta = {"year": 2024, "edition": str(bundle.parent / "edition.yaml"),
+                "authority": "UBND tỉnh Mẫu"}
+        data = xlsx_bytes(tables, meta, "vi")
+        book = tmp_path / "bo-so-lieu.xlsx"
+        book.write_bytes(data)
+        sheet = openpyxl.load_workbook(io.BytesIO(data))["one_stop"]
+        assert [c.value for c in sheet[1]][:3] == ["Mã đơn vị", "Kỳ", "Số TTHC thực hiện một cửa"]
+        assert annex(open_run(book), "H1") == h1
+
+
 class TestMerge:
     """Quarterly rows of one unit from two parts merge as two rows, not a conflict."""
 
