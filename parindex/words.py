@@ -218,6 +218,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.one_stop.pending_in_time": ("Đang giải quyết trong hạn", "Pending, in time"),
     "col.one_stop.pending_overdue": ("Đang giải quyết quá hạn", "Pending, overdue"),
     "col.one_stop.returned": ("Trả lại, rút hồ sơ", "Returned or withdrawn"),
+    "col.one_stop.period": ("Kỳ", "Period"),
+    "col.one_stop.procedures": ("Số TTHC thực hiện một cửa", "One-stop procedures"),
     "col.reports.unit": ("Mã đơn vị", "Unit code"),
     "col.reports.report": ("Kỳ báo cáo", "Report"),
     "col.reports.submitted": ("Ngày gửi", "Submitted on"),
@@ -451,6 +453,94 @@ WORDS: dict[str, tuple[str, str]] = {
         "e.g. >90: 2; >=70: 1 · dung_han = 1; tre_han = 0.5 · levels: good = 1; fair = 0.5 · "
         "proportional: target = 100; floor = 0 · deduction: per item = 0.5; floor = 0 · "
         "yes/no · manual"),
+    # The one-stop annex (report.one_stop_annex, `parindex one-stop`; seed 002, Phụ lục 2)
+    "annex.title": ("Kết quả thực hiện cơ chế một cửa, một cửa liên thông {period} {year}",
+                    "One-stop and inter-agency one-stop results, {period} {year}"),
+    "annex.period.Q1": ("quý I năm", "Q1"),
+    "annex.period.Q2": ("quý II năm", "Q2"),
+    "annex.period.Q3": ("quý III năm", "Q3"),
+    "annex.period.Q4": ("quý IV năm", "Q4"),
+    "annex.period.H1": ("6 tháng đầu năm", "first half of"),
+    "annex.period.9M": ("9 tháng đầu năm", "first nine months of"),
+    "annex.period.YEAR": ("năm", "year"),
+    "annex.group.so_phong": ("Sở, ban, ngành và phòng, ban chuyên môn",
+                             "Departments and specialised offices"),
+    "annex.group.huyen": ("UBND cấp huyện", "District people's committees"),
+    "annex.group.xa": ("UBND cấp xã (xã, phường, thị trấn)",
+                       "Commune-level people's committees"),
+    "annex.sheet": ("Phụ lục một cửa", "One-stop annex"),
+    "annex.subtotal": ("Cộng", "Subtotal"),
+    "annex.total": ("Tổng cộng", "Total"),
+    "annex.col.stt": ("STT", "No."),
+    "annex.col.name": ("Tên cơ quan, đơn vị", "Unit"),
+    "annex.col.procedures": ("Tổng số TTHC", "Procedures"),
+    "annex.col.carried_over": ("Kỳ trước chuyển qua", "Carried over"),
+    "annex.col.received_online": ("Mới tiếp nhận trực tuyến", "Received online"),
+    "annex.col.received_direct": ("Mới tiếp nhận trực tiếp", "Received in person"),
+    "annex.col.received_post": ("Mới tiếp nhận qua bưu chính", "Received by post"),
+    "annex.col.resolved_early": ("Giải quyết trước hạn", "Resolved early"),
+    "annex.col.resolved_on_time": ("Giải quyết đúng hạn", "Resolved on time"),
+    "annex.col.resolved_late": ("Giải quyết trễ hạn", "Resolved late"),
+    "annex.col.on_time_rate": ("Tỷ lệ đúng hạn (%)", "On time (%)"),
+    "annex.col.returned": ("Trả lại, rút hồ sơ", "Returned or withdrawn"),
+    "annex.col.pending_in_time": ("Đang giải quyết trong hạn", "Pending, in time"),
+    "annex.col.pending_overdue": ("Đang giải quyết quá hạn", "Pending, overdue"),
+    "annex.band.received": ("Số hồ sơ nhận giải quyết", "Applications received"),
+    "annex.band.resolved": ("Số hồ sơ đã giải quyết", "Applications resolved"),
+    "annex.band.pending": ("Số hồ sơ đang giải quyết", "Applications pending"),
+    "annex.short.received_online": ("Trực tuyến", "Online"),
+    "annex.short.received_direct": ("Trực tiếp", "In person"),
+    "annex.short.received_post": ("Bưu chính", "By post"),
+    "annex.short.resolved_early": ("Trước hạn", "Early"),
+    "annex.short.resolved_on_time": ("Đúng hạn", "On time"),
+    "annex.short.resolved_late": ("Trễ hạn", "Late"),
+    "annex.short.pending_in_time": ("Trong hạn", "In time"),
+    "annex.short.pending_overdue": ("Quá hạn", "Overdue"),
+    "annex.without": ("không có số liệu một cửa {period}: {units}",
+                      "no one-stop figures for {period}: {units}"),
+    # Periodic reports followed up (report.report_followup, `parindex reports`)
+    "followup.title": ("Theo dõi báo cáo CCHC định kỳ năm {year}",
+                       "Periodic CCHC reports, {year}"),
+    "followup.remind_title": ("Đơn vị cần nhắc gửi báo cáo (tính đến {date})",
+                              "Units to remind (as of {date})"),
+    "followup.sheet.reports": ("Báo cáo định kỳ", "Periodic reports"),
+    "followup.sheet.remind": ("Cần nhắc", "To remind"),
+    "followup.col.stt": ("STT", "No."),
+    "followup.col.unit": ("Mã đơn vị", "Unit code"),
+    "followup.col.name": ("Đơn vị", "Unit"),
+    "followup.col.report": ("Kỳ báo cáo", "Report"),
+    "followup.col.deadline": ("Hạn gửi", "Deadline"),
+    "followup.col.submitted": ("Ngày gửi", "Sent on"),
+    "followup.col.days_late": ("Số ngày trễ", "Days late"),
+    "followup.col.status": ("Tình trạng", "Status"),
+    "followup.col.missing": ("Báo cáo chưa gửi", "Reports not sent"),
+    "followup.status.on_time": ("đúng hạn", "on time"),
+    "followup.status.late": ("trễ {days} ngày", "{days} days late"),
+    "followup.status.missing": ("chưa gửi", "not sent"),
+    "followup.none_to_remind": ("không có đơn vị nào cần nhắc", "no unit to remind"),
+    # Help of `parindex one-stop` and `parindex reports` (cli.periodic_cmd)
+    "help.periodic.one_stop": (
+        "Phụ lục kết quả một cửa, một cửa liên thông của báo cáo định kỳ (theo nhóm đơn vị, "
+        "có dòng cộng từng nhóm và dòng tổng cộng).\n\nVí dụ: parindex one-stop mau/2024 "
+        "--period H1 --format xlsx --out phu-luc.xlsx",
+        "The one-stop annex of the periodic report (units grouped by kind, a subtotal per "
+        "group and a total row).\n\nExample: parindex one-stop sample/2024 --period H1 "
+        "--format xlsx --out annex.xlsx"),
+    "help.periodic.period": (
+        "Kỳ: Q1, Q2, Q3, Q4, H1 (6 tháng), 9M (9 tháng) hoặc YEAR (cả năm).",
+        "Period: Q1, Q2, Q3, Q4, H1 (half year), 9M (nine months) or YEAR."),
+    "help.periodic.reports": (
+        "Theo dõi báo cáo CCHC định kỳ: hạn gửi, ngày gửi, số ngày trễ, tình trạng của từng "
+        "đơn vị, và các đơn vị cần nhắc.\n\nVí dụ: parindex reports mau/2024",
+        "Periodic reports followed up: each unit's deadline, date sent, days late and status, "
+        "and the units to remind.\n\nExample: parindex reports sample/2024"),
+    "help.periodic.as_of": (
+        "Ngày tính các đơn vị cần nhắc (dd/mm/yyyy; mặc định: hôm nay).",
+        "The date the units to remind are counted at (dd/mm/yyyy; default: today)."),
+    "help.periodic.format": ("Định dạng: table, json, csv hoặc xlsx (xlsx cần --out).",
+                             "Format: table, json, csv or xlsx (xlsx needs --out)."),
+    "periodic.as_of": ("{quoted} không phải ngày (dd/mm/yyyy)",
+                       "{quoted} is not a date (dd/mm/yyyy)"),
     # The command line's problem counts (messages stay English until the officer's issue)
     "plan.needs.allow_na": (
         "Chỉ đạt được nếu chấm cả tiêu chí không phát sinh (--allow-na).",
@@ -538,6 +628,34 @@ WORDS: dict[str, tuple[str, str]] = {
         "unit {unit}: carried over + received = {into} but resolved + pending + returned = "
         "{outof}"),
     "hint.one_stop.unbalanced": ("bảng một cửa phải khớp số", "the one-stop table must add up"),
+    # One-stop rows by quarter (evidence.check_one_stop, evidence.one_stop_periods)
+    "problem.one_stop.period": ("{quoted} không phải kỳ của bảng một cửa",
+                                "{quoted} is not a one-stop period"),
+    "hint.one_stop.period": ("Q1, Q2, Q3, Q4, hoặc để trống cho số liệu cả năm",
+                             "Q1, Q2, Q3, Q4, or blank for the whole year"),
+    "problem.one_stop.period_twice": ("{quoted} được ghi hai lần cho đơn vị {unit}",
+                                      "{quoted} is given twice for unit {unit}"),
+    "problem.one_stop.mixed": (
+        "đơn vị {unit} có dòng cả năm (kỳ để trống) và cả dòng theo quý {quarters} (dòng "
+        "{rows}); không dòng nào của đơn vị được tính",
+        "unit {unit} has a whole-year row (period blank) and quarterly rows {quarters} (rows "
+        "{rows}); none of the unit's rows is used"),
+    "hint.one_stop.mixed": ("giữ dòng cả năm hoặc các dòng theo quý, không giữ cả hai",
+                            "keep either the whole-year row or the quarterly rows, not both"),
+    "problem.one_stop.carry": (
+        "đơn vị {unit}: kỳ trước chuyển qua của {quarter} là {quoted}, khác số đang giải quyết "
+        "cuối {previous} ({pending})",
+        "unit {unit}: {quarter}'s carried over is {quoted}, not {previous}'s pending "
+        "({pending})"),
+    "problem.one_stop.quarters_missing": (
+        "đơn vị {unit} không có dòng một cửa cho {quarters}; số liệu năm tính từ các quý có",
+        "unit {unit} has no one-stop row for {quarters}; its year is built from the quarters "
+        "given"),
+    "problem.one_stop.projection": (
+        "bảng một cửa chỉ có số liệu đến hết {quarter}: điểm một cửa là ước tính giữa năm "
+        "(số liệu từ đầu năm đến nay)",
+        "the one-stop rows stop at {quarter}: the one-stop scores are a mid-year projection "
+        "(the year so far)"),
     "problem.reports.date": ("{quoted} không phải ngày tháng", "{quoted} is not a date"),
     "hint.reports.date": ("ghi dd/mm/yyyy, ví dụ 28/02/2024",
                           "write dd/mm/yyyy, e.g. 28/02/2024"),

@@ -21,6 +21,7 @@ tables as lists of rows, and what to expect per unit::
               areas: {"1": {points: 3, max: 10, index: 30}}}
         expect_order: [A, B]           # optional: unit order of the score JSON (by rank)
         expect_error: "substring"      # instead of expect: open_run must fail with this text
+        expect_warnings: ["substring"] # optional: each text is in some warning (English)
 
 Scalars are read as YAML 1.2 would (``yes``, ``no``, ``x``, ``on`` stay text; only
 ``true``/``false`` are booleans) so evidence cells are written to the CSV as typed.
@@ -84,7 +85,7 @@ UNIT_KEYS = {"total", "index", "band", "rank", "group_rank", "self_points", "app
 LEAF_KEYS = {"leaves", "self_leaves", "nodes", "areas"}
 CASE_KEYS = {"name", "edition", "year", "units", "evidence", "one_stop", "reports",
              "adjustments", "changes", "tolerance", "expect", "expect_order", "expect_error",
-             "authority"}
+             "authority", "expect_warnings"}
 
 
 class CaseLoader(yaml.SafeLoader):
@@ -357,4 +358,8 @@ def compare(run: Any, case: dict[str, Any]) -> list[str]:
         _compare_unit(diff, run, str(code), want or {})
     if case.get("expect_order") is not None:
         _compare_order(diff, run, case["expect_order"])
+    warnings = [p.render("en") for p in run.inputs.problems if p.severity == "warning"]
+    for text in case.get("expect_warnings") or []:
+        if not any(str(text) in w for w in warnings):
+            diff.note(f"no warning contains {text!r}; warnings: {warnings!r}")
     return diff.lines

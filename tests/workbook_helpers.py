@@ -315,7 +315,8 @@ def as_typed(text: str, column: str) -> tuple[Any, str | None]:
 
 #: The cells that identify a pre-filled row of a template's sheet.
 _ROW_KEYS: dict[str, tuple[str, ...]] = {"evidence": ("unit", "criterion"),
-                                         "one_stop": ("unit",), "reports": ("unit", "report")}
+                                         "one_stop": ("unit", "period"),
+                                         "reports": ("unit", "report")}
 #: What an evidence row of the twin fills in (the rest of the row is the template's).
 _EVIDENCE_FILLED = ("value", "appraised", "source", "note")
 
@@ -344,6 +345,10 @@ def _put(ws: Any, r: int, c: int, text: str, column: str, typed: bool) -> None:
         cell.data_type = "s"
 
 
+def _key_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def _keyed_rows(ws: Any, cols: dict[str, int],
                 keys: tuple[str, ...]) -> tuple[dict[tuple[str, ...], int], int]:
     """The sheet's pre-filled rows by their key cells, and the last of them (1: none)."""
@@ -351,7 +356,7 @@ def _keyed_rows(ws: Any, cols: dict[str, int],
     last = 1
     for r in range(2, ws.max_row + 1):
         if keys and ws.cell(r, cols[keys[0]]).value is not None:
-            index[tuple(str(ws.cell(r, cols[k]).value) for k in keys)] = r
+            index[tuple(_key_text(ws.cell(r, cols[k]).value) for k in keys)] = r
             last = r
     return index, last
 
@@ -372,7 +377,10 @@ def _fill_sheet(ws: Any, name: str, table: pd.DataFrame, typed: bool) -> None:
         else:
             if keys and units_here and row["unit"] not in units_here:
                 continue
-            found = index.get(tuple(row[k] for k in keys)) if keys else None
+            key = tuple(_key_text(row.get(k)) for k in keys)
+            found = index.get(key) if keys else None
+            if found is None and name == "one_stop":  # a quarter: the unit's blank row first
+                found = index.pop((key[0], ""), None)
             if found is None:
                 last += 1
                 found = last
@@ -388,8 +396,9 @@ def fill_template(template: Path, out: Path, twin: dict[str, pd.DataFrame],
     ``evidence``: value, appraised, source, note into the row of the same unit and criterion
     (rows of the twin for units or criteria the template lacks are skipped: they belong to
     another part). ``one_stop`` / ``reports``: into the pre-filled row of the same unit (and
-    report), else a new row. ``adjustments``: appended. ``add_sheets`` creates those sheets
-    (canonical headings) when the template has none, e.g. adjustments in an owner part.
+    period or report), else a new row; a unit's first quarter takes its blank pre-filled
+    row. ``adjustments``: appended. ``add_sheets`` creates those sheets (canonical headings)
+    when the template has none, e.g. adjustments in an owner part.
     """
     from openpyxl import load_workbook
 

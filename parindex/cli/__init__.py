@@ -10,6 +10,7 @@ from parindex.cli import (
     analysis_cmd,
     criteria_cmd,
     demo_cmd,
+    periodic_cmd,
     report_cmd,
     score_cmd,
     workbook_cmd,
@@ -42,6 +43,7 @@ app.command("whatif")(analysis_cmd.whatif)
 app.command("plan")(analysis_cmd.plan)
 app.command("weak")(analysis_cmd.weak)
 app.command("uncertainty")(analysis_cmd.uncertainty)
+periodic_cmd.register(app)  # one-stop, reports
 
 
 def main() -> None:

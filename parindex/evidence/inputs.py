@@ -18,10 +18,11 @@ from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.errors import Problem
 from parindex.evidence.check_adjustments import check_adjustments
 from parindex.evidence.check_evidence import blank_row, check_evidence, note_changes
-from parindex.evidence.check_one_stop import check_one_stop, one_stop_column
-from parindex.evidence.check_reports import check_reports, reports_column
+from parindex.evidence.check_one_stop import COUNTS, one_stop_column, read_one_stop
+from parindex.evidence.check_reports import Reports, check_reports, reports_column
 from parindex.evidence.check_units import check_units
 from parindex.evidence.collect import Collector
+from parindex.evidence.one_stop_periods import OneStopPeriods
 from parindex.evidence.states import INHERIT, MISSING, NA
 from parindex.evidence.tables import Bundle
 
@@ -42,6 +43,9 @@ class Inputs:
     evidence_row: np.ndarray  # index into the evidence table, -1 when none
     one_stop: pd.DataFrame = field(repr=False)
     problems: tuple[Problem, ...] = ()
+    #: the one-stop rows by period (``one_stop`` is their year) and the report dates
+    one_stop_periods: OneStopPeriods | None = field(default=None, repr=False)
+    reports: Reports | None = field(default=None, repr=False)
 
     @property
     def codes(self) -> list[str]:
@@ -92,7 +96,8 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     a_state = np.where(a_state == INHERIT, d_state, a_state)
     ev_row[u, lf_] = np.flatnonzero(ok)
 
-    one_stop = check_one_stop(bundle, index, out)
+    periods = read_one_stop(bundle, index, out)
+    one_stop = periods.figures("YEAR")[list(COUNTS)]
     rep = check_reports(bundle, edition, index, out)
     for leaf_obj in edition.leaves:
         if not leaf_obj.computed:
@@ -122,7 +127,8 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     note_changes(cells.columns, ok, out)
     bonus, penalty = check_adjustments(bundle, edition, index, n_units, out)
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
-                    st_appr, bonus, penalty, ev_row, one_stop)
+                    st_appr, bonus, penalty, ev_row, one_stop, one_stop_periods=periods,
+                    reports=rep)
     _missing_warnings(inputs, cells.rows, out)
     return replace(inputs, problems=tuple(out.problems)), out.problems
 

@@ -1,10 +1,10 @@
 """Combine unit or department workbooks (or CSV bundles) into one bundle.
 
 Parts must agree on year and edition. Rows are matched by their key (units: code; evidence:
-unit + criterion; one_stop: unit; reports: unit + report). A blank cell never conflicts — it
-gives way to the part that filled it; two different non-blank values for the same cell are a
-conflict, reported with both places, and nothing is written. Adjustments and lineage rows are
-pooled (identical rows once).
+unit + criterion; one_stop: unit + period, a missing period column read as blank; reports:
+unit + report). A blank cell never conflicts — it gives way to the part that filled it; two
+different non-blank values for the same cell are a conflict, reported with both places, and
+nothing is written. Adjustments and lineage rows are pooled (identical rows once).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from parindex.evidence.bundle import load_bundle
 from parindex.evidence.tables import TABLES, Bundle
 
 KEYS: dict[str, tuple[str, ...]] = {
-    "units": ("code",), "evidence": ("unit", "criterion"), "one_stop": ("unit",),
+    "units": ("code",), "evidence": ("unit", "criterion"), "one_stop": ("unit", "period"),
     "reports": ("unit", "report"),
 }
 
@@ -57,7 +57,7 @@ def _merge_keyed(name: str, parts: list[tuple[Bundle, pd.DataFrame]]
     for bundle, df in parts:
         file = bundle.file(name)
         for row in df.to_dict(orient="records"):
-            key = tuple(str(row[k]) for k in keys)
+            key = tuple(str(row.get(k, "") or "") for k in keys)
             target = merged.setdefault(key, {c: "" for c in columns})
             for col in columns:
                 value = str(row.get(col, "") or "")

@@ -17,7 +17,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "evidence": (("unit", "criterion", "value"), ("appraised", "source", "note")),
     "one_stop": (("unit", "carried_over", "received_online", "received_direct",
                   "received_post", "resolved_early", "resolved_on_time", "resolved_late",
-                  "pending_in_time", "pending_overdue"), ("returned",)),
+                  "pending_in_time", "pending_overdue"), ("returned", "period", "procedures")),
     "reports": (("unit", "report", "submitted"), ()),
     "adjustments": (("unit", "kind", "points"), ("reason",)),
     "lineage": (("code", "predecessor"), ()),

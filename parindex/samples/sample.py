@@ -3,7 +3,9 @@
 Fifteen communes in two districts (the ranking groups), scored on ``xa-2017`` for 2019–2020
 and ``xa-2024`` from 2021, so trends cross the edition change. In 2024 two communes of Sông
 Mây merge into one (bundle table ``lineage``). No survey was run in 2019, so that year's
-survey block is rebased. Every name is invented.
+survey block is rebased. The 2024 one-stop rows are quarterly (:func:`quarterly`): they add up
+to the year's figures the other years' way of drawing gives, so every score is what one
+whole-year row per unit would give. Every name is invented.
 
 The committed bundles under ``sample_district/`` are written by :func:`generate`
 (``python -m parindex.samples.sample``).
@@ -40,6 +42,43 @@ UNITS = [
 ]
 MERGED = ("SM09", "Xã Đồng Bến", "xa", G1, 0.60, 0.0)
 MERGE_YEAR, MERGED_FROM = 2024, ("SM04", "SM05")
+QUARTERLY_YEAR = 2024
+#: the share of a year's applications each quarter sees (cumulative)
+_QUARTER_SHARES = np.array([0.22, 0.47, 0.73, 1.0])
+_FLOWS = ("received_online", "received_direct", "received_post", "resolved_early",
+          "resolved_on_time", "resolved_late", "returned")
+
+
+def quarterly(year_rows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Each unit's whole-year one-stop row as four quarterly rows that give it back (CONTRACT
+    §2): Q1 carries the year's carried over, the flows split by quarter sum to the year's, Q4
+    ends with the year's pending, each quarter adds up and carries over the previous
+    quarter's pending; ``procedures`` a number per unit."""
+    rows = []
+    for year in year_rows.to_dict(orient="records"):
+        shares = np.clip(_QUARTER_SHARES + rng.normal(0, 0.02, 4), 0, 1)
+        shares[-1] = 1.0
+        cum = {f: np.rint(np.maximum.accumulate(shares) * year[f]).astype(int) for f in _FLOWS}
+        part = {f: np.diff(cum[f], prepend=0) for f in _FLOWS}
+        procedures = int(rng.integers(60, 160))
+        carried = int(year["carried_over"])
+        for k in range(4):
+            into = carried + sum(int(part[f][k]) for f in _FLOWS[:3])
+            out = sum(int(part[f][k]) for f in _FLOWS[3:])
+            if k < 3 and into < out:  # resolve the excess next quarter instead
+                part["resolved_on_time"][k] -= out - into
+                part["resolved_on_time"][k + 1] += out - into
+                out = into
+            pending = into - out
+            overdue = int(year["pending_overdue"]) if k == 3 else min(
+                pending, int(rng.binomial(pending, 0.1)))
+            rows.append({"unit": year["unit"], "period": f"Q{k + 1}",
+                         "procedures": procedures + (k >= 2), "carried_over": carried,
+                         **{f: int(part[f][k]) for f in _FLOWS[:6]},
+                         "pending_in_time": pending - overdue, "pending_overdue": overdue,
+                         "returned": int(part["returned"][k])})
+            carried = pending
+    return pd.DataFrame(rows)
 
 
 def sample_root() -> Path:
@@ -81,6 +120,8 @@ def generate(root: Path | None = None) -> list[Path]:
         options = SynthOptions(survey=year != 2019)
         tables = synth_tables(load_edition(edition), units, year, quality, seed=1000 + year,
                               options=options)
+        if year == QUARTERLY_YEAR:
+            tables["one_stop"] = quarterly(tables["one_stop"], np.random.default_rng(year))
         if year >= MERGE_YEAR:
             tables["lineage"] = pd.DataFrame({"code": MERGED[0], "predecessor": MERGED_FROM})
         out.append(write_bundle(root / str(year), tables, year, edition, AUTHORITY))

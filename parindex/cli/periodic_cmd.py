@@ -1,0 +1,159 @@
+"""`parindex one-stop | reports`: the periodic report's one-stop annex, and the periodic
+reports followed up. Help texts are the words table's (Vietnamese); what the commands compute
+lives in ``report.one_stop_annex`` and ``report.report_followup``, imported inside them."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from parindex.cli.common import (
+    BundleArg,
+    CriteriaOpt,
+    ExportFormat,
+    Lang,
+    LangOpt,
+    OutOpt,
+    dump_json,
+    emit,
+    err_console,
+    frame_csv,
+    frame_table,
+    handles_errors,
+)
+from parindex.words import t
+
+if TYPE_CHECKING:
+    from parindex.scoring.run import Run
+
+
+class Period(str, Enum):
+    """``--period``: a quarter, or the quarters from Q1 to the end of H1, 9M or the year."""
+
+    Q1 = "Q1"
+    Q2 = "Q2"
+    Q3 = "Q3"
+    Q4 = "Q4"
+    H1 = "H1"
+    nine_months = "9M"
+    YEAR = "YEAR"
+
+
+PeriodOpt = typer.Option(Period.YEAR, "--period", "-p", help=t("help.periodic.period", "vi"))
+FormatOpt = typer.Option(ExportFormat.table, "--format", "-f",
+                         help=t("help.periodic.format", "vi"))
+#: units without figures named on stderr, at most
+SHOWN = 12
+AsOfOpt = typer.Option(None, "--as-of", metavar="DD/MM/YYYY", help=t("help.periodic.as_of", "vi"))
+
+
+def _xlsx(data: bytes, out: Path | None) -> None:
+    if out is None:
+        raise typer.BadParameter("--format xlsx writes a workbook: give --out FILE.xlsx",
+                                 param_hint="--out")
+    from parindex.io import write_atomic
+
+    write_atomic(out, data)
+    err_console().print(f"wrote {out}")
+
+
+def _warn(run: Run, table: str) -> None:
+    """The bundle's warnings about ``table`` on stderr (the scores still stand)."""
+    from parindex.cli.common import print_problems
+
+    warnings = [p for p in run.inputs.problems
+                if p.severity == "warning" and p.file.startswith(table)]
+    if warnings:
+        print_problems(warnings)
+
+
+@handles_errors
+def one_stop(bundle: Path = BundleArg, period: Period = PeriodOpt,
+             criteria: str | None = CriteriaOpt, fmt: ExportFormat = FormatOpt,
+             out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+    from parindex.pipeline import open_run
+    from parindex.report.one_stop_annex import annex, annex_frame, annex_title, period_words
+
+    run = open_run(bundle, criteria)
+    _warn(run, "one_stop")
+    data = annex(run, period.value, lang.value)
+    if data["without"]:
+        shown = data["without"][:SHOWN]
+        more = len(data["without"]) - len(shown)
+        units = ", ".join(shown) + (f" … (+{more})" if more else "")
+        err_console().print(t("annex.without", lang.value, units=units,
+                              period=period_words(period.value, lang.value)), markup=False)
+    if fmt is ExportFormat.json:
+        emit(dump_json({k: v for k, v in data.items() if k != "without"}), out)
+    elif fmt is ExportFormat.xlsx:
+        from parindex.report.one_stop_xlsx import annex_workbook
+
+        authority = run.bundle.authority if run.bundle is not None else ""
+        _xlsx(annex_workbook(data, authority, lang.value), out)
+    elif fmt is ExportFormat.csv:
+        emit(frame_csv(annex_frame(data, lang.value), lang.value), out)
+    else:
+        emit(frame_table(annex_frame(data, lang.value), lang.value,
+                         title=annex_title(data, lang.value)), out)
+
+
+def _as_of(text: str | None) -> Any:
+    if text is None:
+        return None
+    import datetime as dt
+
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    from parindex.errors import quote
+
+    raise typer.BadParameter(t("periodic.as_of", "vi", quoted=quote(text)),
+                             param_hint="--as-of")
+
+
+@handles_errors
+def reports(bundle: Path = BundleArg, as_of: str | None = AsOfOpt,
+            criteria: str | None = CriteriaOpt, fmt: ExportFormat = FormatOpt,
+            out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+    from parindex.pipeline import open_run
+    from parindex.report.report_followup import (
+        followup,
+        followup_frame,
+        followup_workbook,
+        remind_frame,
+    )
+
+    day = _as_of(as_of)
+    run = open_run(bundle, criteria)
+    _warn(run, "reports")
+    data = followup(run, day)
+    lg = lang.value
+    if fmt is ExportFormat.json:
+        emit(dump_json(data), out)
+    elif fmt is ExportFormat.xlsx:
+        _xlsx(followup_workbook(data, run.year, lg), out)
+    elif fmt is ExportFormat.csv:
+        emit(frame_csv(followup_frame(data, lg), lg), out)
+    else:
+        text = frame_table(followup_frame(data, lg), lg, title=t("followup.title", lg,
+                                                                 year=run.year))
+        remind = remind_frame(data, lg)
+        title = t("followup.remind_title", lg, date=_shown(data["as_of"], lg))
+        text += (frame_table(remind, lg, title=title) if len(remind)
+                 else f"{title}: {t('followup.none_to_remind', lg)}\n")
+        emit(text, out)
+
+
+def _shown(iso: str, lang: str) -> str:
+    return iso if lang == "en" else "/".join(reversed(iso.split("-")))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``one-stop`` and ``reports`` to the command line, with their help texts."""
+    app.command("one-stop", help=t("help.periodic.one_stop", "vi"))(one_stop)
+    app.command("reports", help=t("help.periodic.reports", "vi"))(reports)
