@@ -5,8 +5,6 @@ a handful of pages."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from office import Page, pdf_pages, to_pdf
 from workbook_helpers import SAMPLE_2024, invoke
