@@ -340,6 +340,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "guide.col.kind": ("thưởng hoặc trừ.", "bonus or penalty."),
     "guide.col.points": ("Số điểm.", "The points."),
     "guide.col.reason": ("Lý do, văn bản căn cứ.", "The reason and its document."),
+    "guide.col.year": ("Năm đánh giá; không sửa.", "The assessment year; do not change it."),
+    "guide.col.edition": ("Bộ tiêu chí dùng để chấm; không sửa.",
+                          "The criteria the units are scored by; do not change it."),
+    "guide.col.authority": ("Cơ quan đánh giá, xếp hạng.", "Who assesses and ranks."),
+    "guide.col.count": ("Số hồ sơ, số nguyên ≥ 0; không có thì ghi 0.",
+                        "A number of applications, a whole number ≥ 0; 0 when none."),
     # Where a leaf's number comes from (criteria show, templates)
     "input.percent": ("tỷ lệ %", "percent"),
     "input.value": ("", "value"),

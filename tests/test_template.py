@@ -103,9 +103,9 @@ def _units(tmp_path: Path, kind: str) -> Path:
     return path
 
 
-def _template(edition: Path, units: Path, out: Path, *extra: str) -> Any:
+def _template(edition: Path | str, units: Path, out: Path, *extra: str) -> Any:
     result = invoke("template", edition, "--units", units, "--out", out, "--year", "2024",
-                    *extra, inputs=[units, edition], out_dir=out.parent)
+                    *extra, inputs=[units], out_dir=out.parent)
     assert result.exit_code == 0, result.output
     return result
 
@@ -207,3 +207,31 @@ class TestUnitsFileProblems:
         assert result.exit_code == 1
         assert 'don-vi.xlsx: row 6 (cell A6), column "code": "X2" is listed twice' \
             in result.stderr
+
+
+class TestInstructions:
+    """The instructions sheet comes first and names every sheet and column of the workbook."""
+
+    @pytest.mark.parametrize(("lang", "sheet"), [("vi", "Hướng dẫn"), ("en", "Instructions")])
+    def test_every_sheet_and_column_explained(self, tmp_path: Path, lang: str,
+                                              sheet: str) -> None:
+        from parindex.evidence.labels import label
+        from parindex.words import t
+
+        template = tmp_path / "mau.xlsx"
+        _template("xa-2024", _units(tmp_path, "csv"), template, "--lang", lang)
+        wb = load_workbook(template)
+        assert wb.sheetnames[0] == sheet
+        lines = [row for row in wb[sheet].iter_rows(values_only=True) if row[0]]
+        explained = {(row[0], row[1]) for row in lines if row[1] and row[2]}
+        for name in wb.sheetnames[1:]:
+            ws = wb[name]
+            head = HEADING_ROW if name == "evidence" else 1
+            headings = [c.value for c in ws[head] if c.value] if name != "meta" else \
+                [c.value for c in ws["A"]]
+            assert headings, name
+            for heading in headings:
+                assert (name, heading) in explained, (name, heading)
+        assert any(t("guide.step5", lang) == row[0] for row in lines)
+        assert label("evidence", "value", lang) in next(
+            row[0] for row in lines if str(row[0]).startswith("2."))

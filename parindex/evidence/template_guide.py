@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from parindex.evidence.labels import label
+from parindex.evidence.tables import TABLES
 from parindex.evidence.template_leaves import EVIDENCE_COLUMNS, LINE_HEIGHT, TemplateSpec
 from parindex.words import t
 
@@ -19,10 +20,10 @@ from parindex.words import t
 TITLE_ROWS = 5
 #: the columns each sheet's guide lines explain, in order
 _GUIDED: dict[str, tuple[str, ...]] = {
-    "meta": (),
+    "meta": ("year", "edition", "authority"),
     "units": ("code", "name", "type", "group"),
     "evidence": tuple(EVIDENCE_COLUMNS),
-    "one_stop": (),
+    "one_stop": ("unit", *TABLES["one_stop"][0][1:], *TABLES["one_stop"][1]),
     "reports": ("unit", "report", "submitted", "deadline"),
     "adjustments": ("unit", "kind", "points", "reason"),
 }
@@ -108,6 +109,7 @@ def guide_sheet(ws: Any, spec: TemplateSpec, fmt: dict[str, Any], sheets: list[s
             r += 1
             ws.write_string(r, 0, sheet, fmt["text"])
             ws.write_string(r, 1, label(sheet, col, lang), fmt["wrap"])
-            ws.write_string(r, 2, t(f"guide.col.{col}", lang), fmt["wrap"])
+            key = "count" if sheet == "one_stop" and col != "unit" else col
+            ws.write_string(r, 2, t(f"guide.col.{key}", lang), fmt["wrap"])
     ws.activate()
     print_setup(ws, lang, head, (0, 0, r, 2))
