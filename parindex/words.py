@@ -340,6 +340,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "guide.col.kind": ("thưởng hoặc trừ.", "bonus or penalty."),
     "guide.col.points": ("Số điểm.", "The points."),
     "guide.col.reason": ("Lý do, văn bản căn cứ.", "The reason and its document."),
+    "guide.col.ranked": ("có: đơn vị được xếp hạng; không: chỉ chấm điểm, không xếp hạng.",
+                         "yes: the unit is ranked; no: scored but not ranked."),
     "guide.col.year": ("Năm đánh giá; không sửa.", "The assessment year; do not change it."),
     "guide.col.edition": ("Bộ tiêu chí dùng để chấm; không sửa.",
                           "The criteria the units are scored by; do not change it."),

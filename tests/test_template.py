@@ -235,3 +235,12 @@ class TestInstructions:
         assert any(t("guide.step5", lang) == row[0] for row in lines)
         assert label("evidence", "value", lang) in next(
             row[0] for row in lines if str(row[0]).startswith("2."))
+
+    def test_ranked_column_explained_when_present(self, tmp_path: Path) -> None:
+        units = tmp_path / "units.csv"
+        units.write_text("code,name,type,group,ranked\nX1,Xã Một,xa,H,không\n", encoding="utf-8")
+        template = tmp_path / "mau.xlsx"
+        _template("xa-2024", units, template)
+        ws = load_workbook(template)["Hướng dẫn"]
+        rows = {(r[0], r[1]): r[2] for r in ws.iter_rows(values_only=True) if r[0] and r[1]}
+        assert rows[("units", "Được xếp hạng")].startswith("có: đơn vị được xếp hạng")

@@ -21,7 +21,6 @@ TITLE_ROWS = 5
 #: the columns each sheet's guide lines explain, in order
 _GUIDED: dict[str, tuple[str, ...]] = {
     "meta": ("year", "edition", "authority"),
-    "units": ("code", "name", "type", "group"),
     "evidence": tuple(EVIDENCE_COLUMNS),
     "one_stop": ("unit", *TABLES["one_stop"][0][1:], *TABLES["one_stop"][1]),
     "reports": ("unit", "report", "submitted", "deadline"),
@@ -105,7 +104,9 @@ def guide_sheet(ws: Any, spec: TemplateSpec, fmt: dict[str, Any], sheets: list[s
         ws.write_string(r, 0, sheet, fmt["head"])
         ws.merge_range(r, 1, r, 2, t(f"guide.sheet.{sheet}", lang), fmt["wrap"])
         ws.set_row(r, LINE_HEIGHT * 2 + 2)
-        for col in _GUIDED[sheet]:
+        shown = _GUIDED[sheet] if sheet != "units" else \
+            [c for c in (*TABLES["units"][0], *TABLES["units"][1]) if c in spec.units.columns]
+        for col in shown:
             r += 1
             ws.write_string(r, 0, sheet, fmt["text"])
             ws.write_string(r, 1, label(sheet, col, lang), fmt["wrap"])
