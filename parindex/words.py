@@ -247,9 +247,109 @@ WORDS: dict[str, tuple[str, str]] = {
     "enter.computed": (
         "Tính từ sheet {sheet}; để trống (chỉ nhập nếu hội đồng điều chỉnh)",
         "Computed from sheet {sheet}; leave blank (only for a council correction)"),
-    "enter.na": (" — ghi NA nếu không phát sinh", " — write NA if nothing arose"),
+    "enter.na": (" — ghi NA nếu không áp dụng", " — write NA if not applicable"),
     "enter.yes_no": ("có,không,NA", "yes,no,NA"),
     "enter.invalid": ("Giá trị không hợp lệ", "Not a valid value"),
+    # Template: the printed form (title and signature blocks) and the instructions sheet
+    "info.deadline": ("Hạn gửi", "Deadline"),
+    "tpl.motto": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "tpl.motto2": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    "tpl.title": ("BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
+                  "PAR INDEX SELF-ASSESSMENT, {year}"),
+    "tpl.units": ("{count} đơn vị", "{count} units"),
+    "tpl.place_date": ("…………, ngày …… tháng …… năm ……", "Place and date: ………………"),
+    "tpl.sign": ("LÃNH ĐẠO ĐƠN VỊ", "HEAD OF THE UNIT"),
+    "tpl.sign_hint": ("(Ký và ghi rõ họ tên)", "(Signature and full name)"),
+    "tpl.footer": ("Trang &P/&N", "Page &P of &N"),
+    "tpl.guide_sheet": ("Hướng dẫn", "Instructions"),
+    "guide.title": ("HƯỚNG DẪN ĐIỀN BẢNG TỰ ĐÁNH GIÁ", "HOW TO FILL IN THIS WORKBOOK"),
+    "guide.steps": (
+        "Cách làm, theo thứ tự", "What to do, in order"),
+    "guide.step1": (
+        "1. Mở sheet evidence. Mỗi dòng là một tiêu chí của một đơn vị.",
+        "1. Open the sheet evidence. Each row is one criterion of one unit."),
+    "guide.step2": (
+        "2. Đọc cột \"{rule}\" và \"{enter}\", rồi ghi số liệu vào cột \"{value}\" "
+        "(các ô nền vàng). Các ô khác đã khóa.",
+        "2. Read the columns \"{rule}\" and \"{enter}\", then write the figure in the column "
+        "\"{value}\" (the yellow cells). The other cells are locked."),
+    "guide.step3": (
+        "3. Ô có danh sách chọn: bấm vào ô, bấm mũi tên và chọn một dòng.",
+        "3. A cell with a list: click it, click the arrow and pick a line."),
+    "guide.step4": (
+        "4. Tỷ lệ: ghi 92,5 hoặc 31/75 (31 trên 75). Các ô nhập đã để dạng văn bản, "
+        "nên Excel không đổi 3/4 thành ngày tháng.",
+        "4. A percentage: write 92.5 or 31/75 (31 out of 75). The input cells are text, so "
+        "Excel does not turn 3/4 into a date."),
+    "guide.step5": (
+        "5. Tiêu chí không áp dụng với đơn vị: ghi NA (Không áp dụng).",
+        "5. A criterion that does not apply to the unit: write NA (not applicable)."),
+    "guide.step6": (
+        "6. Ghi số, ký hiệu văn bản làm tài liệu kiểm chứng ở cột \"{source}\". "
+        "Để trống cột \"{appraised}\": Hội đồng thẩm định ghi cột này.",
+        "6. Write the numbers of the documents that prove it in the column \"{source}\". "
+        "Leave the column \"{appraised}\" blank: the appraisal council fills it in."),
+    "guide.step7": (
+        "7. Không đổi tên sheet, không xóa cột, không sửa dòng tiêu đề cột. In sheet evidence "
+        "(khổ A4 ngang), lãnh đạo đơn vị ký ở cuối bảng.",
+        "7. Do not rename sheets, delete columns or change the heading row. Print the sheet "
+        "evidence (A4 landscape); the head of the unit signs at the end."),
+    "guide.sheet": ("Sheet", "Sheet"),
+    "guide.column": ("Cột", "Column"),
+    "guide.meaning": ("Ghi gì", "What to write"),
+    "guide.sheet.meta": ("Thông tin chung của bảng; không sửa.",
+                         "About the workbook; do not change it."),
+    "guide.sheet.units": ("Danh sách đơn vị được đánh giá.", "The units assessed."),
+    "guide.sheet.evidence": ("Số liệu tự đánh giá của từng tiêu chí.",
+                             "The declared figure of each criterion."),
+    "guide.sheet.one_stop": (
+        "Số hồ sơ một cửa trong năm, mỗi đơn vị một dòng. Ghi số nguyên; không có hồ sơ "
+        "thì ghi 0.",
+        "One-stop applications in the year, a row per unit. Write whole numbers; 0 when "
+        "there were none."),
+    "guide.sheet.reports": (
+        "Ngày gửi từng báo cáo CCHC định kỳ (dd/mm/yyyy); hạn gửi ở cột bên phải. Chưa gửi "
+        "thì để trống.",
+        "The date each periodic report was sent (dd/mm/yyyy); its deadline is in the "
+        "column on the right. Not sent: leave it blank."),
+    "guide.sheet.adjustments": (
+        "Điểm thưởng, điểm trừ (do cơ quan đánh giá ghi).",
+        "Bonus and penalty points (filled in by the assessing office)."),
+    "guide.col.unit": ("Mã đơn vị; không sửa.", "The unit's code; do not change it."),
+    "guide.col.unit_name": ("Tên đơn vị.", "The unit's name."),
+    "guide.col.area": ("Lĩnh vực của tiêu chí.", "The criterion's area."),
+    "guide.col.criterion": ("Mã tiêu chí; không sửa.", "The criterion's code; do not change it."),
+    "guide.col.criterion_name": ("Tên tiêu chí.", "The criterion's name."),
+    "guide.col.max": ("Điểm tối đa của tiêu chí.", "The most points the criterion gives."),
+    "guide.col.rule": ("Cách tính điểm từ số liệu.", "How the figure becomes points."),
+    "guide.col.enter": ("Ghi số liệu dạng nào.", "What kind of figure to write."),
+    "guide.col.value": ("Số liệu đơn vị tự đánh giá: điền cột này.",
+                        "The unit's own figure: fill in this column."),
+    "guide.col.appraised": ("Số liệu Hội đồng thẩm định sửa lại; đơn vị để trống.",
+                            "The council's corrected figure; the unit leaves it blank."),
+    "guide.col.source": ("Số, ký hiệu, ngày của văn bản kiểm chứng.",
+                         "Number and date of the documents that prove the figure."),
+    "guide.col.note": ("Giải thích thêm, nếu cần.", "Anything else to explain."),
+    "guide.col.code": ("Mã đơn vị, không trùng nhau.", "The unit's code, each once."),
+    "guide.col.name": ("Tên đơn vị.", "The unit's name."),
+    "guide.col.type": ("Loại: xa (xã), phuong (phường), thi_tran (thị trấn), …",
+                       "Type: xa (commune), phuong (ward), thi_tran (town), …"),
+    "guide.col.group": ("Nhóm xếp hạng (huyện hoặc tỉnh).",
+                        "The ranking group (a district or a province)."),
+    "guide.col.report": ("Kỳ báo cáo.", "The report."),
+    "guide.col.submitted": ("Ngày gửi báo cáo, dd/mm/yyyy.", "The date it was sent, dd/mm/yyyy."),
+    "guide.col.deadline": ("Hạn gửi báo cáo.", "The deadline of the report."),
+    "guide.col.kind": ("thưởng hoặc trừ.", "bonus or penalty."),
+    "guide.col.points": ("Số điểm.", "The points."),
+    "guide.col.reason": ("Lý do, văn bản căn cứ.", "The reason and its document."),
+    "guide.col.ranked": ("có: đơn vị được xếp hạng; không: chỉ chấm điểm, không xếp hạng.",
+                         "yes: the unit is ranked; no: scored but not ranked."),
+    "guide.col.year": ("Năm đánh giá; không sửa.", "The assessment year; do not change it."),
+    "guide.col.edition": ("Bộ tiêu chí dùng để chấm; không sửa.",
+                          "The criteria the units are scored by; do not change it."),
+    "guide.col.authority": ("Cơ quan đánh giá, xếp hạng.", "Who assesses and ranks."),
+    "guide.col.count": ("Số hồ sơ, số nguyên ≥ 0; không có thì ghi 0.",
+                        "A number of applications, a whole number ≥ 0; 0 when none."),
     # Where a leaf's number comes from (criteria show, templates)
     "input.percent": ("tỷ lệ %", "percent"),
     "input.value": ("", "value"),

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from parindex.cli import app
 from parindex.criteria import load_edition
+from parindex.evidence.template import HEADING_ROW
 from parindex.samples.sample import sample_root
 
 XA = load_edition("xa-2024")
@@ -65,7 +66,7 @@ def test_template_rule_column_follows_the_language(tmp_path) -> None:  # type: i
                                      str(out), "--year", "2024", "--lang", lang])
         assert result.exit_code == 0, result.output
         ws = load_workbook(out)["evidence"]
-        rows = list(ws.iter_rows(values_only=True))
+        rows = list(ws.iter_rows(min_row=HEADING_ROW, values_only=True))
         head = rows[0]
         crit, rule = head.index("Mã tiêu chí" if lang == "vi" else "Criterion code"), \
             head.index("Cách chấm" if lang == "vi" else "How it is scored")

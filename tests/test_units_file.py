@@ -52,3 +52,38 @@ class TestReadUnitsFile:
                                           "--out", str(tmp_path / "t.xlsx")])
         assert result.exit_code == 1
         assert "missing column(s) type, group" in result.output
+
+
+class TestUnitsAsExcelSavesThem:
+    """Vietnamese headings and types, a workbook with a title row and numeric codes."""
+
+    def test_vietnamese_headings_and_types(self, tmp_path: Path) -> None:
+        path = _write(tmp_path, "Mã đơn vị;Tên đơn vị;Loại đơn vị;Nhóm xếp hạng\n"
+                                "X1;Xã Một;Xã;H\nX2;Phường Hai;PHƯỜNG;H\n"
+                                "X3;Thị trấn Ba;thị  trấn;H\n")
+        table = read_units_file(path)
+        assert table["type"].tolist() == ["xa", "phuong", "thi_tran"]
+        assert table.columns.tolist() == ["code", "name", "type", "group"]
+
+    def test_workbook_with_a_title_row(self, tmp_path: Path) -> None:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["DANH SÁCH ĐƠN VỊ"])
+        ws.append(["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Nhóm xếp hạng"])
+        ws.append([101, "Xã Một", "xã", "H"])
+        ws.append([None, None, None, None])
+        ws.append([102.0, "Xã Hai", "xa", "H"])
+        wb.save(tmp_path / "units.xlsx")
+        table = read_units_file(tmp_path / "units.xlsx")
+        assert table["code"].tolist() == ["101", "102"]
+        assert table["type"].tolist() == ["xa", "xa"]
+
+    def test_every_problem_at_once(self, tmp_path: Path) -> None:
+        path = _write(tmp_path, "code,name,type,group\nX1,A,xa,H\nX1,B,lang,\n")
+        with pytest.raises(EvidenceError) as info:
+            read_units_file(path)
+        found = {(p.location, p.field, p.value) for p in info.value.problems}
+        assert found == {("row 3", "code", "X1"), ("row 3", "type", "lang"),
+                         ("row 3", "group", None)}

@@ -41,12 +41,14 @@ from workbook_helpers import (
 
 from parindex.criteria import load_edition
 from parindex.evidence.labels import INFO_COLUMNS, LABELS
+from parindex.evidence.template import HEADING_ROW
 
 XA = load_edition("xa-2024")
 HUYEN = load_edition("huyen-2024")
 SAMPLE_UNITS = read_tables(SAMPLE_2024)["units"]["code"].tolist()
 STRUCTURE = ("unit", "unit_name", "area", "criterion", "criterion_name", "max", "rule", "enter")
 INPUTS = ("value", "appraised", "source", "note")
+FIRST = HEADING_ROW + 1  # the first evidence row of a template (a title block above)
 
 
 def _template(out: Path, units: Path, *extra: str, edition: str = "xa-2024") -> Path:
@@ -207,7 +209,7 @@ class TestTemplateFillScore:
 
     def test_unit_workbook_holds_only_its_unit(self, unit_parts: list[Path]) -> None:
         wb = load_workbook(unit_parts[1], read_only=True)
-        codes = {row[0] for row in wb["evidence"].iter_rows(min_row=2, values_only=True)
+        codes = {row[0] for row in wb["evidence"].iter_rows(min_row=FIRST, values_only=True)
                  if row[0] is not None}
         units = [row for row in wb["units"].iter_rows(min_row=2, values_only=True)
                  if row[0] is not None]
@@ -225,7 +227,7 @@ class TestTemplateFillScore:
         for owner, part in zip(HUYEN_OWNERS, owner_parts, strict=True):
             owned = {HUYEN.areas[k].code for k, a in enumerate(HUYEN.areas) if a.owner == owner}
             wb = load_workbook(part, read_only=True)
-            codes = {str(row[3]) for row in wb["evidence"].iter_rows(min_row=2,
+            codes = {str(row[3]) for row in wb["evidence"].iter_rows(min_row=FIRST,
                                                                      values_only=True)
                      if row[0] is not None}
             assert codes, owner
@@ -241,7 +243,7 @@ class TestTemplateFillScore:
         for part in owner_parts:
             wb = load_workbook(part, read_only=True)
             seen += [(str(r[0]), str(r[3])) for r in wb["evidence"].iter_rows(
-                min_row=2, values_only=True) if r[0] is not None]
+                min_row=FIRST, values_only=True) if r[0] is not None]
         assert len(seen) == len(set(seen)) == 3 * len(HUYEN.leaves)
 
 
@@ -375,8 +377,8 @@ class TestTemplateContent:
     """What a commune official sees: sheets, labels, one row per unit × leaf, guards."""
 
     def test_sheets(self, wb: Any) -> None:
-        assert wb.sheetnames == ["meta", "units", "evidence", "one_stop", "reports",
-                                 "adjustments"]
+        assert wb.sheetnames == ["Hướng dẫn", "meta", "units", "evidence", "one_stop",
+                                 "reports", "adjustments"]
 
     def test_meta(self, wb: Any) -> None:
         rows = [tuple(r) for r in wb["meta"].iter_rows(max_col=2, values_only=True)]
@@ -387,32 +389,34 @@ class TestTemplateContent:
                                              index: int) -> None:
         book = wb if lang == "vi" else wb_en
         labels = {**LABELS["evidence"], **INFO_COLUMNS}
-        heads = [c.value for c in book["evidence"][1]]
+        heads = [c.value for c in book["evidence"][HEADING_ROW]]
         assert heads == [labels[c][index] for c in (
             "unit", "unit_name", "area", "criterion", "criterion_name", "max", "rule",
             "enter", "value", "appraised", "source", "note")]
         for sheet in ("units", "one_stop", "reports", "adjustments"):
             columns = [c for c in LABELS[sheet] if c != "ranked"]  # the sample has no ranked
+            extra = [INFO_COLUMNS["deadline"][index]] if sheet == "reports" else []
             assert [c.value for c in book[sheet][1]] == \
-                [LABELS[sheet][c][index] for c in columns], sheet
+                [LABELS[sheet][c][index] for c in columns] + extra, sheet
         assert book["meta"]["A1"].value == LABELS["meta"]["year"][index]
 
     def test_what_to_enter_in_the_chosen_language(self, wb: Any, wb_en: Any) -> None:
-        vi = {c.value for c in wb["evidence"]["H"][1:]}
-        en = {c.value for c in wb_en["evidence"]["H"][1:]}
-        assert "có / không — ghi NA nếu không phát sinh" in vi
-        assert "yes / no — write NA if nothing arose" in en
+        vi = {c.value for c in wb["evidence"]["H"][HEADING_ROW:]}
+        en = {c.value for c in wb_en["evidence"]["H"][HEADING_ROW:]}
+        assert "có / không — ghi NA nếu không áp dụng" in vi
+        assert "yes / no — write NA if not applicable" in en
         assert any(str(v).startswith("Tính từ sheet one_stop") for v in vi)
 
     def test_one_evidence_row_per_unit_and_leaf(self, wb: Any) -> None:
-        rows = [(r[0], r[3]) for r in wb["evidence"].iter_rows(min_row=2, values_only=True)
+        rows = [(r[0], r[3]) for r in wb["evidence"].iter_rows(min_row=FIRST, values_only=True)
                 if r[0] is not None]
         want = [(u, leaf.code) for u in SAMPLE_UNITS for leaf in XA.leaves]
         assert rows == want
 
     def test_structure_columns_filled_input_cells_empty(self, wb: Any) -> None:
         leaves = {leaf.code: leaf for leaf in XA.leaves}
-        for r in wb["evidence"].iter_rows(min_row=2, values_only=True):
+        last = FIRST - 1 + len(SAMPLE_UNITS) * len(XA.leaves)
+        for r in wb["evidence"].iter_rows(min_row=FIRST, max_row=last, values_only=True):
             leaf = leaves[r[3]]
             assert r[4] == leaf.name
             assert r[5] == leaf.max
@@ -425,9 +429,9 @@ class TestTemplateContent:
 
         for book, yes_no in ((wb, "có,không"), (wb_en, "yes,no")):
             ws = book["evidence"]
-            lists = [(str(dv.sqref).split(), dv.formula1) for dv in
+            lists = [(dv.sqref, dv.formula1) for dv in
                      ws.data_validations.dataValidation if dv.type == "list"]
-            for r in range(2, ws.max_row + 1):
+            for r in range(FIRST, FIRST + len(SAMPLE_UNITS) * len(XA.leaves)):
                 leaf = XA.leaves[XA.leaf_index[ws.cell(r, 4).value]]
                 kind = leaf_kind(leaf)
                 for col in ("I", "J"):
@@ -444,23 +448,29 @@ class TestTemplateContent:
     def test_manual_points_checked_against_max(self, wb: Any) -> None:
         ws = wb["evidence"]
         leaf = XA.leaves[XA.leaf_index["1.6"]]
-        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value == "1.6")
-        dv = next(dv for dv in ws.data_validations.dataValidation
-                  if f"I{row}" in str(dv.sqref).split())
-        assert (dv.type, dv.operator, dv.formula1, dv.formula2) == \
+        row = next(r for r in range(FIRST, ws.max_row + 1) if ws.cell(r, 4).value == "1.6")
+        dv = next(dv for dv in ws.data_validations.dataValidation if f"I{row}" in dv.sqref)
+        # "between" is the default operator: XlsxWriter leaves it unsaid
+        assert (dv.type, dv.operator or "between", dv.formula1, dv.formula2) == \
             ("decimal", "between", "0", f"{leaf.max:g}")
 
     def test_structure_locked_inputs_unlocked(self, wb: Any) -> None:
+        """Structure cells locked, input columns unlocked and text (by the column's format,
+        which every cell of it without its own takes: in Excel, LibreOffice and openpyxl)."""
         ws = wb["evidence"]
         assert ws.protection.sheet is True
-        heads = [c.value for c in ws[1]]
+        heads = [c.value for c in ws[HEADING_ROW]]
         labels = {v[0]: k for k, v in {**LABELS["evidence"], **INFO_COLUMNS}.items()}
         cols = [labels[h] for h in heads]
-        for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        last = HEADING_ROW + len(SAMPLE_UNITS) * len(XA.leaves)
+        for row in ws.iter_rows(min_row=HEADING_ROW, max_row=last):
             for col, cell in zip(cols, row, strict=True):
-                header = cell.row == 1
-                want_locked = header or col in STRUCTURE
-                assert cell.protection.locked is want_locked, (cell.coordinate, col)
+                want_locked = cell.row == HEADING_ROW or col in STRUCTURE
+                style = cell if cell.has_style else next(
+                    d for d in ws.column_dimensions.values() if d.min <= cell.column <= d.max)
+                assert style.protection.locked is want_locked, (cell.coordinate, col)
+                if not want_locked:
+                    assert style.number_format == "@", (cell.coordinate, col)
 
     def test_frozen_header_on_every_table_sheet(self, wb: Any) -> None:
         from openpyxl.utils.cell import coordinate_from_string
@@ -468,13 +478,16 @@ class TestTemplateContent:
         for name in ("units", "evidence", "one_stop", "reports", "adjustments"):
             pane = wb[name].freeze_panes
             assert pane is not None, name
-            assert coordinate_from_string(pane)[1] == 2, (name, pane)
+            below = HEADING_ROW + 1 if name == "evidence" else 2
+            assert coordinate_from_string(pane)[1] == below, (name, pane)
 
     def test_dates_formatted_and_rows_ready(self, wb: Any) -> None:
         ws = wb["reports"]
         rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] is not None]
-        assert rows == [(u, rid, None) for u in SAMPLE_UNITS for rid in XA.model.calendar]
+        assert [r[:3] for r in rows] == [(u, rid, None) for u in SAMPLE_UNITS
+                                         for rid in XA.model.calendar]
         assert ws["C2"].number_format == "dd/mm/yyyy"
+        assert ws["D2"].value == "01/03/2024"  # the deadline of Q1 in xa-2024
         one_stop = [r[0] for r in wb["one_stop"].iter_rows(min_row=2, values_only=True)
                     if r[0] is not None]
         assert one_stop == SAMPLE_UNITS
@@ -492,7 +505,7 @@ class TestTemplateContent:
                          "X2,-1,xa,+G\n", encoding="utf-8")
         wb = load_workbook(_template(tmp_path / "t.xlsx", units))
         cells = [wb["units"]["B2"], wb["units"]["D2"], wb["units"]["B3"],
-                 wb["evidence"]["B2"]]
+                 wb["evidence"][f"B{FIRST}"]]
         assert [c.data_type for c in cells] == ["s", "s", "s", "s"]
         assert wb["units"]["B2"].value == '=HYPERLINK("http://x")'
 
@@ -523,7 +536,7 @@ class TestTemplateCommand:
         out = _template(tmp_path / "t.xlsx", huyen / "units.csv", "--owner", owner,
                         edition="huyen-2024")
         codes = {str(r[3]).split(".")[0] for r in load_workbook(out)["evidence"].iter_rows(
-            min_row=2, values_only=True) if r[0] is not None}
+            min_row=FIRST, values_only=True) if r[0] is not None}
         assert codes == {"2"}
 
     def test_out_must_be_xlsx(self, tmp_path: Path) -> None:
@@ -545,7 +558,7 @@ class TestTemplateCommand:
         out = tmp_path / "t.xlsx"
         out.write_bytes(b"old")
         _template(out, SAMPLE_2024 / "units.csv", "--unit", "SM01")
-        assert load_workbook(out).sheetnames[0] == "meta"
+        assert load_workbook(out).sheetnames[:2] == ["Hướng dẫn", "meta"]
         assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
 
 

@@ -276,10 +276,19 @@ def huyen_bundle(folder: Path) -> Path:
 # ---------------------------------------------------------------- workbooks
 
 
-def header_map(ws: Any, table: str, header_row: int = 1) -> dict[str, int]:
+def heading_row(ws: Any, table: str) -> int:
+    """The (1-based) row of a sheet's headings: the first of its first ten rows naming two
+    columns of ``table`` (a template's evidence sheet has a title block above them)."""
+    for r in range(1, 11):
+        if sum(1 for c in ws[r] if c.value is not None and column_for(table, c.value)) >= 2:
+            return r
+    return 1
+
+
+def header_map(ws: Any, table: str, header_row: int | None = None) -> dict[str, int]:
     """canonical column → 1-based column index, from a sheet's heading row."""
     out: dict[str, int] = {}
-    for cell in ws[header_row]:
+    for cell in ws[header_row or heading_row(ws, table)]:
         col = column_for(table, cell.value) if cell.value is not None else None
         if col and col not in out:
             out[col] = cell.column
@@ -349,12 +358,13 @@ def _key_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _keyed_rows(ws: Any, cols: dict[str, int],
-                keys: tuple[str, ...]) -> tuple[dict[tuple[str, ...], int], int]:
-    """The sheet's pre-filled rows by their key cells, and the last of them (1: none)."""
+def _keyed_rows(ws: Any, cols: dict[str, int], keys: tuple[str, ...],
+                head: int = 1) -> tuple[dict[tuple[str, ...], int], int]:
+    """The sheet's pre-filled rows by their key cells, and the last of them (the heading
+    row ``head``: none)."""
     index: dict[tuple[str, ...], int] = {}
-    last = 1
-    for r in range(2, ws.max_row + 1):
+    last = head
+    for r in range(head + 1, ws.max_row + 1):
         if keys and ws.cell(r, cols[keys[0]]).value is not None:
             index[tuple(_key_text(ws.cell(r, cols[k]).value) for k in keys)] = r
             last = r
@@ -365,7 +375,7 @@ def _fill_sheet(ws: Any, name: str, table: pd.DataFrame, typed: bool) -> None:
     """One sheet of ``fill_template`` from the twin's table of the same name."""
     cols = header_map(ws, name)
     keys = _ROW_KEYS.get(name, ())
-    index, last = _keyed_rows(ws, cols, keys)
+    index, last = _keyed_rows(ws, cols, keys, heading_row(ws, name))
     units_here = {k[0] for k in index}
     for row in table.to_dict(orient="records"):
         fill_cols: tuple[str, ...]
@@ -437,7 +447,7 @@ def find_row(path: Path, sheet: str, table: str, **match: str) -> tuple[int, dic
     ws = wb[sheet]
     cols = header_map(ws, table)
     letters = {c: get_column_letter(j) for c, j in cols.items()}
-    for r in range(2, ws.max_row + 1):
+    for r in range(heading_row(ws, table) + 1, ws.max_row + 1):
         if all(str(ws.cell(r, cols[k]).value) == v for k, v in match.items()):
             return r, letters
     raise AssertionError(f"no row {match} in {path.name} [{sheet}]")

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import typer
 
-from parindex.cli.common import Lang, LangOpt, err_console, handles_errors
+from parindex.cli.common import Lang, LangOpt, err_console, handles_errors, print_problems
 
 
 @handles_errors
 def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help="Edition id or file."),
-             units: Path = typer.Option(..., "--units", "-u", help="units.csv: code, name, "
-                                        "type, group."),
+             units: Path = typer.Option(..., "--units", "-u", help="The units: a CSV file "
+                                        "(comma or semicolon) or .xlsx with code, name, "
+                                        "type, group (or the Vietnamese headings)."),
              out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
              unit: str | None = typer.Option(None, "--unit", help="Only this unit's rows."),
              owner: str | None = typer.Option(None, "--owner",
@@ -26,12 +27,19 @@ def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help="Edition 
     Example: parindex template xa-2024 --units units.csv --out xa-2024-2025.xlsx
     """
     from parindex.criteria import load_edition
+    from parindex.errors import EvidenceError
     from parindex.evidence.template import default_year, template_bytes
-    from parindex.evidence.units_file import read_units_file
+    from parindex.evidence.units_file import read_units
     from parindex.io import write_atomic
 
     edition = load_edition(ref)
-    table = read_units_file(units, unit)
+    try:  # the units list's problems are the user's own: shown in the chosen language
+        table, warnings = read_units(units, unit)
+    except EvidenceError as exc:
+        print_problems(exc.problems, lang=lang.value)
+        raise typer.Exit(1) from None
+    if warnings:
+        print_problems(warnings, lang=lang.value)
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter("the template is an Excel workbook: give --out NAME.xlsx")
     data = template_bytes(edition, table, year or default_year(), lang.value, owner, authority)

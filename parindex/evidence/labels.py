@@ -26,7 +26,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "lineage": ("code", "predecessor"),
 }
 #: informational columns a template adds to the evidence sheet; readers ignore them
-INFO: tuple[str, ...] = ("unit_name", "criterion_name", "max", "rule", "enter", "area")
+#: (and the reports sheet its deadlines)
+INFO: tuple[str, ...] = ("unit_name", "criterion_name", "max", "rule", "enter", "area",
+                         "deadline")
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     table: {col: both(f"col.{table}.{col}") for col in cols} for table, cols in COLUMNS.items()}
