@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.evidence.legacy import legacy_cells
-from parindex.evidence.parse import clean_text, per_unique
+from parindex.evidence.legacy import legacy_encoding
+from parindex.evidence.parse import cell_text, distinct
 from parindex.evidence.read_csv import read_csv_folder
 from parindex.evidence.read_xlsx import read_xlsx
 from parindex.evidence.tables import REQUIRED_TABLES, TABLES, Bundle, RawTables
@@ -53,16 +55,27 @@ def load_bundle(path: str | Path) -> Bundle:
                   raw.meta_file, cells)
 
 
-def _strip_cell_texts(cells: pd.Series) -> pd.Series:
-    """:func:`parse.clean`, and a spreadsheet's protective ``'`` before ``=+-@`` dropped."""
-    return clean_text(cells).str.replace(r"^'(?=[=+\-@])", "", regex=True)
+def strip_cell(value: object) -> str:
+    """:func:`parse.cell_text`, and a spreadsheet's protective ``'`` before ``=+-@``
+    dropped."""
+    text = cell_text(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
 
 
 def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        if col != "_row":
-            out[col] = per_unique(out[col], _strip_cell_texts)
+    """Every text cell cleaned (once per distinct text), as Python strings."""
+    columns: dict[str, Any] = {}
+    for col in df.columns:
+        if col == "_row":
+            columns[col] = df[col]
+            continue
+        codes, uniques = distinct(df[col])
+        cleaned = np.array([strip_cell(u) for u in uniques] or [""], dtype=object)
+        columns[col] = pd.Series(cleaned[codes], index=df.index, dtype=object)
+    out = pd.DataFrame(columns, index=df.index)
+    out.attrs.update(df.attrs)
     return out
 
 
@@ -80,17 +93,21 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
         for col in df.columns:
             if col == "_row":
                 continue
-            found = per_unique(df[col], legacy_cells)
+            values = df[col].to_numpy(dtype=object)
+            found = {u: enc for u in dict.fromkeys(values) if (enc := legacy_encoding(u))}
+            if not found:
+                continue  # the usual case: no cell of the column looks legacy-encoded
             letter = letters.get(name, {}).get(col)
-            for i in found.to_numpy().nonzero()[0]:
+            rows = df["_row"].to_numpy()
+            for i in (i for i, v in enumerate(values) if v in found):
                 error = col in _KEY_TEXT.get(name, ())
-                row = int(df["_row"].iloc[i])
+                row = int(rows[i])
                 cells.add((name, row, col))
                 where = f"row {row}" + (f" (cell {letter}{row})" if letter else "")
                 out.append(Problem.of("bundle.legacy", files.get(name, name), where, field=col,
-                                      value=df[col].iloc[i], row=row,
+                                      value=values[i], row=row,
                                       severity="error" if error else "warning",
-                                      quoted=quote(df[col].iloc[i]), encoding=found.iloc[i]))
+                                      quoted=quote(values[i]), encoding=found[values[i]]))
     return out, frozenset(cells)
 
 

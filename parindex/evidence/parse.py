@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -65,18 +66,38 @@ def per_unique(cells: pd.Series, f: Callable[[pd.Series], Any]) -> Any:
     thousand values in 136,161 evidence rows), so string work is done on the distinct
     texts only. ``f`` maps a Series to a Series or array of the same length.
     """
-    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    codes, uniques = distinct(cells)
     if len(uniques) == len(cells):
         return f(cells)
-    result = f(pd.Series(uniques, dtype=cells.dtype))
+    result = f(pd.Series(uniques, dtype=object))
     if isinstance(result, pd.Series):
         return pd.Series(result.to_numpy()[codes], index=cells.index, dtype=result.dtype)
     return np.asarray(result)[codes]
 
 
+def distinct(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of a column (first-seen order), the values as a Python
+    object array: factorizing Python strings is about twice as fast as a string column."""
+    vals = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    codes, uniques = pd.factorize(np.asarray(vals, dtype=object), use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: NFC, non-breaking spaces to spaces, trimmed; blank (None, NaN) ``""``.
+    """
+    if not isinstance(value, str):
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            return ""
+        value = str(value)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value).replace("\u00a0", " ")
+    return value.strip()
+
+
 def clean_text(s: pd.Series) -> pd.Series:
-    s = s.fillna("").astype(str)
-    return s.str.normalize("NFC").str.replace("\u00a0", " ", regex=False).str.strip()
+    return pd.Series([cell_text(v) for v in s.to_numpy(dtype=object)], index=s.index,
+                     dtype=object)
 
 
 def clean(cells: pd.Series) -> pd.Series:

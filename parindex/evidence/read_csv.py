@@ -16,7 +16,7 @@ import pandas as pd
 from parindex.criteria.yaml_file import read_yaml_file
 from parindex.errors import EvidenceError, Problem
 from parindex.evidence.labels import column_for, info_column
-from parindex.evidence.parse import per_unique
+from parindex.evidence.parse import distinct
 from parindex.evidence.tables import TABLES, RawTables
 
 #: a CSV file larger than this is refused before reading (a national bundle's evidence is
@@ -87,7 +87,9 @@ def _delimiter(head: str) -> str:
 
 
 def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None) -> pd.DataFrame:
-    return pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False,
+    # object columns of Python strings: what the workbook reader gives, and what the
+    # per-distinct-text work downstream reads fastest
+    return pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False,
                        skipinitialspace=False, encoding=encoding)
 
 
@@ -132,18 +134,21 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
 
 
 def _blank(cells: pd.Series) -> np.ndarray:
-    return (cells.str.strip() == "").to_numpy(dtype=bool)
+    """Which cells are blank (empty or spaces), judged once per distinct text."""
+    codes, uniques = distinct(cells)
+    blank = np.array([not str(u).strip() for u in uniques] or [False], dtype=bool)
+    return blank[codes]
 
 
 def _tidy(df: pd.DataFrame, table: str | None) -> pd.DataFrame:
     columns = [c for c in df.columns if c != "_row"]
     unnamed = [c for c in columns if (str(c).startswith("Unnamed: ") or not str(c).strip())
-               and per_unique(df[c], _blank).all()]
+               and _blank(df[c]).all()]
     # a row is blank when every cell is: stop looking once no row can be (most tables have
     # a column without a blank cell, and that settles it at its first look)
     all_blank = np.ones(len(df), dtype=bool)
     for c in sorted(columns, key=lambda c: c in unnamed):
-        all_blank &= per_unique(df[c], _blank)
+        all_blank &= _blank(df[c])
         if not all_blank.any():
             break
     df = (df.loc[~all_blank] if all_blank.any() else df).drop(columns=unnamed)
