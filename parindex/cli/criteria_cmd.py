@@ -17,8 +17,10 @@ from parindex.cli.common import (
     handles_errors,
     print_problems,
 )
+from parindex.cli.lean import LeanGroup
 
-app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True)
+app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True,
+                  rich_markup_mode=None, cls=LeanGroup)
 
 
 class ShowFormat(str, Enum):

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition
-from parindex.criteria.model import ReportsInput
+from parindex.criteria.compiled import CompiledEdition, ReportsSource
 from parindex.evidence.collect import Collector, Columns, unit_index
 from parindex.evidence.parse import clean
 from parindex.evidence.states import VALUE
@@ -35,7 +34,7 @@ def check_reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int
              out: Collector) -> Reports:
     n = len(index)
     dates = {rid: np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-             for rid in edition.model.calendar}
+             for rid in edition.calendar}
     df = bundle.table("reports")
     if df is None or len(df) == 0:
         return Reports(dates, bundle.year, edition)
@@ -68,7 +67,7 @@ def check_reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int
     return Reports(dates, bundle.year, edition)
 
 
-def reports_column(rep: Reports, spec: ReportsInput) -> tuple[np.ndarray, np.ndarray]:
+def reports_column(rep: Reports, spec: ReportsSource) -> tuple[np.ndarray, np.ndarray]:
     n = len(next(iter(rep.dates.values()))) if rep.dates else 0
     count = np.zeros(n)
     for rid in spec.of:

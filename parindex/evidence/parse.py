@@ -22,9 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.criteria.compiled import CompiledEdition, Leaf, OneStopSource
 from parindex.criteria.keys import fold_key
-from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.evidence.states import MISSING, NA, VALUE
 
 YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
@@ -92,7 +91,8 @@ def cell_text(value: Any) -> str:
         value = str(value)
     if not value.isascii():
         value = unicodedata.normalize("NFC", value).replace("\u00a0", " ")
-    return value.strip()
+    text: str = value.strip()
+    return text
 
 
 def clean_text(s: pd.Series) -> pd.Series:
@@ -141,13 +141,13 @@ def to_number(s: pd.Series, whole: bool = False) -> np.ndarray:
 def leaf_kind(leaf: Leaf) -> str:
     """How a leaf reads a value cell: a rate computed from a table is read as a percentage,
     a computed count as a count, anything else as its rule asks."""
-    spec = leaf.input
-    if spec == "percent" or (isinstance(spec, OneStopInput)
-                             and spec.one_stop in ("on_time_rate", "online_rate")):
+    spec = leaf.source
+    if leaf.input_kind == "percent" or (isinstance(spec, OneStopSource)
+                                        and spec.one_stop in ("on_time_rate", "online_rate")):
         return "percent"
-    if isinstance(spec, (OneStopInput, ReportsInput)):
+    if leaf.computed:
         return "count"
-    return leaf.kind.value_kind
+    return leaf.value_kind
 
 
 def leaf_kinds(edition: CompiledEdition) -> list[str]:

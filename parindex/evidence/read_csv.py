@@ -137,7 +137,8 @@ def _blank(cells: pd.Series) -> np.ndarray:
     """Which cells are blank (empty or spaces), judged once per distinct text."""
     codes, uniques = distinct(cells)
     blank = np.array([not str(u).strip() for u in uniques] or [False], dtype=bool)
-    return blank[codes]
+    out: np.ndarray = blank[codes]
+    return out
 
 
 def _tidy(df: pd.DataFrame, table: str | None) -> pd.DataFrame:

@@ -202,6 +202,6 @@ def input_text(run: Run, unit: int, leaf: int, which: str) -> str:
     lf = run.edition.leaves[leaf]
     if lf.keys:
         return lf.keys[int(x)]
-    if lf.kind.value_kind == "boolean":
+    if lf.value_kind == "boolean":
         return "có" if x > 0.5 else "không"
     return f"{x:g}" if float(x).is_integer() else f"{x:.4g}"
