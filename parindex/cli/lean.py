@@ -65,10 +65,10 @@ if RuntimeParam is not None:
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             try:
-                if self.many and isinstance(value, (list, tuple)):
-                    return type(value)(self.convert(v, param, ctx) for v in value)
-                if not self.many:
-                    return self.convert(value, param, ctx)
+                if self.many:  # a list, as typer's list adapter gives
+                    values = value if isinstance(value, (list, tuple)) else [value]
+                    return [self.convert(v, param, ctx) for v in values]
+                return self.convert(value, param, ctx)
             except Exception:  # typer's converter says what is wrong
                 pass
             return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)

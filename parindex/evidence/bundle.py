@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from parindex.errors import EvidenceError, Problem, quote
+from parindex.evidence.cells import cell_text, distinct
 from parindex.evidence.legacy import legacy_encoding
-from parindex.evidence.parse import cell_text, distinct
 from parindex.evidence.read_csv import read_csv_folder
 from parindex.evidence.read_xlsx import read_xlsx
 from parindex.evidence.tables import REQUIRED_TABLES, TABLES, Bundle, RawTables
@@ -48,8 +48,9 @@ def load_bundle(path: str | Path) -> Bundle:
     if any(pr.severity == "error" for pr in problems):
         raise EvidenceError(problems)
     letters = {name: dict(df.attrs.get("letters", {})) for name, df in raw.tables.items()}
-    tables = {name: _strip_cells(df) for name, df in raw.tables.items()}
-    legacy, cells = _legacy_text(tables, raw.files, letters)
+    texts: dict[tuple[str, str], np.ndarray] = {}
+    tables = {name: _strip_cells(df, name, texts) for name, df in raw.tables.items()}
+    legacy, cells = _legacy_text(tables, texts, raw.files, letters)
     problems += legacy  # reported with every other problem
     return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters,
                   raw.meta_file, cells)
@@ -64,8 +65,10 @@ def strip_cell(value: object) -> str:
     return text
 
 
-def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
-    """Every text cell cleaned (once per distinct text), as Python strings."""
+def _strip_cells(df: pd.DataFrame, name: str,
+                 texts: dict[tuple[str, str], np.ndarray]) -> pd.DataFrame:
+    """Every text cell cleaned (once per distinct text), as Python strings; each column's
+    distinct cleaned texts go to ``texts``."""
     columns: dict[str, Any] = {}
     for col in df.columns:
         if col == "_row":
@@ -74,6 +77,7 @@ def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
         codes, uniques = distinct(df[col])
         cleaned = np.array([strip_cell(u) for u in uniques] or [""], dtype=object)
         columns[col] = pd.Series(cleaned[codes], index=df.index, dtype=object)
+        texts[name, col] = cleaned
     out = pd.DataFrame(columns, index=df.index)
     out.attrs.update(df.attrs)
     return out
@@ -84,8 +88,8 @@ _KEY_TEXT = {"units": ("code", "name", "group"), "evidence": ("unit", "criterion
                                                                "appraised")}
 
 
-def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
-                 letters: dict[str, dict[str, str]]
+def _legacy_text(tables: dict[str, pd.DataFrame], texts: dict[tuple[str, str], np.ndarray],
+                 files: dict[str, str], letters: dict[str, dict[str, str]]
                  ) -> tuple[list[Problem], frozenset[tuple[str, int, str]]]:
     """Cells in a legacy font encoding: the problems, and the cells (table, row, column)."""
     out, cells = [], set()
@@ -93,10 +97,10 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
         for col in df.columns:
             if col == "_row":
                 continue
-            values = df[col].to_numpy(dtype=object)
-            found = {u: enc for u in dict.fromkeys(values) if (enc := legacy_encoding(u))}
+            found = {u: enc for u in texts[name, col] if (enc := legacy_encoding(u))}
             if not found:
                 continue  # the usual case: no cell of the column looks legacy-encoded
+            values = df[col].to_numpy(dtype=object)
             letter = letters.get(name, {}).get(col)
             rows = df["_row"].to_numpy()
             for i in (i for i, v in enumerate(values) if v in found):

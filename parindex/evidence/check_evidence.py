@@ -15,6 +15,7 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.errors import quote
+from parindex.evidence.cells import distinct, first_rows
 from parindex.evidence.collect import Collector, Columns, close_hint, folded, unit_index
 from parindex.evidence.parse import Parsed, cell_problems, leaf_kinds, parse_cells, per_unique
 from parindex.evidence.states import INHERIT, NA
@@ -44,11 +45,12 @@ def note_changes(evc: Columns, ok: np.ndarray, out: Collector) -> None:
     ev = evc.df
     if "appraised" not in ev.columns:
         return
-    note = ev["note"] if "note" in ev.columns else pd.Series([""] * len(ev), index=ev.index)
-    changed = ok & (ev["appraised"] != "").to_numpy() & \
-        (folded(ev["appraised"]) != folded(ev["value"])) & \
-        (note == "").to_numpy()
-    for i in np.flatnonzero(changed):
+    given = ok & (evc["appraised"] != "")
+    if "note" in ev.columns:
+        given &= evc["note"] == ""
+    rows = np.flatnonzero(given)  # appraised without a note: did the appraisal change it?
+    changed = rows[folded(ev["appraised"].iloc[rows]) != folded(ev["value"].iloc[rows])]
+    for i in changed:
         out.add("evidence", evc["_row"][i], "note", None, severity="warning",
                 code="evidence.no_note", criterion=evc["criterion"][i], unit=evc["unit"][i],
                 before=quote(evc["value"][i]), after=quote(evc["appraised"][i]))
@@ -81,9 +83,9 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     ev = bundle.evidence
     evc = Columns(ev)
     ev_u = unit_index("evidence", ev["unit"], ev["_row"], index, out)
-    crit = ev["criterion"]
-    leaf = crit.map(edition.leaf_index).to_numpy(dtype=float, na_value=np.nan, copy=True)
-    leaf = np.where(np.isnan(leaf), -1, leaf).astype(np.intp)
+    codes, criteria = distinct(ev["criterion"])
+    leaf = np.array([edition.leaf_index.get(c, -1) for c in criteria] or [-1],
+                    dtype=np.intp)[codes]
     node_codes = {n.code for n in edition.nodes}
     for i in np.flatnonzero(leaf < 0):
         code = evc["criterion"][i]
@@ -95,7 +97,7 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     ok = (ev_u >= 0) & (leaf >= 0)
     pair = np.where(ok, ev_u * max(len(edition.leaves), 1) + leaf, -1 - np.arange(len(ev)))
     pair_code, _ = pd.factorize(pair)
-    first_of = np.unique(pair_code, return_index=True)[1]  # first row of each pair
+    first_of = first_rows(pair_code, int(pair_code.max(initial=-1)) + 1)  # each pair's first
     dup = first_of[pair_code] != np.arange(len(ev))
     for i in np.flatnonzero(dup):
         first = evc["_row"][first_of[pair_code[i]]]

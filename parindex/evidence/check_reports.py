@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, ReportsSource
+from parindex.evidence.cells import distinct
 from parindex.evidence.collect import Collector, Columns, unit_index
 from parindex.evidence.parse import clean
 from parindex.evidence.states import VALUE
@@ -16,11 +17,13 @@ from parindex.evidence.tables import Bundle
 
 
 def parse_dates(cells: pd.Series) -> pd.Series:
-    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd; NaT if neither."""
-    s = clean(cells).str.replace(r"[.\-]", "/", regex=True)
+    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd; NaT if neither.
+    Each distinct text is read once."""
+    codes, texts = distinct(cells)
+    s = clean(pd.Series(texts, dtype=object)).str.replace(r"[.\-]", "/", regex=True)
     dmy = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
     iso = pd.to_datetime(s, format="%Y/%m/%d", errors="coerce")
-    return dmy.fillna(iso)
+    return dmy.fillna(iso).iloc[codes].set_axis(cells.index)
 
 
 @dataclass(frozen=True)

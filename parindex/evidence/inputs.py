@@ -131,8 +131,9 @@ def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: Collector) -> None:
     consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
     miss = (inputs.st_appr == MISSING) & consider
     letter = out.bundle.letters.get("evidence", {}).get("value")
+    unit_codes = inputs.units["code"].to_numpy(dtype=object)
     for ui in np.flatnonzero(miss.any(axis=1)):
         codes = [ed.leaves[j].code + blank_row(inputs.evidence_row[ui, j], rows, letter)
                  for j in np.flatnonzero(miss[ui])]
         out.add("evidence", None, "value", None, severity="warning", code="evidence.none",
-                unit=inputs.units["code"][ui], criteria=", ".join(codes))
+                unit=unit_codes[ui], criteria=", ".join(codes))

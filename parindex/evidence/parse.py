@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf, OneStopSource
 from parindex.criteria.keys import fold_key
+from parindex.evidence.cells import cell_text, distinct, first_rows
 from parindex.evidence.states import MISSING, NA, VALUE
 
 YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
@@ -74,27 +74,6 @@ def per_unique(cells: pd.Series, f: Callable[[pd.Series], Any]) -> Any:
     return np.asarray(result)[codes]
 
 
-def distinct(values: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and distinct values of a column (first-seen order), the values as a Python
-    object array: factorizing Python strings is about twice as fast as a string column."""
-    vals = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
-    codes, uniques = pd.factorize(np.asarray(vals, dtype=object), use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: NFC, non-breaking spaces to spaces, trimmed; blank (None, NaN) ``""``.
-    """
-    if not isinstance(value, str):
-        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-            return ""
-        value = str(value)
-    if not value.isascii():
-        value = unicodedata.normalize("NFC", value).replace("\u00a0", " ")
-    text: str = value.strip()
-    return text
-
-
 def clean_text(s: pd.Series) -> pd.Series:
     return pd.Series([cell_text(v) for v in s.to_numpy(dtype=object)], index=s.index,
                      dtype=object)
@@ -120,6 +99,9 @@ def read_number(text: str, whole: bool = False) -> float:
     followed by groups of exactly three digits separates thousands (``1.234`` = 1234).
     Spaces are ignored; ``inf`` and numbers too large for a float are not numbers.
     """
+    if text.isascii() and text.isdigit():  # the usual cell: digits only, read as written
+        plain = float(text)
+        return plain if math.isfinite(plain) else math.nan
     t = text.replace(" ", "")
     if whole and _THOUSANDS.fullmatch(t):
         t = t.replace(".", "").replace(",", "")
@@ -152,6 +134,20 @@ def leaf_kind(leaf: Leaf) -> str:
 
 def leaf_kinds(edition: CompiledEdition) -> list[str]:
     return [leaf_kind(leaf) for leaf in edition.leaves]
+
+
+#: value kinds whose reading of a text depends on the leaf (its max, its keys)
+_BY_LEAF = ("points", "key")
+
+
+def reading_groups(edition: CompiledEdition) -> np.ndarray:
+    """Per leaf, the leaves that read a text alike: the leaf alone for points and keys (its
+    max, its keys), else every leaf of its kind (a number, a percentage, a count or yes/no
+    reads the same for all of them)."""
+    kinds = leaf_kinds(edition)
+    n = len(kinds)
+    return np.array([j if k in _BY_LEAF else n + _KINDS.index(k) for j, k in enumerate(kinds)],
+                    dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -187,15 +183,20 @@ def parse_cells(cells: pd.Series, leaf: np.ndarray, edition: CompiledEdition,
                 blank_state: int = MISSING) -> Parsed:
     """Read each cell for the leaf on its row (``leaf`` holds leaf indexes, -1 = unknown).
 
-    A cell's reading depends only on its text and its leaf, so each distinct (leaf, text)
-    pair is read once and the result spread to its rows.
+    A cell's reading depends only on its text and how its leaf reads (:func:`reading_groups`),
+    so each distinct (group, text) pair is read once and the result spread to its rows.
     """
-    text_code, uniques = pd.factorize(cells, use_na_sentinel=False)
-    pair = (np.asarray(leaf, dtype=np.int64) + 1) * (len(uniques) + 1) + text_code
-    pair_code, distinct = pd.factorize(pair)
-    if len(distinct) == len(cells):
+    text_code, uniques = distinct(cells)
+    leaf = np.asarray(leaf, dtype=np.int64)
+    groups = reading_groups(edition)
+    known = leaf >= 0
+    group = np.where(known, groups[np.where(known, leaf, 0)], -1) if len(groups) else \
+        np.full(len(leaf), -1, dtype=np.int64)
+    pair = (group + 1) * (len(uniques) + 1) + text_code
+    pair_code, pairs = pd.factorize(pair)
+    if len(pairs) == len(cells):
         return _parse_cells(cells, leaf, edition, blank_state)
-    first = np.unique(pair_code, return_index=True)[1]  # a row of each pair, in code order
+    first = first_rows(pair_code, len(pairs))  # a row of each pair, in code order
     one = _parse_cells(cells.iloc[first].reset_index(drop=True), np.asarray(leaf)[first],
                        edition, blank_state)
     return Parsed(one.x[pair_code], one.state[pair_code],

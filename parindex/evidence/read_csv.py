@@ -15,8 +15,8 @@ import pandas as pd
 
 from parindex.criteria.yaml_file import read_yaml_file
 from parindex.errors import EvidenceError, Problem
+from parindex.evidence.cells import distinct
 from parindex.evidence.labels import column_for, info_column
-from parindex.evidence.parse import distinct
 from parindex.evidence.tables import TABLES, RawTables
 
 #: a CSV file larger than this is refused before reading (a national bundle's evidence is
@@ -112,9 +112,10 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
     try:
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise UnicodeDecodeError("utf-8", raw, 0, 2, "a UTF-16 byte order mark")
-        # UTF-8 (the usual case) goes to the parser as bytes, without a decoded copy
+        # UTF-8 (the usual case) goes to the parser as bytes, without a decoded copy; the
+        # parser drops a BOM itself ("utf-8-sig" would make it decode through a slow wrapper)
         df = _parse(io.BytesIO(raw), _delimiter(raw[:max(raw.find(b"\n"), 0)].decode(
-            "utf-8", "replace")), "utf-8-sig")
+            "utf-8", "replace")), "utf-8")
     except UnicodeDecodeError:
         text, problems = _decode(raw, path.name)
         if text is None:
