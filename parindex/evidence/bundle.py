@@ -22,12 +22,20 @@ from parindex.errors import EvidenceError, Problem, quote
 from parindex.evidence.cells import cell_text, distinct
 from parindex.evidence.legacy import legacy_encoding
 from parindex.evidence.read_csv import read_csv_folder
-from parindex.evidence.read_xlsx import read_xlsx
 from parindex.evidence.tables import REQUIRED_TABLES, TABLES, Bundle, RawTables
 
 Reader = Callable[[Path], RawTables]
+
+
+def _read_xlsx(path: Path) -> RawTables:
+    """The workbook reader, imported when a workbook is read (a CSV score skips it)."""
+    from parindex.evidence.read_xlsx import read_xlsx
+
+    return read_xlsx(path)
+
+
 #: readers by kind: "dir" for folders, else the file suffix
-READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": read_xlsx}
+READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": _read_xlsx}
 
 
 def load_bundle(path: str | Path) -> Bundle:

@@ -8,6 +8,7 @@ no evidence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,20 +18,21 @@ from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.errors import quote
 from parindex.evidence.cells import distinct, first_rows
 from parindex.evidence.collect import Collector, Columns, close_hint, folded, unit_index
-from parindex.evidence.parse import Parsed, cell_problems, leaf_kinds, parse_cells, per_unique
+from parindex.evidence.parse import Parsed, cell_problems, leaf_kinds, parse_cells
 from parindex.evidence.states import INHERIT, NA
 from parindex.evidence.tables import Bundle
+
+_DECIMAL_FRACTION = re.compile(r"^0?[.,]\d+$")
 
 
 def fraction_warnings(evc: Columns, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
                        edition: CompiledEdition, out: Collector) -> None:
     """A percentage written as a fraction (0,95 for 95%) is read as written, with a warning."""
-    ev = evc.df
     kinds = np.array(leaf_kinds(edition) or ["number"], dtype=object)
     pct = ok & (kinds[np.where(ok, leaf, 0)] == "percent")
-    decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
-                         .to_numpy(dtype=bool))
-    for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
+    rows = np.flatnonzero(pct & (x > 0) & (x < 1))  # then only these rows' texts are read
+    written = [bool(_DECIMAL_FRACTION.match(str(v))) for v in evc["value"][rows]]
+    for i in rows[np.array(written, dtype=bool)]:
         out.add("evidence", evc["_row"][i], "value", evc["value"][i], severity="warning",
                 code="evidence.below_one_percent", percent=f"{x[i] * 100:g}")
 
