@@ -19,7 +19,8 @@ and, for information, (f) parindex ``Run.to_json()`` and (g) the loop baseline's
 + input building in process. It checks that the baseline's JSON equals parindex's (same
 units in the same order; totals, index, ranks, band, points, applicable max, areas, missing
 and not-applicable lists equal, numbers to 1e-9) and prints the figures and the targets:
-(d)/(b) ≥ 30×, (b) ≤ 50 ms, (c) ≤ 3 s, (c) ≤ (e). Exit status 0 when the results agree
+(d)/(b) ≥ 30×, (b) ≤ 50 ms, (c) ≤ 3 s, (c)/(e) ≤ 0.5 (issue #16: the command, start-up
+included, in at most half the loop baseline's time). Exit status 0 when the results agree
 (targets missed are reported, not fatal), 1 when they disagree.
 
 The measures that are compared take turns (a/g, b/d, c/e), so a machine busy with other
@@ -57,7 +58,7 @@ UNIT_NUMBERS = ("self_points", "appraised_points", "survey_points", "bonus", "pe
                 "total", "applicable_max", "index")
 UNIT_EXACT = ("code", "name", "type", "group", "band", "rank", "group_rank", "missing",
               "not_applicable")
-TARGETS = {"speedup": 30.0, "score_ms": 50.0, "cli_s": 3.0}
+TARGETS = {"speedup": 30.0, "score_ms": 50.0, "cli_s": 3.0, "cli_over_loop": 0.5}
 
 
 def parindex_cli() -> list[str]:
@@ -243,8 +244,9 @@ def targets(med: dict[str, float]) -> dict[str, tuple[float, bool, str]]:
                      f"(b) {med['b'] * 1000:.1f} ms (target ≤ {TARGETS['score_ms']:g} ms)"),
         "cli_s": (med["c"], med["c"] <= TARGETS["cli_s"],
                   f"(c) {med['c']:.2f} s (target ≤ {TARGETS['cli_s']:g} s)"),
-        "cli_vs_loop": (med["c"] / med["e"], med["c"] <= med["e"],
-                        f"(c) {med['c']:.2f} s vs (e) {med['e']:.2f} s (target (c) ≤ (e))"),
+        "cli_vs_loop": (med["c"] / med["e"], med["c"] / med["e"] <= TARGETS["cli_over_loop"],
+                        f"(c)/(e) {med['c'] / med['e']:.2f} ((c) {med['c']:.2f} s, (e) "
+                        f"{med['e']:.2f} s; target ≤ {TARGETS['cli_over_loop']:g})"),
     }
 
 

@@ -62,10 +62,10 @@ def check_bundle(bundle: Bundle, edition: CompiledEdition) -> Checked:
     """Check a read bundle against an edition, building the inputs once."""
     inputs, problems = build_inputs(bundle, edition)
     problems = list(problems)
-    valid = edition.model.valid
-    if bundle.year and not (valid.from_ <= bundle.year <= (valid.until or 9999)):
+    start, until = edition.valid_from, edition.valid_until
+    if bundle.year and not (start <= bundle.year <= (until or 9999)):
         problems.append(Problem("bundle.yaml", "year", f"year {bundle.year} is outside the "
-                                f"validity of {edition.id} ({valid.from_}–{valid.until or ''})",
+                                f"validity of {edition.id} ({start}–{until or ''})",
                                 field="year", value=bundle.year, severity="warning"))
     return Checked(bundle, inputs, problems)
 

@@ -68,6 +68,12 @@ def hypothesis_profile(environ: Mapping[str, str]) -> str:
 
 settings.load_profile(hypothesis_profile(os.environ))
 
+# compiled editions are cached in the user's cache folder (parindex.criteria.cache): the
+# suite keeps its own, so it neither reads a stale one of the user's nor fills theirs
+if "PARINDEX_TEST_CACHE" not in os.environ:
+    os.environ["PARINDEX_TEST_CACHE"] = tempfile.mkdtemp(prefix="parindex-cache-")
+    os.environ["XDG_CACHE_HOME"] = os.environ["PARINDEX_TEST_CACHE"]
+
 CASES_DIR = Path(__file__).parent / "cases"
 DEFAULT_TOLERANCE = 1e-6
 TABLE_COLUMNS = {

@@ -239,8 +239,7 @@ class TestAreaTrends:
         areas: dict[str, str | list[str]] = {"1": ["1", "2"]}
         remapped = model.model_copy(update={"previous": Previous(edition="xa-2017",
                                                                  areas=areas)})
-        new2 = replace(new, inputs=replace(new.inputs, edition=replace(new.edition,
-                                                                       model=remapped)))
+        new2 = replace(new, inputs=replace(new.inputs, edition=new.edition.with_model(remapped)))
         df = area_trends_frame([old, new2]).set_index(["area", "year"])
         s = old.scores
         pooled = (s.area_points[:, 0] + s.area_points[:, 1]) / (s.area_max[:, 0]

@@ -1,6 +1,9 @@
 """The `parindex` command line. Commands live one group per module; each calls the pipeline
 and a renderer, nothing else. Heavy libraries are imported inside the commands that use
-them, so `parindex --help` and a JSON score start quickly."""
+them, so `parindex --help` and a JSON score start quickly: help is laid out by click, not
+rich (``rich_markup_mode=None``), and options are converted without pydantic
+(:class:`~parindex.cli.lean.LeanCommand`). `tests/test_lean.py` keeps pandas, numpy,
+pydantic and rich out of `--help`."""
 
 from __future__ import annotations
 
@@ -16,11 +19,13 @@ from parindex.cli import (
     workbook_cmd,
 )
 from parindex.cli.common import STATE
+from parindex.cli.lean import LeanCommand, LeanGroup
 
 app = typer.Typer(
     name="parindex",
     help="Score the administrative-reform index (Chỉ số CCHC) from criteria and evidence.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    rich_markup_mode=None, cls=LeanGroup,
 )
 
 
@@ -29,20 +34,20 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks."))
     STATE["debug"] = debug
 
 
-app.command("editions")(criteria_cmd.editions)
+app.command("editions", cls=LeanCommand)(criteria_cmd.editions)
 app.add_typer(criteria_cmd.app, name="criteria")
-app.command("check")(score_cmd.check)
-app.command("score")(score_cmd.score)
-app.command("explain")(score_cmd.explain)
-app.command("rank")(score_cmd.rank)
-app.command("demo")(demo_cmd.demo)
-app.command("report")(report_cmd.report)
-app.command("template")(workbook_cmd.template)
-app.command("merge")(workbook_cmd.merge)
-app.command("whatif")(analysis_cmd.whatif)
-app.command("plan")(analysis_cmd.plan)
-app.command("weak")(analysis_cmd.weak)
-app.command("uncertainty")(analysis_cmd.uncertainty)
+app.command("check", cls=LeanCommand)(score_cmd.check)
+app.command("score", cls=LeanCommand)(score_cmd.score)
+app.command("explain", cls=LeanCommand)(score_cmd.explain)
+app.command("rank", cls=LeanCommand)(score_cmd.rank)
+app.command("demo", cls=LeanCommand)(demo_cmd.demo)
+app.command("report", cls=LeanCommand)(report_cmd.report)
+app.command("template", cls=LeanCommand)(workbook_cmd.template)
+app.command("merge", cls=LeanCommand)(workbook_cmd.merge)
+app.command("whatif", cls=LeanCommand)(analysis_cmd.whatif)
+app.command("plan", cls=LeanCommand)(analysis_cmd.plan)
+app.command("weak", cls=LeanCommand)(analysis_cmd.weak)
+app.command("uncertainty", cls=LeanCommand)(analysis_cmd.uncertainty)
 periodic_cmd.register(app)  # one-stop, reports
 
 

@@ -18,9 +18,11 @@ from parindex.cli.common import (
     handles_errors,
     print_problems,
 )
+from parindex.cli.lean import LeanCommand, LeanGroup
 from parindex.words import t
 
-app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True)
+app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True,
+                  rich_markup_mode=None, cls=LeanGroup)
 
 
 class ShowFormat(str, Enum):
@@ -48,7 +50,7 @@ def editions(fmt: Format = typer.Option(Format.table, "--format", "-f")) -> None
         emit(frame_table(pd.DataFrame(rows), "en"), None)
 
 
-@app.command("show")
+@app.command("show", cls=LeanCommand)
 @handles_errors
 def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
          fmt: ShowFormat = typer.Option(ShowFormat.tree, "--format", "-f"),
@@ -91,7 +93,7 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     emit(cap.get(), None)
 
 
-@app.command("check")
+@app.command("check", cls=LeanCommand)
 def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
     """Validate criteria files: every problem, each naming file, path and value.
 
@@ -117,7 +119,7 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
 # ---------------------------------------------------------------- criteria in a workbook (#11)
 
 
-@app.command("export", help=t("critbook.help_export", "vi"))
+@app.command("export", cls=LeanCommand, help=t("critbook.help_export", "vi"))
 @handles_errors
 def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
            out: Path = typer.Option(..., "--out", "-o", help=t("critbook.help_out_xlsx", "vi")),
@@ -145,7 +147,7 @@ def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     err_console().print(t("critbook.wrote", lang.value, out=out))
 
 
-@app.command("import", help=t("critbook.help_import", "vi"))
+@app.command("import", cls=LeanCommand, help=t("critbook.help_import", "vi"))
 @handles_errors
 def import_workbook(book: Path = typer.Argument(..., metavar="WORKBOOK"),
                     out: Path | None = typer.Option(None, "--out", "-o",

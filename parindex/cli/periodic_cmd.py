@@ -24,6 +24,7 @@ from parindex.cli.common import (
     frame_table,
     handles_errors,
 )
+from parindex.cli.lean import LeanCommand
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -155,5 +156,5 @@ def _shown(iso: str, lang: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``one-stop`` and ``reports`` to the command line, with their help texts."""
-    app.command("one-stop", help=t("help.periodic.one_stop", "vi"))(one_stop)
-    app.command("reports", help=t("help.periodic.reports", "vi"))(reports)
+    app.command("one-stop", cls=LeanCommand, help=t("help.periodic.one_stop", "vi"))(one_stop)
+    app.command("reports", cls=LeanCommand, help=t("help.periodic.reports", "vi"))(reports)

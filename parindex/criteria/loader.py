@@ -1,26 +1,29 @@
 """Load a criteria edition: read its YAML (:mod:`parindex.criteria.yaml_file`: safe,
 bounded, duplicate keys rejected, codes kept as written — ``1.10`` is the code "1.10"),
 validate it against the model and the whole-tree checks, every problem located by file, YAML
-path and line, and compile it (cached by file, modification time and size)."""
+path and line, and compile it. Compiled editions are cached in memory (by file,
+modification time and size) and on disk (:mod:`parindex.criteria.cache`, by content), so
+loading a known edition imports neither the model nor pydantic."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from parindex.criteria.checks import semantic_problems
-from parindex.criteria.compiled import CompiledEdition, compile_edition
-from parindex.criteria.model import Edition
+from parindex.criteria import cache
+from parindex.criteria.compiled import TEXT_KEYS, CompiledEdition, compile_edition
 from parindex.criteria.paths import Path_, render_path
 from parindex.criteria.yaml_file import read_text_file, read_yaml
 from parindex.errors import CriteriaError, Problem, quote
 
+if TYPE_CHECKING:
+    from parindex.criteria.model import Edition
+
 #: keys whose scalar values are kept as the exact text written
-_TEXT_KEYS = {"code", "edition", "name", "title"}
+_TEXT_KEYS = set(TEXT_KEYS)
 
 
 def _line_for(lines: dict[Path_, int], path: Path_) -> int | None:
@@ -79,6 +82,10 @@ def parse_edition(text: str, file: str) -> tuple[Edition | None, dict[Path_, int
         return None, lines, problems
     if not isinstance(data, dict):
         return None, lines, [Problem(file, "line 1", "an edition must be a mapping")]
+    from pydantic import ValidationError
+
+    from parindex.criteria.model import Edition
+
     try:
         edition = Edition.model_validate(data)
     except ValidationError as exc:
@@ -116,6 +123,8 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 def check_edition_text(text: str, file: str) -> tuple[Edition | None, list[Problem]]:
     """Structure, then whole-tree rules. Returns the edition only if it has no errors."""
+    from parindex.criteria.checks import semantic_problems
+
     edition, lines, problems = parse_edition(text, file)
     if edition is None:
         return None, problems
@@ -132,7 +141,8 @@ def check_edition_file(path: Path) -> tuple[CompiledEdition | None, list[Problem
     except CriteriaError as exc:
         return None, exc.problems
     edition, problems = check_edition_text(text, path.name)
-    return (None if edition is None else compile_edition(edition, source=str(path))), problems
+    compiled = None if edition is None else compile_edition(edition, str(path), text)
+    return compiled, problems
 
 
 def shipped_dir() -> Path:
@@ -172,10 +182,21 @@ def load_edition(ref: str | Path, base: Path | None = None) -> CompiledEdition:
 @lru_cache(maxsize=32)
 def _load_cached(path: str, _mtime: int, _size: int) -> CompiledEdition:
     """The compiled edition of a file, cached by path, modification time and size (a file
-    changed on disk is read again)."""
+    changed on disk is read again), and on disk by content."""
     file = Path(path)
+    try:
+        content: bytes | None = file.read_bytes() if file.is_file() else None
+    except OSError:
+        content = None  # read_text_file says why
+    if content is not None:
+        known = cache.read_entry(content)
+        if known is not None:
+            return replace(known, source=str(file))
     text = read_text_file(file, "criteria")
     edition, problems = check_edition_text(text, file.name)
     if edition is None:
         raise CriteriaError([p for p in problems if p.severity == "error"])
-    return compile_edition(edition, source=str(file))
+    compiled = compile_edition(edition, source=str(file), text=text)
+    if content is not None and text.encode("utf-8") == content:
+        cache.write_entry(content, compiled)
+    return compiled

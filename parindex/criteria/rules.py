@@ -7,10 +7,9 @@ a new kind is one entry here. No formula strings, no ``eval``.
 
 Numbers reach the functions already parsed: for ``options`` and ``levels`` the number is the
 position of the chosen key in the rule's key list; for ``boolean`` it is 1 (yes) or 0 (no).
-Functions never see missing or not-applicable cells; the engine masks those.
-
-Longer than 300 lines because the registry is read as one table: each of the seven kinds
-keeps its params model, its function (with a doctest) and its words side by side.
+Functions never see missing or not-applicable cells; the engine masks those. The functions
+live in :mod:`parindex.criteria.rule_math`, which needs no pydantic, so that a cached
+compiled edition is scored without loading the models.
 """
 
 from __future__ import annotations
@@ -19,13 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from parindex.criteria import rule_math
+from parindex.criteria.rule_math import FloatArray
 from parindex.lang import number_text
 from parindex.words import t
-
-FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
 class _Params(BaseModel):
@@ -126,84 +124,6 @@ class RuleKind:
     value_kind: Literal["number", "count", "boolean", "key", "points"]
 
 
-def _manual(x: FloatArray, max_: float, _spec: Any) -> FloatArray:
-    """The number is the points.
-
-    >>> _manual(np.array([0.0, 1.5]), 2.0, "manual").tolist()
-    [0.0, 1.5]
-    """
-    return np.clip(x, 0.0, max_)
-
-
-def _boolean(x: FloatArray, max_: float, _spec: Any) -> FloatArray:
-    """Yes → max, no → 0.
-
-    >>> _boolean(np.array([1.0, 0.0]), 2.0, "boolean").tolist()
-    [2.0, 0.0]
-    """
-    return np.where(x > 0.5, max_, 0.0)
-
-
-def _options(x: FloatArray, max_: float, spec: OptionsScore) -> FloatArray:
-    """The chosen key's points; ``x`` is the key's position in ``spec.options``.
-
-    >>> spec = OptionsScore(options={"dung_han": 1, "tre_han": 0.5, "khong": 0})
-    >>> _options(np.array([0.0, 1.0, 2.0]), 1.0, spec).tolist()
-    [1.0, 0.5, 0.0]
-    """
-    table = np.fromiter(spec.points.values(), dtype=float)
-    points: FloatArray = np.minimum(table[x.astype(np.intp)], max_)
-    return points
-
-
-def _levels(x: FloatArray, max_: float, spec: LevelsScore) -> FloatArray:
-    """The chosen level's fraction of max; ``x`` is the level's position.
-
-    >>> spec = LevelsScore(levels={"xuat_sac": 1.0, "tot": 0.75, "hoan_thanh": 0.5})
-    >>> _levels(np.array([1.0, 2.0]), 2.0, spec).tolist()
-    [1.5, 1.0]
-    """
-    table = np.fromiter(spec.levels.values(), dtype=float)
-    return table[x.astype(np.intp)] * max_
-
-
-def _bands(x: FloatArray, max_: float, spec: BandsScore) -> FloatArray:
-    """First band that holds gives its points (``min``: x ≥ X, ``above``: x > X).
-
-    >>> spec = BandsScore(bands=[{"above": 90, "points": 2}, {"min": 70, "points": 1}])
-    >>> _bands(np.array([95.0, 90.0, 70.0, 69.9]), 2.0, spec).tolist()
-    [2.0, 1.0, 1.0, 0.0]
-    """
-    out = np.zeros_like(x)
-    for band in reversed(spec.bands):  # an earlier band that holds overrides a later one
-        holds = (x > band.above) if band.above is not None else (x >= band.threshold)
-        out = np.where(holds, min(band.points, max_), out)
-    return out
-
-
-def _proportional(x: FloatArray, max_: float, spec: ProportionalScore) -> FloatArray:
-    """max × min(x / target, 1); 0 below floor.
-
-    >>> spec = ProportionalScore(proportional={"target": 80, "floor": 50})
-    >>> _proportional(np.array([40.0, 60.0, 90.0]), 10.0, spec).tolist()
-    [0.0, 7.5, 10.0]
-    """
-    p = spec.proportional
-    pts = max_ * np.minimum(np.maximum(x, 0.0) / p.target, 1.0)
-    return np.where(x < p.floor, 0.0, pts)
-
-
-def _deduction(x: FloatArray, max_: float, spec: DeductionScore) -> FloatArray:
-    """max − per_item × count, not below floor.
-
-    >>> spec = DeductionScore(deduction={"per_item": 0.25})
-    >>> _deduction(np.array([0.0, 2.0, 10.0]), 1.0, spec).tolist()
-    [1.0, 0.5, 0.0]
-    """
-    d = spec.deduction
-    return np.clip(max_ - d.per_item * x, min(d.floor, max_), max_)
-
-
 def _num(value: float, lang: str = "en") -> str:
     """A number in a description: ``0.5``, or ``0,5`` in Vietnamese."""
     return number_text(value, lang)
@@ -251,14 +171,14 @@ def _describe_deduction(m: float, s: DeductionScore, lang: str) -> str:
 
 
 REGISTRY: dict[str, RuleKind] = {
-    "manual": RuleKind("manual", None, _manual, _describe_manual, "points"),
-    "boolean": RuleKind("boolean", None, _boolean, _describe_boolean, "boolean"),
-    "options": RuleKind("options", OptionsScore, _options, _describe_options, "key"),
-    "levels": RuleKind("levels", LevelsScore, _levels, _describe_levels, "key"),
-    "bands": RuleKind("bands", BandsScore, _bands, _describe_bands, "number"),
-    "proportional": RuleKind("proportional", ProportionalScore, _proportional,
+    "manual": RuleKind("manual", None, rule_math.manual, _describe_manual, "points"),
+    "boolean": RuleKind("boolean", None, rule_math.boolean, _describe_boolean, "boolean"),
+    "options": RuleKind("options", OptionsScore, rule_math.options, _describe_options, "key"),
+    "levels": RuleKind("levels", LevelsScore, rule_math.levels, _describe_levels, "key"),
+    "bands": RuleKind("bands", BandsScore, rule_math.bands, _describe_bands, "number"),
+    "proportional": RuleKind("proportional", ProportionalScore, rule_math.proportional,
                              _describe_proportional, "number"),
-    "deduction": RuleKind("deduction", DeductionScore, _deduction, _describe_deduction,
+    "deduction": RuleKind("deduction", DeductionScore, rule_math.deduction, _describe_deduction,
                           "count"),
 }
 
@@ -296,7 +216,11 @@ def parse_score(raw: object) -> ScoreSpec:
 
 
 def score_keys(spec: ScoreSpec) -> list[str]:
-    """The keys an ``options`` or ``levels`` rule accepts, in order."""
+    """The keys an ``options`` or ``levels`` rule accepts, in order.
+
+    >>> score_keys(parse_score({"options": {"dung_han": 1, "tre_han": 0.5, "khong": 0}}))
+    ['dung_han', 'tre_han', 'khong']
+    """
     if isinstance(spec, OptionsScore):
         return list(spec.options)
     if isinstance(spec, LevelsScore):

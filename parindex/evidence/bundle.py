@@ -13,19 +13,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.evidence.legacy import legacy_cells
-from parindex.evidence.parse import clean_text, per_unique
+from parindex.evidence.cells import cell_text, distinct
+from parindex.evidence.legacy import legacy_encoding
 from parindex.evidence.read_csv import read_csv_folder
-from parindex.evidence.read_xlsx import read_xlsx
 from parindex.evidence.tables import REQUIRED_TABLES, TABLES, Bundle, RawTables
 
 Reader = Callable[[Path], RawTables]
+
+
+def _read_xlsx(path: Path) -> RawTables:
+    """The workbook reader, imported when a workbook is read (a CSV score skips it)."""
+    from parindex.evidence.read_xlsx import read_xlsx
+
+    return read_xlsx(path)
+
+
 #: readers by kind: "dir" for folders, else the file suffix
-READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": read_xlsx}
+READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": _read_xlsx}
 
 
 def load_bundle(path: str | Path) -> Bundle:
@@ -46,23 +56,38 @@ def load_bundle(path: str | Path) -> Bundle:
     if any(pr.severity == "error" for pr in problems):
         raise EvidenceError(problems)
     letters = {name: dict(df.attrs.get("letters", {})) for name, df in raw.tables.items()}
-    tables = {name: _strip_cells(df) for name, df in raw.tables.items()}
-    legacy, cells = _legacy_text(tables, raw.files, letters)
+    texts: dict[tuple[str, str], np.ndarray] = {}
+    tables = {name: _strip_cells(df, name, texts) for name, df in raw.tables.items()}
+    legacy, cells = _legacy_text(tables, texts, raw.files, letters)
     problems += legacy  # reported with every other problem
     return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters,
                   raw.meta_file, cells)
 
 
-def _strip_cell_texts(cells: pd.Series) -> pd.Series:
-    """:func:`parse.clean`, and a spreadsheet's protective ``'`` before ``=+-@`` dropped."""
-    return clean_text(cells).str.replace(r"^'(?=[=+\-@])", "", regex=True)
+def strip_cell(value: object) -> str:
+    """:func:`parse.cell_text`, and a spreadsheet's protective ``'`` before ``=+-@``
+    dropped."""
+    text = cell_text(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
 
 
-def _strip_cells(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        if col != "_row":
-            out[col] = per_unique(out[col], _strip_cell_texts)
+def _strip_cells(df: pd.DataFrame, name: str,
+                 texts: dict[tuple[str, str], np.ndarray]) -> pd.DataFrame:
+    """Every text cell cleaned (once per distinct text), as Python strings; each column's
+    distinct cleaned texts go to ``texts``."""
+    columns: dict[str, Any] = {}
+    for col in df.columns:
+        if col == "_row":
+            columns[col] = df[col]
+            continue
+        codes, uniques = distinct(df[col])
+        cleaned = np.array([strip_cell(u) for u in uniques] or [""], dtype=object)
+        columns[col] = pd.Series(cleaned[codes], index=df.index, dtype=object)
+        texts[name, col] = cleaned
+    out = pd.DataFrame(columns, index=df.index)
+    out.attrs.update(df.attrs)
     return out
 
 
@@ -71,8 +96,8 @@ _KEY_TEXT = {"units": ("code", "name", "group"), "evidence": ("unit", "criterion
                                                                "appraised")}
 
 
-def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
-                 letters: dict[str, dict[str, str]]
+def _legacy_text(tables: dict[str, pd.DataFrame], texts: dict[tuple[str, str], np.ndarray],
+                 files: dict[str, str], letters: dict[str, dict[str, str]]
                  ) -> tuple[list[Problem], frozenset[tuple[str, int, str]]]:
     """Cells in a legacy font encoding: the problems, and the cells (table, row, column)."""
     out, cells = [], set()
@@ -80,17 +105,21 @@ def _legacy_text(tables: dict[str, pd.DataFrame], files: dict[str, str],
         for col in df.columns:
             if col == "_row":
                 continue
-            found = per_unique(df[col], legacy_cells)
+            found = {u: enc for u in texts[name, col] if (enc := legacy_encoding(u))}
+            if not found:
+                continue  # the usual case: no cell of the column looks legacy-encoded
+            values = df[col].to_numpy(dtype=object)
             letter = letters.get(name, {}).get(col)
-            for i in found.to_numpy().nonzero()[0]:
+            rows = df["_row"].to_numpy()
+            for i in (i for i, v in enumerate(values) if v in found):
                 error = col in _KEY_TEXT.get(name, ())
-                row = int(df["_row"].iloc[i])
+                row = int(rows[i])
                 cells.add((name, row, col))
                 where = f"row {row}" + (f" (cell {letter}{row})" if letter else "")
                 out.append(Problem.of("bundle.legacy", files.get(name, name), where, field=col,
-                                      value=df[col].iloc[i], row=row,
+                                      value=values[i], row=row,
                                       severity="error" if error else "warning",
-                                      quoted=quote(df[col].iloc[i]), encoding=found.iloc[i]))
+                                      quoted=quote(values[i]), encoding=found[values[i]]))
     return out, frozenset(cells)
 
 

@@ -33,8 +33,8 @@ def check_adjustments(bundle: Bundle, edition: CompiledEdition, index: dict[str,
     good = (u >= 0) & ~np.isnan(pts) & (pts >= 0)
     np.add.at(bonus, u[good & is_b], pts[good & is_b])
     np.add.at(penalty, u[good & is_p], pts[good & is_p])
-    for arr, cap, label in ((bonus, edition.model.bonus_max, "bonus"),
-                            (penalty, edition.model.penalty_max, "penalty")):
+    for arr, cap, label in ((bonus, edition.bonus_max, "bonus"),
+                            (penalty, edition.penalty_max, "penalty")):
         for ui in np.flatnonzero(arr > cap + 1e-9):
             out.add("adjustments", None, "points", None, severity="warning",
                     code=f"adjustments.capped_{label}", unit=list(index)[ui],

@@ -8,6 +8,7 @@ no evidence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,21 +16,23 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.errors import quote
+from parindex.evidence.cells import distinct, first_rows
 from parindex.evidence.collect import Collector, Columns, close_hint, folded, unit_index
-from parindex.evidence.parse import Parsed, cell_problems, leaf_kinds, parse_cells, per_unique
+from parindex.evidence.parse import Parsed, cell_problems, leaf_kinds, parse_cells
 from parindex.evidence.states import INHERIT, NA
 from parindex.evidence.tables import Bundle
+
+_DECIMAL_FRACTION = re.compile(r"^0?[.,]\d+$")
 
 
 def fraction_warnings(evc: Columns, x: np.ndarray, leaf: np.ndarray, ok: np.ndarray,
                        edition: CompiledEdition, out: Collector) -> None:
     """A percentage written as a fraction (0,95 for 95%) is read as written, with a warning."""
-    ev = evc.df
     kinds = np.array(leaf_kinds(edition) or ["number"], dtype=object)
     pct = ok & (kinds[np.where(ok, leaf, 0)] == "percent")
-    decimal = per_unique(ev["value"], lambda u: u.str.contains(r"^0?[.,]\d+$", regex=True)
-                         .to_numpy(dtype=bool))
-    for i in np.flatnonzero(pct & decimal & (x > 0) & (x < 1)):
+    rows = np.flatnonzero(pct & (x > 0) & (x < 1))  # then only these rows' texts are read
+    written = [bool(_DECIMAL_FRACTION.match(str(v))) for v in evc["value"][rows]]
+    for i in rows[np.array(written, dtype=bool)]:
         out.add("evidence", evc["_row"][i], "value", evc["value"][i], severity="warning",
                 code="evidence.below_one_percent", percent=f"{x[i] * 100:g}")
 
@@ -44,11 +47,12 @@ def note_changes(evc: Columns, ok: np.ndarray, out: Collector) -> None:
     ev = evc.df
     if "appraised" not in ev.columns:
         return
-    note = ev["note"] if "note" in ev.columns else pd.Series([""] * len(ev), index=ev.index)
-    changed = ok & (ev["appraised"] != "").to_numpy() & \
-        (folded(ev["appraised"]) != folded(ev["value"])) & \
-        (note == "").to_numpy()
-    for i in np.flatnonzero(changed):
+    given = ok & (evc["appraised"] != "")
+    if "note" in ev.columns:
+        given &= evc["note"] == ""
+    rows = np.flatnonzero(given)  # appraised without a note: did the appraisal change it?
+    changed = rows[folded(ev["appraised"].iloc[rows]) != folded(ev["value"].iloc[rows])]
+    for i in changed:
         out.add("evidence", evc["_row"][i], "note", None, severity="warning",
                 code="evidence.no_note", criterion=evc["criterion"][i], unit=evc["unit"][i],
                 before=quote(evc["value"][i]), after=quote(evc["appraised"][i]))
@@ -81,9 +85,9 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     ev = bundle.evidence
     evc = Columns(ev)
     ev_u = unit_index("evidence", ev["unit"], ev["_row"], index, out)
-    crit = ev["criterion"]
-    leaf = crit.map(edition.leaf_index).to_numpy(dtype=float, na_value=np.nan, copy=True)
-    leaf = np.where(np.isnan(leaf), -1, leaf).astype(np.intp)
+    codes, criteria = distinct(ev["criterion"])
+    leaf = np.array([edition.leaf_index.get(c, -1) for c in criteria] or [-1],
+                    dtype=np.intp)[codes]
     node_codes = {n.code for n in edition.nodes}
     for i in np.flatnonzero(leaf < 0):
         code = evc["criterion"][i]
@@ -95,7 +99,7 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     ok = (ev_u >= 0) & (leaf >= 0)
     pair = np.where(ok, ev_u * max(len(edition.leaves), 1) + leaf, -1 - np.arange(len(ev)))
     pair_code, _ = pd.factorize(pair)
-    first_of = np.unique(pair_code, return_index=True)[1]  # first row of each pair
+    first_of = first_rows(pair_code, int(pair_code.max(initial=-1)) + 1)  # each pair's first
     dup = first_of[pair_code] != np.arange(len(ev))
     for i in np.flatnonzero(dup):
         first = evc["_row"][first_of[pair_code[i]]]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.model import OneStopInput
+from parindex.criteria.compiled import OneStopSpec
 from parindex.evidence.collect import Collector, Columns, unit_index
 from parindex.evidence.one_stop_periods import COLUMNS, COUNTS, QUARTERS, OneStopPeriods
 from parindex.evidence.parse import MAX_COUNT, clean, percent_of, to_number
@@ -167,7 +167,7 @@ def check_one_stop(bundle: Bundle, index: dict[str, int], out: Collector) -> pd.
     return read_one_stop(bundle, index, out).figures("YEAR")[list(COUNTS)]
 
 
-def one_stop_metric(frame: pd.DataFrame, spec: OneStopInput) -> np.ndarray:
+def one_stop_metric(frame: pd.DataFrame, spec: OneStopSpec) -> np.ndarray:
     """The metric per unit (NaN: no row; inf marks a zero denominator)."""
     f = {c: frame[c].to_numpy(dtype=float) for c in frame.columns}
     if spec.one_stop == "late_count":
@@ -188,7 +188,7 @@ def one_stop_metric(frame: pd.DataFrame, spec: OneStopInput) -> np.ndarray:
         return np.where(den > 0, percent_of(num, den), np.where(np.isnan(den), np.nan, np.inf))
 
 
-def one_stop_column(frame: pd.DataFrame, spec: OneStopInput) -> tuple[np.ndarray, np.ndarray]:
+def one_stop_column(frame: pd.DataFrame, spec: OneStopSpec) -> tuple[np.ndarray, np.ndarray]:
     """A one-stop leaf's numbers and states: no row is missing, nothing to count (a zero
     denominator) is not applicable."""
     x = one_stop_metric(frame, spec)

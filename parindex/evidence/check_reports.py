@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition
-from parindex.criteria.model import ReportsInput
+from parindex.criteria.compiled import CompiledEdition, ReportsSource
+from parindex.evidence.cells import distinct
 from parindex.evidence.collect import Collector, Columns, unit_index
 from parindex.evidence.parse import clean
 from parindex.evidence.states import VALUE
@@ -17,11 +17,13 @@ from parindex.evidence.tables import Bundle
 
 
 def parse_dates(cells: pd.Series) -> pd.Series:
-    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd; NaT if neither."""
-    s = clean(cells).str.replace(r"[.\-]", "/", regex=True)
+    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd; NaT if neither.
+    Each distinct text is read once."""
+    codes, texts = distinct(cells)
+    s = clean(pd.Series(texts, dtype=object)).str.replace(r"[.\-]", "/", regex=True)
     dmy = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
     iso = pd.to_datetime(s, format="%Y/%m/%d", errors="coerce")
-    return dmy.fillna(iso)
+    return dmy.fillna(iso).iloc[codes].set_axis(cells.index)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def check_reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int
              out: Collector) -> Reports:
     n = len(index)
     dates = {rid: np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-             for rid in edition.model.calendar}
+             for rid in edition.calendar}
     df = bundle.table("reports")
     if df is None or len(df) == 0:
         return Reports(dates, bundle.year, edition)
@@ -68,7 +70,7 @@ def check_reports(bundle: Bundle, edition: CompiledEdition, index: dict[str, int
     return Reports(dates, bundle.year, edition)
 
 
-def reports_column(rep: Reports, spec: ReportsInput) -> tuple[np.ndarray, np.ndarray]:
+def reports_column(rep: Reports, spec: ReportsSource) -> tuple[np.ndarray, np.ndarray]:
     n = len(next(iter(rep.dates.values()))) if rep.dates else 0
     count = np.zeros(n)
     for rid in spec.of:

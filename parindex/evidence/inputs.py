@@ -13,8 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition
-from parindex.criteria.model import OneStopInput, ReportsInput
+from parindex.criteria.compiled import CompiledEdition, OneStopSource, ReportsSource
 from parindex.errors import Problem
 from parindex.evidence.check_adjustments import check_adjustments
 from parindex.evidence.check_evidence import blank_row, check_evidence, note_changes
@@ -103,11 +102,11 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
         if not leaf_obj.computed:
             continue
         j = leaf_obj.index
-        if isinstance(leaf_obj.input, OneStopInput):
-            x, st = one_stop_column(one_stop, leaf_obj.input)
+        if isinstance(leaf_obj.source, OneStopSource):
+            x, st = one_stop_column(one_stop, leaf_obj.source)
         else:
-            assert isinstance(leaf_obj.input, ReportsInput)
-            x, st = reports_column(rep, leaf_obj.input)
+            assert isinstance(leaf_obj.source, ReportsSource)
+            x, st = reports_column(rep, leaf_obj.source)
         x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
         if leaf_obj.na == "forbidden":
             for ui in np.flatnonzero(st == NA):
@@ -138,8 +137,9 @@ def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: Collector) -> None:
     consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
     miss = (inputs.st_appr == MISSING) & consider
     letter = out.bundle.letters.get("evidence", {}).get("value")
+    unit_codes = inputs.units["code"].to_numpy(dtype=object)
     for ui in np.flatnonzero(miss.any(axis=1)):
         codes = [ed.leaves[j].code + blank_row(inputs.evidence_row[ui, j], rows, letter)
                  for j in np.flatnonzero(miss[ui])]
         out.add("evidence", None, "value", None, severity="warning", code="evidence.none",
-                unit=inputs.units["code"][ui], criteria=", ".join(codes))
+                unit=unit_codes[ui], criteria=", ".join(codes))

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.criteria.compiled import CompiledEdition, Leaf, OneStopSource
 from parindex.criteria.keys import fold_key
-from parindex.criteria.model import OneStopInput, ReportsInput
+from parindex.evidence.cells import cell_text, distinct, first_rows
 from parindex.evidence.states import MISSING, NA, VALUE
 
 YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
@@ -65,18 +65,18 @@ def per_unique(cells: pd.Series, f: Callable[[pd.Series], Any]) -> Any:
     thousand values in 136,161 evidence rows), so string work is done on the distinct
     texts only. ``f`` maps a Series to a Series or array of the same length.
     """
-    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    codes, uniques = distinct(cells)
     if len(uniques) == len(cells):
         return f(cells)
-    result = f(pd.Series(uniques, dtype=cells.dtype))
+    result = f(pd.Series(uniques, dtype=object))
     if isinstance(result, pd.Series):
         return pd.Series(result.to_numpy()[codes], index=cells.index, dtype=result.dtype)
     return np.asarray(result)[codes]
 
 
 def clean_text(s: pd.Series) -> pd.Series:
-    s = s.fillna("").astype(str)
-    return s.str.normalize("NFC").str.replace("\u00a0", " ", regex=False).str.strip()
+    return pd.Series([cell_text(v) for v in s.to_numpy(dtype=object)], index=s.index,
+                     dtype=object)
 
 
 def clean(cells: pd.Series) -> pd.Series:
@@ -99,6 +99,9 @@ def read_number(text: str, whole: bool = False) -> float:
     followed by groups of exactly three digits separates thousands (``1.234`` = 1234).
     Spaces are ignored; ``inf`` and numbers too large for a float are not numbers.
     """
+    if text.isascii() and text.isdigit():  # the usual cell: digits only, read as written
+        plain = float(text)
+        return plain if math.isfinite(plain) else math.nan
     t = text.replace(" ", "")
     if whole and _THOUSANDS.fullmatch(t):
         t = t.replace(".", "").replace(",", "")
@@ -120,17 +123,31 @@ def to_number(s: pd.Series, whole: bool = False) -> np.ndarray:
 def leaf_kind(leaf: Leaf) -> str:
     """How a leaf reads a value cell: a rate computed from a table is read as a percentage,
     a computed count as a count, anything else as its rule asks."""
-    spec = leaf.input
-    if spec == "percent" or (isinstance(spec, OneStopInput)
-                             and spec.one_stop in ("on_time_rate", "online_rate")):
+    spec = leaf.source
+    if leaf.input_kind == "percent" or (isinstance(spec, OneStopSource)
+                                        and spec.one_stop in ("on_time_rate", "online_rate")):
         return "percent"
-    if isinstance(spec, (OneStopInput, ReportsInput)):
+    if leaf.computed:
         return "count"
-    return leaf.kind.value_kind
+    return leaf.value_kind
 
 
 def leaf_kinds(edition: CompiledEdition) -> list[str]:
     return [leaf_kind(leaf) for leaf in edition.leaves]
+
+
+#: value kinds whose reading of a text depends on the leaf (its max, its keys)
+_BY_LEAF = ("points", "key")
+
+
+def reading_groups(edition: CompiledEdition) -> np.ndarray:
+    """Per leaf, the leaves that read a text alike: the leaf alone for points and keys (its
+    max, its keys), else every leaf of its kind (a number, a percentage, a count or yes/no
+    reads the same for all of them)."""
+    kinds = leaf_kinds(edition)
+    n = len(kinds)
+    return np.array([j if k in _BY_LEAF else n + _KINDS.index(k) for j, k in enumerate(kinds)],
+                    dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -166,15 +183,20 @@ def parse_cells(cells: pd.Series, leaf: np.ndarray, edition: CompiledEdition,
                 blank_state: int = MISSING) -> Parsed:
     """Read each cell for the leaf on its row (``leaf`` holds leaf indexes, -1 = unknown).
 
-    A cell's reading depends only on its text and its leaf, so each distinct (leaf, text)
-    pair is read once and the result spread to its rows.
+    A cell's reading depends only on its text and how its leaf reads (:func:`reading_groups`),
+    so each distinct (group, text) pair is read once and the result spread to its rows.
     """
-    text_code, uniques = pd.factorize(cells, use_na_sentinel=False)
-    pair = (np.asarray(leaf, dtype=np.int64) + 1) * (len(uniques) + 1) + text_code
-    pair_code, distinct = pd.factorize(pair)
-    if len(distinct) == len(cells):
+    text_code, uniques = distinct(cells)
+    leaf = np.asarray(leaf, dtype=np.int64)
+    groups = reading_groups(edition)
+    known = leaf >= 0
+    group = np.where(known, groups[np.where(known, leaf, 0)], -1) if len(groups) else \
+        np.full(len(leaf), -1, dtype=np.int64)
+    pair = (group + 1) * (len(uniques) + 1) + text_code
+    pair_code, pairs = pd.factorize(pair)
+    if len(pairs) == len(cells):
         return _parse_cells(cells, leaf, edition, blank_state)
-    first = np.unique(pair_code, return_index=True)[1]  # a row of each pair, in code order
+    first = first_rows(pair_code, len(pairs))  # a row of each pair, in code order
     one = _parse_cells(cells.iloc[first].reset_index(drop=True), np.asarray(leaf)[first],
                        edition, blank_state)
     return Parsed(one.x[pair_code], one.state[pair_code],

@@ -15,8 +15,8 @@ import pandas as pd
 
 from parindex.criteria.yaml_file import read_yaml_file
 from parindex.errors import EvidenceError, Problem
+from parindex.evidence.cells import distinct
 from parindex.evidence.labels import column_for, info_column
-from parindex.evidence.parse import per_unique
 from parindex.evidence.tables import TABLES, RawTables
 
 #: a CSV file larger than this is refused before reading (a national bundle's evidence is
@@ -87,7 +87,9 @@ def _delimiter(head: str) -> str:
 
 
 def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None) -> pd.DataFrame:
-    return pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False,
+    # object columns of Python strings: what the workbook reader gives, and what the
+    # per-distinct-text work downstream reads fastest
+    return pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False,
                        skipinitialspace=False, encoding=encoding)
 
 
@@ -110,9 +112,10 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
     try:
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise UnicodeDecodeError("utf-8", raw, 0, 2, "a UTF-16 byte order mark")
-        # UTF-8 (the usual case) goes to the parser as bytes, without a decoded copy
+        # UTF-8 (the usual case) goes to the parser as bytes, without a decoded copy; the
+        # parser drops a BOM itself ("utf-8-sig" would make it decode through a slow wrapper)
         df = _parse(io.BytesIO(raw), _delimiter(raw[:max(raw.find(b"\n"), 0)].decode(
-            "utf-8", "replace")), "utf-8-sig")
+            "utf-8", "replace")), "utf-8")
     except UnicodeDecodeError:
         text, problems = _decode(raw, path.name)
         if text is None:
@@ -132,18 +135,22 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
 
 
 def _blank(cells: pd.Series) -> np.ndarray:
-    return (cells.str.strip() == "").to_numpy(dtype=bool)
+    """Which cells are blank (empty or spaces), judged once per distinct text."""
+    codes, uniques = distinct(cells)
+    blank = np.array([not str(u).strip() for u in uniques] or [False], dtype=bool)
+    out: np.ndarray = blank[codes]
+    return out
 
 
 def _tidy(df: pd.DataFrame, table: str | None) -> pd.DataFrame:
     columns = [c for c in df.columns if c != "_row"]
     unnamed = [c for c in columns if (str(c).startswith("Unnamed: ") or not str(c).strip())
-               and per_unique(df[c], _blank).all()]
+               and _blank(df[c]).all()]
     # a row is blank when every cell is: stop looking once no row can be (most tables have
     # a column without a blank cell, and that settles it at its first look)
     all_blank = np.ones(len(df), dtype=bool)
     for c in sorted(columns, key=lambda c: c in unnamed):
-        all_blank &= per_unique(df[c], _blank)
+        all_blank &= _blank(df[c])
         if not all_blank.any():
             break
     df = (df.loc[~all_blank] if all_blank.any() else df).drop(columns=unnamed)

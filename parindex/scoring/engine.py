@@ -81,7 +81,7 @@ def leaf_points(edition: CompiledEdition, x: np.ndarray, state: np.ndarray) -> n
     pts = np.empty_like(xs)
     for leaf in edition.leaves:
         j = leaf.index
-        pts[:, j] = leaf.kind.apply(xs[:, j], leaf.max, leaf.score)
+        pts[:, j] = leaf.points(xs[:, j])
     out = np.where((state == NA) & edition.na_full[None, :], edition.leaf_max[None, :], 0.0)
     np.copyto(out, pts, where=has)
     return out
@@ -116,8 +116,8 @@ def score(inputs: Inputs) -> Scores:
     self_points = pts_self[:, evidence_cols].sum(axis=1)
     appraised_points = pts_appr[:, evidence_cols].sum(axis=1)
     survey_points = pts_appr[:, ed.survey].sum(axis=1)
-    bonus = np.minimum(inputs.bonus, ed.model.bonus_max)
-    penalty = np.minimum(inputs.penalty, ed.model.penalty_max)
+    bonus = np.minimum(inputs.bonus, ed.bonus_max)
+    penalty = np.minimum(inputs.penalty, ed.penalty_max)
     applicable_max = applicable.sum(axis=1)
     total, index = totals(appraised_points, survey_points, bonus, penalty, applicable_max)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -128,7 +128,7 @@ def score(inputs: Inputs) -> Scores:
     key = np.round(index, DECIMALS)
     ranked_key = np.where(inputs.ranked, key, np.nan)  # units left out of the ranks: no rank
     groups = inputs.group_codes
-    ties = ed.model.ties
+    ties = ed.ties
     return Scores(
         leaf_self=pts_self, leaf_appr=pts_appr, leaf_applicable=applicable, state=st_appr,
         self_points=self_points, appraised_points=appraised_points,

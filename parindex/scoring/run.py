@@ -99,47 +99,32 @@ class Run:
         return self.unit_results([i])[0]
 
     def unit_results(self, which: Sequence[int] | np.ndarray) -> list[dict[str, Any]]:
-        """Units as in CONTRACT §4, in the order given (arrays turned to lists once, not
-        one pandas row per unit: 3,321 units take 50 ms, not 250)."""
+        """Units as in CONTRACT §4, in the order given: built column by column (each array
+        turned to a list once, each unit's leaves found in one pass), then zipped into the
+        units' dicts."""
         s, ed = self.scores, self.edition
         idx = np.asarray(which, dtype=np.intp)
         units = self.units.iloc[idx]
-        text = {c: units[c].tolist() for c in ("code", "name", "type", "group")}
-
-        def col(a: np.ndarray) -> list[Any]:
-            values: list[Any] = a[idx].tolist()
-            return values
-
+        text = [units[c].tolist() for c in ("code", "name", "type", "group")]
         names = ed.band_names()
         band = [names[b] if b >= 0 else None for b in s.band[idx].tolist()]
-        areas = [(a.code, a.name) for a in ed.areas]
-        a_pts, a_max, a_idx = (s.area_points[idx].tolist(), s.area_max[idx].tolist(),
-                               s.area_index[idx].tolist())
-        codes = [leaf.code for leaf in ed.leaves]
-        state = s.state[idx]
-        missing = [[codes[j] for j in np.flatnonzero(r)] for r in state == MISSING]
-        na = [[codes[j] for j in np.flatnonzero(r)] for r in state == NA]
-        cols = {"self_points": col(s.self_points), "appraised_points": col(s.appraised_points),
-                "survey_points": col(s.survey_points), "bonus": col(s.bonus),
-                "penalty": col(s.penalty), "total": col(s.total),
-                "applicable_max": col(s.applicable_max)}
+        numbers = [s.self_points, s.appraised_points, s.survey_points, s.bonus, s.penalty,
+                   s.total, s.applicable_max]
+        cols = [a[idx].astype(float).tolist() for a in numbers]
         index = column_or_none(s.index[idx])
         rank, group_rank = column_or_none(s.rank[idx], int), column_or_none(s.group_rank[idx], int)
-        out = []
-        for k in range(len(idx)):
-            out.append({
-                "code": text["code"][k], "name": text["name"][k], "type": text["type"][k],
-                "group": text["group"][k],
-                **{name: float(v[k]) for name, v in cols.items()},
-                "index": index[k], "band": band[k], "rank": rank[k],
-                "group_rank": group_rank[k],
-                "areas": [{"code": code, "name": name, "points": float(a_pts[k][m]),
-                           "max": float(a_max[k][m]),
-                           "index": None if a_idx[k][m] != a_idx[k][m] else a_idx[k][m]}
-                          for m, (code, name) in enumerate(areas)],
-                "missing": missing[k], "not_applicable": na[k],
-            })
-        return out
+        state = s.state[idx]
+        areas = _area_dicts(ed, s.area_points[idx], s.area_max[idx], s.area_index[idx])
+        missing, na = _leaf_lists(ed, state == MISSING), _leaf_lists(ed, state == NA)
+        return [{"code": code, "name": name, "type": typ, "group": group,
+                 "self_points": sp, "appraised_points": ap, "survey_points": svp,
+                 "bonus": bonus, "penalty": penalty, "total": total, "applicable_max": amax,
+                 "index": ix, "band": bd, "rank": rk, "group_rank": grk, "areas": ar,
+                 "missing": mi, "not_applicable": nap}
+                for (code, name, typ, group, sp, ap, svp, bonus, penalty, total, amax, ix, bd,
+                     rk, grk, ar, mi, nap)
+                in zip(*text, *cols, index, band, rank, group_rank, areas, missing, na,
+                       strict=True)]
 
     def to_json(self) -> dict[str, Any]:
         return {"edition": self.edition.id, "year": self.year, "scale": self.edition.scale,
@@ -173,6 +158,27 @@ class Run:
         return Run.from_inputs(inputs, self.bundle)
 
 
+def _area_dicts(ed: CompiledEdition, points: np.ndarray, maxima: np.ndarray,
+                index: np.ndarray) -> list[list[dict[str, Any]]]:
+    """Per unit (row), its areas' points, max and index % (None where nothing applies)."""
+    heads = [(a.code, a.name) for a in ed.areas]
+    pts, mx = points.astype(float).tolist(), maxima.astype(float).tolist()
+    ix = [[None if v != v else v for v in row] for row in index.astype(float).tolist()]
+    return [[{"code": code, "name": name, "points": p, "max": m, "index": i}
+             for (code, name), p, m, i in zip(heads, prow, mrow, irow, strict=True)]
+            for prow, mrow, irow in zip(pts, mx, ix, strict=True)]
+
+
+def _leaf_lists(ed: CompiledEdition, mask: np.ndarray) -> list[list[str]]:
+    """Per unit (row), the codes of the leaves ``mask`` marks, in edition order."""
+    codes = [leaf.code for leaf in ed.leaves]
+    out: list[list[str]] = [[] for _ in range(mask.shape[0])]
+    rows, cols = np.nonzero(mask)
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        out[r].append(codes[c])
+    return out
+
+
 def sorted_runs(runs: Sequence[Run]) -> list[Run]:
     """The runs oldest year first; two runs of one year are an input error (one bundle a
     year), named by their bundles."""
@@ -202,6 +208,6 @@ def input_text(run: Run, unit: int, leaf: int, which: str) -> str:
     lf = run.edition.leaves[leaf]
     if lf.keys:
         return lf.keys[int(x)]
-    if lf.kind.value_kind == "boolean":
+    if lf.value_kind == "boolean":
         return "có" if x > 0.5 else "không"
     return f"{x:g}" if float(x).is_integer() else f"{x:.4g}"

@@ -1,0 +1,122 @@
+"""Typer's conversion of command-line values without pydantic, for the plain types.
+
+Typer turns every option's text into its annotated type through a pydantic ``TypeAdapter``
+built on first use: importing pydantic and building the adapters costs a command about a
+fifth of a second before it does anything. :class:`LeanCommand` gives the parameters whose
+type is ``str``, a ``Path`` or an ``Enum`` (and lists of those) a converter that calls
+typer's own pydantic-free helpers (``coerce_cli_path``, ``coerce_cli_choice``) — the same
+functions typer's adapters call. Any value they do not accept as it stands is handed to
+typer's own converter, so every error reads exactly as typer words it. Other types (numbers)
+keep typer's converter; a typer without these internals is used as it is.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from typer.core import TyperCommand, TyperGroup
+
+try:
+    from typer._coercion import RuntimeParam, build_runtime_param
+    from typer._param_types import coerce_cli_choice, coerce_cli_path
+except ImportError:  # another typer: its own conversion throughout
+    RuntimeParam = None  # type: ignore[assignment,misc]
+
+
+def _plain(annotation: Any, info: Any) -> Any:
+    """A converter of one value of ``annotation``, or None (typer's converter is kept)."""
+    if annotation is bool and info.parser is None:  # a flag (also --help): given or not
+        return lambda value, _param, _ctx: value if isinstance(value, bool) else _no(value)
+    if annotation is str and info.parser is None:
+        return lambda value, _param, _ctx: value if isinstance(value, str) else _no(value)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        choices = list(annotation)
+        return lambda value, _param, ctx: coerce_cli_choice(
+            value, choices=choices, case_sensitive=info.case_sensitive, ctx=ctx)
+    if isinstance(annotation, type) and issubclass(annotation, Path) and info.parser is None:
+        path_type = info.path_type or annotation
+
+        def path(value: Any, param: Any, ctx: Any) -> Any:
+            # text made a path here: typer would build a pydantic adapter to do that
+            if isinstance(value, str) and value:
+                value = path_type(value)
+            return coerce_cli_path(value if isinstance(value, path_type) else _no(value),
+                                   info, path_type=path_type, param=param, ctx=ctx)
+
+        return path
+    return None
+
+
+def _no(value: Any) -> Any:
+    raise ValueError(value)
+
+
+if RuntimeParam is not None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class _PlainParam(RuntimeParam):
+        """A parameter's conversion without pydantic, typer's own on any refusal."""
+
+        convert: Any = None
+        many: bool = False
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            try:
+                if self.many:  # a list, as typer's list adapter gives
+                    values = value if isinstance(value, (list, tuple)) else [value]
+                    return [self.convert(v, param, ctx) for v in values]
+                return self.convert(value, param, ctx)
+            except Exception:  # typer's converter says what is wrong
+                pass
+            return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
+
+
+def plain_param(param: Any) -> Any:
+    """The pydantic-free converter of a typer parameter, or None."""
+    descriptor = getattr(param, "type_descriptor", None)
+    if RuntimeParam is None or descriptor is None or descriptor.file_annotation is not None:
+        return None
+    annotation, info = descriptor.annotation, descriptor.parameter_info
+    many = get_origin(annotation) is list
+    convert = _plain(get_args(annotation)[0] if many else annotation, info)
+    if convert is None:
+        return None
+    return _PlainParam(parameter_info=info, annotation=annotation, convert=convert, many=many)
+
+
+def _lighten(params: list[Any]) -> None:
+    for param in params:
+        if getattr(param, "_runtime_param", False) is None:
+            light = plain_param(param)
+            if light is not None:
+                param._runtime_param = light
+
+
+class LeanCommand(TyperCommand):
+    """A typer command whose plain parameters are converted without pydantic."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _lighten(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        _lighten([option])
+        return option
+
+
+class LeanGroup(TyperGroup):
+    """A typer group (the root command, ``criteria``) whose options (``--debug``,
+    ``--help``) are converted without pydantic."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _lighten(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        _lighten([option])
+        return option
