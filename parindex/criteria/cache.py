@@ -32,9 +32,16 @@ _SOURCES = ("compiled.py", "rule_math.py", "rules.py", "model.py", "checks.py", 
 
 
 def cache_dir() -> Path:
-    """The folder of compiled editions (``XDG_CACHE_HOME`` honoured when absolute)."""
+    """The folder of compiled editions: ``XDG_CACHE_HOME`` when set and absolute, else
+    ``%LOCALAPPDATA%`` on Windows, else ``~/.cache``."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    local = os.environ.get("LOCALAPPDATA", "") if os.name == "nt" else ""
+    if base and Path(base).is_absolute():
+        root = Path(base)
+    elif local and Path(local).is_absolute():
+        root = Path(local)
+    else:
+        root = Path.home() / ".cache"
     return root / "parindex" / "editions"
 
 
