@@ -7,47 +7,51 @@ from pathlib import Path
 import typer
 
 from parindex.cli.common import Lang, LangOpt, err_console, handles_errors
+from parindex.cli.language import h
+from parindex.cli.names import pick
+from parindex.words import t
 
 
 @handles_errors
-def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help="Edition id or file."),
-             units: Path = typer.Option(..., "--units", "-u", help="units.csv: code, name, "
-                                        "type, group."),
-             out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (.xlsx)."),
-             unit: str | None = typer.Option(None, "--unit", help="Only this unit's rows."),
-             owner: str | None = typer.Option(None, "--owner",
-                                              help="Only the areas this department owns."),
-             year: int | None = typer.Option(None, "--year", help="Assessment year "
-                                             "(default: this year)."),
-             authority: str = typer.Option("", "--authority", help="Who ranks the units."),
+def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help=h("arg.edition")),
+             units: Path = typer.Option(..., "--units", "-u", help=h("opt.units")),
+             out: Path = typer.Option(..., "--out", "-o", help=h("opt.template_out")),
+             unit: str | None = typer.Option(None, "--unit", help=h("opt.unit")),
+             owner: str | None = typer.Option(None, "--owner", help=h("opt.owner")),
+             year: int | None = typer.Option(None, "--year", help=h("opt.year")),
+             authority: str = typer.Option("", "--authority", help=h("opt.authority")),
              lang: Lang = LangOpt) -> None:
-    """A self-assessment workbook to fill in: one row per unit and criterion.
-
-    Example: parindex template xa-2024 --units units.csv --out xa-2024-2025.xlsx
-    """
+    """A self-assessment workbook to fill in: one row per unit and criterion."""
     from parindex.criteria import load_edition
     from parindex.evidence.template import default_year, template_bytes
     from parindex.evidence.units_file import read_units_file
     from parindex.io import write_atomic
 
-    edition = load_edition(ref)
-    table = read_units_file(units, unit)
+    lg = lang.value
     if out.suffix.lower() != ".xlsx":
-        raise typer.BadParameter("the template is an Excel workbook: give --out NAME.xlsx")
-    data = template_bytes(edition, table, year or default_year(), lang.value, owner, authority)
+        raise typer.BadParameter(t("cli.template_xlsx", lg), param_hint="--out")
+    edition = load_edition(ref)
+    if unit is not None:
+        every = read_units_file(units)
+        codes = [str(c) for c in every["code"]]
+        names = {**{str(n): c for n, c in zip(every["name"], codes, strict=True)},
+                 **{c: c for c in codes}}
+        unit = pick(unit, names, "unit", file=units.name)
+    if owner is not None:
+        owners = [a.owner for a in edition.areas if a.owner]
+        owner = pick(owner, owners, "owner", file=edition.id)
+    table = read_units_file(units, unit)
+    data = template_bytes(edition, table, year or default_year(), lg, owner, authority)
     write_atomic(out, data)
-    err_console().print(f"wrote {out}: {len(table)} unit(s), edition {edition.id}")
+    err_console().print(t("cli.wrote_template", lg, out=out, n=len(table), edition=edition.id),
+                        markup=False, highlight=False)
 
 
 @handles_errors
-def merge(out: Path = typer.Argument(..., metavar="OUT", help="A .xlsx file or a folder."),
-          parts: list[Path] = typer.Argument(..., metavar="PARTS...",
-                                             help="Workbooks or bundle folders to combine."),
+def merge(out: Path = typer.Argument(..., metavar="OUT", help=h("arg.merge_out")),
+          parts: list[Path] = typer.Argument(..., metavar="PARTS...", help=h("arg.parts")),
           lang: Lang = LangOpt) -> None:
-    """Combine unit or department workbooks into one bundle, refusing conflicting cells.
-
-    Example: parindex merge huyen-2024.xlsx noi-vu.xlsx tu-phap.xlsx van-phong.xlsx
-    """
+    """Combine unit or department workbooks into one bundle, refusing conflicting cells."""
     from parindex.evidence.merge import merge_bundles
     from parindex.evidence.write import write_bundle_any
 
@@ -55,4 +59,5 @@ def merge(out: Path = typer.Argument(..., metavar="OUT", help="A .xlsx file or a
     merged = merge_bundles(parts)
     write_bundle_any(out, merged.tables, merged.meta, lang.value)
     rows = len(merged.tables.get("evidence", []))
-    err_console().print(f"wrote {out}: {merged.parts} parts, {rows} evidence rows")
+    err_console().print(t("cli.wrote_merge", lang.value, out=out, parts=merged.parts,
+                          rows=rows), markup=False, highlight=False)
