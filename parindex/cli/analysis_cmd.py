@@ -55,13 +55,20 @@ def _render(fmt: Format, data: dict[str, Any], csv_frame: Callable[[], pd.DataFr
         emit(head + _tables(parts(), lang), out, lang)
 
 
-def _band_target(target: str, edition: CompiledEdition) -> str:
+def _band_target(target: str, edition: CompiledEdition, lang: str) -> str:
     """A ``--target`` naming a band, as the edition spells it (``tot`` → ``Tốt``); rank:N,
-    group:N, points:X and a bare N pass as they are."""
+    group:N, points:X and a bare N pass as they are. Any other name is a usage error that
+    asks ``có phải … ?``."""
+    from parindex.errors import ParIndexError
+
     raw = target.strip()
     if raw.isdigit() or raw.partition(":")[0].strip().lower() in ("rank", "group", "points"):
         return target
-    return pick(raw, [b.name for b in edition.model.bands], "band", file=edition.id)
+    try:
+        return pick(raw, [b.name for b in edition.model.bands], "band", file=edition.id)
+    except ParIndexError as exc:
+        said = exc.problems[0].render(lang).removeprefix(f"{edition.id}: ")
+        raise typer.BadParameter(said, param_hint="--target") from None
 
 
 @handles_errors
@@ -146,7 +153,7 @@ def plan(bundle: Path = BundleArg,
     run = open_run(bundle, criteria)
     lg = lang.value
     try:
-        goal = parse_target(_band_target(target, run.edition), run.edition)
+        goal = parse_target(_band_target(target, run.edition, lg), run.edition)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--target") from None
     i = unit_of(run, unit)
