@@ -65,9 +65,12 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help=h("arg.editio
         return
     if fmt is ShowFormat.table:
         from parindex.report.tables import criteria_frame
+        from parindex.words import t
 
-        emit(frame_table(criteria_frame(ed, lang.value), lang.value,
-                         title=f"{ed.id}: {ed.model.title}"), None)
+        frame = criteria_frame(ed, lang.value)
+        na = frame.columns[-1]  # the not-applicable policy, in words
+        frame[na] = [t(f"na.{v}", lang.value) if v else "" for v in frame[na]]
+        emit(frame_table(frame, lang.value, title=f"{ed.id}: {ed.model.title}"), None)
         return
     from rich.tree import Tree
 

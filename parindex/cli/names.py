@@ -34,8 +34,7 @@ def pick(given: str, names: dict[str, str] | list[str], what: str,
     if len(found) == 1:
         return found.pop()
     close = difflib.get_close_matches(fold_key(text), list(folded), n=3, cutoff=0.6)
-    shown = list(dict.fromkeys(sorted(folded[c])[0] for c in close)) if close else \
-        sorted(found)
+    shown = list(dict.fromkeys([*sorted(found), *(n for c in close for n in sorted(folded[c]))]))
     if shown:
         raise EvidenceError([Problem.of(f"pick.{what}.near", file, field=what, value=given,
                                         quoted=quote(given),
