@@ -42,14 +42,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "head.input_self": ("Số liệu tự đánh giá", "Declared input"),
     "head.input_appr": ("Số liệu thẩm định", "Appraised input"),
     "head.rule": ("Cách chấm", "Rule"),
-    "head.self": ("Điểm tự chấm", "Self points"),
+    "head.self": ("Điểm tự đánh giá", "Self points"),
     "head.appraised": ("Điểm thẩm định", "Appraised points"),
     "head.lost": ("Điểm bị mất", "Points lost"),
     "head.source": ("Tài liệu kiểm chứng", "Evidence"),
     "head.note": ("Ghi chú", "Note"),
     "head.status": ("Trạng thái", "Status"),
     "status.missing": ("thiếu số liệu", "missing"),
-    "status.na": ("không phát sinh", "not applicable"),
+    "status.na": ("không áp dụng", "not applicable"),
     "head.rank_words": (", hạng {rank}", ", rank {rank}"),
     # Analysis tables (whatif, plan, weak, uncertainty)
     "label.code": ("Mã", "Code"),
@@ -89,7 +89,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "label.areas_below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below band minimum"),
     "label.yes": ("có", "yes"),
     "label.missing": ("thiếu số liệu", "missing"),
-    "label.na": ("không phát sinh", "not applicable"),
+    "label.na": ("không áp dụng", "not applicable"),
     # The published workbook
     "xlsx.sheet_overall": ("Tổng hợp", "Overall"),
     "xlsx.sheet_detail": ("Chi tiết", "Details"),
@@ -245,7 +245,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "enter.computed": (
         "Tính từ sheet {sheet}; để trống (chỉ nhập nếu hội đồng điều chỉnh)",
         "Computed from sheet {sheet}; leave blank (only for a council correction)"),
-    "enter.na": (" — ghi NA nếu không phát sinh", " — write NA if nothing arose"),
+    "enter.na": (" — ghi NA nếu không áp dụng", " — write NA if nothing arose"),
     "enter.yes_no": ("có,không,NA", "yes,no,NA"),
     "enter.invalid": ("Giá trị không hợp lệ", "Not a valid value"),
     # Where a leaf's number comes from (criteria show, templates)
@@ -294,7 +294,7 @@ WORDS: dict[str, tuple[str, str]] = {
                        "{max} − {per_item} per item, not below {floor}"),
     # The command line's problem counts (messages stay English until the officer's issue)
     "plan.needs.allow_na": (
-        "Chỉ đạt được nếu chấm cả tiêu chí không phát sinh (--allow-na).",
+        "Chỉ đạt được nếu chấm cả tiêu chí không áp dụng (--allow-na).",
         "Reachable only by scoring a not-applicable criterion (--allow-na)."),
     "plan.needs.include_survey": (
         "Chỉ đạt được nếu kết quả điều tra xã hội học thay đổi (--include-survey).",
@@ -546,7 +546,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "weights ±{weights}"),
     "cli.no_tolerance": ("không", "none"),
     "cli.points_scale": ("điểm", "points"),
-    "cli.survey_mark": ("ĐTXHH", "survey"),
+    "cli.survey_mark": ("Điều tra XHH", "survey"),
     "problem.out.is_input": ("là tệp đầu vào của lệnh này ({given}); ghi vào đó sẽ thay mất nó",
                              "is an input of this command ({given}); writing there would "
                              "replace it"),

@@ -150,7 +150,10 @@ class TestCriteriaShow:
         out = ok("criteria", "show", "xa-2024", "--format", "table").stdout
         for node in edition_2024.nodes:
             assert node.code in out
-        assert "forbidden" in out  # the not-applicable policy column
+        assert "không cho phép" in out  # the not-applicable policy column, in words
+        assert "forbidden" not in out
+        english = ok("criteria", "show", "xa-2024", "--format", "table", "--lang", "en").stdout
+        assert "forbidden" in english
 
     def test_show_accepts_a_file(self) -> None:
         out = ok("criteria", "show", str(BAD / "criteria" / "_valid.yaml")).stdout

@@ -400,7 +400,7 @@ class TestTemplateContent:
     def test_what_to_enter_in_the_chosen_language(self, wb: Any, wb_en: Any) -> None:
         vi = {c.value for c in wb["evidence"]["H"][1:]}
         en = {c.value for c in wb_en["evidence"]["H"][1:]}
-        assert "có / không — ghi NA nếu không phát sinh" in vi
+        assert "có / không — ghi NA nếu không áp dụng" in vi
         assert "yes / no — write NA if nothing arose" in en
         assert any(str(v).startswith("Tính từ sheet one_stop") for v in vi)
 
