@@ -46,6 +46,8 @@ _NAMES = (re.compile(r"[\w./<>-]+\.(csv|yaml|xlsx|json|html)\b"),
           re.compile(r"(?m)^(lỗi|cảnh báo): (units|evidence|one_stop|reports|adjustments): "),
           # a fact of evidence.check_evidence (not a words text yet): "(row 12, cell C12)"
           re.compile(r"\(row \d+(, cell [A-Z]+\d+)?\)"),
+          # a place in a YAML file: areas[0].criteria[1].max, previous.areas.9
+          re.compile(r"[\w\[\]]+(\.[\w\[\]]+)+|\w+\[\d+\]"),
           # the command line's own syntax: options, metavars, target forms
           re.compile(r"--[\w-]+|\b(UNIT|BUNDLE|FILE)\b|\b(rank|group|points):[NX]\b"))
 
@@ -63,6 +65,13 @@ def _scenarios(tmp: Path) -> dict[str, list[str]]:
         "criteria show": ["criteria", "show", "xa-2024", "--format", "table"],
         "criteria check": ["criteria", "check", str(sample_root().parents[1] / "criteria" /
                                                     "editions" / "xa-2024.yaml")],
+        "criteria check bad": ["criteria", "check", *(
+            str(BAD / "criteria" / f"{name}.yaml") for name in (
+                "duplicate_key", "parent_max_mismatch", "option_keys_differ_by_case",
+                "report_not_in_calendar", "unknown_key", "missing_title",
+                "bands_not_descending", "percent_with_deduction", "empty", "duplicate_code",
+                "valid_until_before_from", "previous_unknown_area", "levels_above_one"))],
+        "criteria unknown": ["criteria", "show", "xa-1999"],
         "check": ["check", str(SAMPLE / "2019")],
         "check missing": ["check", str(tmp / "nowhere")],
         "score": ["score", S2024, "--format", "csv", "--out", str(tmp / "ket-qua.csv")],
@@ -142,6 +151,9 @@ class TestVietnameseByDefault:
         ("weak", "Điểm bị mất"), ("uncertainty", "20 lần mô phỏng, hạt giống 0"),
         ("uncertainty", "count=0,1"), ("editions", "Điểm tối đa"),
         ("criteria show", "không cho phép"), ("criteria check", ": đạt — xa-2024, 7 lĩnh vực"),
+        ("criteria check bad", "khoá 'name' bị lặp"), ("criteria check bad", "tệp trống"),
+        ("criteria check bad", "không bằng tổng của các tiêu chí con"),
+        ("criteria unknown", "có sẵn: huyen-2024, xa-2017, xa-2024"),
         ("out contradicts format", "là tệp .xlsx nhưng --format là csv")])
     def test_says(self, spoken: dict[str, dict[str, Any]], name: str, said: str) -> None:
         result, text = spoken["vi"][name]
