@@ -761,6 +761,66 @@ WORDS: dict[str, tuple[str, str]] = {
     "problem.criteria.levels_fraction": (
         "các mức là phần của điểm tối đa (0…1), không phải {top}",
         "levels are fractions of max (0…1), not {top}"),
+    # Problems reading a bundle's files (evidence.read_csv, read_xlsx)
+    "problem.csv.utf16": ("là văn bản UTF-16; đã đọc theo UTF-16",
+                          "is UTF-16 text; it was read as such"),
+    "hint.csv.utf16": ("hãy lưu thành CSV UTF-8", "save it as CSV UTF-8"),
+    "problem.csv.cp1258": (
+        "không phải văn bản UTF-8; đã đọc theo Windows-1258 (\"CSV\" của Excel trên Windows "
+        "tiếng Việt)",
+        "is not UTF-8 text; it was read as Windows-1258 (Excel's \"CSV\" on a Vietnamese "
+        "Windows)"),
+    "hint.csv.cp1258": ("hãy lưu thành \"CSV UTF-8\" để chắc đúng mọi chữ",
+                        "save it as \"CSV UTF-8\" to be sure of every letter"),
+    "problem.csv.not_utf8": (
+        "không đọc được: không phải văn bản UTF-8 (lưu theo Latin-1, hoặc gõ bằng bảng mã cũ "
+        "như TCVN3 hay VNI?)",
+        "cannot be read: not UTF-8 text (saved in Latin-1, or typed in a legacy font "
+        "encoding such as TCVN3 or VNI?)"),
+    "hint.csv.not_utf8": ("hãy chuyển sang Unicode, ví dụ bằng công cụ chuyển mã của Unikey, "
+                          "rồi lưu thành CSV UTF-8",
+                          "convert it to Unicode, e.g. with Unikey's converter, and save it as "
+                          "CSV UTF-8"),
+    "problem.csv.too_large": ("lớn hơn {limit} byte", "is larger than {limit} bytes"),
+    "problem.csv.empty": ("trống: không có cả dòng tiêu đề", "is empty: not even a heading row"),
+    "problem.csv.unreadable": ("không đọc được như CSV: {error}", "cannot be read as CSV: {error}"),
+    "problem.bundle.no_meta": ("không có bundle.yaml (year, edition, authority)",
+                               "no bundle.yaml (year, edition, authority)"),
+    "hint.bundle.no_meta": ("tạo bundle.yaml có 'year:' và 'edition:'",
+                            "create bundle.yaml with 'year:' and 'edition:'"),
+    "problem.bundle.meta_not_mapping": ("phải là ánh xạ gồm year, edition, authority",
+                                        "must be a mapping of year, edition, authority"),
+    "problem.xlsx.too_large": ("sổ tính nặng {size} MB, vượt giới hạn {limit} MB",
+                               "the workbook is {size} MB, above the {limit} MB limit"),
+    "hint.xlsx.too_large": ("hãy chia thành nhiều phần và dùng 'parindex merge'",
+                            "split it into parts and use 'parindex merge'"),
+    "problem.xlsx.not_xlsx": ("không phải sổ tính Excel .xlsx", "is not an Excel .xlsx workbook"),
+    "hint.xlsx.not_xlsx": ("hãy lưu thành Excel Workbook (.xlsx)",
+                           "save it as Excel Workbook (.xlsx)"),
+    "problem.xlsx.unpacks": ("sổ tính giải nén ra {size} MB, vượt giới hạn {limit} MB",
+                             "the workbook unpacks to {size} MB, above the {limit} MB limit"),
+    "problem.xlsx.no_heading": ("không có dòng tiêu đề với các cột cần có",
+                                "no heading row with the expected columns"),
+    "hint.xlsx.no_heading": ("các tiêu đề: {headings}", "headings: {headings}"),
+    "problem.xlsx.column_unknown": ("cột không biết {quoted} bị bỏ qua",
+                                    "unknown column {quoted} is ignored"),
+    "problem.xlsx.column_repeats": ("cột {quoted} lặp lại {first}; dùng cột đầu tiên",
+                                    "column {quoted} repeats {first}; the first is used"),
+    "problem.xlsx.formula": (
+        "{quoted} là công thức chưa có kết quả được lưu (parindex không bao giờ tính công thức)",
+        "{quoted} is a formula with no saved result (parindex never evaluates formulas)"),
+    "hint.xlsx.formula": ("hãy mở và lưu sổ tính bằng Excel hoặc LibreOffice, hoặc gõ giá trị",
+                          "open and save the workbook in Excel or LibreOffice, or type the value"),
+    "problem.xlsx.no_meta_rows": ("sheet meta không có dòng year / edition",
+                                  "the meta sheet has no year / edition rows"),
+    "problem.xlsx.sheets_twice": ("hai sheet {first} và {second} cùng là bảng {table}",
+                                  "the sheets {first} and {second} are both the table {table}"),
+    "hint.xlsx.sheets_twice": ("giữ một sheet, hoặc đổi tên sheet kia",
+                               "keep one of them, or rename the other"),
+    "problem.xlsx.unreadable": ("không đọc được như sổ tính Excel: {error}",
+                                "cannot be read as an Excel workbook: {error}"),
+    "problem.xlsx.no_meta_sheet": ("không có sheet 'meta' (year, edition, authority)",
+                                   "no sheet 'meta' (year, edition, authority)"),
     # Where a problem is (errors.Problem.render)
     "where.row": ("dòng", "row"),
     "where.column": (', cột "{column}"', ', column "{column}"'),
