@@ -155,7 +155,7 @@ def _calendar_problems(edition: Edition, out: _Problems) -> None:
                 parse_calendar_date(text, year)
             except ValueError as exc:
                 out.add(("calendar", rid), "calendar_date", text, quoted=quote(text),
-                        year=year, error=exc)
+                        year=year, error=str(exc))
                 break
 
 

@@ -74,7 +74,7 @@ class _Reader:
             value = self._constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
             self._problem(path, node, "yaml.value", node.value, quoted=quote(node.value),
-                          error=exc)
+                          error=str(exc))
             return None
         return _nfc(value) if isinstance(value, str) else value
 
@@ -111,7 +111,7 @@ def read_yaml(text: str, file: str, text_keys: frozenset[str] | set[str] = froze
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         return None, {}, [Problem.of("yaml.invalid", file, where,
-                                     error=getattr(exc, "problem", exc))]
+                                     error=str(getattr(exc, "problem", exc)))]
     except RecursionError:
         return None, {}, [Problem.of("yaml.nested", file, depth=MAX_DEPTH)]
     if node is None:

@@ -115,11 +115,11 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
         except pd.errors.EmptyDataError:
             return None, [*problems, Problem.of("csv.empty", path.name)]
         except pd.errors.ParserError as exc:
-            return None, [*problems, Problem.of("csv.unreadable", path.name, error=exc)]
+            return None, [*problems, Problem.of("csv.unreadable", path.name, error=str(exc))]
     except pd.errors.EmptyDataError:
         return None, [*problems, Problem.of("csv.empty", path.name)]
     except pd.errors.ParserError as exc:
-        return None, [*problems, Problem.of("csv.unreadable", path.name, error=exc)]
+        return None, [*problems, Problem.of("csv.unreadable", path.name, error=str(exc))]
     df["_row"] = range(2, len(df) + 2)
     return _tidy(df, table), problems
 

@@ -219,7 +219,7 @@ def read_xlsx(path: Path) -> RawTables:
         sheet = damaged_sheet(path)
         where = f"{path.name} [{sheet}]" if sheet else path.name
         return RawTables(path, {}, path.name, {}, {}, [
-            Problem.of("xlsx.unreadable", where, error=exc)])
+            Problem.of("xlsx.unreadable", where, error=str(exc))])
     try:
         sheets = _sheet_names(wb.sheetnames, path.name, problems)
         meta: dict[str, Any] = {}
