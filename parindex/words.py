@@ -42,14 +42,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "head.input_self": ("Số liệu tự đánh giá", "Declared input"),
     "head.input_appr": ("Số liệu thẩm định", "Appraised input"),
     "head.rule": ("Cách chấm", "Rule"),
-    "head.self": ("Điểm tự chấm", "Self points"),
+    "head.self": ("Điểm tự đánh giá", "Self points"),
     "head.appraised": ("Điểm thẩm định", "Appraised points"),
     "head.lost": ("Điểm bị mất", "Points lost"),
     "head.source": ("Tài liệu kiểm chứng", "Evidence"),
     "head.note": ("Ghi chú", "Note"),
     "head.status": ("Trạng thái", "Status"),
     "status.missing": ("thiếu số liệu", "missing"),
-    "status.na": ("không phát sinh", "not applicable"),
+    "status.na": ("không áp dụng", "not applicable"),
     "head.rank_words": (", hạng {rank}", ", rank {rank}"),
     # Analysis tables (whatif, plan, weak, uncertainty)
     "label.code": ("Mã", "Code"),
@@ -89,7 +89,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "label.areas_below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below band minimum"),
     "label.yes": ("có", "yes"),
     "label.missing": ("thiếu số liệu", "missing"),
-    "label.na": ("không phát sinh", "not applicable"),
+    "label.na": ("không áp dụng", "not applicable"),
     # The published workbook
     "xlsx.sheet_overall": ("Tổng hợp", "Overall"),
     "xlsx.sheet_detail": ("Chi tiết", "Details"),
@@ -643,7 +643,7 @@ WORDS: dict[str, tuple[str, str]] = {
                        "{quoted} is not a date (dd/mm/yyyy)"),
     # The command line's problem counts (messages stay English until the officer's issue)
     "plan.needs.allow_na": (
-        "Chỉ đạt được nếu chấm cả tiêu chí không phát sinh (--allow-na).",
+        "Chỉ đạt được nếu chấm cả tiêu chí không áp dụng (--allow-na).",
         "Reachable only by scoring a not-applicable criterion (--allow-na)."),
     "plan.needs.include_survey": (
         "Chỉ đạt được nếu kết quả điều tra xã hội học thay đổi (--include-survey).",
@@ -652,6 +652,277 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.check_summary": ("{bundle}: {errors} lỗi, {warnings} cảnh báo{ok}",
                           "{bundle}: {errors} error(s), {warnings} warning(s){ok}"),
     "cli.ok": (" — đạt", " — OK"),
+    # The command line (issue 11): help texts (help.), messages (cli.), what an argument
+    # names that is not there (problem.pick.*). Help examples run as written (tested).
+    "help.app": (
+        "Chấm điểm Chỉ số cải cách hành chính (Chỉ số CCHC) từ bộ chỉ số và số liệu. "
+        "Tiếng Anh: --lang en hoặc biến môi trường PARINDEX_LANG=en.",
+        "Score the administrative-reform index (PAR Index) from criteria and evidence. "
+        "Vietnamese is the default; English with --lang en or PARINDEX_LANG=en."),
+    "help.opt.debug": ("Hiện chi tiết lỗi của chương trình (traceback).", "Show tracebacks."),
+    "help.arg.bundle": ("Bộ số liệu: một thư mục tệp CSV hoặc một sổ tính .xlsx.",
+                        "A bundle: a folder of CSV files or an .xlsx workbook."),
+    "help.opt.criteria": ("Chấm theo bộ chỉ số này thay cho bộ chỉ số ghi trong bộ số liệu.",
+                          "Score with this edition instead of the bundle's."),
+    "help.opt.format": ("Dạng kết quả: bảng (table), json hoặc csv.",
+                        "Output: table, json or csv."),
+    "help.opt.export": ("Dạng kết quả; xlsx: bảng xếp hạng theo mẫu công bố (cần --out).",
+                        "Output; xlsx: the published workbook (with --out)."),
+    "help.opt.lang": ("Ngôn ngữ: vi (tiếng Việt, mặc định) hoặc en (tiếng Anh).",
+                      "Language: vi (Vietnamese, the default) or en (English)."),
+    "help.opt.out": ("Ghi kết quả vào tệp này.", "Write the result to this file."),
+    "help.opt.group": ("Chỉ nhóm xếp hạng này (không phân biệt hoa thường, dấu).",
+                       "Only this ranking group (case and accents ignored)."),
+    "help.arg.unit": ("Mã đơn vị (hoặc tên đơn vị).", "The unit's code (or name)."),
+    "help.cmd.criteria": ("Xem và kiểm tra các bộ chỉ số.", "Show and check criteria editions."),
+    "help.cmd.editions": (
+        "Liệt kê các bộ chỉ số có sẵn: mã, tên, cấp, năm áp dụng, số lĩnh vực, điểm tối đa."
+        "\n\nVí dụ: parindex editions --format json",
+        "List the shipped editions: id, title, level, valid years, areas, max."
+        "\n\nExample: parindex editions --format json"),
+    "help.cmd.criteria_show": (
+        "Cây tiêu chí với điểm tối đa và cách chấm."
+        "\n\nVí dụ: parindex criteria show xa-2024 --format table",
+        "The criteria tree with max points and rules."
+        "\n\nExample: parindex criteria show xa-2024 --format table"),
+    "help.cmd.criteria_check": (
+        "Kiểm tra tệp bộ chỉ số: mọi lỗi, mỗi lỗi nêu tệp, vị trí và giá trị."
+        "\n\nVí dụ: parindex criteria check parindex/criteria/editions/xa-2024.yaml",
+        "Validate criteria files: every problem, each naming file, path and value."
+        "\n\nExample: parindex criteria check parindex/criteria/editions/xa-2024.yaml"),
+    "help.arg.edition": ("Mã bộ chỉ số hoặc tệp bộ chỉ số.", "Edition id or file."),
+    "help.arg.criteria_files": ("Các tệp bộ chỉ số (.yaml).", "Criteria files (.yaml)."),
+    "help.opt.show_format": ("Dạng hiển thị: cây (tree), bảng (table) hoặc json.",
+                             "Output: tree, table or json."),
+    "help.cmd.check": (
+        "Kiểm tra bộ số liệu theo bộ chỉ số: báo mọi lỗi cùng lúc; có lỗi thì thoát với mã 1."
+        "\n\nVí dụ: parindex check parindex/samples/sample_district/2024",
+        "Validate a bundle against its edition: every problem at once; exit 1 on errors."
+        "\n\nExample: parindex check parindex/samples/sample_district/2024"),
+    "help.cmd.score": (
+        "Kết quả từng đơn vị: điểm, chỉ số (%), xếp loại, hạng."
+        "\n\nVí dụ: parindex score parindex/samples/sample_district/2024 --format json",
+        "Per-unit results: points, index %, band, rank."
+        "\n\nExample: parindex score parindex/samples/sample_district/2024 --format json"),
+    "help.cmd.explain": (
+        "Từng tiêu chí thành phần của một đơn vị: số liệu → cách chấm → điểm tự đánh giá / "
+        "điểm thẩm định, điểm bị mất, tài liệu kiểm chứng."
+        "\n\nVí dụ: parindex explain parindex/samples/sample_district/2024 SM07",
+        "Every leaf of one unit: input → rule → self-assessed / appraised points, points "
+        "lost, evidence.\n\nExample: parindex explain parindex/samples/sample_district/2024 SM07"),
+    "help.cmd.rank": (
+        "Bảng xếp hạng theo mẫu công bố, mỗi nhóm xếp hạng một bảng (CSV: một bảng, mỗi "
+        "nhóm một dòng tiêu đề; xlsx: sheet tổng hợp, từng nhóm và chi tiết)."
+        "\n\nVí dụ: parindex rank parindex/samples/sample_district/2024 --group "
+        "\"Huyện Sông Mây\"",
+        "The league table in the published layout, one table per ranking group (CSV: one "
+        "table with a heading row per group; xlsx: overall, per-group and detail sheets)."
+        "\n\nExample: parindex rank parindex/samples/sample_district/2024 --group "
+        "\"Huyện Sông Mây\""),
+    "help.cmd.demo": (
+        "Kiểm tra, chấm điểm và xếp hạng huyện mẫu qua từng năm; in bảng xếp hạng năm gần "
+        "nhất. Với --out THƯ_MỤC: THƯ_MỤC/<năm>/score.json, score.csv, league.xlsx và "
+        "THƯ_MỤC/report.html.\n\nVí dụ: parindex demo --out ket-qua-mau",
+        "Check, score and rank the sample district for every year; print the latest league "
+        "table. With --out DIR: DIR/<year>/score.json, score.csv, league.xlsx and "
+        "DIR/report.html.\n\nExample: parindex demo --out ket-qua-mau"),
+    "help.opt.demo_out": ("Ghi thêm kết quả, bảng xếp hạng Excel từng năm và báo cáo HTML "
+                          "vào thư mục này.",
+                          "Also write each year's results, Excel league table and the HTML "
+                          "report here."),
+    "help.cmd.report": (
+        "Một trang HTML trọn gói: bảng xếp hạng, biểu đồ, phiếu kết quả từng đơn vị; nhiều "
+        "năm thì có thêm diễn biến qua các năm. Xem được khi không có mạng."
+        "\n\nVí dụ: parindex report parindex/samples/sample_district/2019 "
+        "parindex/samples/sample_district/2024 --out bao-cao.html",
+        "One self-contained HTML page: league table, charts, scorecards; several years add "
+        "trends. Works offline (plotly.js is embedded)."
+        "\n\nExample: parindex report parindex/samples/sample_district/2019 "
+        "parindex/samples/sample_district/2024 --out bao-cao.html"),
+    "help.arg.bundles": ("Mỗi năm một bộ số liệu (thư mục hoặc .xlsx).",
+                         "One bundle per year (folders or .xlsx)."),
+    "help.opt.report_out": ("Tệp HTML cần ghi (không có thì in ra màn hình).",
+                            "The HTML file to write (else stdout)."),
+    "help.opt.report_format": ("html: trang báo cáo; json: số liệu các biểu đồ.",
+                               "html: the page; json: its charts' data."),
+    "help.cmd.template": (
+        "Sổ tính tự đánh giá để điền: mỗi đơn vị và tiêu chí một dòng."
+        "\n\nVí dụ: parindex template xa-2024 --units "
+        "parindex/samples/sample_district/2024/units.csv --unit sm07 --year 2024 --out SM07.xlsx",
+        "A self-assessment workbook to fill in: one row per unit and criterion."
+        "\n\nExample: parindex template xa-2024 --units "
+        "parindex/samples/sample_district/2024/units.csv --unit sm07 --year 2024 --out SM07.xlsx"),
+    "help.opt.units": ("Tệp units.csv: code, name, type, group.",
+                       "units.csv: code, name, type, group."),
+    "help.opt.template_out": ("Sổ tính cần ghi (.xlsx).", "The workbook to write (.xlsx)."),
+    "help.opt.unit": ("Chỉ các dòng của đơn vị này.", "Only this unit's rows."),
+    "help.opt.owner": ("Chỉ các lĩnh vực do cơ quan này chủ trì.",
+                       "Only the areas this department owns."),
+    "help.opt.year": ("Năm đánh giá (mặc định: năm nay).",
+                      "Assessment year (default: this year)."),
+    "help.opt.authority": ("Cơ quan đánh giá, xếp hạng các đơn vị.", "Who ranks the units."),
+    "help.cmd.merge": (
+        "Gộp sổ tính của các đơn vị hoặc phòng ban thành một bộ số liệu; ô mâu thuẫn nhau "
+        "thì từ chối.\n\nVí dụ: parindex merge tong-hop.xlsx SM07.xlsx "
+        "parindex/samples/sample_district/2024",
+        "Combine unit or department workbooks into one bundle, refusing conflicting cells."
+        "\n\nExample: parindex merge tong-hop.xlsx SM07.xlsx "
+        "parindex/samples/sample_district/2024"),
+    "help.arg.merge_out": ("Tệp .xlsx hoặc thư mục cần ghi.", "A .xlsx file or a folder."),
+    "help.arg.parts": ("Các sổ tính hoặc thư mục bộ số liệu cần gộp.",
+                       "Workbooks or bundle folders to combine."),
+    "help.cmd.whatif": (
+        "Điểm và hạng trước và sau khi thay đổi một số số liệu, hoặc khi chấm theo bộ chỉ "
+        "số khác.\n\nVí dụ: parindex whatif parindex/samples/sample_district/2024 SM07 "
+        "--set 1.1.3=95 --set 3.2.2=có",
+        "Scores and ranks before and after changing some inputs, or under another edition."
+        "\n\nExample: parindex whatif parindex/samples/sample_district/2024 SM07 "
+        "--set 1.1.3=95 --set 3.2.2=có"),
+    "help.arg.whatif_unit": ("Đơn vị mà các thay đổi --set áp dụng.",
+                             "The unit the --set changes apply to."),
+    "help.opt.set": ("Đặt số liệu thẩm định của một tiêu chí thành phần (dùng nhiều lần "
+                     "được).", "Set a leaf's appraised input (repeatable)."),
+    "help.opt.scenario": ("Các thay đổi cho một hay nhiều đơn vị: tệp YAML hoặc CSV với "
+                          "unit, criterion, value.",
+                          "Changes for one or many units: YAML or CSV with unit, criterion, "
+                          "value."),
+    "help.opt.compare": ("Chấm thêm theo bộ chỉ số này và so sánh hạng từng đơn vị (các thay "
+                         "đổi khi đó áp dụng theo bộ chỉ số này).",
+                         "Also score the bundle with this edition and compare every unit's "
+                         "rank (changes then apply under this edition)."),
+    "help.cmd.plan": (
+        "Tập cải thiện tiêu chí ít tốn kém nhất để đạt một xếp loại, một hạng hoặc một tổng "
+        "điểm. Không thay đổi tiêu chí không áp dụng và kết quả điều tra xã hội học, trừ khi "
+        "được yêu cầu.\n\nVí dụ: parindex plan parindex/samples/sample_district/2024 SM07 "
+        "--target tot",
+        "The cheapest set of criterion improvements that reaches a band, a rank or a total. "
+        "Not-applicable criteria and survey results are not changed unless asked."
+        "\n\nExample: parindex plan parindex/samples/sample_district/2024 SM07 --target tot"),
+    "help.opt.target": ("Tên xếp loại (đạt xếp loại đó trở lên; không phân biệt hoa thường, "
+                        "dấu), rank:N (hạng chung), group:N (hạng trong nhóm) hoặc points:X.",
+                        "A band name (that band or better; case and accents ignored), rank:N "
+                        "(overall), group:N (within the group) or points:X."),
+    "help.opt.costs": ("Công sức cho từng tiêu chí (YAML hoặc CSV criterion, cost); mặc định "
+                       "mỗi thay đổi là 1.",
+                       "Effort per criterion (YAML or CSV criterion, cost); default 1 per "
+                       "change."),
+    "help.opt.all": ("Liệt kê thêm mọi cải thiện khả thi của đơn vị.",
+                     "Also list every feasible improvement of the unit."),
+    "help.opt.allow_na": ("Cho phép phương án cho điểm cả tiêu chí không áp dụng.",
+                          "Let the plan give a not-applicable criterion a value."),
+    "help.opt.include_survey": ("Cho phép phương án thay đổi kết quả điều tra xã hội học.",
+                                "Let the plan change survey results."),
+    "help.cmd.weak": (
+        "Các tiêu chí thành phần của từng đơn vị theo điểm bị mất, và các lĩnh vực dưới trung "
+        "vị nhóm hoặc dưới ngưỡng xếp loại."
+        "\n\nVí dụ: parindex weak parindex/samples/sample_district/2024 SM08",
+        "Each unit's leaves by points lost, and where it trails its group or its band."
+        "\n\nExample: parindex weak parindex/samples/sample_district/2024 SM08"),
+    "help.arg.weak_unit": ("Một đơn vị chi tiết; mặc định mọi đơn vị.",
+                           "One unit in detail; default every unit."),
+    "help.cmd.uncertainty": (
+        "Hạng trung vị, khoảng hạng 5–95% và xác suất từng xếp loại khi số liệu thẩm định và "
+        "trọng số lệch ngẫu nhiên.\n\nVí dụ: parindex uncertainty "
+        "parindex/samples/sample_district/2024 --draws 2000 --seed 7",
+        "Median rank, 5–95% rank band and band probabilities under appraisal and weight "
+        "noise.\n\nExample: parindex uncertainty parindex/samples/sample_district/2024 "
+        "--draws 2000 --seed 7"),
+    "help.opt.draws": ("Số lần mô phỏng Monte Carlo.", "Number of Monte Carlo draws."),
+    "help.opt.seed": ("Hạt giống ngẫu nhiên (cùng hạt giống, cùng kết quả).",
+                      "Random seed (same seed, same result)."),
+    "help.opt.tolerance": ("Sai số thẩm định: percent=2 (điểm), number=5 (%), count=0,1 và "
+                           "step=0,1 (xác suất); 0 là không có sai số.",
+                           "Appraisal tolerances: percent=2 (points), number=5 (%), count=0.1 "
+                           "and step=0.1 (probabilities); 0 for none."),
+    "help.opt.weights": ("Điểm tối đa của mỗi lĩnh vực × U(1−X, 1+X), chuẩn hoá lại; 0 giữ "
+                         "nguyên trọng số.",
+                         "Each area's max × U(1−X, 1+X), renormalised; 0 keeps the weights."),
+    "editions.id": ("Mã", "id"),
+    "editions.title": ("Tên bộ chỉ số", "title"),
+    "editions.level": ("Cấp", "level"),
+    "editions.valid": ("Năm áp dụng", "valid"),
+    "editions.areas": ("Số lĩnh vực", "areas"),
+    "editions.leaves": ("Số tiêu chí thành phần", "leaves"),
+    "editions.max": ("Điểm tối đa", "max"),
+    "level.xa": ("xã", "commune"),
+    "level.huyen": ("huyện", "district"),
+    "level.so": ("sở", "provincial department"),
+    "level.phong": ("phòng", "district office"),
+    "na.rebase": ("tính lại trên điểm tối đa còn lại", "rebase"),
+    "na.full": ("tính đủ điểm", "full"),
+    "na.forbidden": ("không cho phép", "forbidden"),
+    "cli.tag.error": ("lỗi", "error"),
+    "cli.tag.warning": ("cảnh báo", "warning"),
+    "cli.tag.usage": ("lỗi cú pháp lệnh", "usage error"),
+    "cli.wrote": ("đã ghi {out}", "wrote {out}"),
+    "cli.wrote_template": ("đã ghi {out}: {n} đơn vị, bộ chỉ số {edition}",
+                           "wrote {out}: {n} unit(s), edition {edition}"),
+    "cli.wrote_merge": ("đã ghi {out}: {parts} phần, {rows} dòng số liệu",
+                        "wrote {out}: {parts} parts, {rows} evidence rows"),
+    "cli.criteria_ok": ("{path}: đạt — {edition}, {areas} lĩnh vực, {leaves} tiêu chí thành "
+                        "phần, {scale} điểm",
+                        "{path}: OK — {edition}, {areas} areas, {leaves} leaves, {scale} points"),
+    "cli.out_disagrees": ("--out {name} là tệp {suffix} nhưng --format là {fmt}",
+                          "--out {name} is a {suffix} file but --format is {fmt}"),
+    "cli.out_cannot": ("--out {name}: lệnh này ghi {kinds}, không ghi {wanted}",
+                       "--out {name}: this command writes {kinds}, not {wanted}"),
+    "cli.xlsx_needs_out": ("--format xlsx ghi ra sổ tính: hãy cho --out TỆP.xlsx",
+                           "--format xlsx writes a workbook: give --out FILE.xlsx"),
+    "cli.template_xlsx": ("mẫu nhập liệu là sổ tính Excel: hãy cho --out TÊN.xlsx",
+                          "the template is an Excel workbook: give --out NAME.xlsx"),
+    "cli.set_needs_unit": ("--set cần mã đơn vị (UNIT) mà thay đổi áp dụng",
+                           "--set needs the UNIT it applies to"),
+    "cli.whatif_needs": ("hãy cho UNIT với --set, một --scenario hoặc --compare",
+                         "give UNIT with --set, a --scenario or --compare"),
+    "cli.summary_head": ("theo tệp và cột:", "by file and column:"),
+    "cli.summary_line": ("{where}: {n} {severity}", "{where}: {n} {severity}(s)"),
+    "cli.summary_rest": ("… còn {n} ở {places} chỗ khác", "… {n} more in {places} other place(s)"),
+    "cli.moved": ("Các đơn vị đổi hạng", "Other units that moved"),
+    "cli.no_changes": ("Không có thay đổi.", "No changes."),
+    "cli.plan_head": ("{name} ({code}) — mục tiêu {target}: {verdict}, {n} thay đổi, chi phí "
+                      "{cost}", "{name} ({code}) — target {target}: {verdict}, {n} change(s), "
+                      "cost {cost}"),
+    "cli.plan_reachable": ("đạt được", "reachable"),
+    "cli.plan_unreachable": ("không đạt được; phương án tốt nhất",
+                             "not reachable; the best there is"),
+    "cli.weak_lost": ("Điểm bị mất", "Points lost"),
+    "cli.weak_below_group": ("Lĩnh vực dưới trung vị nhóm", "Areas below the group median"),
+    "cli.weak_below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below the band minimum"),
+    "cli.uncertainty_head": (
+        "{edition} — {year}: {draws} lần mô phỏng, hạt giống {seed}, sai số thẩm định "
+        "{tolerance}, trọng số ±{weights}",
+        "{edition} — {year}: {draws} draws, seed {seed}, tolerance {tolerance}, "
+        "weights ±{weights}"),
+    "cli.no_tolerance": ("không", "none"),
+    "cli.points_scale": ("điểm", "points"),
+    "cli.survey_mark": ("Điều tra XHH", "survey"),
+    "problem.out.is_input": ("là tệp đầu vào của lệnh này ({given}); ghi vào đó sẽ thay mất nó",
+                             "is an input of this command ({given}); writing there would "
+                             "replace it"),
+    "hint.out.is_input": ("hãy chọn tệp khác cho --out", "choose another file for --out"),
+    "problem.pick.unit": ("{quoted} không phải đơn vị của bộ số liệu",
+                          "{quoted} is not a unit of the bundle"),
+    "hint.pick.unit": ("các đơn vị: {known}", "units: {known}"),
+    "problem.pick.unit.near": ("{quoted} không phải đơn vị của bộ số liệu",
+                               "{quoted} is not a unit of the bundle"),
+    "hint.pick.unit.near": ("có phải {close}?", "did you mean {close}?"),
+    "problem.pick.band": ("{quoted} không phải xếp loại của bộ chỉ số",
+                          "{quoted} is not a band of the edition"),
+    "hint.pick.band": ("các xếp loại: {known}; hoặc rank:N, group:N, points:X",
+                       "bands: {known}; or rank:N, group:N, points:X"),
+    "problem.pick.band.near": ("{quoted} không phải xếp loại của bộ chỉ số",
+                               "{quoted} is not a band of the edition"),
+    "hint.pick.band.near": ("có phải {close}?", "did you mean {close}?"),
+    "problem.pick.group": ("không có nhóm xếp hạng {quoted}", "no group named {quoted}"),
+    "hint.pick.group": ("các nhóm: {known}", "groups: {known}"),
+    "problem.pick.group.near": ("không có nhóm xếp hạng {quoted}", "no group named {quoted}"),
+    "hint.pick.group.near": ("có phải {close}?", "did you mean {close}?"),
+    "problem.pick.owner": ("không có lĩnh vực nào do {quoted} chủ trì",
+                           "no area is owned by {quoted}"),
+    "hint.pick.owner": ("các cơ quan chủ trì: {known}", "owners: {known}"),
+    "problem.pick.owner.near": ("không có lĩnh vực nào do {quoted} chủ trì",
+                                "no area is owned by {quoted}"),
+    "hint.pick.owner.near": ("có phải {close}?", "did you mean {close}?"),
     # Problems with a bundle's files and structure (evidence.bundle): problem.CODE, hint.CODE
     "problem.bundle.no_such": ("không có thư mục hay tệp bộ số liệu này",
                                "no such bundle folder or file"),
@@ -780,6 +1051,153 @@ WORDS: dict[str, tuple[str, str]] = {
         "đơn vị {unit}: điểm trừ {points} vượt mức tối đa {cap} của bộ chỉ số và được tính "
         "bằng mức tối đa",
         "unit {unit}: penalty {points} is above the edition's cap {cap} and is capped"),
+    # Problems with a criteria file or a small YAML file (criteria.yaml_file, loader,
+    # checks): problem.yaml.*, problem.file.*, problem.criteria.*
+    "problem.yaml.tag": ("thẻ YAML {tag} không được dùng ở đây",
+                         "the YAML tag {tag} is not allowed here"),
+    "hint.yaml.tag": ("ghi giá trị thường, không có thẻ", "write plain values, without tags"),
+    "problem.yaml.value": ("không đọc được {quoted}: {error}", "{quoted} cannot be read: {error}"),
+    "hint.yaml.value": ("đặt văn bản trong ngoặc kép, ví dụ \"2023-11-30\"",
+                        "put text in quotes, e.g. \"2023-11-30\""),
+    "problem.yaml.key_not_text": ("khoá của một ánh xạ phải là văn bản thường",
+                                  "a mapping key must be plain text"),
+    "problem.yaml.duplicate_key": ("khoá '{name}' bị lặp", "duplicate key '{name}'"),
+    "hint.yaml.duplicate_key": ("mỗi khoá chỉ được xuất hiện một lần trong một ánh xạ",
+                                "each key may appear once in a mapping"),
+    "problem.yaml.nested": ("lồng nhau quá {depth} cấp", "nested more than {depth} levels deep"),
+    "problem.yaml.invalid": ("không phải YAML hợp lệ: {error}", "not valid YAML: {error}"),
+    "problem.yaml.empty": ("tệp trống", "the file is empty"),
+    "problem.yaml.too_big": (
+        "YAML bung ra hơn {n} giá trị (bí danh lặp đi lặp lại?)",
+        "the YAML expands to more than {n} values (aliases repeated over and over?)"),
+    "hint.yaml.too_big": ("ghi thẳng các giá trị, không dùng bí danh",
+                          "write the values out, without aliases"),
+    "problem.file.no_such": ("không đọc được: không có tệp này", "cannot be read: no such file"),
+    "problem.file.not_a_file": (
+        "không đọc được như tệp {what}: đây là thư mục hoặc thiết bị, không phải tệp",
+        "cannot be read as a {what} file: it is a folder or a device, not a file"),
+    "problem.file.too_large": ("có {size} byte, lớn hơn mức cho phép của tệp {what} ({limit})",
+                               "is {size} bytes, more than a {what} file may be ({limit})"),
+    "problem.file.not_utf8": ("không phải văn bản UTF-8", "not UTF-8 text"),
+    "problem.file.unreadable": ("không đọc được: {error}", "cannot be read: {error}"),
+    "problem.criteria.not_mapping": ("bộ chỉ số phải là một ánh xạ (các khoá và giá trị)",
+                                     "an edition must be a mapping"),
+    "problem.criteria.unknown_key": ("khoá không biết '{name}'{shown}",
+                                     "unknown key '{name}'{shown}"),
+    "problem.criteria.missing_key": ("thiếu khoá bắt buộc '{name}'",
+                                     "missing required key '{name}'"),
+    "problem.criteria.invalid": ("giá trị không hợp lệ: {detail}{shown}", "{detail}{shown}"),
+    "problem.criteria.no_such": ("không có tệp bộ chỉ số hay bộ chỉ số có sẵn nào như vậy",
+                                 "no such edition file or shipped edition id"),
+    "hint.criteria.no_such": ("có sẵn: {ids}", "shipped: {ids}"),
+    "problem.criteria.duplicate_code": ("mã {quoted} bị trùng", "duplicate code {quoted}"),
+    "hint.criteria.duplicate_code": ("đã dùng lần đầu ở {first}", "first used at {first}"),
+    "problem.criteria.max_not_sum": ("điểm tối đa {max} không bằng tổng của các tiêu chí con "
+                                     "({total})",
+                                     "max {max} is not the sum of its children ({total})"),
+    "problem.criteria.scale": ("các lĩnh vực cộng lại được {total}, không bằng thang điểm "
+                               "{scale}", "the areas add up to {total}, not the scale {scale}"),
+    "problem.criteria.bands_descend": ("ngưỡng xếp loại phải giảm dần: {this} sau {before}",
+                                       "band thresholds must descend: {this} after {before}"),
+    "hint.criteria.bands_descend": ("ghi xếp loại cao nhất trước",
+                                    "list bands highest first"),
+    "problem.criteria.score_bands_descend": (
+        "các ngưỡng phải giảm dần: {this} sau {before}",
+        "band thresholds must descend: {this} after {before}"),
+    "problem.criteria.band_twice": ("xếp loại {quoted} được ghi hai lần",
+                                    "band {quoted} is listed twice"),
+    "hint.criteria.band_twice": ("mỗi tên xếp loại chỉ xuất hiện một lần",
+                                 "each band name appears once"),
+    "problem.criteria.band_above_100": ("ngưỡng xếp loại trên 100% thì không bao giờ đạt được",
+                                        "a band threshold above 100% can never be reached"),
+    "problem.criteria.calendar_date": (
+        "{quoted} không phải ngày tháng của năm đánh giá {year}: {error}",
+        "{quoted} is not a date for assessment year {year}: {error}"),
+    "hint.criteria.calendar_date": ("ghi MM-DD, hoặc +N:MM-DD cho ngày của N năm sau",
+                                    "write MM-DD, or +N:MM-DD for a date N years later"),
+    "problem.criteria.valid_until": ("'until' {until} trước 'from' {start}",
+                                     "'until' {until} is before 'from' {start}"),
+    "problem.criteria.previous_area": ("lĩnh vực {quoted} không có trong bộ chỉ số này",
+                                       "area {quoted} is not in this edition"),
+    "hint.criteria.previous_area": ("các lĩnh vực: {known}", "known areas: {known}"),
+    "problem.criteria.rule_above_max": (
+        "cách chấm cho tới {best} điểm, vượt điểm tối đa {max}",
+        "the rule gives up to {best} points, above max {max}"),
+    "problem.criteria.score_input": (
+        "cách chấm '{kind}' không dùng được số liệu '{source}' (dùng được: {allowed})",
+        "score '{kind}' cannot use input '{source}' (it can use: {allowed})"),
+    "problem.criteria.report_unknown": ("kỳ báo cáo {quoted} không có trong lịch ({known})",
+                                        "report {quoted} is not in the calendar ({known})"),
+    "problem.criteria.report_twice": (
+        "kỳ báo cáo {quoted} được ghi hai lần trong 'of' (mỗi kỳ chỉ tính một lần)",
+        "report {quoted} is listed twice in 'of' (each report counts once)"),
+    "problem.criteria.option_keys": (
+        "các khoá lựa chọn phải khác nhau khi bỏ qua hoa thường, dấu và dấu phân cách: {keys}",
+        "option keys must differ ignoring case, accents and separators: {keys}"),
+    "problem.criteria.negative": ("'{name}' là số âm", "'{name}' is negative"),
+    "problem.criteria.levels_fraction": (
+        "các mức là phần của điểm tối đa (0…1), không phải {top}",
+        "levels are fractions of max (0…1), not {top}"),
+    # Problems reading a bundle's files (evidence.read_csv, read_xlsx)
+    "problem.csv.utf16": ("là văn bản UTF-16; đã đọc theo UTF-16",
+                          "is UTF-16 text; it was read as such"),
+    "hint.csv.utf16": ("hãy lưu thành CSV UTF-8", "save it as CSV UTF-8"),
+    "problem.csv.cp1258": (
+        "không phải văn bản UTF-8; đã đọc theo Windows-1258 (\"CSV\" của Excel trên Windows "
+        "tiếng Việt)",
+        "is not UTF-8 text; it was read as Windows-1258 (Excel's \"CSV\" on a Vietnamese "
+        "Windows)"),
+    "hint.csv.cp1258": ("hãy lưu thành \"CSV UTF-8\" để chắc đúng mọi chữ",
+                        "save it as \"CSV UTF-8\" to be sure of every letter"),
+    "problem.csv.not_utf8": (
+        "không đọc được: không phải văn bản UTF-8 (lưu theo Latin-1, hoặc gõ bằng bảng mã cũ "
+        "như TCVN3 hay VNI?)",
+        "cannot be read: not UTF-8 text (saved in Latin-1, or typed in a legacy font "
+        "encoding such as TCVN3 or VNI?)"),
+    "hint.csv.not_utf8": ("hãy chuyển sang Unicode, ví dụ bằng công cụ chuyển mã của Unikey, "
+                          "rồi lưu thành CSV UTF-8",
+                          "convert it to Unicode, e.g. with Unikey's converter, and save it as "
+                          "CSV UTF-8"),
+    "problem.csv.too_large": ("lớn hơn {limit} byte", "is larger than {limit} bytes"),
+    "problem.csv.empty": ("trống: không có cả dòng tiêu đề", "is empty: not even a heading row"),
+    "problem.csv.unreadable": ("không đọc được như CSV: {error}", "cannot be read as CSV: {error}"),
+    "problem.bundle.no_meta": ("không có bundle.yaml (year, edition, authority)",
+                               "no bundle.yaml (year, edition, authority)"),
+    "hint.bundle.no_meta": ("tạo bundle.yaml có 'year:' và 'edition:'",
+                            "create bundle.yaml with 'year:' and 'edition:'"),
+    "problem.bundle.meta_not_mapping": ("phải là ánh xạ gồm year, edition, authority",
+                                        "must be a mapping of year, edition, authority"),
+    "problem.xlsx.too_large": ("sổ tính nặng {size} MB, vượt giới hạn {limit} MB",
+                               "the workbook is {size} MB, above the {limit} MB limit"),
+    "hint.xlsx.too_large": ("hãy chia thành nhiều phần và dùng 'parindex merge'",
+                            "split it into parts and use 'parindex merge'"),
+    "problem.xlsx.not_xlsx": ("không phải sổ tính Excel .xlsx", "is not an Excel .xlsx workbook"),
+    "hint.xlsx.not_xlsx": ("hãy lưu thành Excel Workbook (.xlsx)",
+                           "save it as Excel Workbook (.xlsx)"),
+    "problem.xlsx.unpacks": ("sổ tính giải nén ra {size} MB, vượt giới hạn {limit} MB",
+                             "the workbook unpacks to {size} MB, above the {limit} MB limit"),
+    "problem.xlsx.no_heading": ("không có dòng tiêu đề với các cột cần có",
+                                "no heading row with the expected columns"),
+    "hint.xlsx.no_heading": ("các tiêu đề: {headings}", "headings: {headings}"),
+    "problem.xlsx.column_unknown": ("cột không biết {quoted} bị bỏ qua",
+                                    "unknown column {quoted} is ignored"),
+    "problem.xlsx.column_repeats": ("cột {quoted} lặp lại {first}; dùng cột đầu tiên",
+                                    "column {quoted} repeats {first}; the first is used"),
+    "problem.xlsx.formula": (
+        "{quoted} là công thức chưa có kết quả được lưu (parindex không bao giờ tính công thức)",
+        "{quoted} is a formula with no saved result (parindex never evaluates formulas)"),
+    "hint.xlsx.formula": ("hãy mở và lưu sổ tính bằng Excel hoặc LibreOffice, hoặc gõ giá trị",
+                          "open and save the workbook in Excel or LibreOffice, or type the value"),
+    "problem.xlsx.no_meta_rows": ("sheet meta không có dòng year / edition",
+                                  "the meta sheet has no year / edition rows"),
+    "problem.xlsx.sheets_twice": ("hai sheet {first} và {second} cùng là bảng {table}",
+                                  "the sheets {first} and {second} are both the table {table}"),
+    "hint.xlsx.sheets_twice": ("giữ một sheet, hoặc đổi tên sheet kia",
+                               "keep one of them, or rename the other"),
+    "problem.xlsx.unreadable": ("không đọc được như sổ tính Excel: {error}",
+                                "cannot be read as an Excel workbook: {error}"),
+    "problem.xlsx.no_meta_sheet": ("không có sheet 'meta' (year, edition, authority)",
+                                   "no sheet 'meta' (year, edition, authority)"),
     # Where a problem is (errors.Problem.render)
     "where.row": ("dòng", "row"),
     "where.column": (', cột "{column}"', ', column "{column}"'),

@@ -150,7 +150,10 @@ class TestCriteriaShow:
         out = ok("criteria", "show", "xa-2024", "--format", "table").stdout
         for node in edition_2024.nodes:
             assert node.code in out
-        assert "forbidden" in out  # the not-applicable policy column
+        assert "không cho phép" in out  # the not-applicable policy column, in words
+        assert "forbidden" not in out
+        english = ok("criteria", "show", "xa-2024", "--format", "table", "--lang", "en").stdout
+        assert "forbidden" in english
 
     def test_show_accepts_a_file(self) -> None:
         out = ok("criteria", "show", str(BAD / "criteria" / "_valid.yaml")).stdout
@@ -164,7 +167,7 @@ class TestCriteriaShow:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                         encoding="utf-8")
         result = ok("criteria", "check", str(path))
-        assert f"{path}: OK" in result.stdout
+        assert f"{path}: đạt" in result.stdout
         original, copy = load_edition(ed_id), load_edition(path)
         assert [(lf.code, lf.max, lf.kind.name, lf.survey, lf.na, lf.describe_input(),
                  lf.describe_rule()) for lf in copy.leaves] == \
@@ -220,11 +223,15 @@ class TestCriteriaCheck:
         files = [str(p) for p in sorted((Path(load_edition("xa-2024").source).parent)
                                         .glob("*.yaml"))]
         result = ok("criteria", "check", *files)
-        assert result.stdout.count(": OK") == len(files) == len(shipped_ids())
-        assert "xa-2024, 7 areas" in result.stdout
+        assert result.stdout.count(": đạt") == len(files) == len(shipped_ids())
+        assert "xa-2024, 7 lĩnh vực" in result.stdout
+        english = ok("criteria", "check", *files, "--lang", "en").stdout
+        assert english.count(": OK") == len(files)
+        assert "xa-2024, 7 areas" in english
 
     def test_bad_file_exits_1_on_stderr(self) -> None:
-        result = invoke("criteria", "check", str(BAD / "criteria" / "duplicate_key.yaml"))
+        result = invoke("criteria", "check", str(BAD / "criteria" / "duplicate_key.yaml"),
+                        "--lang", "en")
         assert result.exit_code == 1
         assert "duplicate key" in result.stderr
         assert "duplicate key" not in result.stdout
@@ -244,24 +251,31 @@ class TestCheck:
         problems = json.loads(ok("check", s2024, "--format", "json").stdout)["problems"]
         assert len(problems) > 20
         counts = Counter((p["file"], p["field"] or "") for p in problems)
-        result = ok("check", s2024)
+        result = ok("check", s2024, "--lang", "en")
         lines = result.stderr.splitlines()  # a message, with the problems it counts
-        start = lines.index("theo tệp và cột / by file and column:")
+        start = lines.index("by file and column:")
         want = [f'  {f}, column "{c}": {n} warning(s)' if c else f"  {f}: {n} warning(s)"
                 for (f, c), n in counts.most_common()]
         assert lines[start + 1:start + 1 + len(want)] == want
         assert result.stdout.splitlines()[-1].endswith(
             f"0 error(s), {len(problems)} warning(s) — OK")
+        vi = ok("check", s2024)  # Vietnamese by default
+        lines = vi.stderr.splitlines()
+        start = lines.index("theo tệp và cột:")
+        assert lines[start + 1:start + 1 + len(want)] == [
+            f'  {f}, cột "{c}": {n} cảnh báo' if c else f"  {f}: {n} cảnh báo"
+            for (f, c), n in counts.most_common()]
+        assert vi.stdout.splitlines()[-1].endswith(f"0 lỗi, {len(problems)} cảnh báo — đạt")
 
     def test_short_lists_have_no_summary(self) -> None:
-        assert "by file and column" not in ok("check", str(SAMPLES["2019"])).stderr
+        assert "theo tệp và cột" not in ok("check", str(SAMPLES["2019"])).stderr
 
     @pytest.mark.parametrize("year", sorted(SAMPLES))
     def test_sample_checks_ok(self, year: str) -> None:
         result = ok("check", str(SAMPLES[year]))
-        assert "0 error(s)" in result.stdout
-        assert "OK" in result.stdout
-        assert "lỗi / error" not in result.stderr
+        assert "0 lỗi" in result.stdout
+        assert "— đạt" in result.stdout
+        assert "lỗi:" not in result.stderr
 
     def test_json_counts_and_lists_problems(self) -> None:
         data = json.loads(ok("check", S2024, "--format", "json").stdout)
@@ -282,11 +296,11 @@ class TestCheck:
         """`--criteria` overrides the bundle's edition: 2024 evidence is not xa-2017's."""
         result = invoke("check", S2024, "--criteria", "xa-2017")
         assert result.exit_code == 1
-        assert "is not a criterion of xa-2017" in result.stderr
+        assert "không phải tiêu chí của xa-2017" in result.stderr
         assert "Traceback" not in result.output
 
     def test_missing_bundle_is_an_input_error(self, tmp_path: Path) -> None:
-        result = invoke("check", str(tmp_path / "nowhere"))
+        result = invoke("check", str(tmp_path / "nowhere"), "--lang", "en")
         assert result.exit_code == 1
         assert "no such bundle" in result.stderr
         assert "Traceback" not in result.output
@@ -535,12 +549,14 @@ class TestExplain:
         assert data["unit"]["code"] == "SM01"
 
     def test_unknown_unit_exits_1_with_suggestion(self) -> None:
-        result = invoke("explain", S2024, "SM1")
+        result = invoke("explain", S2024, "SM1", "--lang", "en")
         assert result.exit_code == 1
         assert "Traceback" not in result.output
         assert '"SM1" is not a unit' in result.stderr
         assert "did you mean" in result.stderr
         assert result.stdout == ""
+        vi = invoke("explain", S2024, "SM1")
+        assert '"SM1" không phải đơn vị của bộ số liệu (có phải "SM01"' in vi.stderr
 
 
 # --------------------------------------------------------------------------- rank

@@ -50,14 +50,14 @@ class TestInputIsNeverAnOutput:
         code, _, err = _invoke(*(a.format(b=bundle) for a in args))
         assert code != 0
         assert before == _digest(bundle)
-        assert "is an input of this command" in err
+        assert "là tệp đầu vào của lệnh này" in err
 
     def test_a_workbook_input(self, tmp_path: Path) -> None:
         book = tmp_path / "bundle.xlsx"
         book.write_bytes(b"not a workbook")
         code, _, err = _invoke("score", str(book), "--out", str(book))
         assert code == 1
-        assert "is an input of this command" in err
+        assert "là tệp đầu vào của lệnh này" in err
         assert book.read_bytes() == b"not a workbook"
 
     def test_a_new_file_beside_the_bundle_is_fine(self, bundle: Path) -> None:
@@ -82,14 +82,14 @@ class TestFormatFromExtension:
         out = tmp_path / "league.xlsx"
         code, _, err = _invoke("score", str(SAMPLE), "--format", "csv", "--out", str(out))
         assert code == 2
-        assert "is a .xlsx file but --format is csv" in err
+        assert "--out league.xlsx là tệp .xlsx nhưng --format là csv" in err
         assert not out.exists()
 
     def test_a_format_the_command_cannot_write(self, tmp_path: Path) -> None:
         out = tmp_path / "plan.xlsx"
         code, _, err = _invoke("plan", str(SAMPLE), "SM01", "-t", "Tốt", "--out", str(out))
         assert code == 2
-        assert "this command writes table, json, csv, not xlsx" in err
+        assert "lệnh này ghi table, json, csv, không ghi xlsx" in err
         assert not out.exists()
 
 

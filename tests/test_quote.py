@@ -39,4 +39,4 @@ def test_a_hostile_cell_reaches_the_terminal_escaped(tmp_path: Path) -> None:
     result = CliRunner(env={"NO_COLOR": "1"}).invoke(app, ["check", str(folder)])
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr
-    assert '"\\x1b[2Jxa" is not a unit type' in result.stderr
+    assert '"\\x1b[2Jxa" không phải loại đơn vị' in result.stderr  # Vietnamese by default

@@ -227,7 +227,7 @@ class TestValidOriginal:
         bundle = _write(tmp_path, copy.deepcopy(base_tables), kind)
         result = invoke("check", bundle, inputs=[bundle])
         assert result.exit_code == 0, result.stderr
-        assert "0 error(s), 0 warning(s)" in result.stdout
+        assert "0 lỗi, 0 cảnh báo — đạt" in result.stdout
 
     def test_workbook_scores_like_the_folder(self, tmp_path: Path, base_tables: Tables,
                                              base_score: dict[str, Any]) -> None:
@@ -281,19 +281,19 @@ class TestBrokenCells:
         tables = copy.deepcopy(base_tables)
         picked.apply(tables)
         bundle = _write(tmp_path, tables, kind)
-        result = invoke("check", bundle, inputs=[bundle])
-        scored = invoke("score", bundle, "--format", "json", inputs=[bundle])
-        _assert_named(_lines(result, picked.severity), [_file(kind, picked.table),
-                                                        f'"{picked.value}"', *picked.expect])
+        result = invoke("check", bundle, "--lang", "en", inputs=[bundle])
+        scored = invoke("score", bundle, "--format", "json", "--lang", "en", inputs=[bundle])
+        _assert_named(problem_lines(result, f"{picked.severity}:"),
+                      [_file(kind, picked.table), f'"{picked.value}"', *picked.expect])
         if picked.severity == "error":
             assert result.exit_code == 1, result.output
             assert "— OK" not in result.stdout
             assert scored.exit_code == 1
             assert scored.stdout == ""
-            assert _lines(scored, "error")
+            assert problem_lines(scored, "error:")
         else:
             assert result.exit_code == 0, result.stderr
-            assert _lines(result, "error") == []
+            assert problem_lines(result, "error:") == []
             assert "— OK" in result.stdout
             assert scored.exit_code == 0, scored.stderr
             assert json.loads(scored.stdout) == outcome(bundle).score

@@ -193,7 +193,7 @@ class TestTemplateFillScore:
         out = tmp_path / "merged.xlsx"
         result = _merge(out, unit_parts)
         assert result.exit_code == 0, result.output
-        assert f"{len(unit_parts)} parts" in result.stderr
+        assert f"{len(unit_parts)} phần" in result.stderr
         assert score_of(out) == sample_score
 
     def test_per_unit_workbooks_merged_into_a_csv_folder(self, tmp_path: Path,
@@ -347,7 +347,7 @@ class TestMerge:
         before = digest(parts)
         result = _merge(parts[which], parts)
         assert result.exit_code == 1
-        assert "is an input of this command" in result.stderr
+        assert "là tệp đầu vào của lệnh này" in result.stderr
         assert digest(parts) == before
 
     def test_out_equal_to_a_part_by_another_spelling_is_refused(
@@ -497,7 +497,7 @@ class TestTemplateContent:
         result = invoke("check", district_template, inputs=[district_template])
         assert result.exit_code == 0, result.stderr
         assert problem_lines(result) == []
-        assert "no evidence for" in result.stderr
+        assert "không có số liệu cho" in result.stderr
 
     def test_names_that_look_like_formulas_stay_text(self, tmp_path: Path) -> None:
         units = tmp_path / "units.csv"
@@ -617,6 +617,6 @@ def test_blank_template_row_is_named_in_the_missing_warning(
     result = invoke("check", filled, inputs=[filled])
     assert result.exit_code == 0, result.output
     warning = [line for line in problem_lines(result, WARNING_TAG)
-               if f"unit {ev['unit'].iloc[0]}: no evidence" in line]
+               if f"đơn vị {ev['unit'].iloc[0]}: không có số liệu" in line]
     assert len(warning) == 1, result.output
     assert f"1.1.1 (row {row}, cell {letters['value']}{row})" in warning[0]

@@ -31,8 +31,8 @@ from parindex.samples.sample import sample_root
 SAMPLE_2024 = sample_root() / "2024"
 HUYEN_OWNERS = ("Phòng Nội vụ", "Phòng Tư pháp", "Văn phòng HĐND và UBND huyện",
                 "Phòng Tài chính - Kế hoạch")
-ERROR_TAG = "lỗi / error:"
-WARNING_TAG = "cảnh báo / warning:"
+ERROR_TAG = "lỗi:"
+WARNING_TAG = "cảnh báo:"
 COLUMNS = {name: list(req + opt) for name, (req, opt) in TABLES.items()}
 
 

@@ -19,37 +19,39 @@ from parindex.cli import (
     workbook_cmd,
 )
 from parindex.cli.common import STATE
+from parindex.cli.language import h, safe_console_streams
 from parindex.cli.lean import LeanCommand, LeanGroup
 
 app = typer.Typer(
     name="parindex",
-    help="Score the administrative-reform index (Chỉ số CCHC) from criteria and evidence.",
+    help=h("app"),
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     rich_markup_mode=None, cls=LeanGroup,
 )
 
 
 @app.callback()
-def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) -> None:
+def _root(debug: bool = typer.Option(False, "--debug", help=h("opt.debug"))) -> None:
     STATE["debug"] = debug
 
 
-app.command("editions", cls=LeanCommand)(criteria_cmd.editions)
-app.add_typer(criteria_cmd.app, name="criteria")
-app.command("check", cls=LeanCommand)(score_cmd.check)
-app.command("score", cls=LeanCommand)(score_cmd.score)
-app.command("explain", cls=LeanCommand)(score_cmd.explain)
-app.command("rank", cls=LeanCommand)(score_cmd.rank)
-app.command("demo", cls=LeanCommand)(demo_cmd.demo)
-app.command("report", cls=LeanCommand)(report_cmd.report)
-app.command("template", cls=LeanCommand)(workbook_cmd.template)
-app.command("merge", cls=LeanCommand)(workbook_cmd.merge)
-app.command("whatif", cls=LeanCommand)(analysis_cmd.whatif)
-app.command("plan", cls=LeanCommand)(analysis_cmd.plan)
-app.command("weak", cls=LeanCommand)(analysis_cmd.weak)
-app.command("uncertainty", cls=LeanCommand)(analysis_cmd.uncertainty)
+app.command("editions", cls=LeanCommand, help=h("cmd.editions"))(criteria_cmd.editions)
+app.add_typer(criteria_cmd.app, name="criteria", help=h("cmd.criteria"))
+app.command("check", cls=LeanCommand, help=h("cmd.check"))(score_cmd.check)
+app.command("score", cls=LeanCommand, help=h("cmd.score"))(score_cmd.score)
+app.command("explain", cls=LeanCommand, help=h("cmd.explain"))(score_cmd.explain)
+app.command("rank", cls=LeanCommand, help=h("cmd.rank"))(score_cmd.rank)
+app.command("demo", cls=LeanCommand, help=h("cmd.demo"))(demo_cmd.demo)
+app.command("report", cls=LeanCommand, help=h("cmd.report"))(report_cmd.report)
+app.command("template", cls=LeanCommand, help=h("cmd.template"))(workbook_cmd.template)
+app.command("merge", cls=LeanCommand, help=h("cmd.merge"))(workbook_cmd.merge)
+app.command("whatif", cls=LeanCommand, help=h("cmd.whatif"))(analysis_cmd.whatif)
+app.command("plan", cls=LeanCommand, help=h("cmd.plan"))(analysis_cmd.plan)
+app.command("weak", cls=LeanCommand, help=h("cmd.weak"))(analysis_cmd.weak)
+app.command("uncertainty", cls=LeanCommand, help=h("cmd.uncertainty"))(analysis_cmd.uncertainty)
 periodic_cmd.register(app)  # one-stop, reports
 
 
 def main() -> None:
+    safe_console_streams()
     app()

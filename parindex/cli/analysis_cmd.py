@@ -27,10 +27,14 @@ from parindex.cli.common import (
     handles_errors,
     progress,
 )
+from parindex.cli.language import h
+from parindex.cli.names import pick, unit_of
+from parindex.words import t
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from parindex.criteria import CompiledEdition
 
 
 def _tables(parts: list[tuple[str, pd.DataFrame]], lang: str) -> str:
@@ -44,40 +48,54 @@ def _render(fmt: Format, data: dict[str, Any], csv_frame: Callable[[], pd.DataFr
     """JSON, CSV (the frame ``csv_frame`` builds) or titled tables (``parts`` builds) with a
     heading: only the output asked for is built."""
     if fmt is Format.json:
-        emit(dump_json(data), out)
+        emit(dump_json(data), out, lang)
     elif fmt is Format.csv:
-        emit(frame_csv(csv_frame(), lang), out)
+        emit(frame_csv(csv_frame(), lang), out, lang)
     else:
-        emit(head + _tables(parts(), lang), out)
+        emit(head + _tables(parts(), lang), out, lang)
+
+
+def _band_target(target: str, edition: CompiledEdition, lang: str) -> str:
+    """A ``--target`` naming a band, as the edition spells it (``tot`` → ``Tốt``); rank:N,
+    group:N, points:X and a bare N pass as they are. Any other name is a usage error that
+    asks ``có phải … ?``."""
+    from parindex.errors import ParIndexError
+
+    raw = target.strip()
+    if raw.isdigit() or raw.partition(":")[0].strip().lower() in ("rank", "group", "points"):
+        return target
+    try:
+        return pick(raw, [b.name for b in edition.model.bands], "band", file=edition.id)
+    except ParIndexError as exc:
+        said = exc.problems[0].render(lang).removeprefix(f"{edition.id}: ")
+        raise typer.BadParameter(said, param_hint="--target") from None
 
 
 @handles_errors
 def whatif(bundle: Path = BundleArg,
            unit: str | None = typer.Argument(None, metavar="[UNIT]",
-                                             help="The unit the --set changes apply to."),
+                                             help=h("arg.whatif_unit")),
            sets: list[str] | None = typer.Option(
-               None, "--set", "-s", metavar="CODE=VALUE",
-               help="Set a leaf's appraised input (repeatable)."),
-           scenario: Path | None = typer.Option(
-               None, "--scenario", help="Changes for one or many units: YAML or CSV with "
-               "unit, criterion, value."),
+               None, "--set", "-s", metavar="CODE=VALUE", help=h("opt.set")),
+           scenario: Path | None = typer.Option(None, "--scenario", help=h("opt.scenario")),
            criteria: str | None = CriteriaOpt,
            compare: str | None = typer.Option(
-               None, "--compare", metavar="ID_OR_FILE",
-               help="Also score the bundle with this edition and compare every unit's rank "
-               "(changes then apply under this edition)."),
+               None, "--compare", metavar="ID_OR_FILE", help=h("opt.compare")),
            fmt: Format = FormatOpt, out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
-    """Scores and ranks before and after changing some inputs, or under another edition.
-
-    Example: parindex whatif sample/2024 SM07 --set 1.1.3=95 --set 3.2.2=có
-    """
+    """Scores and ranks before and after changing some inputs, or under another edition."""
     from parindex.analysis.whatif import parse_sets, read_scenario, whatif_under
     from parindex.analysis.whatif import whatif as run_whatif
     from parindex.pipeline import edition_for, open_run
     from parindex.report.analysis_tables import changes_frame, ranks_frame, units_frame
 
+    lg = lang.value
     if sets and unit is None:
-        raise typer.BadParameter("--set needs the UNIT it applies to", param_hint="UNIT")
+        raise typer.BadParameter(t("cli.set_needs_unit", lg), param_hint="UNIT")
+    if not sets and scenario is None and unit is None and compare is None:
+        raise typer.BadParameter(t("cli.whatif_needs", lg))
+    base = open_run(bundle, criteria)
+    if unit is not None:
+        unit = str(base.units["code"].iloc[unit_of(base, unit)])
     try:
         changes = parse_sets(unit or "", sets or [])
     except ValueError as exc:
@@ -85,14 +103,12 @@ def whatif(bundle: Path = BundleArg,
     if scenario is not None:
         changes += read_scenario(scenario)
     if not changes and unit is None and compare is None:
-        raise typer.BadParameter("give UNIT with --set, a --scenario or --compare")
-    base = open_run(bundle, criteria)
+        raise typer.BadParameter(t("cli.whatif_needs", lg))
     if compare is None:
         w = run_whatif(base, changes, focus=unit)
     else:
         assert base.bundle is not None
         w = whatif_under(base, edition_for(base.bundle, compare), changes, focus=unit)
-    lg = lang.value
     data = w.to_json()
 
     def parts() -> list[tuple[str, pd.DataFrame]]:
@@ -102,66 +118,54 @@ def whatif(bundle: Path = BundleArg,
                         ranks_frame(w.before, w.after, lg)))
         else:
             moved = {m["code"] for m in data["moved"]}
-            title = "Các đơn vị đổi hạng" if lg == "vi" else "Other units that moved"
-            out.append((title, ranks_frame(w.before, w.after, lg, only=moved)))
+            out.append((t("cli.moved", lg), ranks_frame(w.before, w.after, lg, only=moved)))
         return out
 
-    head = "" if w.effects or compare is not None else \
-        ("Không có thay đổi.\n" if lg == "vi" else "No changes.\n")
+    head = "" if w.effects or compare is not None else t("cli.no_changes", lg) + "\n"
     _render(fmt, data, lambda: ranks_frame(w.before, w.after, lg), parts, lg, out, head)
 
 
 @handles_errors
 def plan(bundle: Path = BundleArg,
-         unit: str = typer.Argument(..., metavar="UNIT", help="The unit's code."),
+         unit: str = typer.Argument(..., metavar="UNIT", help=h("arg.unit")),
          target: str = typer.Option(..., "--target", "-t", metavar="BAND|rank:N|points:X",
-                                    help="A band name (that band or better), rank:N "
-                                    "(overall), group:N (within the group) or points:X."),
-         costs: Path | None = typer.Option(None, "--costs", help="Effort per criterion (YAML "
-                                           "or CSV criterion, cost); default 1 per change."),
-         show_all: bool = typer.Option(False, "--all", help="Also list every feasible "
-                                       "improvement of the unit."),
-         allow_na: bool = typer.Option(False, "--allow-na", help="Let the plan give a "
-                                       "not-applicable criterion a value."),
-         include_survey: bool = typer.Option(False, "--include-survey", help="Let the plan "
-                                             "change survey results."),
+                                    help=h("opt.target")),
+         costs: Path | None = typer.Option(None, "--costs", help=h("opt.costs")),
+         show_all: bool = typer.Option(False, "--all", help=h("opt.all")),
+         allow_na: bool = typer.Option(False, "--allow-na", help=h("opt.allow_na")),
+         include_survey: bool = typer.Option(False, "--include-survey",
+                                             help=h("opt.include_survey")),
          criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
          out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     """The cheapest set of criterion improvements that reaches a band, a rank or a total.
 
     Not-applicable criteria and survey results are not changed unless asked.
-
-    Example: parindex plan sample/2024 SM07 --target Tốt
     """
     from parindex.analysis.costs import read_costs
     from parindex.analysis.improvements import Levers
     from parindex.analysis.plan import parse_target
     from parindex.analysis.plan import plan as make_plan
+    from parindex.lang import number_text
     from parindex.pipeline import open_run
     from parindex.report.analysis_tables import plan_frames
-    from parindex.words import t
+    from parindex.report.tables import fmt as number
 
     run = open_run(bundle, criteria)
+    lg = lang.value
     try:
-        goal = parse_target(target, run.edition)
+        goal = parse_target(_band_target(target, run.edition, lg), run.edition)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--target") from None
-    i = run.unit_index(unit)
+    i = unit_of(run, unit)
     p = make_plan(run, i, goal, read_costs(costs, run.edition) if costs else None,
                   Levers(allow_na=allow_na, include_survey=include_survey))
-    lg = lang.value
     data = p.to_json()
     frames = plan_frames(p, lg, data)
     b, a = data["before"], data["after"]
-    if lg == "vi":
-        verdict = "đạt được" if data["reachable"] else "không đạt được; phương án tốt nhất"
-        head = (f"{b['name']} ({b['code']}) — mục tiêu {data['target']}: {verdict}, "
-                f"{len(data['changes'])} thay đổi, chi phí {data['cost']:g}\n")
-    else:
-        verdict = "reachable" if data["reachable"] else "not reachable; the best there is"
-        head = (f"{b['name']} ({b['code']}) — target {data['target']}: {verdict}, "
-                f"{len(data['changes'])} change(s), cost {data['cost']:g}\n")
-    from parindex.report.tables import fmt as number
+    verdict = t("cli.plan_reachable" if data["reachable"] else "cli.plan_unreachable", lg)
+    head = t("cli.plan_head", lg, name=b["name"], code=b["code"], target=data["target"],
+             verdict=verdict, n=len(data["changes"]),
+             cost=number_text(data["cost"], lg)) + "\n"
 
     head += f"{number(b['index'] or 0, lg)}% → {number(a['index'] or 0, lg)}%\n"
     for need in data["needs"]:
@@ -174,14 +178,10 @@ def plan(bundle: Path = BundleArg,
 
 @handles_errors
 def weak(bundle: Path = BundleArg,
-         unit: str | None = typer.Argument(None, metavar="[UNIT]",
-                                           help="One unit in detail; default every unit."),
+         unit: str | None = typer.Argument(None, metavar="[UNIT]", help=h("arg.weak_unit")),
          criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
          out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
-    """Each unit's leaves by points lost, and where it trails its group or its band.
-
-    Example: parindex weak sample/2024 SM08
-    """
+    """Each unit's leaves by points lost, and where it trails its group or its band."""
     from parindex.analysis.weak import weak as weak_report
     from parindex.pipeline import open_run
     from parindex.report.analysis_tables import weak_summary_frame, weak_unit_frames
@@ -195,13 +195,11 @@ def weak(bundle: Path = BundleArg,
         _render(fmt, data, lambda: summary,
                 lambda: [(f"{run.edition.id} — {run.year}", summary)], lg, out)
         return
-    report = weak_report(run, [run.unit_index(unit)])[0]
+    report = weak_report(run, [unit_of(run, unit)])[0]
     frames = weak_unit_frames(report, lg)
-    titles = {"lost": ("Điểm bị mất", "Points lost"),
-              "below_group_median": ("Lĩnh vực dưới trung vị nhóm", "Areas below the group "
-                                     "median"),
-              "below_band": ("Lĩnh vực dưới ngưỡng xếp loại", "Areas below the band minimum")}
-    parts = [(titles[k][lg == "en"], df) for k, df in frames.items()]
+    titles = {"lost": "cli.weak_lost", "below_group_median": "cli.weak_below_group",
+              "below_band": "cli.weak_below_band"}
+    parts = [(t(titles[k], lg), df) for k, df in frames.items()]
     from parindex.report.tables import fmt as number
     from parindex.report.tables import rank_words
 
@@ -213,23 +211,15 @@ def weak(bundle: Path = BundleArg,
 
 @handles_errors
 def uncertainty(bundle: Path = BundleArg,
-                draws: int = typer.Option(1000, "--draws", "-n", min=1,
-                                          help="Number of Monte Carlo draws."),
-                seed: int = typer.Option(0, "--seed", min=0, help="Random seed (same seed, same "
-                                         "result)."),
+                draws: int = typer.Option(1000, "--draws", "-n", min=1, help=h("opt.draws")),
+                seed: int = typer.Option(0, "--seed", min=0, help=h("opt.seed")),
                 tolerance: str | None = typer.Option(
-                    None, "--tolerance", metavar="KEY=VALUE,...",
-                    help="Appraisal tolerances: percent=2 (points), number=5 (%), count=0.1 "
-                    "and step=0.1 (probabilities); 0 for none."),
+                    None, "--tolerance", metavar="KEY=VALUE,...", help=h("opt.tolerance")),
                 weights: float = typer.Option(0.1, "--weights", min=0.0, max=0.99,
-                                              help="Each area's max × U(1−X, 1+X), "
-                                              "renormalised; 0 keeps the weights."),
+                                              help=h("opt.weights")),
                 criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
                 out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
-    """Median rank, 5–95% rank band and band probabilities under appraisal and weight noise.
-
-    Example: parindex uncertainty sample/2024 --draws 2000 --seed 7
-    """
+    """Median rank, 5–95% rank band and band probabilities under appraisal and weight noise."""
 
     from parindex.analysis.uncertainty import Tolerance
     from parindex.analysis.uncertainty import uncertainty as monte_carlo
@@ -244,8 +234,13 @@ def uncertainty(bundle: Path = BundleArg,
     with progress(draws, "Monte Carlo") as advance:
         u = monte_carlo(run, draws, seed, tol, weights,
                         progress=lambda n: advance("Monte Carlo", n))
+    from parindex.lang import number_text
+
     lg = lang.value
     df = uncertainty_frame(u, lg)
-    head = (f"{run.edition.id} — {run.year}: {draws} draws, seed {seed}, "
-            f"tolerance {tol.__dict__}, weights ±{weights:g}\n")
+    given = {k: number_text(v, lg) for k, v in vars(tol).items()}
+    tolerances = (t("rule.list_sep", lg).join(f"{k}={v}" for k, v in given.items())
+                  if any(vars(tol).values()) else t("cli.no_tolerance", lg))
+    head = t("cli.uncertainty_head", lg, edition=run.edition.id, year=run.year, draws=draws,
+             seed=seed, tolerance=tolerances, weights=number_text(weights, lg)) + "\n"
     _render(fmt, u.to_json(), lambda: df, lambda: [("", df)], lg, out, head)

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
+from parindex.cli.language import LANG_ENV, h, lang_of
+from parindex.words import t
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -43,13 +46,13 @@ class Lang(str, Enum):
     en = "en"
 
 
-BundleArg = typer.Argument(..., metavar="BUNDLE",
-                           help="A bundle: a folder of CSV files or an .xlsx workbook.")
+BundleArg = typer.Argument(..., metavar="BUNDLE", help=h("arg.bundle"))
 CriteriaOpt = typer.Option(None, "--criteria", "-c", metavar="ID_OR_FILE",
-                           help="Score with this edition instead of the bundle's.")
-FormatOpt = typer.Option(Format.table, "--format", "-f")
-LangOpt = typer.Option(Lang.vi, "--lang", help="Language of headers and numbers.")
-OutOpt = typer.Option(None, "--out", "-o", help="Write the result to this file.")
+                           help=h("opt.criteria"))
+FormatOpt = typer.Option(Format.table, "--format", "-f", help=h("opt.format"))
+LangOpt = typer.Option(Lang.vi, "--lang", envvar=LANG_ENV, case_sensitive=False,
+                       help=h("opt.lang"))
+OutOpt = typer.Option(None, "--out", "-o", help=h("opt.out"))
 
 
 def handles_errors(fn: F) -> F:
@@ -59,16 +62,22 @@ def handles_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from parindex.errors import ParIndexError
 
+        lang = lang_of(kwargs)
         try:
             if kwargs.get("out") is not None:
-                _format_from_extension(kwargs)
+                _format_from_extension(kwargs, lang)
                 _refuse_input_as_output(kwargs)
             return fn(*args, **kwargs)
         except ParIndexError as exc:
             if STATE["debug"]:
                 raise
-            print_problems(exc.problems)
+            print_problems(exc.problems, lang=lang)
             raise typer.Exit(1) from None
+        except typer.BadParameter as exc:
+            if STATE["debug"]:
+                raise
+            usage_error(exc, lang)
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -93,7 +102,14 @@ def _click_context() -> Any:
     return None
 
 
-def _format_from_extension(kwargs: dict[str, Any]) -> None:
+def usage_error(exc: typer.BadParameter, lang: str) -> None:
+    """A wrong option or argument, said in the command's language (exit 2 follows)."""
+    hint = exc.param_hint if isinstance(exc.param_hint, str) else None
+    place = f"{hint}: " if hint else ""
+    err_console().print(f"{t('cli.tag.usage', lang)}: {place}{exc.message}", markup=False)
+
+
+def _format_from_extension(kwargs: dict[str, Any], lang: str) -> None:
     """``--format`` from the ``--out`` extension when not given; both given and disagreeing,
     or an extension the command cannot write, is a usage error (nothing is written)."""
     fmt, out = kwargs.get("fmt"), Path(kwargs["out"])
@@ -105,11 +121,11 @@ def _format_from_extension(kwargs: dict[str, Any]) -> None:
     given = source is not None and source.name != "DEFAULT"
     kinds = [m.value for m in type(fmt)]
     if given and fmt.value != wanted:
-        raise typer.BadParameter(f"--out {out.name} is a {out.suffix} file but --format is "
-                                 f"{fmt.value}", param_hint="--format")
+        raise typer.BadParameter(t("cli.out_disagrees", lang, name=out.name,
+                                   suffix=out.suffix, fmt=fmt.value), param_hint="--format")
     if wanted not in kinds:
-        raise typer.BadParameter(f"--out {out.name}: this command writes "
-                                 f"{', '.join(kinds)}, not {wanted}", param_hint="--out")
+        raise typer.BadParameter(t("cli.out_cannot", lang, name=out.name,
+                                   kinds=", ".join(kinds), wanted=wanted), param_hint="--out")
     kwargs["fmt"] = type(fmt)(wanted)
 
 
@@ -136,9 +152,8 @@ def _refuse_input_as_output(kwargs: dict[str, Any]) -> None:
         path = given.resolve()
         inside = path.is_dir() and out.parent == path and out.name.lower() in _BUNDLE_FILES
         if out == path or inside:
-            raise OutputError([Problem(str(kwargs["out"]), "", f"is an input of this command "
-                                       f"({given}); writing there would replace it",
-                                       field="--out", hint="choose another file for --out")])
+            raise OutputError([Problem.of("out.is_input", str(kwargs["out"]), field="--out",
+                                          given=given)])
 
 
 def err_console() -> Any:
@@ -154,16 +169,14 @@ def out_console() -> Any:
     return Console(highlight=False, width=width, soft_wrap=False)
 
 
-def print_problems(problems: list[Problem], stream: Any = None, lang: str = "en") -> None:
-    """Problems as lines on stderr: ``file: place, column: message (hint)``, rendered in
-    ``lang`` (messages stay English until their Vietnamese wording is settled)."""
-    from parindex.words import t
-
+def print_problems(problems: list[Problem], stream: Any = None, lang: str = "vi") -> None:
+    """Problems as lines on stderr: ``lỗi: file: place, column: message (hint)``, rendered in
+    ``lang`` (Vietnamese unless English is asked for)."""
     console = err_console() if stream is None else stream
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
-        tag = "[red]lỗi / error[/red]" if p.severity == "error" else \
-            "[yellow]cảnh báo / warning[/yellow]"
+        tag = f"[red]{t('cli.tag.error', lang)}[/red]" if p.severity == "error" else \
+            f"[yellow]{t('cli.tag.warning', lang)}[/yellow]"
         console.print(f"{tag}: ", end="", markup=True)
         console.print(p.render(lang), markup=False)
     if errors:
@@ -189,13 +202,13 @@ def progress(total: int, title: str = "parindex") -> Iterator[Callable[..., None
         yield advance
 
 
-def emit(text: str, out: Path | None) -> None:
+def emit(text: str, out: Path | None, lang: str = "vi") -> None:
     """Results to ``--out`` (atomically) or stdout."""
     if out is not None:
         from parindex.io import write_atomic
 
         write_atomic(out, text)
-        err_console().print(f"wrote {out}")
+        err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -242,10 +255,9 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
 def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) -> None:
     """The published workbook to ``--out`` (atomically); ``--out`` is required."""
     if out is None:
-        raise typer.BadParameter("--format xlsx writes a workbook: give --out FILE.xlsx",
-                                 param_hint="--out")
+        raise typer.BadParameter(t("cli.xlsx_needs_out", lang), param_hint="--out")
     from parindex.io import write_atomic
     from parindex.report.xlsx import league_workbook
 
     write_atomic(out, league_workbook(run, lang, group))
-    err_console().print(f"wrote {out}")
+    err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)

@@ -9,6 +9,7 @@ import typer
 
 from parindex.cli.common import (
     Format,
+    FormatOpt,
     Lang,
     LangOpt,
     dump_json,
@@ -18,11 +19,12 @@ from parindex.cli.common import (
     handles_errors,
     print_problems,
 )
+from parindex.cli.language import HELP_LANG, h
 from parindex.cli.lean import LeanCommand, LeanGroup
 from parindex.words import t
 
-app = typer.Typer(help="Show and check criteria editions.", no_args_is_help=True,
-                  rich_markup_mode=None, cls=LeanGroup)
+app = typer.Typer(help=h("cmd.criteria"), no_args_is_help=True, rich_markup_mode=None,
+                  cls=LeanGroup)
 
 
 class ShowFormat(str, Enum):
@@ -32,14 +34,12 @@ class ShowFormat(str, Enum):
 
 
 @handles_errors
-def editions(fmt: Format = typer.Option(Format.table, "--format", "-f")) -> None:
-    """List the shipped editions: id, title, level, valid years, areas, max.
-
-    Example: parindex editions --format json
-    """
+def editions(fmt: Format = FormatOpt, lang: Lang = LangOpt) -> None:
+    """List the shipped editions: id, title, level, valid years, areas, max."""
     import pandas as pd
 
     from parindex.criteria import load_edition, shipped_ids
+    from parindex.words import t
 
     rows = [load_edition(i).summary() for i in shipped_ids()]
     if fmt is Format.json:
@@ -47,18 +47,20 @@ def editions(fmt: Format = typer.Option(Format.table, "--format", "-f")) -> None
     elif fmt is Format.csv:
         emit(pd.DataFrame(rows).to_csv(index=False), None)
     else:
-        emit(frame_table(pd.DataFrame(rows), "en"), None)
+        lg = lang.value
+        table = pd.DataFrame(rows)
+        table["level"] = [t(f"level.{v}", lg) for v in table["level"]]
+        table = table.rename(columns=lambda c: t(f"editions.{c}", lg))
+        emit(frame_table(table, lg), None)
 
 
-@app.command("show", cls=LeanCommand)
+@app.command("show", cls=LeanCommand, help=h("cmd.criteria_show"))
 @handles_errors
-def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
-         fmt: ShowFormat = typer.Option(ShowFormat.tree, "--format", "-f"),
+def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help=h("arg.edition")),
+         fmt: ShowFormat = typer.Option(ShowFormat.tree, "--format", "-f",
+                                        help=h("opt.show_format")),
          lang: Lang = LangOpt) -> None:
-    """The criteria tree with max points and rules.
-
-    Example: parindex criteria show xa-2024 --format table
-    """
+    """The criteria tree with max points and rules."""
     from parindex.criteria import edition_json, load_edition
 
     ed = load_edition(ref)
@@ -67,16 +69,22 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
         return
     if fmt is ShowFormat.table:
         from parindex.report.tables import criteria_frame
+        from parindex.words import t
 
-        emit(frame_table(criteria_frame(ed, lang.value), lang.value,
-                         title=f"{ed.id}: {ed.model.title}"), None)
+        frame = criteria_frame(ed, lang.value)
+        na = frame.columns[-1]  # the not-applicable policy, in words
+        frame[na] = [t(f"na.{v}", lang.value) if v else "" for v in frame[na]]
+        emit(frame_table(frame, lang.value, title=f"{ed.id}: {ed.model.title}"), None)
         return
     from rich.tree import Tree
 
     from parindex.cli.common import out_console
     from parindex.lang import number_text
+    from parindex.words import t
 
-    root = Tree(f"[bold]{ed.id}[/bold] — {ed.model.title} ({ed.scale:g} điểm)")
+    lg = lang.value
+    root = Tree(f"[bold]{ed.id}[/bold] — {ed.model.title} "
+                f"({number_text(ed.scale, lg)} {t('cli.points_scale', lg)})")
     stack: list[Tree] = [root]
     for n in ed.nodes:
         del stack[n.depth + 1:]
@@ -85,7 +93,7 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
             leaf = ed.leaves[n.leaves[0]]
             label += f" — {leaf.describe(lang.value)}"
             if leaf.survey:
-                label += " [cyan]ĐTXHH[/cyan]"
+                label += f" [cyan]{t('cli.survey_mark', lg)}[/cyan]"
         stack.append(stack[-1].add(label))
     console = out_console()
     with console.capture() as cap:
@@ -93,25 +101,27 @@ def show(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     emit(cap.get(), None)
 
 
-@app.command("check", cls=LeanCommand)
-def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
-    """Validate criteria files: every problem, each naming file, path and value.
-
-    Example: parindex criteria check my-edition.yaml
-    """
+@app.command("check", cls=LeanCommand, help=h("cmd.criteria_check"))
+def check(files: list[Path] = typer.Argument(..., metavar="FILE...",
+                                             help=h("arg.criteria_files")),
+          lang: Lang = LangOpt) -> None:
+    """Validate criteria files: every problem, each naming file, path and value."""
     from parindex.criteria import check_edition_file
+    from parindex.lang import number_text
+    from parindex.words import t
 
-    failed = False
+    failed, lg = False, lang.value
     for path in files:
         edition, problems = check_edition_file(path)
         if problems:
-            print_problems(problems)
+            print_problems(problems, lang=lg)
         if edition is None:
             failed = True
         else:
             model = edition.model
-            typer.echo(f"{path}: OK — {model.edition}, {len(model.areas)} areas, "
-                       f"{len(edition.leaves)} leaves, {model.scale:g} points")
+            typer.echo(t("cli.criteria_ok", lg, path=path, edition=model.edition,
+                         areas=len(model.areas), leaves=len(edition.leaves),
+                         scale=number_text(model.scale, lg)))
     if failed:
         raise typer.Exit(1)
 
@@ -119,12 +129,12 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...")) -> None:
 # ---------------------------------------------------------------- criteria in a workbook (#11)
 
 
-@app.command("export", cls=LeanCommand, help=t("critbook.help_export", "vi"))
+@app.command("export", cls=LeanCommand, help=t("critbook.help_export", HELP_LANG))
 @handles_errors
 def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
-           out: Path = typer.Option(..., "--out", "-o", help=t("critbook.help_out_xlsx", "vi")),
-           lang: Lang = typer.Option(Lang.vi, "--lang", help=t("critbook.help_lang", "vi"))
-           ) -> None:
+           out: Path = typer.Option(..., "--out", "-o",
+                                    help=t("critbook.help_out_xlsx", HELP_LANG)),
+           lang: Lang = LangOpt) -> None:
     from parindex.criteria import load_edition, resolve
     from parindex.criteria.rule_text import RuleTextError
     from parindex.criteria.workbook import export_edition
@@ -147,13 +157,12 @@ def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     err_console().print(t("critbook.wrote", lang.value, out=out))
 
 
-@app.command("import", cls=LeanCommand, help=t("critbook.help_import", "vi"))
+@app.command("import", cls=LeanCommand, help=t("critbook.help_import", HELP_LANG))
 @handles_errors
 def import_workbook(book: Path = typer.Argument(..., metavar="WORKBOOK"),
                     out: Path | None = typer.Option(None, "--out", "-o",
-                                                    help=t("critbook.help_out_yaml", "vi")),
-                    lang: Lang = typer.Option(Lang.vi, "--lang",
-                                              help=t("critbook.help_lang_import", "vi"))) -> None:
+                                                    help=t("critbook.help_out_yaml", HELP_LANG)),
+                    lang: Lang = LangOpt) -> None:
     from parindex.criteria.workbook import import_edition
 
     text, problems = import_edition(book)

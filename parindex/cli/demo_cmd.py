@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from parindex.cli.common import Lang, LangOpt, emit, err_console, handles_errors
+from parindex.cli.language import h
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -27,14 +28,11 @@ def _year_line(run: Run, lang: str) -> str:
 
 
 @handles_errors
-def demo(out: Path | None = typer.Option(None, "--out", "-o",
-                                         help="Also write each year's results, Excel "
-                                              "league table and the HTML report here."),
+def demo(out: Path | None = typer.Option(None, "--out", "-o", help=h("opt.demo_out")),
          lang: Lang = LangOpt) -> None:
     """Check, score and rank the sample district for every year; print the latest league table.
 
     With --out DIR: DIR/<year>/score.json, score.csv, league.xlsx and DIR/report.html.
-    Example: parindex demo --out out/demo
     """
     from parindex.cli.common import dump_json, frame_csv, frame_table
     from parindex.io import write_atomic

@@ -24,6 +24,7 @@ from parindex.cli.common import (
     frame_table,
     handles_errors,
 )
+from parindex.cli.language import h
 from parindex.cli.lean import LeanCommand
 from parindex.words import t
 
@@ -43,12 +44,12 @@ class Period(str, Enum):
     YEAR = "YEAR"
 
 
-PeriodOpt = typer.Option(Period.YEAR, "--period", "-p", help=t("help.periodic.period", "vi"))
+PeriodOpt = typer.Option(Period.YEAR, "--period", "-p", help=h("periodic.period"))
 FormatOpt = typer.Option(ExportFormat.table, "--format", "-f",
-                         help=t("help.periodic.format", "vi"))
+                         help=h("periodic.format"))
 #: units without figures named on stderr, at most
 SHOWN = 12
-AsOfOpt = typer.Option(None, "--as-of", metavar="DD/MM/YYYY", help=t("help.periodic.as_of", "vi"))
+AsOfOpt = typer.Option(None, "--as-of", metavar="DD/MM/YYYY", help=h("periodic.as_of"))
 
 
 def _xlsx(data: bytes, out: Path | None) -> None:
@@ -156,5 +157,5 @@ def _shown(iso: str, lang: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``one-stop`` and ``reports`` to the command line, with their help texts."""
-    app.command("one-stop", cls=LeanCommand, help=t("help.periodic.one_stop", "vi"))(one_stop)
-    app.command("reports", cls=LeanCommand, help=t("help.periodic.reports", "vi"))(reports)
+    app.command("one-stop", cls=LeanCommand, help=h("periodic.one_stop"))(one_stop)
+    app.command("reports", cls=LeanCommand, help=h("periodic.reports"))(reports)

@@ -16,6 +16,7 @@ from parindex.cli.common import (
     handles_errors,
     progress,
 )
+from parindex.cli.language import h
 
 
 class ReportFormat(str, Enum):
@@ -25,17 +26,15 @@ class ReportFormat(str, Enum):
 
 @handles_errors
 def report(bundles: list[Path] = typer.Argument(..., metavar="BUNDLE",
-                                                help="One bundle per year (folders or .xlsx)."),
-           out: Path | None = typer.Option(None, "--out", "-o",
-                                           help="The HTML file to write (else stdout)."),
+                                                help=h("arg.bundles")),
+           out: Path | None = typer.Option(None, "--out", "-o", help=h("opt.report_out")),
            criteria: str | None = CriteriaOpt, lang: Lang = LangOpt,
            fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", "-f",
-                                            help="html: the page; json: its charts' data.")
+                                            help=h("opt.report_format"))
            ) -> None:
     """One self-contained HTML page: league table, charts, scorecards; several years add trends.
 
-    Works offline (plotly.js is embedded). Example:
-    parindex report sample/2019 sample/2020 sample/2024 --out report.html
+    Works offline (plotly.js is embedded).
     """
     from parindex.pipeline import open_runs
 
@@ -44,9 +43,9 @@ def report(bundles: list[Path] = typer.Argument(..., metavar="BUNDLE",
         if fmt is ReportFormat.json:
             from parindex.report.html import figures_json
 
-            emit(dump_json(figures_json(runs, lang.value)), out)
+            emit(dump_json(figures_json(runs, lang.value)), out, lang.value)
             return
         from parindex.report.html import build_report
 
         page = build_report(runs, lang.value, step=advance)
-    emit(page, out)
+    emit(page, out, lang.value)

@@ -25,40 +25,43 @@ from parindex.cli.common import (
     print_problems,
     write_xlsx,
 )
+from parindex.cli.language import h
+from parindex.cli.names import pick, unit_of
 
 if TYPE_CHECKING:
     from parindex.errors import Problem
 
-ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
-                         help="xlsx: the published workbook (with --out).")
+ExportOpt = typer.Option(ExportFormat.table, "--format", "-f", help=h("opt.export"))
+UnitArg = typer.Argument(..., metavar="UNIT", help=h("arg.unit"))
 
 
 #: more problems than this, and `check` ends with where they are, file and column
 SUMMARY_AFTER = 20
 
 
-def problem_summary(problems: list[Problem], most: int = 10) -> str:
+def problem_summary(problems: list[Problem], most: int = 10, lang: str = "vi") -> str:
     """Where the problems are: a count per file and column, most first (long lists)."""
     from collections import Counter
 
+    from parindex.words import t
+
     counts = Counter((p.file, p.field or "", p.severity) for p in problems)
-    lines = ["theo tệp và cột / by file and column:"]
+    lines = [t("cli.summary_head", lang)]
     for (file, column, severity), n in counts.most_common(most):
-        where = f'{file}, column "{column}"' if column else file
-        lines.append(f"  {where}: {n} {severity}(s)")
+        where = file + (t("where.column", lang, column=column) if column else "")
+        lines.append("  " + t("cli.summary_line", lang, where=where, n=n,
+                                severity=t(f"cli.tag.{severity}", lang)))
     if len(counts) > most:
         rest = sum(n for _, n in counts.most_common()[most:])
-        lines.append(f"  … {rest} more in {len(counts) - most} other place(s)")
+        lines.append("  " + t("cli.summary_rest", lang, n=rest, places=len(counts) - most))
     return "\n".join(lines)
+
 
 
 @handles_errors
 def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
-          fmt: Format = FormatOpt) -> None:
-    """Validate a bundle against its edition: every problem at once; exit 1 on errors.
-
-    Example: parindex check sample/2024
-    """
+          fmt: Format = FormatOpt, lang: Lang = LangOpt) -> None:
+    """Validate a bundle against its edition: every problem at once; exit 1 on errors."""
     from parindex.pipeline import check as check_bundle
     from parindex.words import t
 
@@ -73,11 +76,13 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
         rows = [{k: v for k, v in p.as_dict().items() if k != "code"} for p in problems]
         emit(pd.DataFrame(rows).to_csv(index=False), None)  # the CSV keeps its columns
     else:
-        print_problems(problems)
+        lg = lang.value
+        print_problems(problems, lang=lg)
         if len(problems) > SUMMARY_AFTER:
-            err_console().print(problem_summary(problems), markup=False, highlight=False)
-        typer.echo(t("cli.check_summary", "en", bundle=bundle, errors=len(errors),
-                     warnings=len(problems) - len(errors), ok="" if errors else t("cli.ok", "en")))
+            err_console().print(problem_summary(problems, lang=lg), markup=False,
+                                highlight=False)
+        typer.echo(t("cli.check_summary", lg, bundle=bundle, errors=len(errors),
+                     warnings=len(problems) - len(errors), ok="" if errors else t("cli.ok", lg)))
     if errors:
         raise typer.Exit(1)
 
@@ -86,15 +91,12 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
           fmt: ExportFormat = ExportOpt, out: Path | None = OutOpt,
           lang: Lang = LangOpt) -> None:
-    """Per-unit results: points, index %, band, rank.
-
-    Example: parindex score sample/2024 --format json
-    """
+    """Per-unit results: points, index %, band, rank."""
     from parindex.pipeline import open_run
 
     run = open_run(bundle, criteria)
     if fmt is ExportFormat.json:
-        emit(dump_json(run.to_json()), out)
+        emit(dump_json(run.to_json()), out, lang.value)
         return
     if fmt is ExportFormat.xlsx:
         write_xlsx(run, out, lang.value)
@@ -103,25 +105,22 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 
     df = results_frame(run, lang.value)
     if fmt is ExportFormat.csv:
-        emit(frame_csv(df, lang.value), out)
+        emit(frame_csv(df, lang.value), out, lang.value)
     else:
         title = f"{run.edition.id} — {run.year}"
-        emit(frame_table(df, lang.value, title=title), out)
+        emit(frame_table(df, lang.value, title=title), out, lang.value)
 
 
 @handles_errors
-def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="UNIT"),
+def explain(bundle: Path = BundleArg, unit: str = UnitArg,
             criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
             lang: Lang = LangOpt) -> None:
-    """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence.
-
-    Example: parindex explain sample/2024 XA01
-    """
+    """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence."""
     from parindex.pipeline import open_run
     from parindex.report.tables import explain_frame
 
     run = open_run(bundle, criteria)
-    i = run.unit_index(unit)
+    i = unit_of(run, unit)
     if fmt is Format.json:
         leaves = explain_frame(run, i, lang.value, display=False)
         emit(dump_json({"unit": run.unit_result(i),
@@ -143,32 +142,27 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
 
 
 @handles_errors
-def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--group", "-g"),
+def rank(bundle: Path = BundleArg,
+         group: str | None = typer.Option(None, "--group", "-g", help=h("opt.group")),
          criteria: str | None = CriteriaOpt, fmt: ExportFormat = ExportOpt,
          out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     """The league table in the published layout, one table per ranking group (CSV: one
-    table with a heading row per group; xlsx: overall, per-group and detail sheets).
-
-    Example: parindex rank sample/2024 --group "Huyện Sông Mây"
-    """
+    table with a heading row per group; xlsx: overall, per-group and detail sheets)."""
     from parindex.pipeline import open_run
     from parindex.report.tables import league_frames
 
     run = open_run(bundle, criteria)
+    if group is not None:
+        group = pick(group, [str(g) for g in run.units["group"]], "group")
     frames = league_frames(run, lang.value, group)
-    if group is not None and not frames:
-        from parindex.errors import EvidenceError, Problem
-
-        groups = ", ".join(dict.fromkeys(run.units["group"]))
-        raise EvidenceError([Problem("units", "", f"no group named {group!r}",
-                                     field="group", value=group, hint=f"groups: {groups}")])
     if fmt is ExportFormat.json:
         emit(dump_json([{"group": g, "units": df.to_dict(orient="records")}
-                        for g, df in frames]), out)
+                        for g, df in frames]), out, lang.value)
     elif fmt is ExportFormat.csv:
         from parindex.report.published import published_csv, published_frame
 
-        emit(published_csv(published_frame(run, lang.value, group), lang.value), out)
+        emit(published_csv(published_frame(run, lang.value, group), lang.value), out,
+             lang.value)
     elif fmt is ExportFormat.xlsx:
         write_xlsx(run, out, lang.value, group)
     else:
@@ -177,4 +171,4 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
         short = league_frames(run, lang.value, group, short=True)
         text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}")
                        for g, df in short) + area_legend(run) + "\n"
-        emit(text, out)
+        emit(text, out, lang.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from parindex.criteria.compiled import parse_calendar_date
 from parindex.criteria.keys import fold_key
@@ -76,8 +77,10 @@ class _Problems(list[Problem]):
         super().__init__()
         self.file, self.lines = file, lines
 
-    def add(self, path: Path_, message: str, value: object = None, hint: str | None = None,
-            code: str | None = None) -> None:
+    def add(self, path: Path_, reason: str, value: object = None, code: str | None = None,
+            **facts: Any) -> None:
+        """A problem at ``path`` (of the node ``code``), its words ``problem.criteria.REASON``
+        filled with ``facts``."""
         line = None
         for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
@@ -86,8 +89,8 @@ class _Problems(list[Problem]):
         where = f"line {line}, {render_path(path)}" if line else render_path(path)
         if code:
             where += f" (code {code})"
-        self.append(Problem(self.file, where, message, field=str(path[-1]) if path else None,
-                            value=value, hint=hint))
+        self.append(Problem.of(f"criteria.{reason}", self.file, where,
+                               field=str(path[-1]) if path else None, value=value, **facts))
 
 
 def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> list[Problem]:
@@ -104,42 +107,40 @@ def _tree_problems(edition: Edition, out: _Problems) -> None:
     seen: dict[str, Path_] = {}
     for path, node in _nodes(edition):
         if node.code in seen:
-            out.add((*path, "code"), f"duplicate code {quote(node.code)}", node.code,
-                    hint=f"first used at {render_path(seen[node.code])}")
+            out.add((*path, "code"), "duplicate_code", node.code, quoted=quote(node.code),
+                    first=render_path(seen[node.code]))
         else:
             seen[node.code] = path
         kids = node.criteria if isinstance(node, Area) else node.children
         if kids is not None and node.max is not None:
             total = _leaf_max(node)
             if abs(total - node.max) > _EPS:
-                out.add((*path, "max"), f"max {node.max:g} is not the sum of its children "
-                        f"({total:g})", node.max, code=node.code)
+                out.add((*path, "max"), "max_not_sum", node.max, code=node.code,
+                        max=f"{node.max:g}", total=f"{total:g}")
         if isinstance(node, Node) and node.children is None:
-            for key, message, value in _leaf_problems(node, edition):
-                out.add((*path, key), message, value, code=node.code)
+            for key, reason, value, facts in _leaf_problems(node, edition):
+                out.add((*path, key), reason, value, code=node.code, **facts)
 
 
 def _scale_problems(edition: Edition, out: _Problems) -> None:
     total = sum(_leaf_max(a) for a in edition.areas)
     if abs(total - edition.scale) > 1e-6:
-        out.add(("scale",), f"the areas add up to {total:g}, not the scale "
-                f"{edition.scale:g}", edition.scale)
+        out.add(("scale",), "scale", edition.scale, total=f"{total:g}",
+                scale=f"{edition.scale:g}")
 
 
 def _band_problems(edition: Edition, out: _Problems) -> None:
     mins = [b.min for b in edition.bands]
     for i in range(1, len(mins)):
         if mins[i] >= mins[i - 1]:
-            out.add(("bands", i, "min"), f"band thresholds must descend: {mins[i]:g} after "
-                    f"{mins[i - 1]:g}", mins[i], hint="list bands highest first")
+            out.add(("bands", i, "min"), "bands_descend", mins[i], this=f"{mins[i]:g}",
+                    before=f"{mins[i - 1]:g}")
     names = [b.name for b in edition.bands]
     for i, name in enumerate(names):
         if name in names[:i]:
-            out.add(("bands", i, "name"), f"band {quote(name)} is listed twice", name,
-                    hint="each band name appears once")
+            out.add(("bands", i, "name"), "band_twice", name, quoted=quote(name))
     if mins and mins[0] > 100:
-        out.add(("bands", 0, "min"), "a band threshold above 100% can never be reached",
-                mins[0])
+        out.add(("bands", 0, "min"), "band_above_100", mins[0])
 
 
 #: assessment years a calendar date must exist in: the first and last year a bundle may
@@ -153,16 +154,15 @@ def _calendar_problems(edition: Edition, out: _Problems) -> None:
             try:
                 parse_calendar_date(text, year)
             except ValueError as exc:
-                out.add(("calendar", rid), f"{quote(text)} is not a date for assessment year "
-                        f"{year}: {exc}", text,
-                        hint="write MM-DD, or +N:MM-DD for a date N years later")
+                out.add(("calendar", rid), "calendar_date", text, quoted=quote(text),
+                        year=year, error=str(exc))
                 break
 
 
 def _validity_problems(edition: Edition, out: _Problems) -> None:
     if edition.valid.until is not None and edition.valid.until < edition.valid.from_:
-        out.add(("valid", "until"), f"'until' {edition.valid.until} is before 'from' "
-                f"{edition.valid.from_}", edition.valid.until)
+        out.add(("valid", "until"), "valid_until", edition.valid.until,
+                until=edition.valid.until, start=edition.valid.from_)
 
 
 def _previous_problems(edition: Edition, out: _Problems) -> None:
@@ -171,15 +171,16 @@ def _previous_problems(edition: Edition, out: _Problems) -> None:
     codes = {a.code for a in edition.areas}
     for code in edition.previous.areas:
         if code not in codes:
-            out.add(("previous", "areas", code), f"area {quote(code)} is not in this edition",
-                    code, hint="known areas: " + ", ".join(sorted(codes)))
+            out.add(("previous", "areas", code), "previous_area", code, quoted=quote(code),
+                    known=", ".join(sorted(codes)))
 
 
-_Found = list[tuple[str, str, object]]
+#: (key under the leaf, reason, value, facts of the reason's words)
+_Found = list[tuple[str, str, object, dict[str, Any]]]
 
 
 def _leaf_problems(node: Node, edition: Edition) -> _Found:
-    """(key under the leaf, message, value) for each problem of one leaf's rule."""
+    """(key under the leaf, reason, value, facts) for each problem of one leaf's rule."""
     assert node.max is not None  # a leaf has both (checked by the model)
     assert node.score is not None
     spec: ScoreSpec = node.score
@@ -188,12 +189,13 @@ def _leaf_problems(node: Node, edition: Edition) -> _Found:
         out += _option_problems(spec)
     if isinstance(spec, BandsScore):
         ths = [b.threshold for b in spec.bands]
-        out += [("score", f"band thresholds must descend: {ths[i]:g} after {ths[i - 1]:g}",
-                 ths[i]) for i in range(1, len(ths)) if ths[i] > ths[i - 1]]
+        out += [("score", "score_bands_descend", ths[i],
+                 {"this": f"{ths[i]:g}", "before": f"{ths[i - 1]:g}"})
+                for i in range(1, len(ths)) if ths[i] > ths[i - 1]]
     best = best_points(node.max, spec)
     if best > node.max + _EPS:
-        out.append(("score", f"the rule gives up to {best:g} points, above max {node.max:g}",
-                    best))
+        out.append(("score", "rule_above_max", best,
+                    {"best": f"{best:g}", "max": f"{node.max:g}"}))
     return out
 
 
@@ -203,15 +205,15 @@ def _input_problems(node: Node, spec: ScoreSpec, edition: Edition) -> _Found:
     kind, source = kind_of(spec).name, _input_name(node)
     if kind not in _COMPATIBLE[source]:
         allowed = ", ".join(sorted(_COMPATIBLE[source]))
-        out.append(("score", f"score '{kind}' cannot use input '{source}' "
-                    f"(it can use: {allowed})", kind))
+        out.append(("score", "score_input", kind,
+                    {"kind": kind, "source": source, "allowed": allowed}))
     if isinstance(node.input, ReportsInput):
         for rid in node.input.of:
             if rid not in edition.calendar:
-                out.append(("input", f"report {quote(rid)} is not in the calendar "
-                            f"({', '.join(edition.calendar) or 'empty'})", rid))
-        out += [("input", f"report {quote(rid)} is listed twice in 'of' (each report counts "
-                 "once)", rid) for rid in _repeated(node.input.of)]
+                out.append(("input", "report_unknown", rid,
+                            {"quoted": quote(rid), "known": ", ".join(edition.calendar) or "—"}))
+        out += [("input", "report_twice", rid, {"quoted": quote(rid)})
+                for rid in _repeated(node.input.of)]
     return out
 
 
@@ -231,10 +233,10 @@ def _option_problems(spec: OptionsScore | LevelsScore) -> _Found:
     table = spec.points if isinstance(spec, OptionsScore) else spec.levels
     folded = [fold_key(k) for k in table]
     if len(set(folded)) != len(folded) or "" in folded:
-        out.append(("score", "option keys must differ ignoring case, accents and separators: "
-                    + ", ".join(quote(k) for k in table), list(table)))
-    out += [("score", f"'{k}' is negative", v) for k, v in table.items() if v < 0]
+        out.append(("score", "option_keys", list(table),
+                    {"keys": ", ".join(quote(k) for k in table)}))
+    out += [("score", "negative", v, {"name": k}) for k, v in table.items() if v < 0]
     if isinstance(spec, LevelsScore) and any(v > 1 for v in spec.levels.values()):
         top = max(spec.levels.values())
-        out.append(("score", f"levels are fractions of max (0…1), not {top:g}", top))
+        out.append(("score", "levels_fraction", top, {"top": f"{top:g}"}))
     return out

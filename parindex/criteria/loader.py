@@ -81,7 +81,7 @@ def parse_edition(text: str, file: str) -> tuple[Edition | None, dict[Path_, int
     if problems or data is None:
         return None, lines, problems
     if not isinstance(data, dict):
-        return None, lines, [Problem(file, "line 1", "an edition must be a mapping")]
+        return None, lines, [Problem.of("criteria.not_mapping", file, "line 1")]
     from pydantic import ValidationError
 
     from parindex.criteria.model import Edition
@@ -97,16 +97,20 @@ def parse_edition(text: str, file: str) -> tuple[Edition | None, dict[Path_, int
             where = f"line {line}, {render_path(path)}" if line else render_path(path)
             if code:
                 where += f" (code {code})"
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown key '{path[-1]}'"
-            elif err["type"] == "missing":
-                msg = f"missing required key '{err['loc'][-1]}'"
             value = _value_at(data, path) if err["type"] != "missing" else None
-            if value is not None and not isinstance(value, (dict, list)):
-                msg += f": {quote(value)}"
-            problems.append(Problem(file, where, msg, field=str(path[-1]) if path else None,
-                                    value=value))
+            shown = f": {quote(value)}" if value is not None and \
+                not isinstance(value, (dict, list)) else ""
+            field = str(path[-1]) if path else None
+            if err["type"] == "extra_forbidden":
+                found = Problem.of("criteria.unknown_key", file, where, field=field, value=value,
+                                   name=path[-1], shown=shown)
+            elif err["type"] == "missing":
+                found = Problem.of("criteria.missing_key", file, where, field=field,
+                                   name=err["loc"][-1])
+            else:
+                found = Problem.of("criteria.invalid", file, where, field=field, value=value,
+                                   detail=err["msg"].removeprefix("Value error, "), shown=shown)
+            problems.append(found)
         return None, lines, _dedupe(problems)
     return edition, lines, []
 
@@ -168,8 +172,8 @@ def resolve(ref: str | Path, base: Path | None = None) -> Path:
                 return c
         except OSError:  # a name too long for a path is simply not a file
             continue
-    raise CriteriaError([Problem(text, "", "no such edition file or shipped edition id",
-                                 value=text, hint="shipped: " + ", ".join(shipped_ids()))])
+    raise CriteriaError([Problem.of("criteria.no_such", text, value=text,
+                                    ids=", ".join(shipped_ids()))])
 
 
 def load_edition(ref: str | Path, base: Path | None = None) -> CompiledEdition:

@@ -57,12 +57,11 @@ class _Reader:
         if self.values > MAX_VALUES:
             raise _TooBig
         if len(path) > MAX_DEPTH:
-            self._problem(path[:4], node, f"nested more than {MAX_DEPTH} levels deep", None)
+            self._problem(path[:4], node, "yaml.nested", None, depth=MAX_DEPTH)
             return None
         if node.tag not in _STANDARD_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self._problem(path, node, f"the YAML tag {quote(tag)} is not allowed here", tag,
-                          hint="write plain values, without tags")
+            self._problem(path, node, "yaml.tag", tag, tag=quote(tag))
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -74,8 +73,8 @@ class _Reader:
         try:
             value = self._constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            self._problem(path, node, f"{quote(node.value)} cannot be read: {exc}", node.value,
-                          hint="put text in quotes, e.g. \"2023-11-30\"")
+            self._problem(path, node, "yaml.value", node.value, quoted=quote(node.value),
+                          error=str(exc))
             return None
         return _nfc(value) if isinstance(value, str) else value
 
@@ -83,22 +82,21 @@ class _Reader:
         out: dict[str, Any] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode):
-                self._problem(path, knode, "a mapping key must be plain text", None)
+                self._problem(path, knode, "yaml.key_not_text", None)
                 continue
             name = _nfc(knode.value)
             if name in out:
-                self._problem((*path, name), knode, f"duplicate key '{name}'", name,
-                              hint="each key may appear once in a mapping")
+                self._problem((*path, name), knode, "yaml.duplicate_key", name, name=name)
                 continue
             out[name] = self.read(vnode, (*path, name), name)
         return out
 
-    def _problem(self, path: Path_, node: yaml.Node, message: str, value: object,
-                 hint: str | None = None) -> None:
+    def _problem(self, path: Path_, node: yaml.Node, code: str, value: object,
+                 **facts: Any) -> None:
         line = node.start_mark.line + 1
-        self.problems.append(Problem(self.file, f"line {line}, {render_path(path)}", message,
-                                     field=str(path[-1]) if path else None, value=value,
-                                     hint=hint))
+        self.problems.append(Problem.of(code, self.file, f"line {line}, {render_path(path)}",
+                                        field=str(path[-1]) if path else None, value=value,
+                                        **facts))
 
 
 def read_yaml(text: str, file: str, text_keys: frozenset[str] | set[str] = frozenset(),
@@ -112,18 +110,17 @@ def read_yaml(text: str, file: str, text_keys: frozenset[str] | set[str] = froze
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, {}, [Problem(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+        return None, {}, [Problem.of("yaml.invalid", file, where,
+                                     error=str(getattr(exc, "problem", exc)))]
     except RecursionError:
-        return None, {}, [Problem(file, "", f"nested more than {MAX_DEPTH} levels deep")]
+        return None, {}, [Problem.of("yaml.nested", file, depth=MAX_DEPTH)]
     if node is None:
-        return None, {}, [Problem(file, "", "the file is empty")]
+        return None, {}, [Problem.of("yaml.empty", file)]
     reader = _Reader(file, text_keys, as_text)
     try:
         data = reader.read(node)
     except _TooBig:
-        return None, {}, [Problem(file, "", f"the YAML expands to more than {MAX_VALUES:,} "
-                                  "values (aliases repeated over and over?)",
-                                  hint="write the values out, without aliases")]
+        return None, {}, [Problem.of("yaml.too_big", file, n=f"{MAX_VALUES:,}")]
     return data, reader.lines, reader.problems
 
 
@@ -132,19 +129,20 @@ def read_text_file(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> str:
     naming it (a device, a folder or a huge file is refused before reading)."""
     try:
         if not path.exists():
-            raise CriteriaError([Problem(str(path), "", "cannot be read: no such file")])
+            raise CriteriaError([Problem.of("file.no_such", str(path))])
         if not path.is_file():
-            raise CriteriaError([Problem(str(path), "", f"cannot be read as a {what} file: "
-                                         "it is a folder or a device, not a file")])
+            raise CriteriaError([Problem.of("file.not_a_file", str(path), what=what)])
         size = path.stat().st_size
         if size > limit:
-            raise CriteriaError([Problem(path.name, "", f"is {size:,} bytes, more than a {what} "
-                                         f"file may be ({limit:,})")])
+            raise CriteriaError([Problem.of("file.too_large", path.name, size=f"{size:,}",
+                                            what=what, limit=f"{limit:,}")])
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise CriteriaError([Problem(path.name, f"byte {exc.start}", "not UTF-8 text")]) from None
+        raise CriteriaError([Problem.of("file.not_utf8", path.name, f"byte {exc.start}")]) \
+            from None
     except OSError as exc:
-        raise CriteriaError([Problem(str(path), "", f"cannot be read: {exc.strerror}")]) from None
+        raise CriteriaError([Problem.of("file.unreadable", str(path),
+                                        error=exc.strerror)]) from None
 
 
 

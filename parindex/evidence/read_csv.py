@@ -32,9 +32,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         raw = raw[len(codecs.BOM_UTF8):]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16"), [Problem(file, "", "is UTF-16 text; it was read as "
-                                                  "such", hint="save it as CSV UTF-8",
-                                                  severity="warning")]
+            return raw.decode("utf-16"), [Problem.of("csv.utf16", file, severity="warning")]
         except UnicodeDecodeError as exc:
             return None, [_not_text(raw, exc, file)]
     try:
@@ -46,10 +44,8 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
             return None, [_not_text(raw, first, file)]
         if _not_vietnamese(text) is not None:  # Latin-1, TCVN3 or VNI bytes that decode
             return None, [_not_text(raw, first, file)]
-        return text, [Problem(file, _row_of(raw, first.start), "is not UTF-8 text; it was read "
-                              "as Windows-1258 (Excel's \"CSV\" on a Vietnamese Windows)",
-                              hint="save it as \"CSV UTF-8\" to be sure of every letter",
-                              severity="warning")]
+        return text, [Problem.of("csv.cp1258", file, _row_of(raw, first.start),
+                                 severity="warning")]
 
 
 def _row_of(raw: bytes, offset: int) -> str:
@@ -73,11 +69,8 @@ def _not_vietnamese(text: str) -> int | None:
 
 def _not_text(raw: bytes, exc: UnicodeDecodeError, file: str) -> Problem:
     """The first row that is not UTF-8, and its first such bytes."""
-    return Problem(file, _row_of(raw, exc.start), "cannot be read: not UTF-8 text "
-                   "(saved in Latin-1, or typed in a legacy font encoding such as TCVN3 or "
-                   "VNI?)", value=raw[exc.start:exc.end],
-                   hint="convert it to Unicode, e.g. with Unikey's converter, and save it as "
-                   "CSV UTF-8")
+    return Problem.of("csv.not_utf8", file, _row_of(raw, exc.start),
+                      value=raw[exc.start:exc.end])
 
 
 def _delimiter(head: str) -> str:
@@ -104,10 +97,10 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
     """
     try:
         if path.stat().st_size > MAX_CSV_BYTES:
-            return None, [Problem(path.name, "", f"is larger than {MAX_CSV_BYTES:,} bytes")]
+            return None, [Problem.of("csv.too_large", path.name, limit=f"{MAX_CSV_BYTES:,}")]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(str(path), "", f"cannot be read: {exc.strerror}")]
+        return None, [Problem.of("file.unreadable", str(path), error=exc.strerror)]
     problems: list[Problem] = []
     try:
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -123,13 +116,13 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
         try:
             df = _parse(io.StringIO(text), _delimiter(text[:max(text.find("\n"), 0)]), None)
         except pd.errors.EmptyDataError:
-            return None, [*problems, Problem(path.name, "", "is empty: not even a heading row")]
+            return None, [*problems, Problem.of("csv.empty", path.name)]
         except pd.errors.ParserError as exc:
-            return None, [*problems, Problem(path.name, "", f"cannot be read as CSV: {exc}")]
+            return None, [*problems, Problem.of("csv.unreadable", path.name, error=str(exc))]
     except pd.errors.EmptyDataError:
-        return None, [*problems, Problem(path.name, "", "is empty: not even a heading row")]
+        return None, [*problems, Problem.of("csv.empty", path.name)]
     except pd.errors.ParserError as exc:
-        return None, [*problems, Problem(path.name, "", f"cannot be read as CSV: {exc}")]
+        return None, [*problems, Problem.of("csv.unreadable", path.name, error=str(exc))]
     df["_row"] = range(2, len(df) + 2)
     return _tidy(df, table), problems
 
@@ -180,15 +173,13 @@ def read_csv_folder(path: Path) -> RawTables:
     meta_path = path / "bundle.yaml"
     meta: dict[str, Any] = {}
     if not meta_path.is_file():
-        problems.append(Problem(str(path), "", "no bundle.yaml (year, edition, authority)",
-                                hint="create bundle.yaml with 'year:' and 'edition:'"))
+        problems.append(Problem.of("bundle.no_meta", str(path)))
     else:
         loaded, found = read_yaml_file(meta_path, "bundle.yaml", {"edition", "authority"})
         problems += found
         meta = loaded if isinstance(loaded, dict) else {}
         if not found and not isinstance(loaded, dict):
-            problems.append(Problem("bundle.yaml", "", "must be a mapping of year, "
-                                    "edition, authority"))
+            problems.append(Problem.of("bundle.meta_not_mapping", "bundle.yaml"))
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for name in TABLES:

@@ -57,18 +57,16 @@ def cell_text(value: Any, number_format: str | None = None) -> str:
 def _size_problems(path: Path) -> list[Problem]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return [Problem(path.name, "", f"the workbook is {size / 2**20:.0f} MB, above the "
-                        f"{MAX_FILE_BYTES // 2**20} MB limit", hint="split it into parts and "
-                        "use 'parindex merge'")]
+        return [Problem.of("xlsx.too_large", path.name, size=f"{size / 2**20:.0f}",
+                           limit=MAX_FILE_BYTES // 2**20)]
     try:
         with zipfile.ZipFile(path) as zf:
             unpacked = sum(info.file_size for info in zf.infolist())
     except zipfile.BadZipFile:
-        return [Problem(path.name, "", "is not an Excel .xlsx workbook",
-                        hint="save it as Excel Workbook (.xlsx)")]
+        return [Problem.of("xlsx.not_xlsx", path.name)]
     if unpacked > MAX_UNPACKED_BYTES:
-        return [Problem(path.name, "", f"the workbook unpacks to {unpacked / 2**20:.0f} MB, "
-                        f"above the {MAX_UNPACKED_BYTES // 2**20} MB limit")]
+        return [Problem.of("xlsx.unpacks", path.name, size=f"{unpacked / 2**20:.0f}",
+                           limit=MAX_UNPACKED_BYTES // 2**20)]
     return []
 
 
@@ -108,8 +106,8 @@ def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem],
                  for row in ws.iter_rows(min_row=1, max_row=_HEADER_SCAN)]
     h = _find_header(head_rows, table)
     if h is None:
-        problems.append(Problem(file, "", "no heading row with the expected columns",
-                                hint="headings: " + ", ".join(TABLES[table][0])))
+        problems.append(Problem.of("xlsx.no_heading", file,
+                                   headings=", ".join(TABLES[table][0])))
         return None
     columns: dict[int, str] = {}
     seen: dict[str, str] = {}
@@ -119,13 +117,14 @@ def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem],
         col = column_for(table, heading)
         if col is None:
             if info_column(heading) is None:
-                problems.append(Problem(file, f"row {h + 1}", f"unknown column {quote(heading)} "
-                                        "is ignored", field=get_column_letter(j + 1),
-                                        severity="warning"))
+                problems.append(Problem.of("xlsx.column_unknown", file, f"row {h + 1}",
+                                           field=get_column_letter(j + 1), severity="warning",
+                                           quoted=quote(heading)))
             continue
         if col in seen:
-            problems.append(Problem(file, f"row {h + 1}", f"column {quote(heading)} repeats "
-                                    f"{quote(seen[col])}; the first is used", severity="warning"))
+            problems.append(Problem.of("xlsx.column_repeats", file, f"row {h + 1}",
+                                       severity="warning", quoted=quote(heading),
+                                       first=quote(seen[col])))
             continue
         seen[col] = str(heading)
         columns[j] = col
@@ -157,11 +156,9 @@ def _unsaved_formulas(row: Any, written: Any, columns: dict[int, str], letters: 
     for j, (c, w) in enumerate(zip(row, written, strict=False)):
         if j in columns and c.value is None and isinstance(w.value, str) \
                 and w.value.startswith("="):
-            problems.append(Problem(
-                file, f"row {r} (cell {letters[j]}{r})",
-                f"{quote(w.value)} is a formula with no saved result (parindex never "
-                "evaluates formulas)", field=columns[j], value=w.value,
-                hint="open and save the workbook in Excel or LibreOffice, or type the value"))
+            problems.append(Problem.of(
+                "xlsx.formula", file, f"row {r} (cell {letters[j]}{r})", field=columns[j],
+                value=w.value, quoted=quote(w.value)))
 
 
 def _serial_date(text: str) -> str:
@@ -188,7 +185,7 @@ def _meta(ws: Any, file: str, problems: list[Problem]) -> dict[str, Any]:
         if len(row) >= 2 and row[0] is not None and column_for("meta", row[0]):
             meta[column_for("meta", row[0]) or ""] = cell_text(row[1])
     if not meta:
-        problems.append(Problem(file, "", "the meta sheet has no year / edition rows"))
+        problems.append(Problem.of("xlsx.no_meta_rows", file))
     return meta
 
 
@@ -199,10 +196,9 @@ def _sheet_names(names: list[str], file: str, problems: list[Problem]) -> dict[s
     for name in names:
         key = unicodedata.normalize("NFC", name).strip().lower()
         if key in sheets and (key in TABLES or key == "meta"):
-            problems.append(Problem(file, "", f"the sheets {quote(sheets[key])} and "
-                                    f"{quote(name)} are both the table {quote(key)}",
-                                    field="sheet", value=name,
-                                    hint="keep one of them, or rename the other"))
+            problems.append(Problem.of("xlsx.sheets_twice", file, field="sheet", value=name,
+                                       first=quote(sheets[key]), second=quote(name),
+                                       table=quote(key)))
             continue
         sheets.setdefault(key, name)
     return sheets
@@ -223,7 +219,7 @@ def read_xlsx(path: Path) -> RawTables:
         sheet = damaged_sheet(path)
         where = f"{path.name} [{sheet}]" if sheet else path.name
         return RawTables(path, {}, path.name, {}, {}, [
-            Problem(where, "", f"cannot be read as an Excel workbook: {exc}")])
+            Problem.of("xlsx.unreadable", where, error=str(exc))])
     try:
         sheets = _sheet_names(wb.sheetnames, path.name, problems)
         meta: dict[str, Any] = {}
@@ -232,7 +228,7 @@ def read_xlsx(path: Path) -> RawTables:
             meta = read_sheet(partial(_meta, wb[sheets["meta"]], meta_file, problems),
                                meta_file, problems) or {}
         else:
-            problems.append(Problem(path.name, "", "no sheet 'meta' (year, edition, authority)"))
+            problems.append(Problem.of("xlsx.no_meta_sheet", path.name))
         tables: dict[str, pd.DataFrame] = {}
         files: dict[str, str] = {}
         for name in TABLES:
