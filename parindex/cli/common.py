@@ -220,8 +220,10 @@ def frame_csv(df: pd.DataFrame, lang: str) -> str:
     return buf.getvalue()
 
 
-def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
-    """A table for the terminal (rich), numbers formatted for the language."""
+def frame_table(df: pd.DataFrame, lang: str, title: str | None = None,
+                whole: tuple[str, ...] = ()) -> str:
+    """A table for the terminal (rich), numbers formatted for the language; the ``whole``
+    columns keep their longest cell on one line (headings of other columns wrap instead)."""
     from rich.table import Table
 
     from parindex.report.tables import fmt
@@ -230,7 +232,7 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
     for col in df.columns:
         numeric = df[col].dtype.kind in "fiu"
         table.add_column(str(col), justify="right" if numeric else "left",
-                         overflow="fold")
+                         overflow="fold", no_wrap=col in whole)
     for row in df.itertuples(index=False):
         table.add_row(*[fmt(v, lang) for v in row])
     console = out_console()

@@ -175,6 +175,9 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
         from parindex.report.tables import area_legend
 
         short = league_frames(run, lang.value, group, short=True)
-        text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}")
+        from parindex.report.tables import header
+
+        whole = (header("unit", lang.value),)
+        text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}", whole=whole)
                        for g, df in short) + area_legend(run) + "\n"
         emit(text, out)
