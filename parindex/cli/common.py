@@ -38,6 +38,25 @@ class ExportFormat(str, Enum):
     xlsx = "xlsx"
 
 
+class RankFormat(str, Enum):
+    """``rank`` also writes the annex of the decision as a Word file (needs ``--out``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
+class ExplainFormat(str, Enum):
+    """``explain`` also writes the unit's scoring sheet as a Word file (needs ``--out``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    docx = "docx"
+
+
 class Lang(str, Enum):
     vi = "vi"
     en = "en"
@@ -74,7 +93,8 @@ def handles_errors(fn: F) -> F:
 
 
 #: what an --out file's extension says it holds
-_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html"}
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html",
+               ".docx": "docx"}
 
 
 def _click_context() -> Any:
@@ -250,4 +270,16 @@ def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) 
     from parindex.report.xlsx import league_workbook
 
     write_atomic(out, league_workbook(run, lang, group))
+    err_console().print(f"wrote {out}")
+
+
+def write_docx(data: Callable[[], bytes], out: Path | None, lang: str) -> None:
+    """A Word file (made by ``data``) to ``--out``, atomically; ``--out`` is required."""
+    from parindex.words import t
+
+    if out is None:
+        raise typer.BadParameter(t("docx.needs_out", lang), param_hint="--out")
+    from parindex.io import write_atomic
+
+    write_atomic(out, data())
     err_console().print(f"wrote {out}")

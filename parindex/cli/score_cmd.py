@@ -10,12 +10,14 @@ import typer
 from parindex.cli.common import (
     BundleArg,
     CriteriaOpt,
+    ExplainFormat,
     ExportFormat,
     Format,
     FormatOpt,
     Lang,
     LangOpt,
     OutOpt,
+    RankFormat,
     dump_json,
     emit,
     err_console,
@@ -23,14 +25,20 @@ from parindex.cli.common import (
     frame_table,
     handles_errors,
     print_problems,
+    write_docx,
     write_xlsx,
 )
+from parindex.words import t as words
 
 if TYPE_CHECKING:
     from parindex.errors import Problem
 
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
                          help="xlsx: the published workbook (with --out).")
+RankOpt = typer.Option(RankFormat.table, "--format", "-f", help=words("cli.help.rank_format", "vi"))
+ExplainOpt = typer.Option(ExplainFormat.table, "--format", "-f",
+                          help=words("cli.help.explain_format", "vi"))
+DocOutOpt = typer.Option(None, "--out", "-o", help=words("cli.help.docx_out", "vi"))
 
 
 #: more problems than this, and `check` ends with where they are, file and column
@@ -111,8 +119,8 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 
 @handles_errors
 def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="UNIT"),
-            criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
-            lang: Lang = LangOpt) -> None:
+            criteria: str | None = CriteriaOpt, fmt: ExplainFormat = ExplainOpt,
+            lang: Lang = LangOpt, out: Path | None = DocOutOpt) -> None:
     """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence.
 
     Example: parindex explain sample/2024 XA01
@@ -122,14 +130,19 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
 
     run = open_run(bundle, criteria)
     i = run.unit_index(unit)
-    if fmt is Format.json:
+    if fmt is ExplainFormat.docx:
+        from parindex.report.docx_annex import unit_sheet_docx
+
+        write_docx(lambda: unit_sheet_docx(run, i, lang.value), out, lang.value)
+        return
+    if fmt is ExplainFormat.json:
         leaves = explain_frame(run, i, lang.value, display=False)
         emit(dump_json({"unit": run.unit_result(i),
-                        "leaves": leaves.to_dict(orient="records")}), None)
+                        "leaves": leaves.to_dict(orient="records")}), out)
         return
     df = explain_frame(run, i, lang.value)
-    if fmt is Format.csv:
-        emit(frame_csv(df, lang.value), None)
+    if fmt is ExplainFormat.csv:
+        emit(frame_csv(df, lang.value), out)
     else:
         from parindex.report.tables import fmt as number
         from parindex.report.tables import rank_words
@@ -139,15 +152,16 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
         title = (f"{r['name']} ({r['code']}) — {run.edition.id} {run.year}: "
                  f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
                  f"{r['band'] or ''}{rank_words(r['rank'], lg)}")
-        emit(frame_table(df, lang.value, title=title), None)
+        emit(frame_table(df, lang.value, title=title), out)
 
 
 @handles_errors
 def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--group", "-g"),
-         criteria: str | None = CriteriaOpt, fmt: ExportFormat = ExportOpt,
+         criteria: str | None = CriteriaOpt, fmt: RankFormat = RankOpt,
          out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     """The league table in the published layout, one table per ranking group (CSV: one
-    table with a heading row per group; xlsx: overall, per-group and detail sheets).
+    table with a heading row per group; xlsx: overall, per-group and detail sheets; docx:
+    the annex of the decision, ready to sign).
 
     Example: parindex rank sample/2024 --group "Huyện Sông Mây"
     """
@@ -162,15 +176,19 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
         groups = ", ".join(dict.fromkeys(run.units["group"]))
         raise EvidenceError([Problem("units", "", f"no group named {group!r}",
                                      field="group", value=group, hint=f"groups: {groups}")])
-    if fmt is ExportFormat.json:
+    if fmt is RankFormat.json:
         emit(dump_json([{"group": g, "units": df.to_dict(orient="records")}
                         for g, df in frames]), out)
-    elif fmt is ExportFormat.csv:
+    elif fmt is RankFormat.csv:
         from parindex.report.published import published_csv, published_frame
 
         emit(published_csv(published_frame(run, lang.value, group), lang.value), out)
-    elif fmt is ExportFormat.xlsx:
+    elif fmt is RankFormat.xlsx:
         write_xlsx(run, out, lang.value, group)
+    elif fmt is RankFormat.docx:
+        from parindex.report.docx_annex import annex_docx
+
+        write_docx(lambda: annex_docx(run, lang.value, group), out, lang.value)
     else:
         from parindex.report.tables import area_legend
 
