@@ -148,7 +148,6 @@ def heading_block(doc: DocumentObject, authority: str, lang: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     _borderless(table, (TEXT_WIDTH_MM * 0.42, TEXT_WIDTH_MM * 0.58))
     left, right = table.rows[0].cells
-    left.paragraphs[0].text = ""
     if parent:
         paragraph(left, parent, size=TABLE_PT)
     paragraph(left, body or t("docx.blank_body", lang), bold=True, size=TABLE_PT)
@@ -156,9 +155,14 @@ def heading_block(doc: DocumentObject, authority: str, lang: str) -> None:
     paragraph(right, t("docx.motto_state", lang), bold=True, size=TABLE_PT)
     paragraph(right, t("docx.motto", lang), bold=True, size=TEXT_PT)
     paragraph(right, "———————", size=TABLE_PT)
-    for cell in (left, right):  # the empty first paragraph of each cell goes
-        first = cell.paragraphs[0]
-        first._element.getparent().remove(first._element)
+    _drop_first(left)
+    _drop_first(right)
+
+
+def _drop_first(cell: _Cell) -> None:
+    """A new cell's empty first paragraph goes (the text was added after it)."""
+    first = cell.paragraphs[0]._element
+    first.getparent().remove(first)
 
 
 def signature_block(doc: DocumentObject, authority: str, lang: str) -> None:
@@ -168,12 +172,12 @@ def signature_block(doc: DocumentObject, authority: str, lang: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     _borderless(table, (TEXT_WIDTH_MM * 0.5, TEXT_WIDTH_MM * 0.5))
     cell = table.rows[0].cells[1]
-    cell.paragraphs[0].text = ""
     for text in (on_behalf, title):
         if text:
             paragraph(cell, text, bold=True, size=TEXT_PT)
     paragraph(cell, t("docx.sign_note", lang), italic=True, size=TABLE_PT, after=60)
     paragraph(cell, "……………………………", size=TEXT_PT)
+    _drop_first(cell)
 
 
 #: what follows w:tblCellMar in a table's properties (Word wants the schema's order)
