@@ -6,17 +6,13 @@ and printed to PDF by LibreOffice headless (``tests/office.py``, installed with 
 missing) to check what a clerk would print: A4 landscape pages, every column heading and every
 unit's whole row on the page, the header row again on every page.
 
-Reading Vietnamese back from LibreOffice's PDF: where the serif font lacks a letter
-(ạ, ể, ư …) LibreOffice draws it from a fallback font, and pypdf puts those letters at the end
-of the line. :func:`plain` therefore compares text without those letters and without spaces —
-the rest of every word, in order.
+Text read back from the PDF is compared through ``office.plain`` (see there why).
 """
 
 from __future__ import annotations
 
 import io
 import shutil
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +20,7 @@ import docx
 import numpy as np
 import pandas as pd
 import pytest
-from office import pdf_pages, to_pdf
+from office import inside_margins, pdf_pages, plain, to_pdf
 from typer.testing import CliRunner
 
 from parindex.cli import app
@@ -43,35 +39,6 @@ VI_HEADINGS = ["STT", "Đơn vị", "Điểm tự đánh giá", "Điểm thẩm 
 EN_HEADINGS = ["No.", "Unit", "Self-assessed points", "Appraised points", "Survey points",
                "Bonus points", "Penalty points", "Total", "Applicable max", "Index (%)", "Band",
                "Rank", "Overall rank"]
-
-
-def plain(text: str) -> str:
-    """Text without spaces and without the letters a PDF may draw from a fallback font."""
-    return "".join(c for c in unicodedata.normalize("NFC", text)
-                   if not c.isspace() and not "\u1ea0" <= c <= "\u1ef9" and c not in "ƠơƯư")
-
-
-def text_starts(pdf: Path) -> list[tuple[float, float]]:
-    """Where each piece of text starts on its page, and that page's width (points)."""
-    from pypdf import PdfReader
-
-    out: list[tuple[float, float]] = []
-    for page in PdfReader(pdf).pages:
-        width = float(page.mediabox.width)
-
-        def visit(text: str, cm: list[float], tm: list[float], *_: Any,
-                  width: float = width) -> None:
-            if text.strip():
-                out.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], width))
-
-        page.extract_text(visitor_text=visit)
-    return out
-
-
-def inside_margins(pdf: Path) -> bool:
-    """No text starts outside the left and right margins (30 and 15 mm): nothing is cut."""
-    mm = 72 / 25.4
-    return all(30 * mm - 2 <= x <= width - 15 * mm for x, width in text_starts(pdf))
 
 
 def open_docx(data: bytes) -> Any:
