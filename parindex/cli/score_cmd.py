@@ -28,17 +28,17 @@ from parindex.cli.common import (
     write_docx,
     write_xlsx,
 )
-from parindex.words import t as words
+from parindex.words import t
 
 if TYPE_CHECKING:
     from parindex.errors import Problem
 
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
                          help="xlsx: the published workbook (with --out).")
-RankOpt = typer.Option(RankFormat.table, "--format", "-f", help=words("cli.help.rank_format", "vi"))
+RankOpt = typer.Option(RankFormat.table, "--format", "-f", help=t("cli.help.rank_format", "vi"))
 ExplainOpt = typer.Option(ExplainFormat.table, "--format", "-f",
-                          help=words("cli.help.explain_format", "vi"))
-DocOutOpt = typer.Option(None, "--out", "-o", help=words("cli.help.docx_out", "vi"))
+                          help=t("cli.help.explain_format", "vi"))
+DocOutOpt = typer.Option(None, "--out", "-o", help=t("cli.help.docx_out", "vi"))
 
 
 #: more problems than this, and `check` ends with where they are, file and column
