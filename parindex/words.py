@@ -51,6 +51,48 @@ WORDS: dict[str, tuple[str, str]] = {
     "status.missing": ("thiếu số liệu", "missing"),
     "status.na": ("không áp dụng", "not applicable"),
     "head.rank_words": (", hạng {rank}", ", rank {rank}"),
+    # Papers to sign: the annex of the decision and a unit's sheet (rank / explain --format docx)
+    "docx.motto_state": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "docx.motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    "docx.blank_body": ("TÊN CƠ QUAN ……………", "ISSUING BODY ……………"),
+    "docx.annex": ("PHỤ LỤC", "ANNEX"),
+    "docx.annex_title": ("KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
+                         "PUBLIC ADMINISTRATION REFORM INDEX RESULTS, {year}"),
+    "docx.sheet_title": ("KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
+                         "PUBLIC ADMINISTRATION REFORM INDEX SCORING SHEET, {year}"),
+    "docx.attached": ("(Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm ……)",
+                      "(Attached to Decision No. ……/QĐ-…… dated …… / …… / ……)"),
+    "docx.attached_by": ("(Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm …… "
+                         "của {authority})",
+                         "(Attached to Decision No. ……/QĐ-…… dated …… / …… / …… "
+                         "of {authority})"),
+    "docx.sheet_unit": ("Đơn vị: {name} (mã {code}), {group}",
+                        "Unit: {name} (code {code}), {group}"),
+    "docx.sheet_summary": ("Tổng điểm: {total} trên {max} điểm tối đa; chỉ số: {index}%; "
+                           "xếp loại: {band}{rank}.",
+                           "Total: {total} of an applicable maximum of {max}; index: "
+                           "{index}%; band: {band}{rank}."),
+    "docx.head.self": ("Điểm tự đánh giá", "Self-assessed points"),
+    "docx.head.appraised": ("Điểm thẩm định", "Appraised points"),
+    "docx.head.survey": ("Điểm điều tra XHH", "Survey points"),
+    "docx.head.bonus": ("Điểm thưởng", "Bonus points"),
+    "docx.head.penalty": ("Điểm trừ", "Penalty points"),
+    "docx.sign_for_committee": ("TM. ỦY BAN NHÂN DÂN", "ON BEHALF OF THE PEOPLE'S COMMITTEE"),
+    "docx.sign_chair": ("CHỦ TỊCH", "CHAIRPERSON"),
+    "docx.sign_director": ("GIÁM ĐỐC", "DIRECTOR"),
+    "docx.sign_head_office": ("TRƯỞNG PHÒNG", "HEAD OF OFFICE"),
+    "docx.sign_head": ("THỦ TRƯỞNG CƠ QUAN", "HEAD OF AGENCY"),
+    "docx.sign_note": ("(Ký, ghi rõ họ tên và đóng dấu)", "(Signature, full name and seal)"),
+    "docx.needs_out": ("--format docx ghi một tệp Word: cần --out TỆP.docx",
+                       "--format docx writes a Word file: give --out FILE.docx"),
+    "cli.help.report_out": ("Tệp HTML cần ghi (mặc định report.html trong thư mục hiện tại).",
+                            "The HTML file to write (default: report.html here)."),
+    "cli.help.rank_format": ("docx: phụ lục kèm quyết định, in để ký (cần --out).",
+                             "docx: the annex of the decision, to sign (with --out)."),
+    "cli.help.explain_format": ("docx: phiếu chấm điểm của đơn vị, in để ký (cần --out).",
+                                "docx: the unit's scoring sheet, to sign (with --out)."),
+    "cli.help.docx_out": ("Ghi kết quả vào tệp này (định dạng theo đuôi tệp).",
+                          "Write the result to this file (format from its extension)."),
     # Analysis tables (whatif, plan, weak, uncertainty)
     "label.code": ("Mã", "Code"),
     "label.unit": ("Đơn vị", "Unit"),
@@ -923,6 +965,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "problem.pick.owner.near": ("không có lĩnh vực nào do {quoted} chủ trì",
                                 "no area is owned by {quoted}"),
     "hint.pick.owner.near": ("có phải {close}?", "did you mean {close}?"),
+    # Bundles given to `report` that make no trend together (analysis.trends)
+    "problem.report.no_shared_units": (
+        "bộ số liệu năm {year} không có đơn vị nào chung với năm {latest}: không vẽ được xu "
+        "hướng của đơn vị nào",
+        "the {year} bundle shares no unit with {latest}: no unit's trend can be drawn"),
+    "problem.report.authorities": (
+        "các bộ số liệu thuộc các cơ quan đánh giá khác nhau ({authorities}): so sánh giữa "
+        "các năm có thể không tương đồng",
+        "the bundles belong to different authorities ({authorities}): years may not compare"),
     # Problems with a bundle's files and structure (evidence.bundle): problem.CODE, hint.CODE
     "problem.bundle.no_such": ("không có thư mục hay tệp bộ số liệu này",
                                "no such bundle folder or file"),

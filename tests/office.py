@@ -14,8 +14,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +92,39 @@ def pdf_pages(pdf: Path) -> list[Page]:
         box = page.mediabox
         pages.append(Page(float(box.width), float(box.height), page.extract_text() or ""))
     return pages
+
+
+def plain(text: str) -> str:
+    """Text without spaces and without the letters a PDF may draw from a fallback font.
+
+    Where LibreOffice's serif font lacks a Vietnamese letter (ạ, ể, ư …) it draws it from a
+    fallback font, and pypdf puts those letters at the end of the line; Chromium's SVG text
+    comes out letter by letter with spaces. What is left — every other letter of every word,
+    in order — is compared."""
+    return "".join(c for c in unicodedata.normalize("NFC", text)
+                   if not c.isspace() and not "\u1ea0" <= c <= "\u1ef9" and c not in "ƠơƯư")
+
+
+def text_starts(pdf: Path) -> list[tuple[float, float]]:
+    """Where each piece of text starts on its page (points from the left), and the page's
+    width."""
+    from pypdf import PdfReader
+
+    out: list[tuple[float, float]] = []
+    for page in PdfReader(pdf).pages:
+        width = float(page.mediabox.width)
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: Any,
+                  width: float = width) -> None:
+            if text.strip():
+                out.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], width))
+
+        page.extract_text(visitor_text=visit)
+    return out
+
+
+def inside_margins(pdf: Path, left_mm: float = 30, right_mm: float = 15) -> bool:
+    """No text starts outside the left and right margins: nothing is cut at the side."""
+    mm = 72 / 25.4
+    return all(left_mm * mm - 2 <= x <= width - right_mm * mm
+               for x, width in text_starts(pdf))

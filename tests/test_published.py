@@ -103,6 +103,21 @@ class TestPublishedCsv:
         assert overall[0] == 1
         assert all(isinstance(v, int) for v in overall)
 
+    def test_applicable_max_explains_the_order(self, run: Run) -> None:
+        """Điểm tối đa stands between Tổng điểm and Chỉ số, and index = total ÷ it × 100, so a
+        reader sees why fewer points out of a smaller maximum can rank higher."""
+        df = published_frame(run)
+        heads = list(df.columns)
+        assert heads.index("Điểm tối đa") == heads.index("Tổng điểm") + 1
+        assert heads.index("Chỉ số (%)") == heads.index("Điểm tối đa") + 1
+        units = df[~df["STT"].isin(["I", "II"])]
+        by_code = {u["name"]: u for u in run.to_json()["units"]}
+        for _, row in units.iterrows():
+            unit = by_code[row["Đơn vị"]]
+            assert row["Điểm tối đa"] == pytest.approx(unit["applicable_max"])
+            assert row["Chỉ số (%)"] == pytest.approx(row["Tổng điểm"] / row["Điểm tối đa"] * 100)
+        assert units["Điểm tối đa"].nunique() > 1  # the sample has units with rebased leaves
+
     def test_one_group(self, run: Run) -> None:
         df = published_frame(run, group="Huyện Núi Ngọc")
         assert df["STT"].iloc[0] == "I"

@@ -3,7 +3,10 @@
 The session fixture installs Chromium with apt when it is missing (we run as root); the
 tests skip only when that install fails, saying why. One page load is shared by the tests:
 the report of the sample district 2019–2024, with one 2024 unit renamed
-``<script>alert(1)</script>``.
+``<script>alert(1)</script>`` and another given a very long name.
+
+The report is also printed to PDF by Chromium (``Page.printToPDF``, the page size left to the
+style sheet's ``@page``) and read back with pypdf (``tests/office.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from office import inside_margins, pdf_pages, plain
 
 from parindex.samples.sample import sample_bundles
 
@@ -33,6 +37,11 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--remote-debugging-port=0", "--hide-scrollbars", "--window-size=1400,1000"]
 XSS = "<script>alert(1)</script>"
+#: a long unit name (2024's Xã Quế Vân): the league table must still fit a 1366 px screen
+LONG = "Xã Quế Vân Mở Rộng Thuộc Huyện Núi Ngọc Sau Sắp Xếp Đơn Vị Hành Chính Năm 2024"
+#: the main charts' titles, one printed page each
+TITLES_JS = ("Array.from(document.querySelectorAll('section div[data-fig]')).filter(d => "
+             "!d.closest('.card')).map(d => d._fullLayout.title.text)")
 #: the full-page screenshot each run leaves behind (out/ is git-ignored)
 SCREENSHOT = Path(__file__).resolve().parent.parent / "out" / "browser" / "report.png"
 
@@ -162,8 +171,8 @@ def _bundles_with_xss(root: Path) -> list[Path]:
         shutil.copytree(src, dst)
         paths.append(dst)
     units = paths[-1] / "units.csv"
-    units.write_text(units.read_text(encoding="utf-8").replace("Xã Mỹ Sương", XSS),
-                     encoding="utf-8")
+    units.write_text(units.read_text(encoding="utf-8").replace("Xã Mỹ Sương", XSS)
+                     .replace("Xã Quế Vân", LONG), encoding="utf-8")
     return paths
 
 
@@ -270,3 +279,72 @@ class TestReportInChromium:
         assert len(png) > 50_000
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         SCREENSHOT.write_bytes(png)
+
+
+@pytest.fixture(scope="module")
+def printed(page: DevTools, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report printed to PDF, the paper size and margins left to its ``@page`` rule."""
+    data = page.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True)
+    pdf = tmp_path_factory.mktemp("printed") / "report.pdf"
+    pdf.write_bytes(base64.b64decode(data["data"]))
+    return pdf
+
+
+class TestReportPrinted:
+    """Printed, the report is A4 landscape: the league table whole on the first page, every
+    chart on its own page, nothing cut at the side; on a 1366 px screen the table needs no
+    horizontal scrolling."""
+
+    def test_a4_landscape_and_nothing_cut(self, printed: Path) -> None:
+        pages = pdf_pages(printed)
+        assert len(pages) > 10
+        assert all(p.a4 and p.landscape for p in pages)
+        assert inside_margins(printed, left_mm=10, right_mm=10)
+
+    def test_league_table_whole_on_the_first_page(self, page: DevTools, printed: Path) -> None:
+        first = plain(pdf_pages(printed)[0].text)
+        headings = page.evaluate("Array.from(document.querySelectorAll('table.league thead th'))"
+                                 ".map(th => th.textContent)")
+        assert {"Tổng điểm", "Chỉ số (%)", "Xếp loại", "Hạng"} <= set(headings)
+        for heading in headings:
+            assert plain(heading) in first, heading
+        rows = page.evaluate("Array.from(document.querySelectorAll('table.league tbody tr'))"
+                             ".map(tr => Array.from(tr.cells).map(td => td.textContent))")
+        assert len(rows) == 14
+        bands = {row[headings.index("Xếp loại")] for row in rows}
+        assert bands == {"Xuất sắc", "Tốt", "Khá"}
+        for row in rows:  # every column of every unit, its band among them, in order
+            assert plain("".join(row)) in first, row
+
+    def test_one_chart_a_page(self, page: DevTools, printed: Path) -> None:
+        titles = [plain(t) for t in page.evaluate(TITLES_JS)]
+        assert len(titles) == 6
+        pages = [plain(p.text) for p in pdf_pages(printed)]
+        on = [[k for k, title in enumerate(titles) if title in text] for text in pages]
+        assert sorted(k for ks in on for k in ks) == list(range(6))
+        assert all(len(ks) <= 1 for ks in on)
+
+    def test_no_scroll_bars_in_print(self, page: DevTools) -> None:
+        page.call("Emulation.setEmulatedMedia", media="print")
+        try:
+            overflow = page.evaluate("Array.from(document.querySelectorAll('.scroll'))"
+                                     ".map(d => getComputedStyle(d).overflowX)")
+        finally:
+            page.call("Emulation.setEmulatedMedia", media="")
+        assert len(overflow) == 2  # the league table's and the years table's
+        assert set(overflow) == {"visible"}
+
+    def test_league_table_fits_1366_px(self, page: DevTools) -> None:
+        page.call("Emulation.setDeviceMetricsOverride", width=1366, height=768,
+                  deviceScaleFactor=1, mobile=False)
+        try:
+            sizes = page.evaluate(
+                "(() => { const s = document.querySelector('#league .scroll'); return "
+                "{inner: window.innerWidth, scroll: s.scrollWidth, client: s.clientWidth, "
+                "long: Array.from(s.querySelectorAll('td')).some(td => td.textContent === "
+                f"{json.dumps(LONG)})}}; }})()")
+        finally:
+            page.call("Emulation.clearDeviceMetricsOverride")
+        assert sizes["inner"] == 1366
+        assert sizes["long"]
+        assert sizes["scroll"] <= sizes["client"], sizes

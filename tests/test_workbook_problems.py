@@ -666,7 +666,8 @@ def _cache(path: Path, sheet: str, ref: str, cached: str, text: bool = False) ->
     with zipfile.ZipFile(path) as zf:
         data = {n: zf.read(n) for n in zf.namelist()}
     xml = data[member].decode()
-    pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/>\s*</c>')
+    # an empty value: <v/>, or <v></v> when openpyxl writes with lxml (python-docx needs it)
+    pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*(?:/>|></v>)\s*</c>')
     assert pattern.search(xml), xml[:2000]
     kind = ' t="str"' if text else ""
     xml = pattern.sub(lambda m: f'<c r="{ref}"{kind}><f>{m[2]}</f><v>{cached}</v></c>', xml)

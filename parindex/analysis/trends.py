@@ -19,7 +19,12 @@ Two things change between years and both are bridged here, as data (the figures 
   one predecessor's code lists itself among its predecessors.
 
 Only the units of the latest year are followed: a unit that was merged away appears through
-its successor.
+its successor. A unit with a value (real or derived) in fewer than two of the years has no
+trend to draw and is left out of the trend frame (a new unit shows in the league table).
+
+Bundles that cannot make a trend — an earlier year sharing no unit with the latest (not even
+through ``lineage``), or bundles of different authorities — are told to the user as warnings
+(:func:`comparability_problems`); the report is still made.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.criteria.model import Edition
+from parindex.errors import Problem
 from parindex.scoring.run import Run, sorted_runs
 
 _MAX_CHAIN = 20
@@ -55,12 +61,13 @@ def lineage(runs: Sequence[Run]) -> dict[str, tuple[int, tuple[str, ...]]]:
     return {code: (year, tuple(preds)) for code, (year, preds) in found.items()}
 
 
-def unit_trends_frame(runs: Sequence[Run]) -> pd.DataFrame:
+def unit_trends_frame(runs: Sequence[Run], min_years: int = 2) -> pd.DataFrame:
     """One row per unit of the latest year and per year: the index, real or derived.
 
     Columns: ``code, name, group, year, index`` (NaN when no value), ``derived`` (True when
     taken from predecessors) and ``via`` (the predecessor codes whose indexes were averaged).
-    Units in the latest year's rank order."""
+    Units in the latest year's rank order; only units with a value in at least ``min_years``
+    of the years (a line needs two points)."""
     runs = sorted_runs(runs)
     if not runs:
         return pd.DataFrame(columns=["code", "name", "group", "year", "index", "derived", "via"])
@@ -96,7 +103,41 @@ def unit_trends_frame(runs: Sequence[Run]) -> pd.DataFrame:
             rows.append({"code": code, "name": u["name"], "group": u["group"],
                          "year": run.year, "index": v, "derived": derived,
                          "via": via if derived else ()})
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows, columns=["code", "name", "group", "year", "index", "derived", "via"])
+    years = df["index"].notna().groupby(df["code"], sort=False).transform("sum")
+    return df[years >= min_years].reset_index(drop=True)
+
+
+def comparability_problems(runs: Sequence[Run]) -> list[Problem]:
+    """Warnings for bundles that make no trend together: an earlier year sharing no unit
+    with the latest (codes, or their predecessors in ``lineage``), and bundles of different
+    authorities (compared trimmed and case-blind; blank authorities are not compared)."""
+    runs = sorted_runs(runs)
+    if len(runs) < 2:
+        return []
+    latest = runs[-1]
+    merged = lineage(runs)
+    followed: set[str] = set()
+    todo = [str(c) for c in latest.units["code"]]
+    while todo:
+        code = todo.pop()
+        if code not in followed:
+            followed.add(code)
+            todo.extend(merged.get(code, (0, ()))[1])
+    out = [Problem.of("report.no_shared_units", _name(run), severity="warning", year=run.year,
+                      latest=latest.year)
+           for run in runs[:-1] if not followed & {str(c) for c in run.units["code"]}]
+    authorities = {a.strip().casefold(): a.strip() for a in
+                   (r.bundle.authority if r.bundle is not None else "" for r in runs)
+                   if a.strip()}
+    if len(authorities) > 1:
+        out.append(Problem.of("report.authorities", _name(latest), severity="warning",
+                              authorities="; ".join(authorities.values())))
+    return out
+
+
+def _name(run: Run) -> str:
+    return str(run.bundle.path) if run.bundle is not None else str(run.year)
 
 
 def area_mapping(latest: Edition, target: str, models: dict[str, Edition]
@@ -174,5 +215,5 @@ def edition_changes(runs: Sequence[Run]) -> list[tuple[float, str, str]]:
             for a, b in pairwise(runs) if a.edition.id != b.edition.id]
 
 
-__all__ = ["area_mapping", "area_trends_frame", "edition_changes", "lineage",
-           "unit_trends_frame"]
+__all__ = ["area_mapping", "area_trends_frame", "comparability_problems", "edition_changes",
+           "lineage", "unit_trends_frame"]

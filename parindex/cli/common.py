@@ -41,6 +41,25 @@ class ExportFormat(str, Enum):
     xlsx = "xlsx"
 
 
+class RankFormat(str, Enum):
+    """``rank`` also writes the annex of the decision as a Word file (needs ``--out``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
+class ExplainFormat(str, Enum):
+    """``explain`` also writes the unit's scoring sheet as a Word file (needs ``--out``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    docx = "docx"
+
+
 class Lang(str, Enum):
     vi = "vi"
     en = "en"
@@ -83,7 +102,8 @@ def handles_errors(fn: F) -> F:
 
 
 #: what an --out file's extension says it holds
-_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html"}
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html",
+               ".docx": "docx"}
 
 
 def _click_context() -> Any:
@@ -233,8 +253,10 @@ def frame_csv(df: pd.DataFrame, lang: str) -> str:
     return buf.getvalue()
 
 
-def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
-    """A table for the terminal (rich), numbers formatted for the language."""
+def frame_table(df: pd.DataFrame, lang: str, title: str | None = None,
+                whole: tuple[str, ...] = ()) -> str:
+    """A table for the terminal (rich), numbers formatted for the language; the ``whole``
+    columns keep their longest cell on one line (headings of other columns wrap instead)."""
     from rich.table import Table
 
     from parindex.report.tables import fmt
@@ -243,7 +265,7 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
     for col in df.columns:
         numeric = df[col].dtype.kind in "fiu"
         table.add_column(str(col), justify="right" if numeric else "left",
-                         overflow="fold")
+                         overflow="fold", no_wrap=col in whole)
     for row in df.itertuples(index=False):
         table.add_row(*[fmt(v, lang) for v in row])
     console = out_console()
@@ -260,4 +282,16 @@ def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) 
     from parindex.report.xlsx import league_workbook
 
     write_atomic(out, league_workbook(run, lang, group))
+    err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
+
+
+def write_docx(data: Callable[[], bytes], out: Path | None, lang: str) -> None:
+    """A Word file (made by ``data``) to ``--out``, atomically; ``--out`` is required."""
+    from parindex.words import t
+
+    if out is None:
+        raise typer.BadParameter(t("docx.needs_out", lang), param_hint="--out")
+    from parindex.io import write_atomic
+
+    write_atomic(out, data())
     err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)

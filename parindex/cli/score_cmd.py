@@ -10,12 +10,14 @@ import typer
 from parindex.cli.common import (
     BundleArg,
     CriteriaOpt,
+    ExplainFormat,
     ExportFormat,
     Format,
     FormatOpt,
     Lang,
     LangOpt,
     OutOpt,
+    RankFormat,
     dump_json,
     emit,
     err_console,
@@ -23,16 +25,23 @@ from parindex.cli.common import (
     frame_table,
     handles_errors,
     print_problems,
+    write_docx,
     write_xlsx,
 )
-from parindex.cli.language import h
+from parindex.cli.language import HELP_LANG, h
 from parindex.cli.names import pick, unit_of
+from parindex.words import t
 
 if TYPE_CHECKING:
     from parindex.errors import Problem
 
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f", help=h("opt.export"))
 UnitArg = typer.Argument(..., metavar="UNIT", help=h("arg.unit"))
+RankOpt = typer.Option(RankFormat.table, "--format", "-f",
+                       help=t("cli.help.rank_format", HELP_LANG))
+ExplainOpt = typer.Option(ExplainFormat.table, "--format", "-f",
+                          help=t("cli.help.explain_format", HELP_LANG))
+DocOutOpt = typer.Option(None, "--out", "-o", help=t("cli.help.docx_out", HELP_LANG))
 
 
 #: more problems than this, and `check` ends with where they are, file and column
@@ -113,22 +122,27 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 
 @handles_errors
 def explain(bundle: Path = BundleArg, unit: str = UnitArg,
-            criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
-            lang: Lang = LangOpt) -> None:
+            criteria: str | None = CriteriaOpt, fmt: ExplainFormat = ExplainOpt,
+            lang: Lang = LangOpt, out: Path | None = DocOutOpt) -> None:
     """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence."""
     from parindex.pipeline import open_run
     from parindex.report.tables import explain_frame
 
     run = open_run(bundle, criteria)
     i = unit_of(run, unit)
-    if fmt is Format.json:
+    if fmt is ExplainFormat.docx:
+        from parindex.report.docx_annex import unit_sheet_docx
+
+        write_docx(lambda: unit_sheet_docx(run, i, lang.value), out, lang.value)
+        return
+    if fmt is ExplainFormat.json:
         leaves = explain_frame(run, i, lang.value, display=False)
         emit(dump_json({"unit": run.unit_result(i),
-                        "leaves": leaves.to_dict(orient="records")}), None)
+                        "leaves": leaves.to_dict(orient="records")}), out, lang.value)
         return
     df = explain_frame(run, i, lang.value)
-    if fmt is Format.csv:
-        emit(frame_csv(df, lang.value), None)
+    if fmt is ExplainFormat.csv:
+        emit(frame_csv(df, lang.value), out, lang.value)
     else:
         from parindex.report.tables import fmt as number
         from parindex.report.tables import rank_words
@@ -138,16 +152,17 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
         title = (f"{r['name']} ({r['code']}) — {run.edition.id} {run.year}: "
                  f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
                  f"{r['band'] or ''}{rank_words(r['rank'], lg)}")
-        emit(frame_table(df, lang.value, title=title), None)
+        emit(frame_table(df, lang.value, title=title), out, lang.value)
 
 
 @handles_errors
 def rank(bundle: Path = BundleArg,
          group: str | None = typer.Option(None, "--group", "-g", help=h("opt.group")),
-         criteria: str | None = CriteriaOpt, fmt: ExportFormat = ExportOpt,
+         criteria: str | None = CriteriaOpt, fmt: RankFormat = RankOpt,
          out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     """The league table in the published layout, one table per ranking group (CSV: one
-    table with a heading row per group; xlsx: overall, per-group and detail sheets)."""
+    table with a heading row per group; xlsx: overall, per-group and detail sheets; docx:
+    the annex of the decision, ready to sign)."""
     from parindex.pipeline import open_run
     from parindex.report.tables import league_frames
 
@@ -155,20 +170,27 @@ def rank(bundle: Path = BundleArg,
     if group is not None:
         group = pick(group, [str(g) for g in run.units["group"]], "group")
     frames = league_frames(run, lang.value, group)
-    if fmt is ExportFormat.json:
+    if fmt is RankFormat.json:
         emit(dump_json([{"group": g, "units": df.to_dict(orient="records")}
                         for g, df in frames]), out, lang.value)
-    elif fmt is ExportFormat.csv:
+    elif fmt is RankFormat.csv:
         from parindex.report.published import published_csv, published_frame
 
         emit(published_csv(published_frame(run, lang.value, group), lang.value), out,
              lang.value)
-    elif fmt is ExportFormat.xlsx:
+    elif fmt is RankFormat.xlsx:
         write_xlsx(run, out, lang.value, group)
+    elif fmt is RankFormat.docx:
+        from parindex.report.docx_annex import annex_docx
+
+        write_docx(lambda: annex_docx(run, lang.value, group), out, lang.value)
     else:
         from parindex.report.tables import area_legend
 
         short = league_frames(run, lang.value, group, short=True)
-        text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}")
+        from parindex.report.tables import header
+
+        whole = (header("unit", lang.value),)
+        text = "".join(frame_table(df, lang.value, title=f"{g} — {run.year}", whole=whole)
                        for g, df in short) + area_legend(run) + "\n"
         emit(text, out, lang.value)

@@ -26,8 +26,8 @@ import pandas as pd
 
 from parindex.evidence.states import MISSING, NA
 from parindex.io import safe_cell
-from parindex.report.rows import TOTALS, area_titles, league_rows, select
-from parindex.report.tables import fmt, header, league_frames
+from parindex.report.rows import area_titles, league_rows, select
+from parindex.report.tables import PUBLISHED_TOTALS, fmt, header, league_frames
 from parindex.scoring.run import Run
 from parindex.words import t
 
@@ -68,7 +68,7 @@ def overall_frame(run: Run, lang: str = "vi") -> pd.DataFrame:
     rows = league_rows(run)
     rows["band"] = rows["band"].fillna("")
     df = select(rows, {"name": header("unit", lang), "group": header("group", lang),
-                       **area_titles(run), **{k: header(k, lang) for k in TOTALS},
+                       **area_titles(run), **{k: header(k, lang) for k in PUBLISHED_TOTALS},
                        "rank": header("rank", lang), "group_rank": header("group_rank", lang),
                        "band": header("band", lang)})
     df.insert(0, header("stt", lang), range(1, len(df) + 1))

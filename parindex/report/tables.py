@@ -17,9 +17,15 @@ import pandas as pd
 from parindex.criteria.compiled import CompiledEdition
 from parindex.evidence.states import MISSING, NA
 from parindex.lang import typed_text
-from parindex.report.rows import TOTALS, area_titles, league_rows, select
+from parindex.report.rows import area_titles, league_rows, select
 from parindex.scoring.run import Run, input_text
 from parindex.words import t
+
+#: the figures of a published league row after the area columns: ``rows.TOTALS`` with the
+#: applicable maximum (Điểm tối đa) before the index, so a reader sees why 67.97 points out
+#: of 70 can outrank 70.15 out of 100
+PUBLISHED_TOTALS = ("self_points", "appraised_points", "survey_points", "bonus", "penalty",
+                    "total", "applicable_max", "index")
 
 
 def header(key: str, lang: str) -> str:
@@ -55,15 +61,16 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
                   ) -> list[tuple[str, pd.DataFrame]]:
     """The published layout, one table per ranking group (groups in order of first unit).
 
-    Area columns are headed "code. name", or just the code with ``short`` (terminal). The
-    rank is the rank within the group; when the bundle has several groups an overall rank
-    follows it."""
+    Area columns are headed "code. name", or just the code with ``short`` (terminal); the
+    totals are :data:`PUBLISHED_TOTALS`. The rank is the rank within the group; when the
+    bundle has several groups an overall rank follows it."""
     rows = league_rows(run)
     rows["band"] = rows["band"].fillna("")
     names = list(dict.fromkeys(rows["group"]))
     several = len(names) > 1
     columns = {"name": header("unit", lang), **area_titles(run, short),
-               **{k: header(k, lang) for k in TOTALS}, "group_rank": header("rank", lang)}
+               **{k: header(k, lang) for k in PUBLISHED_TOTALS},
+               "group_rank": header("rank", lang)}
     if several:
         columns["rank"] = header("overall_rank", lang)
     columns["band"] = header("band", lang)

@@ -7,8 +7,17 @@ document.querySelectorAll('div[data-fig]').forEach(function(el){
   fig.layout.template=template;
   Plotly.newPlot(el,fig.data,fig.layout,config);
 });
+// Printed (A4 landscape, 10 mm margins: 1047 CSS px wide) each chart is drawn to the
+// page's width, and back to the window's after
+var PRINT_WIDTH=1000;
+function plots(){return document.querySelectorAll('.js-plotly-plot');}
 window.addEventListener('beforeprint',function(){
-  document.querySelectorAll('.js-plotly-plot').forEach(function(gd){Plotly.Plots.resize(gd);});
+  plots().forEach(function(gd){
+    Plotly.relayout(gd,{autosize:false,width:gd.closest('.card')?PRINT_WIDTH-40:PRINT_WIDTH});
+  });
+});
+window.addEventListener('afterprint',function(){
+  plots().forEach(function(gd){Plotly.relayout(gd,{autosize:true,width:null});});
 });
 function key(td){var v=td.getAttribute('data-v');var n=parseFloat(v);
   return (v!==''&&!isNaN(n)&&isFinite(v))?n:(v||'').toLowerCase();}
