@@ -214,6 +214,7 @@ class TestSameCells:
         result = invoke("template", "xa-2024", "--units", SAMPLE_2024 / "units.csv", "--out",
                         template, "--year", "2024", inputs=[SAMPLE_2024 / "units.csv"])
         assert result.exit_code == 0, result.output
+        _same(template)  # empty sheets too (no adjustments row)
         twin = read_tables(SAMPLE_2024)
         for typed in (False, True):
             _same(fill_template(template, tmp_path / f"filled-{typed}.xlsx", twin, typed=typed))

@@ -14,6 +14,7 @@ column of the current row), so the cells found are those the earlier reader saw.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -87,7 +88,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         if _local(sheet.tag) == "sheet":
             part = target.get(sheet.get(_REL), "")
             part = part.lstrip("/") if part.startswith("/") else f"xl/{part}"
-            out[sheet.get("name", "")] = part
+            out[sheet.get("name", "")] = posixpath.normpath(part)
     return out
 
 
@@ -113,19 +114,21 @@ def percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR = re.compile(rb"""t=["']e["']""")
-_LONG_COLUMN = re.compile(rb"""r=["']([A-Z]{2,3})\d""")
 _ROW = re.compile(rb"""row\s[^>]*?\br=["'](\d+)["']""")
 _DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref=["'][A-Z]*\d*:?[A-Z]*(\d+)["']""")
+_PREFIXED = re.compile(rb"<\w+:worksheet\b")
 
 
-def _beyond(row: int) -> re.Pattern[bytes]:
-    """Cell references whose row is above the bound that ``row``'s digits give: more digits,
-    or as many with a larger first digit (98 → 99, 136162 → 199999)."""
+def _far(row: int) -> re.Pattern[bytes]:
+    """Cell references past column Z (column and row captured), and those in column A–Z
+    whose row is above the bound that ``row``'s digits give: more digits, or as many with a
+    larger first digit (98 → 99, 136162 → 199999). One regex, one pass."""
     digits = str(row)
     more = rf"\d{{{len(digits) + 1},}}"
     if digits[0] != "9":
         more += rf"|[{int(digits[0]) + 1}-9]\d{{{len(digits) - 1}}}"
-    return re.compile(rb"""r=["'][A-Z]{1,3}(""" + more.encode() + rb""")["']""")
+    return re.compile(rb"""r=["'](?:([A-Z]{2,3})(\d+)|[A-Z](""" + more.encode()
+                      + rb"""))["']""")
 
 
 @dataclass
@@ -135,6 +138,13 @@ class _Search:
     parse: bool = False
     rows: int = 0
     columns: int = 26
+    prefixed: bool = False  # the sheet's tags carry a namespace prefix (``<x:c>``)
+
+    def reach(self, window: bytes, far: re.Pattern[bytes]) -> None:
+        for m in far.finditer(window):
+            if m[1]:
+                self.columns = max(self.columns, column_number(m[1].decode()))
+            self.rows = max(self.rows, int(m[2] or m[3]))
 
 
 def _last_row(window: bytes) -> int:
@@ -152,24 +162,28 @@ def _search(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None) -
     last row, unless a cell names a row beyond what the dimension or 9999 allow — only a
     damaged or hostile sheet does — and the furthest column past Z)."""
     found = _Search()
-    beyond: re.Pattern[bytes] | None = None
+    far: re.Pattern[bytes] | None = None
     for window in _chunks(zf, part):
-        if beyond is None:
+        if far is None:
             dim = _DIMENSION.search(window)
-            beyond = _beyond(max(int(dim[1]) if dim else 0, 9999))
-        found.parse = found.parse or _to_parse(window, percent)
-        for m in _LONG_COLUMN.finditer(window):
-            found.columns = max(found.columns, column_number(m[1].decode()))
-        for m in beyond.finditer(window):
-            found.rows = max(found.rows, int(m[1]))
+            far = _far(max(int(dim[1]) if dim else 0, 9999))
+            found.prefixed = bool(_PREFIXED.search(window))
+        found.parse = found.parse or _to_parse(window, percent, found.prefixed)
+        found.reach(window, far)
         found.rows = max(found.rows, _last_row(window))
+    if far is not None and _far(max(found.rows, 9999)).pattern != far.pattern:
+        # the dimension claimed more rows than there are: look again for cells beyond the
+        # last row, which the dimension's bound would have let through
+        again = _far(max(found.rows, 9999))
+        for window in _chunks(zf, part):
+            found.reach(window, again)
     return found
 
 
-def _to_parse(window: bytes, percent: re.Pattern[bytes] | None) -> bool:
+def _to_parse(window: bytes, percent: re.Pattern[bytes] | None, prefixed: bool) -> bool:
     """Whether the window holds a formula, an error value or a percent-formatted cell
     (byte searches first: a regex only confirms a likely hit)."""
-    if (b"<f" in window or b":f" in window) and _FORMULA.search(window):
+    if (b"<f" in window or (prefixed and b":f" in window)) and _FORMULA.search(window):
         return True
     return bool(_ERROR.search(window) or (percent is not None and percent.search(window)))
 

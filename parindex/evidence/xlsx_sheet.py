@@ -182,7 +182,8 @@ def sheet_table(sheet: Sheet, table: str, problems: list[Problem]) -> pd.DataFra
                        for c, t in texts.items()}, dtype=object)
     if table == "reports" and "submitted" in df.columns:
         df["submitted"] = [_serial_date(v) for v in df["submitted"]]
-    df["_row"] = range(first, first + len(body)) if keep is None else [first + i for i in keep]
+    df["_row"] = list(range(first, first + len(body))) if keep is None \
+        else [first + i for i in keep]
     df.attrs["letters"] = {c: letters[j] for j, c in columns.items()}
     return df
 
