@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -103,6 +104,7 @@ def _typed_cells(wb: Any) -> None:
         (dt.timedelta(hours=30), "[h]:mm"), (45356, "General"), (-3.5, None), (1e-7, None),
         (12345678901234567, None), ("  92,5 % ", "@"), ("Xã Hòa", None), (0.333333333333333, None),
         (0.1 + 0.2, None), (1234.5, "#,##0.00\\ [$₫-42A]"), ("=1/0", None),
+        (unicodedata.normalize("NFD", "Xã Hòa"), None),
     ]
     for r, (value, fmt) in enumerate(kinds, start=2):
         ws.cell(r, 3).value = value
@@ -125,7 +127,9 @@ class TestSameCells:
     def test_every_kind_of_cell_value(self, tmp_path: Path, small: Path) -> None:
         x = _edit(_xlsx(tmp_path, small), _typed_cells)
         got = _same(x)
-        assert got.tables["evidence"]["value"].iloc[2] == "95"  # 0.95 shown as 95%
+        values = got.tables["evidence"]["value"].tolist()
+        assert values[2] == "95"  # 0.95 shown as 95%
+        assert values.count("Xã Hòa") == 2  # NFD text read as NFC
 
     def test_error_values_and_saved_results(self, tmp_path: Path, small: Path) -> None:
         x = _edit(_xlsx(tmp_path, small), _typed_cells)
