@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,8 @@ MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_CELLS = 16_000_000
 #: what reading the workbook's map of sheets and styles raises on a damaged file
 _MAP_ERRORS: tuple[type[Exception], ...] = (*DAMAGED, KeyError, ValueError)
+
+
 def _size_problems(path: Path) -> list[Problem]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -66,26 +70,75 @@ def _size_problems(path: Path) -> list[Problem]:
     return []
 
 
-def _load_sheet(wb: Any, zf: zipfile.ZipFile, parts: dict[str, str], percent: frozenset[int],
-                name: str, file: str, problems: list[Problem]) -> Sheet | None:
-    part = parts.get(name)
-    marks = scan_sheet(zf, part, percent) if part in zf.NameToInfo else SheetMarks()
+@dataclass
+class _Pending:
+    """A sheet scanned and handed to calamine (which parses it in a worker thread, the GIL
+    released, while the next sheet is scanned), not yet turned into text."""
+
+    name: str
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    marks: SheetMarks | None = None
+    rows: Future[list[list[Any]]] | None = None
+
+
+def _start(wb: Any, zf: zipfile.ZipFile, parts: dict[str, str], percent: frozenset[int],
+           pool: ThreadPoolExecutor, name: str, file: str) -> _Pending:
+    """Scan one sheet (refused when its cells reach too far to hold), then let calamine
+    read it."""
+    pending = _Pending(name, file)
+    pending.marks = read_sheet(partial(_scan, zf, parts.get(name, ""), percent, file,
+                                       pending.problems), file, pending.problems)
+    if pending.marks is not None:
+        pending.rows = pool.submit(_cells, wb, name)
+    return pending
+
+
+def _scan(zf: zipfile.ZipFile, part: str, percent: frozenset[int], file: str,
+          problems: list[Problem]) -> SheetMarks | None:
+    marks = scan_sheet(zf, _member(zf, part), percent)
     if marks.rows * marks.columns > MAX_CELLS:
         problems.append(Problem.of("xlsx.sheet_too_large", file, rows=marks.rows,
                                    column=column_letter(marks.columns), limit=f"{MAX_CELLS:,}"))
         return None
+    return marks
+
+
+def _cells(wb: Any, name: str) -> list[list[Any]]:
     rows: list[list[Any]] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    for (r, c), text in marks.errors.items():  # calamine reads an error value as blank
+    return rows
+
+
+def _finish(pending: _Pending) -> Sheet | None:
+    """The sheet's cells once calamine has read them, error values put back where calamine
+    leaves them blank; None when the sheet was refused or is damaged."""
+    if pending.rows is None or pending.marks is None:
+        return None
+    rows = read_sheet(pending.rows.result, pending.file, pending.problems)
+    if rows is None:
+        return None
+    for (r, c), text in pending.marks.errors.items():
         while len(rows) < r:
             rows.append([])
         row = rows[r - 1]
         row.extend([""] * (c - len(row)))
         row[c - 1] = text
-    if marks.errors:  # rows stay as wide as each other
+    if pending.marks.errors:  # rows stay as wide as each other
         width = max(map(len, rows))
         for row in rows:
             row.extend([""] * (width - len(row)))
-    return Sheet(name, file, rows, marks)
+    return Sheet(pending.name, pending.file, rows, pending.marks)
+
+
+def _member(zf: zipfile.ZipFile, part: str) -> str:
+    """The zip member of a sheet part, matched case-insensitively as spreadsheets do; a sheet
+    without one is damaged (never read unscanned)."""
+    if part in zf.NameToInfo:
+        return part
+    for name in zf.NameToInfo:
+        if name.lower() == part.lower():
+            return name
+    raise zipfile.BadZipFile(f"the workbook has no part {part!r} for this sheet")
 
 
 def _meta(sheet: Sheet, problems: list[Problem]) -> dict[str, Any]:
@@ -143,35 +196,42 @@ def read_xlsx(path: Path) -> RawTables:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own kinds on damaged files
         return _refused(path, exc)
-    with wb, zipfile.ZipFile(path) as zf:
+    with wb, zipfile.ZipFile(path) as zf, ThreadPoolExecutor(1) as pool:
         try:
             parts, percent = sheet_parts(zf), percent_styles(zf)
         except _MAP_ERRORS as exc:
             return _refused(path, exc)
-        load = partial(_load_sheet, wb, zf, parts, percent)
-        return _read_sheets(path, wb.sheet_names, load, problems)
+        sheets = _sheet_names(wb.sheet_names, path.name, problems)
+        pending = {key: _start(wb, zf, parts, percent, pool, sheets[key],
+                               f"{path.name} [{sheets[key]}]")
+                   for key in ("meta", *TABLES) if key in sheets}
+        return _read_sheets(path, pending, problems)
 
 
-def _read_sheets(path: Path, names: list[str], load: Any,
+def _read_sheets(path: Path, pending: dict[str, _Pending],
                  problems: list[Problem]) -> RawTables:
-    sheets = _sheet_names(names, path.name, problems)
+    """Each sheet turned into text, in order (meta, then the tables), each sheet's problems
+    in that order too."""
     meta: dict[str, Any] = {}
     meta_file = f"{path.name} [meta]"
-    if "meta" in sheets:
-        found = read_sheet(partial(load, sheets["meta"], meta_file, problems), meta_file,
-                           problems)
-        meta = (read_sheet(partial(_meta, found, problems), meta_file, problems) or {}) \
-            if found is not None else {}
+    if "meta" in pending:
+        got = pending["meta"]
+        found = _finish(got)
+        meta = (read_sheet(partial(_meta, found, got.problems), meta_file, got.problems)
+                or {}) if found is not None else {}
+        problems += got.problems
     else:
         problems.append(Problem(path.name, "", "no sheet 'meta' (year, edition, authority)"))
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for name in TABLES:
-        if name not in sheets:
+        if name not in pending:
             continue
-        file = files[name] = f"{path.name} [{sheets[name]}]"
-        sheet = read_sheet(partial(load, sheets[name], file, problems), file, problems)
-        df = sheet_table(sheet, name, problems) if sheet is not None else None
+        got = pending[name]
+        files[name] = got.file
+        sheet = _finish(got)
+        df = sheet_table(sheet, name, got.problems) if sheet is not None else None
+        problems += got.problems
         if df is not None:
             tables[name] = df
     if meta:

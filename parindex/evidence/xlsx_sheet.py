@@ -158,6 +158,9 @@ def _unsaved_formulas(sheet: Sheet, first: int, columns: dict[int, str],
 
 
 def sheet_table(sheet: Sheet, table: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """The sheet as the text table ``table``: canonical columns, a ``_row`` column (the row a
+    spreadsheet shows) and the column letters in ``attrs["letters"]``; None without a
+    heading row."""
     head_rows = [tuple(head_value(v) for v in row) for row in sheet.rows[:HEADER_SCAN]]
     h = find_header(head_rows, table)
     if h is None:
