@@ -113,6 +113,7 @@ def percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
 # ---------------------------------------------------------------- the byte search
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_PLAIN_FORMULA = re.compile(rb"<f[\s>/]")  # a literal start: searched ten times faster
 _ERROR = re.compile(rb"""t=["']e["']""")
 _ROW = re.compile(rb"""row\s[^>]*?\br=["'](\d+)["']""")
 _DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref=["'][A-Z]*\d*:?[A-Z]*(\d+)["']""")
@@ -181,11 +182,11 @@ def _search(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None) -
 
 
 def _to_parse(window: bytes, percent: re.Pattern[bytes] | None, prefixed: bool) -> bool:
-    """Whether the window holds a formula, an error value or a percent-formatted cell
-    (byte searches first: a regex only confirms a likely hit)."""
-    if (b"<f" in window or (prefixed and b":f" in window)) and _FORMULA.search(window):
-        return True
-    return bool(_ERROR.search(window) or (percent is not None and percent.search(window)))
+    """Whether the window may hold a formula, an error value or a percent-formatted cell
+    (a false alarm only costs a parse, which decides cell by cell)."""
+    formula = _FORMULA if prefixed else _PLAIN_FORMULA
+    return bool(formula.search(window) or _ERROR.search(window)
+                or (percent is not None and percent.search(window)))
 
 
 def column_number(letters: str) -> int:
@@ -211,8 +212,8 @@ def column_letter(n: int) -> str:
 def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int]) -> SheetMarks:
     """Search one sheet's XML, and parse it when the search finds something to mark."""
     ids = b"|".join(str(i).encode() for i in sorted(percent))
-    pattern = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bs=["'](?:""" + ids + rb""")["']""") \
-        if percent else None
+    # any attribute ``s="9"`` (a row's style too: then the parse finds no percent cell)
+    pattern = re.compile(rb"""s=["'](?:""" + ids + rb""")["']""") if percent else None
     found = _search(zf, part, pattern)
     marks = SheetMarks(rows=found.rows, columns=found.columns)
     if found.parse:

@@ -182,11 +182,11 @@ def sheet_table(sheet: Sheet, table: str, problems: list[Problem]) -> pd.DataFra
     _unsaved_formulas(sheet, first, columns, problems)
     keep = _not_blank(list(texts.values()), len(body))
     df = pd.DataFrame({c: t if keep is None else [t[i] for i in keep]
-                       for c, t in texts.items()}, dtype=object)
+                       for c, t in texts.items()}, dtype=str)  # as the CSV reader's
     if table == "reports" and "submitted" in df.columns:
         df["submitted"] = [_serial_date(v) for v in df["submitted"]]
-    df["_row"] = list(range(first, first + len(body))) if keep is None \
-        else [first + i for i in keep]
+    df["_row"] = pd.Series(range(first, first + len(body)) if keep is None
+                           else [first + i for i in keep], dtype="int64")
     df.attrs["letters"] = {c: letters[j] for j, c in columns.items()}
     return df
 
