@@ -656,7 +656,8 @@ class TestWorkbookCells:
 
 def _unsaved(path: Path) -> dict[tuple[int, int], str]:
     """The formulas with no saved result the sheet scan finds, over every sheet."""
-    from parindex.evidence.xlsx_formats import scan_sheet, sheet_parts
+    from parindex.evidence.xlsx_formats import sheet_parts
+    from parindex.evidence.xlsx_marks import scan_sheet
 
     with zipfile.ZipFile(path) as zf:
         return {cell: formula for part in sheet_parts(zf).values()

@@ -10,10 +10,10 @@ labels of :mod:`parindex.evidence.labels`.
 Cell values come from python-calamine (a compiled reader, ten times openpyxl's speed); what
 it does not report — percent formats, formulas with no saved result, error values, how far
 a sheet's cells reach — comes from a direct scan of the sheet XML
-(:mod:`parindex.evidence.xlsx_formats`). Too large a file (compressed or uncompressed), or a
-sheet whose cells reach too far to hold, is refused before its cells are read. A date where
-a fraction, a count or a value is typed is one problem saying what Excel did and how to type
-it.
+(:mod:`parindex.evidence.xlsx_formats`, :mod:`parindex.evidence.xlsx_marks`). Too large a
+file (compressed or uncompressed), or a sheet whose cells reach too far to hold, is refused
+before its cells are read. A date where a fraction, a count or a value is typed is one
+problem saying what Excel did and how to type it.
 
 The sheet-by-sheet work is :mod:`parindex.evidence.xlsx_sheet`; ``cell_text`` is exported
 here too.
@@ -35,13 +35,8 @@ from parindex.errors import Problem, quote
 from parindex.evidence.labels import column_for
 from parindex.evidence.tables import TABLES, RawTables
 from parindex.evidence.xlsx_damage import DAMAGED, damaged_sheet, read_sheet
-from parindex.evidence.xlsx_formats import (
-    SheetMarks,
-    column_letter,
-    percent_styles,
-    scan_sheet,
-    sheet_parts,
-)
+from parindex.evidence.xlsx_formats import column_letter, percent_styles, sheet_parts
+from parindex.evidence.xlsx_marks import SheetMarks, scan_sheet
 from parindex.evidence.xlsx_sheet import Sheet, cell_text, find_header, head_value, sheet_table
 
 MAX_FILE_BYTES = 50 * 1024 * 1024

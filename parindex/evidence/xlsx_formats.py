@@ -1,15 +1,13 @@
-"""What a workbook's XML says that the cell reader (python-calamine) does not: which cells
-carry a percent number format, which formulas have no saved result, which cells hold an
-error value (``#N/A``), and how far a sheet's cells reach.
+"""Reading a workbook's XML directly, for what the cell reader (python-calamine) does not
+say: the map of sheets, which cell styles show a percent, and a byte search of each sheet
+for how far its cells reach and whether it holds anything to mark
+(:mod:`parindex.evidence.xlsx_marks` parses those).
 
 The scan is direct, bounded and safe: each part is read from the zip in chunks, a part that
 declares a DTD (the only place an entity can be defined, so the only way to an entity bomb)
 is refused before any XML parser sees it, and a sheet is parsed (by the standard library's
 streaming parser) only when cheap byte searches show it holds something to find. A workbook
 written by parindex, or saved by a spreadsheet with no percent format, is only searched.
-
-Cell positions are counted as openpyxl counts them (a cell's own ``r``, else the next
-column of the current row), so the cells found are those the earlier reader saw.
 """
 
 from __future__ import annotations
@@ -18,39 +16,24 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _CHUNK = 1 << 20
-_OVERLAP = 64
+OVERLAP = 64
 _ELEMENT = re.compile(rb"<[A-Za-z_]")
 #: built-in number formats with a percent sign (ECMA-376 §18.8.30): 0% and 0.00%
 _BUILTIN_PERCENT = frozenset({9, 10})
 
-Cell = tuple[int, int]  # (row, column), both from 1 as a spreadsheet numbers them
 
 
 class DtdRefused(ElementTree.ParseError):
     """A part declares a DTD (entities): refused unparsed."""
 
 
-@dataclass
-class SheetMarks:
-    """What the scan of one sheet found (cells as (row, column), from 1)."""
-
-    percent: set[Cell] = field(default_factory=set)
-    errors: dict[Cell, str] = field(default_factory=dict)
-    #: formula cells with no saved result → the formula as openpyxl gives it (``=50+50``)
-    unsaved: dict[Cell, str] = field(default_factory=dict)
-    #: the furthest row and column any cell names (to refuse a sheet too large to hold)
-    rows: int = 0
-    columns: int = 0
-
-
-def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+def chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """The part's bytes in overlapping chunks (a match across a boundary is seen); a DTD
     (it can only come before the first element) is refused."""
     with zf.open(part) as fh:
@@ -63,18 +46,18 @@ def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
                 if b"<!DOCTYPE" in (window if first is None else window[:first.start()]):
                     raise DtdRefused(f"{part} declares a DTD (entities are not read)")
             yield window
-            tail = chunk[-_OVERLAP:]
+            tail = chunk[-OVERLAP:]
 
 
 def _read(zf: zipfile.ZipFile, part: str) -> bytes:
-    return b"".join(w[_OVERLAP:] if i else w for i, w in enumerate(_chunks(zf, part)))
+    return b"".join(w[OVERLAP:] if i else w for i, w in enumerate(chunks(zf, part)))
 
 
 def _parse(zf: zipfile.ZipFile, part: str) -> ElementTree.Element:
     return ElementTree.fromstring(_read(zf, part))
 
 
-def _local(tag: str) -> str:
+def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
@@ -85,7 +68,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     target = {r.get("Id"): r.get("Target", "") for r in rels}
     out: dict[str, str] = {}
     for sheet in book.iter():
-        if _local(sheet.tag) == "sheet":
+        if local_name(sheet.tag) == "sheet":
             part = target.get(sheet.get(_REL), "")
             part = part.lstrip("/") if part.startswith("/") else f"xl/{part}"
             out[sheet.get("name", "")] = posixpath.normpath(part)
@@ -133,7 +116,7 @@ def _far(row: int) -> re.Pattern[bytes]:
 
 
 @dataclass
-class _Search:
+class Search:
     """What the byte search of one sheet found: whether to parse it, and its extent."""
 
     parse: bool = False
@@ -158,13 +141,13 @@ def _last_row(window: bytes) -> int:
     return 0
 
 
-def _search(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None) -> _Search:
+def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None) -> Search:
     """One pass over the sheet's bytes: anything to parse, and how far its cells reach (the
     last row, unless a cell names a row beyond what the dimension or 9999 allow — only a
     damaged or hostile sheet does — and the furthest column past Z)."""
-    found = _Search()
+    found = Search()
     far: re.Pattern[bytes] | None = None
-    for window in _chunks(zf, part):
+    for window in chunks(zf, part):
         if far is None:
             dim = _DIMENSION.search(window)
             far = _far(max(int(dim[1]) if dim else 0, 9999))
@@ -176,7 +159,7 @@ def _search(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None) -
         # the dimension claimed more rows than there are: look again for cells beyond the
         # last row, which the dimension's bound would have let through
         again = _far(max(found.rows, 9999))
-        for window in _chunks(zf, part):
+        for window in chunks(zf, part):
             found.reach(window, again)
     return found
 
@@ -204,109 +187,3 @@ def column_letter(n: int) -> str:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
-
-
-# ---------------------------------------------------------------- the parse
-
-
-def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int]) -> SheetMarks:
-    """Search one sheet's XML, and parse it when the search finds something to mark."""
-    ids = b"|".join(str(i).encode() for i in sorted(percent))
-    # any attribute ``s="9"`` (a row's style too: then the parse finds no percent cell)
-    pattern = re.compile(rb"""s=["'](?:""" + ids + rb""")["']""") if percent else None
-    found = _search(zf, part, pattern)
-    marks = SheetMarks(rows=found.rows, columns=found.columns)
-    if found.parse:
-        _parse_cells(zf, part, percent, marks)
-    return marks
-
-
-class _Counter:
-    """openpyxl's way of placing cells: a row's ``r`` or the next row; a cell's ``r`` or
-    the next column."""
-
-    def __init__(self) -> None:
-        self.row = 0
-        self.column = 0
-
-    def next_row(self, r: str | None) -> None:
-        self.row = int(float(r)) if r else self.row + 1
-        self.column = 0
-
-    def place(self, ref: str | None) -> Cell:
-        if ref:
-            m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref)
-            if m:
-                self.column = column_number(m[1].upper())
-                return int(m[2]), self.column
-        self.column += 1
-        return self.row, self.column
-
-
-def _parse_cells(zf: zipfile.ZipFile, part: str, percent: frozenset[int],
-                 marks: SheetMarks) -> None:
-    parser: ElementTree.XMLPullParser[Any] = ElementTree.XMLPullParser(events=("start", "end"))
-    at = _Counter()
-    shared: dict[str, object] = {}
-    for i, window in enumerate(_chunks(zf, part)):
-        parser.feed(window[_OVERLAP:] if i else window)
-        for event, item in cast(Iterator[tuple[str, Any]], parser.read_events()):
-            elem = cast(ElementTree.Element, item)
-            tag = _local(elem.tag)
-            if event == "start" and tag == "row":
-                at.next_row(elem.get("r"))
-            elif event == "end" and tag == "c":
-                _mark(elem, at.place(elem.get("r")), percent, shared, marks)
-                elem.clear()
-            elif event == "end" and tag == "row":
-                elem.clear()
-    parser.close()
-
-
-def _mark(cell: ElementTree.Element, where: Cell, percent: frozenset[int],
-          shared: dict[str, object], marks: SheetMarks) -> None:
-    kind = cell.get("t", "n")
-    style = cell.get("s")
-    if style and style.isdigit() and int(style) in percent:
-        marks.percent.add(where)
-    value = None if kind == "inlineStr" else (_child_text(cell, "v") or None)
-    if kind == "e" and value is not None:
-        marks.errors[where] = value
-    formula = _child(cell, "f")
-    if formula is None:
-        return
-    text = _formula(formula, cell.get("r"), shared)
-    if value is None and text is not None and (kind != "inlineStr" or _child(cell, "is") is None):
-        marks.unsaved[where] = text
-
-
-def _child(elem: ElementTree.Element, name: str) -> ElementTree.Element | None:
-    for child in elem:
-        if _local(child.tag) == name:
-            return child
-    return None
-
-
-def _child_text(elem: ElementTree.Element, name: str) -> str | None:
-    child = _child(elem, name)
-    return None if child is None else (child.text or "")
-
-
-def _formula(formula: ElementTree.Element, ref: str | None,
-             shared: dict[str, object]) -> str | None:
-    """The formula as openpyxl reads it; None for an array or data-table formula (openpyxl
-    gives those as objects, never as text, so they were never named)."""
-    kind = formula.get("t")
-    text = "=" + (formula.text or "")
-    if kind in ("array", "dataTable"):
-        return None
-    if kind == "shared":
-        from openpyxl.formula.translate import Translator
-
-        idx = formula.get("si", "")
-        if idx in shared:
-            translated: str = shared[idx].translate_formula(ref)  # type: ignore[attr-defined]
-            return translated
-        if text != "=":
-            shared[idx] = Translator(text, ref)
-    return text

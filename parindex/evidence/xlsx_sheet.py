@@ -16,7 +16,8 @@ import pandas as pd
 from parindex.errors import Problem, quote
 from parindex.evidence.labels import column_for, info_column
 from parindex.evidence.tables import TABLES
-from parindex.evidence.xlsx_formats import SheetMarks, column_letter
+from parindex.evidence.xlsx_formats import column_letter
+from parindex.evidence.xlsx_marks import SheetMarks
 
 HEADER_SCAN = 10
 #: columns where a date can only be a fraction, count or value Excel turned into a date
