@@ -12,6 +12,10 @@ Two sources of bundles, each scored by both implementations and compared field b
   without a one-stop row (missing), a report listed twice, adjustments above the caps, and
   every third seed without a survey (the survey block rebased).
 
+Every bundle that parindex scores is also written as one workbook by parindex's own writer
+(the cells as the CSV reader found them) and scored from it: the JSON must be byte-identical
+to the CSV bundle's (``--no-workbooks`` skips this).
+
 Exit status 0 when they agree everywhere, 1 otherwise (each difference printed).
 """
 
@@ -67,6 +71,24 @@ def both(bundle: Path) -> tuple[dict[str, Any] | None, dict[str, Any] | None, st
     except lb.InputError as exc:
         theirs, why = None, f"{why} baseline: {exc}"
     return ours, theirs, why
+
+
+def workbook_twin(bundle: Path) -> str | None:
+    """The bundle written as ``bundle.xlsx`` beside its CSV files (so a relative edition path
+    resolves the same) and scored from it: the JSON as ``score --format json`` prints it, or
+    None when parindex refuses the workbook."""
+    from parindex.cli.common import dump_json
+    from parindex.errors import ParIndexError
+    from parindex.evidence.read_csv import read_csv_folder
+    from parindex.evidence.write import write_xlsx_bundle
+    from parindex.pipeline import open_run
+
+    raw = read_csv_folder(bundle)
+    xlsx = write_xlsx_bundle(bundle / "bundle.xlsx", raw.tables, raw.meta)
+    try:
+        return dump_json(open_run(xlsx).to_json())
+    except ParIndexError:
+        return None
 
 
 def case_bundles() -> list[tuple[str, dict[str, Any], Any]]:
@@ -127,10 +149,13 @@ def synthetic(edition_id: str, seed: int, out: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Cross-check the loop baseline and parindex.")
     ap.add_argument("--seeds", type=int, default=12, help="synthetic bundles per edition")
+    ap.add_argument("--no-workbooks", action="store_true",
+                    help="do not also score each bundle from a workbook")
     args = ap.parse_args(argv)
+    from parindex.cli.common import dump_json
     from parindex.criteria import shipped_ids
 
-    checked = refused = 0
+    checked = refused = workbooks = 0
     bad: list[str] = []
     with tempfile.TemporaryDirectory(prefix="parindex-xcheck-") as tmp:
         jobs: list[tuple[str, Any]] = []
@@ -145,7 +170,12 @@ def main(argv: list[str] | None = None) -> int:
                 jobs.append((f"{edition_id} seed {seed}",
                              lambda e=edition_id, s=seed, f=folder: synthetic(e, s, f)))
         for name, make in jobs:
-            ours, theirs, why = both(make())
+            folder = make()
+            ours, theirs, why = both(folder)
+            if ours is not None and not args.no_workbooks:
+                workbooks += 1
+                if workbook_twin(folder) != dump_json(ours):
+                    bad.append(f"{name}: the workbook's JSON differs from the CSV bundle's")
             if ours is None and theirs is None:
                 refused += 1
             elif ours is None or theirs is None:
@@ -154,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
                 checked += 1
                 found = differences(ours, theirs)
                 bad += [f"{name}: {d}" for d in found[:10]]
-    print(f"{checked} bundles scored by both, {refused} refused by both, "
-          f"{len(bad)} difference(s)")
+    print(f"{checked} bundles scored by both, {refused} refused by both, {workbooks} also "
+          f"scored from a workbook, {len(bad)} difference(s)")
     for line in bad:
         print(f"  {line}")
     return 1 if bad else 0

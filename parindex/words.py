@@ -1000,6 +1000,22 @@ WORDS: dict[str, tuple[str, str]] = {
                                        "edition (an id or a path) is missing"),
     "problem.bundle.meta_unknown": ("khoá không biết {quoted} bị bỏ qua",
                                     "unknown key {quoted} is ignored"),
+    # Problems only a workbook has (evidence.read_xlsx)
+    "problem.xlsx.date_typed": (
+        "ô {cell} chứa ngày {date}: Excel đã biến phân số gõ vào (như 3/4) thành ngày tháng",
+        "cell {cell} holds the date {date}: Excel turned the fraction typed there "
+        "(such as 3/4) into a date"),
+    "hint.xlsx.date_typed": (
+        "gõ lại là '3/4 (có dấu nháy đơn phía trước) hoặc định dạng ô là Văn bản (Text) "
+        "trước khi gõ; hoặc gõ tỷ lệ phần trăm (75)",
+        "type it again as '3/4 (with an apostrophe in front) or format the cell as Text "
+        "before typing; or type the percentage (75)"),
+    "problem.xlsx.sheet_too_large": (
+        "các ô của sheet trải tới dòng {rows} và cột {column}, quá {limit} ô",
+        "the sheet's cells reach row {rows} and column {column}, more than {limit} cells"),
+    "hint.xlsx.sheet_too_large": ("xoá các ô thừa ở xa bảng số liệu, hoặc tách sổ tính",
+                                  "delete stray cells far from the table, or split the "
+                                  "workbook"),
     # Problems with a bundle's tables against its edition (evidence.inputs)
     "problem.units.none": ("không có đơn vị nào", "lists no unit"),
     "hint.units.none": ("mỗi đơn vị một dòng: code, name, type, group",
@@ -1249,6 +1265,8 @@ WORDS: dict[str, tuple[str, str]] = {
                                 "cannot be read as an Excel workbook: {error}"),
     "problem.xlsx.no_meta_sheet": ("không có sheet 'meta' (year, edition, authority)",
                                    "no sheet 'meta' (year, edition, authority)"),
+    "problem.xlsx.damaged_sheet": ("không đọc được: sheet bị hỏng ({error})",
+                                   "cannot be read: the sheet is damaged ({error})"),
     # Where a problem is (errors.Problem.render)
     "where.row": ("dòng", "row"),
     "where.column": (', cột "{column}"', ', column "{column}"'),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -108,3 +109,48 @@ class TestHostileWorkbooks:
         assert code == 1, (what, err)
         assert "bundle.xlsx [evidence]" in err  # the sheet is named, read lazily or not
         assert "cannot be read" in err
+
+
+def _sheet_xml(path: Path, title: str) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(_sheet_part(path, title))
+
+
+class TestSheetsTooLargeToHold:
+    """A sheet whose cells reach too far for the reader to hold (it holds the rectangle from
+    A1 to the furthest cell) is refused before its cells are read, naming the sheet."""
+
+    @pytest.mark.parametrize(("row", "cell"), [
+        ("1048576", "XFD1048576"),  # the last cell of a sheet
+        ("3", "A999999"),  # a cell naming a row far beyond its own row element
+        ("5000", "ZZ5000"),  # a far column on an ordinary row: 702 × 5000 is fine
+        ("4", "B888888"),  # hidden behind a dimension that claims a million rows
+    ])
+    def test_a_far_cell(self, tmp_path: Path, row: str, cell: str) -> None:
+        good = _workbook(tmp_path)
+        xml = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:F1048576"',
+                     _sheet_xml(good, "evidence")) if cell == "B888888" \
+            else _sheet_xml(good, "evidence")
+        xml = xml.replace(
+            b"</sheetData>", f'<row r="{row}"><c r="{cell}"><v>1</v></c></row></sheetData>'
+            .encode())
+        bad = _workbook(tmp_path, edit={_sheet_part(good, "evidence"): xml})
+        code, err = _check(bad)
+        if cell == "ZZ5000":
+            assert "more than 16,000,000 cells" not in err, err
+            return
+        assert code == 1, err
+        assert "bundle.xlsx [evidence]" in err
+        assert "more than 16,000,000 cells" in err
+        assert f"reach row {int(cell.lstrip('ABXFD'))}" in err
+
+    def test_a_dtd_in_the_styles_is_refused(self, tmp_path: Path) -> None:
+        good = _workbook(tmp_path)
+        with zipfile.ZipFile(good) as zf:
+            styles = zf.read("xl/styles.xml")
+        body = styles.split(b"?>", 1)[1] if styles.startswith(b"<?xml") else styles
+        bad = _workbook(tmp_path, edit={"xl/styles.xml": _BOMB + body})
+        code, err = _check(bad)
+        assert code == 1, err
+        assert "cannot be read" in err
+        assert "DTD" in err

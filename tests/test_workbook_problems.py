@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 import yaml
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string as column_number
 from openpyxl.utils import get_column_letter
 from workbook_helpers import (
     ERROR_TAG,
@@ -627,9 +628,7 @@ class TestWorkbookCells:
         got = outcome(x)
         assert got.problems == [], got.lines("warning")
         assert got.score == meant
-        from parindex.evidence.read_xlsx import _has_unsaved_formulas
-
-        assert not _has_unsaved_formulas(x)  # every result saved: the workbook is read once
+        assert _unsaved(x) == {}  # every result saved: no formula to name
 
     def test_formula_without_a_cached_value_is_named(self, tmp_path: Path,
                                                      base_tables: Tables) -> None:
@@ -638,9 +637,7 @@ class TestWorkbookCells:
         row, letters = find_row(x, "evidence", "evidence", unit="A01", criterion="6.1")
         ref = f"{letters['value']}{row}"
         set_cells(x, "evidence", {ref: "=50+50"})
-        from parindex.evidence.read_xlsx import _has_unsaved_formulas
-
-        assert _has_unsaved_formulas(x)
+        assert _unsaved(x) == {(row, column_number(letters["value"])): "=50+50"}
         got = outcome(x)
         assert got.score is None
         for errors in (got.lines("error"), _refused_lines(got)):  # check, score
@@ -655,6 +652,16 @@ class TestWorkbookCells:
         _cache(x, "units", "B2", "Xã An", text=True)
         unit = next(u for u in score_of(x)["units"] if u["code"] == "A01")
         assert unit["name"] == "Xã An"
+
+
+def _unsaved(path: Path) -> dict[tuple[int, int], str]:
+    """The formulas with no saved result the sheet scan finds, over every sheet."""
+    from parindex.evidence.xlsx_formats import sheet_parts
+    from parindex.evidence.xlsx_marks import scan_sheet
+
+    with zipfile.ZipFile(path) as zf:
+        return {cell: formula for part in sheet_parts(zf).values()
+                for cell, formula in scan_sheet(zf, part, frozenset()).unsaved.items()}
 
 
 def _cache(path: Path, sheet: str, ref: str, cached: str, text: bool = False) -> None:

@@ -7,16 +7,24 @@ evaluated). The heading row is found among the first rows (titles and merged gro
 above it are skipped) and may use the canonical column names or the Vietnamese or English
 labels of :mod:`parindex.evidence.labels`.
 
-Workbooks are opened read-only; too large a file (compressed or uncompressed) is refused
-before parsing.
+Cell values come from python-calamine (a compiled reader, ten times openpyxl's speed); what
+it does not report — percent formats, formulas with no saved result, error values, how far
+a sheet's cells reach — comes from a direct scan of the sheet XML
+(:mod:`parindex.evidence.xlsx_formats`, :mod:`parindex.evidence.xlsx_marks`). Too large a
+file (compressed or uncompressed), or a sheet whose cells reach too far to hold, is refused
+before its cells are read. A date where a fraction, a count or a value is typed is one
+problem saying what Excel did and how to type it.
+
+The sheet-by-sheet work is :mod:`parindex.evidence.xlsx_sheet`; ``cell_text`` is exported
+here too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import unicodedata
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,34 +32,19 @@ from typing import Any
 import pandas as pd
 
 from parindex.errors import Problem, quote
-from parindex.evidence.labels import column_for, info_column
+from parindex.evidence.labels import column_for
 from parindex.evidence.tables import TABLES, RawTables
-from parindex.evidence.xlsx_damage import damaged_sheet, read_sheet
+from parindex.evidence.xlsx_damage import DAMAGED, damaged_sheet, read_sheet
+from parindex.evidence.xlsx_formats import column_letter, percent_styles, sheet_parts
+from parindex.evidence.xlsx_marks import SheetMarks, scan_sheet
+from parindex.evidence.xlsx_sheet import Sheet, cell_text, find_header, head_value, sheet_table
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
-_HEADER_SCAN = 10
-
-
-def cell_text(value: Any, number_format: str | None = None) -> str:
-    """A cell's value as the text a user would have typed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        v = float(value)
-        if number_format and "%" in number_format:
-            v *= 100
-        if v.is_integer():
-            return str(int(v))
-        return f"{v:.12g}"
-    text = unicodedata.normalize("NFC", str(value))
-    return text
+#: rows × columns a sheet's cells may span (the reader holds the whole rectangle)
+MAX_CELLS = 16_000_000
+#: what reading the workbook's map of sheets and styles raises on a damaged file
+_MAP_ERRORS: tuple[type[Exception], ...] = (*DAMAGED, KeyError, ValueError)
 
 
 def _size_problems(path: Path) -> list[Problem]:
@@ -70,110 +63,83 @@ def _size_problems(path: Path) -> list[Problem]:
     return []
 
 
-def _find_header(rows: list[tuple[Any, ...]], table: str) -> int | None:
-    for i, row in enumerate(rows[:_HEADER_SCAN]):
-        hits = sum(1 for v in row if v is not None and column_for(table, v) is not None)
-        if hits >= min(2, len(TABLES[table][0]) if table in TABLES else 2):
-            return i
-    return None
+@dataclass
+class _Pending:
+    """A sheet scanned and handed to calamine (which parses it in a worker thread, the GIL
+    released, while the next sheet is scanned), not yet turned into text."""
+
+    name: str
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    marks: SheetMarks | None = None
+    rows: Future[list[list[Any]]] | None = None
 
 
-#: a formula cell closed with no saved value: ``<f>…</f></c>``, ``<f …/><v/></c>``, …
-_UNSAVED = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+def _start(wb: Any, zf: zipfile.ZipFile, parts: dict[str, str], percent: frozenset[int],
+           pool: ThreadPoolExecutor, name: str, file: str) -> _Pending:
+    """Scan one sheet (refused when its cells reach too far to hold), then let calamine
+    read it."""
+    pending = _Pending(name, file)
+    pending.marks = read_sheet(partial(_scan, zf, parts.get(name, ""), percent, file,
+                                       pending.problems), file, pending.problems)
+    if pending.marks is not None:
+        pending.rows = pool.submit(_cells, wb, name)
+    return pending
 
 
-def _has_unsaved_formulas(path: Path) -> bool:
-    """Whether any worksheet holds a formula with no saved result (a scan of the sheet XML;
-    chunks overlap so a match across a chunk boundary is seen). A workbook saved by a
-    spreadsheet keeps every formula's result and is read once."""
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                with zf.open(info) as fh:
-                    tail = b""
-                    while chunk := fh.read(1 << 20):
-                        if _UNSAVED.search(tail + chunk):
-                            return True
-                        tail = chunk[-256:]
-    return False
-
-
-def _sheet_table(ws: Any, table: str, file: str, problems: list[Problem],
-                 formulas: Any = None) -> pd.DataFrame | None:
-    from openpyxl.utils import get_column_letter
-
-    head_rows = [tuple(c.value for c in row)
-                 for row in ws.iter_rows(min_row=1, max_row=_HEADER_SCAN)]
-    h = _find_header(head_rows, table)
-    if h is None:
-        problems.append(Problem.of("xlsx.no_heading", file,
-                                   headings=", ".join(TABLES[table][0])))
+def _scan(zf: zipfile.ZipFile, part: str, percent: frozenset[int], file: str,
+          problems: list[Problem]) -> SheetMarks | None:
+    marks = scan_sheet(zf, _member(zf, part), percent)
+    if marks.rows * marks.columns > MAX_CELLS:
+        problems.append(Problem.of("xlsx.sheet_too_large", file, rows=marks.rows,
+                                   column=column_letter(marks.columns), limit=f"{MAX_CELLS:,}"))
         return None
-    columns: dict[int, str] = {}
-    seen: dict[str, str] = {}
-    for j, heading in enumerate(head_rows[h]):
-        if heading is None or str(heading).strip() == "":
-            continue
-        col = column_for(table, heading)
-        if col is None:
-            if info_column(heading) is None:
-                problems.append(Problem.of("xlsx.column_unknown", file, f"row {h + 1}",
-                                           field=get_column_letter(j + 1), severity="warning",
-                                           quoted=quote(heading)))
-            continue
-        if col in seen:
-            problems.append(Problem.of("xlsx.column_repeats", file, f"row {h + 1}",
-                                       severity="warning", quoted=quote(heading),
-                                       first=quote(seen[col])))
-            continue
-        seen[col] = str(heading)
-        columns[j] = col
-    data: dict[str, list[str]] = {c: [] for c in columns.values()}
-    rownums: list[int] = []
-    letters = {j: get_column_letter(j + 1) for j in columns}
-    written = formulas.iter_rows(min_row=h + 2) if formulas is not None else None
-    for r, row in enumerate(ws.iter_rows(min_row=h + 2), start=h + 2):
-        values = {columns[j]: cell_text(c.value, getattr(c, "number_format", None))
-                  for j, c in enumerate(row) if j in columns}
-        if written is not None:
-            _unsaved_formulas(row, next(written, ()), columns, letters, r, file, problems)
-        if not any(values.values()):
-            continue
-        for c in data:
-            data[c].append(values.get(c, ""))
-        rownums.append(r)
-    df = pd.DataFrame(data, dtype=object)
-    if table == "reports" and "submitted" in df.columns:
-        df["submitted"] = [_serial_date(v) for v in df["submitted"]]
-    df["_row"] = rownums
-    df.attrs["letters"] = {c: letters[j] for j, c in columns.items()}
-    return df
+    return marks
 
 
-def _unsaved_formulas(row: Any, written: Any, columns: dict[int, str], letters: dict[int, str],
-                      r: int, file: str, problems: list[Problem]) -> None:
-    """A formula with no saved result would read as blank: report it instead."""
-    for j, (c, w) in enumerate(zip(row, written, strict=False)):
-        if j in columns and c.value is None and isinstance(w.value, str) \
-                and w.value.startswith("="):
-            problems.append(Problem.of(
-                "xlsx.formula", file, f"row {r} (cell {letters[j]}{r})", field=columns[j],
-                value=w.value, quoted=quote(w.value)))
+def _cells(wb: Any, name: str) -> list[list[Any]]:
+    rows: list[list[Any]] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return rows
 
 
-def _serial_date(text: str) -> str:
-    """An Excel date serial typed into a text-formatted date column → ISO date."""
-    if text.isdigit() and 20000 <= int(text) <= 80000:
-        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(text))).isoformat()
-    return text
+def _finish(pending: _Pending) -> Sheet | None:
+    """The sheet's cells once calamine has read them, error values put back where calamine
+    leaves them blank; None when the sheet was refused or is damaged."""
+    if pending.rows is None or pending.marks is None:
+        return None
+    rows = read_sheet(pending.rows.result, pending.file, pending.problems)
+    if rows is None:
+        return None
+    for (r, c), text in pending.marks.errors.items():
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        row.extend([""] * (c - len(row)))
+        row[c - 1] = text
+    if pending.marks.errors:  # rows stay as wide as each other
+        width = max(map(len, rows))
+        for row in rows:
+            row.extend([""] * (width - len(row)))
+    return Sheet(pending.name, pending.file, rows, pending.marks)
 
 
-def _meta(ws: Any, file: str, problems: list[Problem]) -> dict[str, Any]:
+def _member(zf: zipfile.ZipFile, part: str) -> str:
+    """The zip member of a sheet part, matched case-insensitively as spreadsheets do; a sheet
+    without one is damaged (never read unscanned)."""
+    if part in zf.NameToInfo:
+        return part
+    for name in zf.NameToInfo:
+        if name.lower() == part.lower():
+            return name
+    raise zipfile.BadZipFile(f"the workbook has no part {part!r} for this sheet")
+
+
+def _meta(sheet: Sheet, problems: list[Problem]) -> dict[str, Any]:
     """The meta sheet as rows of (field, value), or one heading row (``year, edition,
     authority``, perhaps below title rows) and one value row under it."""
-    rows = [tuple(c.value for c in row) for row in ws.iter_rows(max_row=20)]
+    rows = [tuple(head_value(v) for v in row) for row in sheet.rows[:20]]
     meta: dict[str, Any] = {}
-    h = _find_header(rows, "meta")
+    h = find_header(rows, "meta")
     if h is not None:  # two or more fields side by side: the heading layout
         values = rows[h + 1] if h + 1 < len(rows) else ()
         for heading, value in zip(rows[h], values, strict=False):
@@ -185,7 +151,7 @@ def _meta(ws: Any, file: str, problems: list[Problem]) -> dict[str, Any]:
         if len(row) >= 2 and row[0] is not None and column_for("meta", row[0]):
             meta[column_for("meta", row[0]) or ""] = cell_text(row[1])
     if not meta:
-        problems.append(Problem.of("xlsx.no_meta_rows", file))
+        problems.append(Problem.of("xlsx.no_meta_rows", sheet.file))
     return meta
 
 
@@ -204,47 +170,65 @@ def _sheet_names(names: list[str], file: str, problems: list[Problem]) -> dict[s
     return sheets
 
 
+def _refused(path: Path, exc: Exception) -> RawTables:
+    sheet = damaged_sheet(path)
+    where = f"{path.name} [{sheet}]" if sheet else path.name
+    return RawTables(path, {}, path.name, {}, {}, [
+        Problem.of("xlsx.unreadable", where, error=str(exc))])
+
+
 def read_xlsx(path: Path) -> RawTables:
     """Read a bundle workbook into text tables (see the module docstring)."""
     problems = _size_problems(path)
     if problems:
         return RawTables(path, {}, path.name, {}, {}, problems)
-    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-        # formulas are read (never evaluated) only to name those with no saved result
-        fwb = load_workbook(path, read_only=True) if _has_unsaved_formulas(path) else None
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        sheet = damaged_sheet(path)
-        where = f"{path.name} [{sheet}]" if sheet else path.name
-        return RawTables(path, {}, path.name, {}, {}, [
-            Problem.of("xlsx.unreadable", where, error=str(exc))])
-    try:
-        sheets = _sheet_names(wb.sheetnames, path.name, problems)
-        meta: dict[str, Any] = {}
-        meta_file = f"{path.name} [meta]"
-        if "meta" in sheets:
-            meta = read_sheet(partial(_meta, wb[sheets["meta"]], meta_file, problems),
-                               meta_file, problems) or {}
-        else:
-            problems.append(Problem.of("xlsx.no_meta_sheet", path.name))
-        tables: dict[str, pd.DataFrame] = {}
-        files: dict[str, str] = {}
-        for name in TABLES:
-            if name not in sheets:
-                continue
-            file = f"{path.name} [{sheets[name]}]"
-            files[name] = file
-            sheet = sheets[name]
-            df = read_sheet(partial(_sheet_table, wb[sheet], name, file, problems,
-                                     fwb[sheet] if fwb is not None else None), file, problems)
-            if df is not None:
-                tables[name] = df
-    finally:
-        wb.close()
-        if fwb is not None:
-            fwb.close()
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own kinds on damaged files
+        return _refused(path, exc)
+    with wb, zipfile.ZipFile(path) as zf, ThreadPoolExecutor(1) as pool:
+        try:
+            parts, percent = sheet_parts(zf), percent_styles(zf)
+        except _MAP_ERRORS as exc:
+            return _refused(path, exc)
+        sheets = _sheet_names(wb.sheet_names, path.name, problems)
+        pending = {key: _start(wb, zf, parts, percent, pool, sheets[key],
+                               f"{path.name} [{sheets[key]}]")
+                   for key in ("meta", *TABLES) if key in sheets}
+        return _read_sheets(path, pending, problems)
+
+
+def _read_sheets(path: Path, pending: dict[str, _Pending],
+                 problems: list[Problem]) -> RawTables:
+    """Each sheet turned into text, in order (meta, then the tables), each sheet's problems
+    in that order too."""
+    meta: dict[str, Any] = {}
+    meta_file = f"{path.name} [meta]"
+    if "meta" in pending:
+        got = pending["meta"]
+        found = _finish(got)
+        meta = (read_sheet(partial(_meta, found, got.problems), meta_file, got.problems)
+                or {}) if found is not None else {}
+        problems += got.problems
+    else:
+        problems.append(Problem.of("xlsx.no_meta_sheet", path.name))
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    for name in TABLES:
+        if name not in pending:
+            continue
+        got = pending[name]
+        files[name] = got.file
+        sheet = _finish(got)
+        df = sheet_table(sheet, name, got.problems) if sheet is not None else None
+        problems += got.problems
+        if df is not None:
+            tables[name] = df
     if meta:
         meta = {k: (int(v) if k == "year" and str(v).isdigit() else v) for k, v in meta.items()}
     return RawTables(path, meta, meta_file, tables, files, problems)
+
+
+__all__ = ["MAX_CELLS", "MAX_FILE_BYTES", "MAX_UNPACKED_BYTES", "cell_text", "read_xlsx"]

@@ -1,0 +1,189 @@
+"""Reading a workbook's XML directly, for what the cell reader (python-calamine) does not
+say: the map of sheets, which cell styles show a percent, and a byte search of each sheet
+for how far its cells reach and whether it holds anything to mark
+(:mod:`parindex.evidence.xlsx_marks` parses those).
+
+The scan is direct, bounded and safe: each part is read from the zip in chunks, a part that
+declares a DTD (the only place an entity can be defined, so the only way to an entity bomb)
+is refused before any XML parser sees it, and a sheet is parsed (by the standard library's
+streaming parser) only when cheap byte searches show it holds something to find. A workbook
+written by parindex, or saved by a spreadsheet with no percent format, is only searched.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CHUNK = 1 << 20
+OVERLAP = 64
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
+#: built-in number formats with a percent sign (ECMA-376 §18.8.30): 0% and 0.00%
+_BUILTIN_PERCENT = frozenset({9, 10})
+
+
+
+class DtdRefused(ElementTree.ParseError):
+    """A part declares a DTD (entities): refused unparsed."""
+
+
+def chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part's bytes in overlapping chunks (a match across a boundary is seen); a DTD
+    (it can only come before the first element) is refused."""
+    with zf.open(part) as fh:
+        tail, prolog = b"", True
+        while chunk := fh.read(_CHUNK):
+            window = tail + chunk
+            if prolog:
+                first = _ELEMENT.search(window)
+                prolog = first is None
+                if b"<!DOCTYPE" in (window if first is None else window[:first.start()]):
+                    raise DtdRefused(f"{part} declares a DTD (entities are not read)")
+            yield window
+            tail = chunk[-OVERLAP:]
+
+
+def _read(zf: zipfile.ZipFile, part: str) -> bytes:
+    return b"".join(w[OVERLAP:] if i else w for i, w in enumerate(chunks(zf, part)))
+
+
+def _parse(zf: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    return ElementTree.fromstring(_read(zf, part))
+
+
+def local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part in the zip (``xl/worksheets/sheet1.xml``), in workbook order."""
+    book = _parse(zf, "xl/workbook.xml")
+    rels = _parse(zf, "xl/_rels/workbook.xml.rels")
+    target = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, str] = {}
+    for sheet in book.iter():
+        if local_name(sheet.tag) == "sheet":
+            part = target.get(sheet.get(_REL), "")
+            part = part.lstrip("/") if part.startswith("/") else f"xl/{part}"
+            out[sheet.get("name", "")] = posixpath.normpath(part)
+    return out
+
+
+def percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """The cell style indexes (``s=`` of a cell) whose number format shows a percent sign,
+    as openpyxl decides it: the format's code contains ``%``."""
+    try:
+        styles = _parse(zf, "xl/styles.xml")
+    except KeyError:
+        return frozenset()
+    codes = {int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+             for f in styles.iter(f"{_MAIN}numFmt")}
+    xfs = styles.find(f"{_MAIN}cellXfs")
+    found = set()
+    for i, xf in enumerate(xfs if xfs is not None else ()):
+        fmt = int(xf.get("numFmtId", "0"))
+        if "%" in codes.get(fmt, "") or (fmt not in codes and fmt in _BUILTIN_PERCENT):
+            found.add(i)
+    return frozenset(found)
+
+
+# ---------------------------------------------------------------- the byte search
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_PLAIN_FORMULA = re.compile(rb"<f[\s>/]")  # a literal start: searched ten times faster
+_ERROR = re.compile(rb"""t=["']e["']""")
+_ROW = re.compile(rb"""row\s[^>]*?\br=["'](\d+)["']""")
+_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref=["'][A-Z]*\d*:?[A-Z]*(\d+)["']""")
+_PREFIXED = re.compile(rb"<\w+:worksheet\b")
+
+
+def _far(row: int) -> re.Pattern[bytes]:
+    """Cell references past column Z (column and row captured), and those in column A–Z
+    whose row is above the bound that ``row``'s digits give: more digits, or as many with a
+    larger first digit (98 → 99, 136162 → 199999). One regex, one pass."""
+    digits = str(row)
+    more = rf"\d{{{len(digits) + 1},}}"
+    if digits[0] != "9":
+        more += rf"|[{int(digits[0]) + 1}-9]\d{{{len(digits) - 1}}}"
+    return re.compile(rb"""r=["'](?:([A-Z]{2,3})(\d+)|[A-Z](""" + more.encode()
+                      + rb"""))["']""")
+
+
+@dataclass
+class Search:
+    """What the byte search of one sheet found: whether to parse it, and its extent."""
+
+    parse: bool = False
+    rows: int = 0
+    columns: int = 26
+    prefixed: bool = False  # the sheet's tags carry a namespace prefix (``<x:c>``)
+
+    def reach(self, window: bytes, far: re.Pattern[bytes]) -> None:
+        for m in far.finditer(window):
+            if m[1]:
+                self.columns = max(self.columns, column_number(m[1].decode()))
+            self.rows = max(self.rows, int(m[2] or m[3]))
+
+
+def _last_row(window: bytes) -> int:
+    at = window.rfind(b"row ")
+    while at > 0:
+        m = _ROW.match(window, at)
+        if m and window[at - 1:at] in (b"<", b":"):
+            return int(m[1])
+        at = window.rfind(b"row ", 0, at)
+    return 0
+
+
+def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None) -> Search:
+    """One pass over the sheet's bytes: anything to parse, and how far its cells reach (the
+    last row, unless a cell names a row beyond what the dimension or 9999 allow — only a
+    damaged or hostile sheet does — and the furthest column past Z)."""
+    found = Search()
+    far: re.Pattern[bytes] | None = None
+    for window in chunks(zf, part):
+        if far is None:
+            dim = _DIMENSION.search(window)
+            far = _far(max(int(dim[1]) if dim else 0, 9999))
+            found.prefixed = bool(_PREFIXED.search(window))
+        found.parse = found.parse or _to_parse(window, percent, found.prefixed)
+        found.reach(window, far)
+        found.rows = max(found.rows, _last_row(window))
+    if far is not None and _far(max(found.rows, 9999)).pattern != far.pattern:
+        # the dimension claimed more rows than there are: look again for cells beyond the
+        # last row, which the dimension's bound would have let through
+        again = _far(max(found.rows, 9999))
+        for window in chunks(zf, part):
+            found.reach(window, again)
+    return found
+
+
+def _to_parse(window: bytes, percent: re.Pattern[bytes] | None, prefixed: bool) -> bool:
+    """Whether the window may hold a formula, an error value or a percent-formatted cell
+    (a false alarm only costs a parse, which decides cell by cell)."""
+    formula = _FORMULA if prefixed else _PLAIN_FORMULA
+    return bool(formula.search(window) or _ERROR.search(window)
+                or (percent is not None and percent.search(window)))
+
+
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``AA`` → 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letter(n: int) -> str:
+    """1 → ``A``, 27 → ``AA``."""
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
