@@ -486,12 +486,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "critbook.meta.previous_area": ("Lĩnh vực tương ứng bộ trước", "Previous areas"),
     "critbook.no": ("không", "no"),
     "critbook.wrote": ("đã ghi {out}", "wrote {out}"),
-    "critbook.help_export": (
+    "help.cmd.criteria_export": (
         "Ghi một bộ chỉ số ra sổ tính Excel (sheet meta và sheet tiêu chí) để văn phòng sửa."
         "\n\nVí dụ: parindex criteria export xa-2024 --out xa-2024.xlsx",
         "Write an edition as an Excel workbook (a meta sheet and a criteria sheet) to edit."
         "\n\nExample: parindex criteria export xa-2024 --out xa-2024.xlsx"),
-    "critbook.help_import": (
+    "help.cmd.criteria_import": (
         "Đọc sổ tính bộ chỉ số thành tệp YAML, kiểm tra như criteria check; lỗi ghi rõ sheet"
         " và ô.\n\nVí dụ: parindex criteria import xa-2024.xlsx --out xa-2024.yaml",
         "Read an edition workbook into a YAML file, checked as criteria check does; problems"
@@ -661,21 +661,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "followup.status.missing": ("chưa gửi", "not sent"),
     "followup.none_to_remind": ("không có đơn vị nào cần nhắc", "no unit to remind"),
     # Help of `parindex one-stop` and `parindex reports` (cli.periodic_cmd)
-    "help.periodic.one_stop": (
+    "help.cmd.one-stop": (
         "Phụ lục kết quả một cửa, một cửa liên thông của báo cáo định kỳ (theo nhóm đơn vị, "
-        "có dòng cộng từng nhóm và dòng tổng cộng).\n\nVí dụ: parindex one-stop mau/2024 "
-        "--period H1 --format xlsx --out phu-luc.xlsx",
+        "có dòng cộng từng nhóm và dòng tổng cộng).\n\nVí dụ: parindex one-stop "
+        "parindex/samples/sample_district/2024 --period H1 --out phu-luc.xlsx",
         "The one-stop annex of the periodic report (units grouped by kind, a subtotal per "
-        "group and a total row).\n\nExample: parindex one-stop sample/2024 --period H1 "
-        "--format xlsx --out annex.xlsx"),
+        "group and a total row).\n\nExample: parindex one-stop "
+        "parindex/samples/sample_district/2024 --period H1 --out phu-luc.xlsx"),
     "help.periodic.period": (
         "Kỳ: Q1, Q2, Q3, Q4, H1 (6 tháng), 9M (9 tháng) hoặc YEAR (cả năm).",
         "Period: Q1, Q2, Q3, Q4, H1 (half year), 9M (nine months) or YEAR."),
-    "help.periodic.reports": (
+    "help.cmd.reports": (
         "Theo dõi báo cáo CCHC định kỳ: hạn gửi, ngày gửi, số ngày trễ, tình trạng của từng "
-        "đơn vị, và các đơn vị cần nhắc.\n\nVí dụ: parindex reports mau/2024",
+        "đơn vị, và các đơn vị cần nhắc.\n\nVí dụ: parindex reports "
+        "parindex/samples/sample_district/2024",
         "Periodic reports followed up: each unit's deadline, date sent, days late and status, "
-        "and the units to remind.\n\nExample: parindex reports sample/2024"),
+        "and the units to remind.\n\nExample: parindex reports "
+        "parindex/samples/sample_district/2024"),
     "help.periodic.as_of": (
         "Ngày tính các đơn vị cần nhắc (dd/mm/yyyy; mặc định: hôm nay).",
         "The date the units to remind are counted at (dd/mm/yyyy; default: today)."),
@@ -754,11 +756,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "lost, evidence.\n\nExample: parindex explain parindex/samples/sample_district/2024 SM07"),
     "help.cmd.rank": (
         "Bảng xếp hạng theo mẫu công bố, mỗi nhóm xếp hạng một bảng (CSV: một bảng, mỗi "
-        "nhóm một dòng tiêu đề; xlsx: sheet tổng hợp, từng nhóm và chi tiết)."
+        "nhóm một dòng tiêu đề; xlsx: sheet tổng hợp, từng nhóm và chi tiết; docx: phụ lục "
+        "kèm quyết định, sẵn sàng ký)."
         "\n\nVí dụ: parindex rank parindex/samples/sample_district/2024 --group "
         "\"Huyện Sông Mây\"",
         "The league table in the published layout, one table per ranking group (CSV: one "
-        "table with a heading row per group; xlsx: overall, per-group and detail sheets)."
+        "table with a heading row per group; xlsx: overall, per-group and detail sheets; "
+        "docx: the annex of the decision, ready to sign)."
         "\n\nExample: parindex rank parindex/samples/sample_district/2024 --group "
         "\"Huyện Sông Mây\""),
     "help.cmd.demo": (

@@ -45,7 +45,7 @@ def test_export_then_import_is_exact(tmp_path: Path, edition: str, lang: str) ->
     assert problems == []
     check = CliRunner().invoke(app, ["criteria", "check", str(out)])
     assert check.exit_code == 0
-    assert "OK" in check.output
+    assert "đạt —" in check.output
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +250,7 @@ class TestOutputs:
         before = book.read_bytes()
         result = _import(book, book)
         assert result.exit_code == 1
-        assert "is an input of this command" in result.stderr
+        assert "là tệp đầu vào của lệnh" in result.stderr
         assert book.read_bytes() == before
 
     def test_export_refuses_to_overwrite_its_edition(self, tmp_path: Path) -> None:
@@ -258,7 +258,7 @@ class TestOutputs:
         src.write_bytes(b"not yaml")
         result = CliRunner().invoke(app, ["criteria", "export", str(src), "--out", str(src)])
         assert result.exit_code == 1
-        assert "is the edition being exported" in result.stderr
+        assert "là tệp bộ chỉ số đầu vào" in result.stderr
         assert src.read_bytes() == b"not yaml"
 
     def test_export_writes_only_xlsx(self, tmp_path: Path) -> None:

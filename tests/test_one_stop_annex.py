@@ -296,11 +296,11 @@ class TestCommand:
         assert "KẾT QUẢ THỰC HIỆN CƠ CHẾ MỘT CỬA, MỘT CỬA LIÊN THÔNG QUÝ I NĂM 2024" in \
             result.stdout
         assert "Tổng cộng" in result.stdout
-        assert "mid-year projection" in result.stderr
+        assert "ước tính giữa năm" in result.stderr
         assert "không có số liệu một cửa quý I năm: X3" in result.stderr
 
     def test_check_says_the_year_is_a_mid_year_projection(self, bundle: Path) -> None:
-        result = CliRunner().invoke(app, ["check", str(bundle)])
+        result = CliRunner().invoke(app, ["check", str(bundle), "--lang", "en"])
         assert result.exit_code == 0, result.output
         assert ("one_stop.csv: the one-stop rows stop at Q2: the one-stop scores are a "
                 "mid-year projection (the year so far)") in result.stderr
@@ -311,7 +311,7 @@ class TestCommand:
 
     def test_mixed_rows_exit_1_naming_file_row_and_column(self, tmp_path: Path) -> None:
         bundle = write_annex_bundle(tmp_path, ONE_STOP + "S1,,,1,10,10,0,5,12,1,2,0,1\n")
-        result = CliRunner().invoke(app, ["one-stop", str(bundle)])
+        result = CliRunner().invoke(app, ["one-stop", str(bundle), "--lang", "en"])
         assert result.exit_code == 1
         assert 'one_stop.csv: row 13, column "period": unit S1 has a whole-year row' in \
             result.stderr

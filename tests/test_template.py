@@ -192,7 +192,7 @@ class TestUnitsFileProblems:
         result = invoke("template", edition, "--units", units, "--out", out,
                         inputs=[units, edition])
         assert result.exit_code == 1
-        errors = [ln for ln in result.stderr.splitlines() if ln.startswith("lỗi / error:")]
+        errors = [ln for ln in result.stderr.splitlines() if ln.startswith("lỗi:")]
         assert len(errors) == 1, result.stderr
         assert expected in errors[0]
         assert not out.exists()

@@ -129,7 +129,7 @@ def check(files: list[Path] = typer.Argument(..., metavar="FILE...",
 # ---------------------------------------------------------------- criteria in a workbook (#11)
 
 
-@app.command("export", cls=LeanCommand, help=t("critbook.help_export", HELP_LANG))
+@app.command("export", cls=LeanCommand, help=h("cmd.criteria_export"))
 @handles_errors
 def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
            out: Path = typer.Option(..., "--out", "-o",
@@ -157,7 +157,7 @@ def export(ref: str = typer.Argument(..., metavar="ID_OR_FILE"),
     err_console().print(t("critbook.wrote", lang.value, out=out))
 
 
-@app.command("import", cls=LeanCommand, help=t("critbook.help_import", HELP_LANG))
+@app.command("import", cls=LeanCommand, help=h("cmd.criteria_import"))
 @handles_errors
 def import_workbook(book: Path = typer.Argument(..., metavar="WORKBOOK"),
                     out: Path | None = typer.Option(None, "--out", "-o",

@@ -157,5 +157,5 @@ def _shown(iso: str, lang: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``one-stop`` and ``reports`` to the command line, with their help texts."""
-    app.command("one-stop", cls=LeanCommand, help=h("periodic.one_stop"))(one_stop)
-    app.command("reports", cls=LeanCommand, help=h("periodic.reports"))(reports)
+    app.command("one-stop", cls=LeanCommand, help=h("cmd.one-stop"))(one_stop)
+    app.command("reports", cls=LeanCommand, help=h("cmd.reports"))(reports)
