@@ -71,8 +71,7 @@ class Problem:
             if self.hint is not None and f"hint.{self.code}" in words.WORDS \
                     and self.hint == words.t(f"hint.{self.code}", "en", **self.facts):
                 hint = words.t(f"hint.{self.code}", lang, **self.facts)
-            if location.startswith("row "):
-                location = words.t("where.row", lang) + location[3:]
+            location = _located(location, lang)
         place = f"{self.file}: {location}" if location else self.file
         if self.field and self.location.startswith("row"):
             place += words.t("where.column", lang, column=self.field)
@@ -135,3 +134,11 @@ def quote(value: object) -> str:
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _located(location: str, lang: str) -> str:
+    """``row 6 (cell C6)`` and ``line 3`` in ``lang``'s words."""
+    for word in ("row", "line"):
+        if location.startswith(word + " "):
+            location = words.t(f"where.{word}", lang) + location[len(word):]
+    return location.replace("(cell ", "(" + words.t("where.cell", lang) + " ")

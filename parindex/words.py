@@ -1273,6 +1273,8 @@ WORDS: dict[str, tuple[str, str]] = {
                                    "cannot be read: the sheet is damaged ({error})"),
     # Where a problem is (errors.Problem.render)
     "where.row": ("dòng", "row"),
+    "where.cell": ("ô", "cell"),
+    "where.line": ("dòng", "line"),
     "where.column": (', cột "{column}"', ', column "{column}"'),
 }
 

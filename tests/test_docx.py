@@ -270,7 +270,7 @@ class TestCommandLine:
         out = tmp_path / "x.docx"
         result = CliRunner().invoke(app, ["score", str(SAMPLE_2024), "--out", str(out)])
         assert result.exit_code == 2
-        assert "not docx" in result.output
+        assert "không ghi docx" in result.output
         assert not out.exists()
 
 

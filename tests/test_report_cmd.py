@@ -61,7 +61,7 @@ class TestDefaultOutput:
         assert page.is_file()
         assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
         assert result.stdout == ""
-        assert f"wrote {page}" in result.stderr.replace("\n", "")
+        assert f"đã ghi {page}" in result.stderr.replace("\n", "")
 
     def test_json_still_goes_to_stdout(self, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from workbook_helpers import ERROR_TAG, find_row, invoke, outcome, set_cells, small_bundle, to_xlsx
+from workbook_helpers import find_row, invoke, outcome, set_cells, small_bundle, to_xlsx
 
 from parindex.errors import Problem
 
@@ -68,9 +68,9 @@ class TestDateTypedAsFraction:
 
     def test_check_lists_each_cell_once_and_exits_1(self, dated: tuple[Path, list[str]]) -> None:
         x, refs = dated
-        result = invoke("check", x, inputs=[x])
+        result = invoke("check", x, "--lang", "en", inputs=[x])
         assert result.exit_code == 1
-        lines = [line for line in result.stderr.splitlines() if line.startswith(ERROR_TAG)]
+        lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(lines) == 3, result.stderr
         for line, ref in zip(lines, refs, strict=True):
             assert f"cell {ref} holds the date 04/03/2024" in line

@@ -184,7 +184,8 @@ def sheet_table(sheet: Sheet, table: str, problems: list[Problem]) -> pd.DataFra
     df = pd.DataFrame({c: t if keep is None else [t[i] for i in keep]
                        for c, t in texts.items()}, dtype=object)  # as the CSV reader's
     if table == "reports" and "submitted" in df.columns:
-        df["submitted"] = [_serial_date(v) for v in df["submitted"]]
+        df["submitted"] = pd.Series([_serial_date(v) for v in df["submitted"]],
+                                    index=df.index, dtype=object)
     df["_row"] = pd.Series(range(first, first + len(body)) if keep is None
                            else [first + i for i in keep], dtype="int64")
     df.attrs["letters"] = {c: letters[j] for j, c in columns.items()}
