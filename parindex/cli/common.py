@@ -239,13 +239,15 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None) -> str:
     return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"
 
 
-def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) -> None:
-    """The published workbook to ``--out`` (atomically); ``--out`` is required."""
+def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None,
+               detail: bool = True) -> None:
+    """The published workbook to ``--out`` (atomically); ``--out`` is required; ``detail``
+    adds the criterion-by-criterion sheet."""
     if out is None:
         raise typer.BadParameter("--format xlsx writes a workbook: give --out FILE.xlsx",
                                  param_hint="--out")
     from parindex.io import write_atomic
     from parindex.report.xlsx import league_workbook
 
-    write_atomic(out, league_workbook(run, lang, group))
+    write_atomic(out, league_workbook(run, lang, group, detail))
     err_console().print(f"wrote {out}")

@@ -145,9 +145,12 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
 @handles_errors
 def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--group", "-g"),
          criteria: str | None = CriteriaOpt, fmt: ExportFormat = ExportOpt,
-         out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+         out: Path | None = OutOpt, lang: Lang = LangOpt,
+         detail: bool = typer.Option(False, "--detail", help="xlsx: also the sheet of every "
+                                     "unit's criterion-by-criterion scoring.")) -> None:
     """The league table in the published layout, one table per ranking group (CSV: one
-    table with a heading row per group; xlsx: overall, per-group and detail sheets).
+    table with a heading row per group; xlsx: overall and per-group sheets, and with
+    --detail the criterion-by-criterion sheet).
 
     Example: parindex rank sample/2024 --group "Huyện Sông Mây"
     """
@@ -170,7 +173,7 @@ def rank(bundle: Path = BundleArg, group: str | None = typer.Option(None, "--gro
 
         emit(published_csv(published_frame(run, lang.value, group), lang.value), out)
     elif fmt is ExportFormat.xlsx:
-        write_xlsx(run, out, lang.value, group)
+        write_xlsx(run, out, lang.value, group, detail)
     else:
         from parindex.report.tables import area_legend
 

@@ -70,9 +70,9 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
     out = []
     for g in names if group is None else [g for g in names if g == group]:
         members = rows[rows["group"] == g]
+        ranks, codes = members["group_rank"].tolist(), members["code"].tolist()
         by_group_rank = sorted(range(len(members)), key=lambda k: (
-            np.inf if members["group_rank"].iat[k] is None else members["group_rank"].iat[k],
-            members["code"].iat[k]))
+            np.inf if ranks[k] is None else ranks[k], codes[k]))
         df = select(members.iloc[by_group_rank], columns)
         df.insert(0, header("stt", lang), range(1, len(df) + 1))
         out.append((str(g), df))
