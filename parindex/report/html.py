@@ -124,7 +124,7 @@ def _league_table(run: Run, lang: str, ranges: dict[int, tuple[float, float]]) -
                              f'<span class="band"{style}>{e(v or "")}</span></td>')
             elif isinstance(v, (int, float)):
                 data = "" if v != v else repr(float(v) if isinstance(v, float) else v)
-                cells.append(f'<td class="num" data-v="{data}">{e(fmt(v, lang))}</td>')
+                cells.append(f'<td class="num" data-v="{data}">{fmt(v, lang)}</td>')  # digits
             else:  # text, and no rank (None)
                 cells.append(f'<td data-v="{e(v)}">{e(v)}</td>')
         lo, hi = ranges.get(i, (math.nan, math.nan))
