@@ -2,7 +2,8 @@
 33,210 units?
 
     python bench/scaling.py [--quick] [--sizes 3321,10000,33210] [--repeat 1]
-                            [--only rank-xlsx,report] [--limit 1.3] [--json FILE]
+                            [--only rank-xlsx,report] [--skip template] [--draws 200]
+                            [--limit 1.3] [--json FILE]
 
 For each size a bundle is generated once (``bench/generate.py``, the same seed, so the same
 bytes) and cached under ``bench/data/scale-N`` (git-ignored), beside a tiny bundle of
@@ -47,6 +48,8 @@ SIZES = (3321, 10000, 33210)
 QUICK_SIZES = (1000, 3321, 10000)
 LIMIT = 1.3
 PLAN_TARGET = "Tốt"
+COMMANDS = ("score-json", "rank-xlsx", "report", "weak-json", "weak-table", "plan", "whatif",
+            "uncertainty", "template")
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def marginal(cost: float, base: float, n: int) -> float:
     return (cost - base) / (n - BASE_UNITS)
 
 
-def run_all(sizes: list[int], names: list[str] | None, draws: int, repeat: int
+def run_all(sizes: list[int], names: list[str], draws: int, repeat: int
             ) -> dict[str, dict[int, Measure]]:
     exe = parindex_exe()
     results: dict[str, dict[int, Measure]] = {}
@@ -135,7 +138,7 @@ def run_all(sizes: list[int], names: list[str] | None, draws: int, repeat: int
         for n in [BASE_UNITS, *sizes]:
             path = bundle(n)
             for name, args in commands(path, Path(tmp), draws).items():
-                if names and name not in names:
+                if name not in names:
                     continue
                 m = median_measure([exe, *args], repeat)
                 results.setdefault(name, {})[n] = m
@@ -176,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="sizes 1000, 3321, 10000")
     ap.add_argument("--sizes", help="comma-separated unit counts, smallest first")
     ap.add_argument("--only", help="comma-separated command names")
+    ap.add_argument("--skip", help="comma-separated command names not to run")
     ap.add_argument("--draws", type=int, help="uncertainty draws (200; --quick 50)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per measure (median)")
     ap.add_argument("--limit", type=float, default=LIMIT)
@@ -187,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--sizes must be increasing and above {BASE_UNITS}")
     draws = args.draws or (50 if args.quick else 200)
     print(f"load average before: {os.getloadavg()}", file=sys.stderr)
-    results = run_all(sizes, args.only.split(",") if args.only else None, draws, args.repeat)
+    names = [n for n in (args.only.split(",") if args.only else COMMANDS)
+             if n not in (args.skip.split(",") if args.skip else [])]
+    results = run_all(sizes, names, draws, args.repeat)
     print(f"load average after: {os.getloadavg()}", file=sys.stderr)
     passed = check(results, sizes, args.limit)
     if args.json:

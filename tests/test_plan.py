@@ -92,7 +92,8 @@ class TestOutcome:
         assert outcome(78.0, 80.0, 5.0, 0.0) == (80.0, 100.0)  # clipped to the max
         assert outcome(-3.0, 80.0, 1.0, 0.0) == (0.0, 0.0)  # never below 0
         total, index = outcome(10.0, 0.0, 0.0, 0.0)
-        assert total == 0.0 and math.isnan(index)  # nothing applicable
+        assert total == 0.0
+        assert math.isnan(index)  # nothing applicable
 
 
 class TestSolver:
