@@ -134,7 +134,11 @@ def _percentiles(arr: np.ndarray) -> np.ndarray:
     ``nanpercentile`` goes column by column, and only the rest (unranked units) need it."""
     out = np.full((3, arr.shape[1]), np.nan)
     full = ~np.isnan(arr).any(axis=0)
-    out[:, full] = np.percentile(arr[:, full], [5, 50, 95], axis=0, method="inverted_cdf")
+    if full.all():
+        out[...] = np.percentile(arr, [5, 50, 95], axis=0, method="inverted_cdf")
+    else:  # a copy of the ranked columns, which percentile may sort in place
+        out[:, full] = np.percentile(arr[:, full], [5, 50, 95], axis=0, method="inverted_cdf",
+                                     overwrite_input=True)
     partial = np.flatnonzero(~full & ~np.isnan(arr).all(axis=0))
     if len(partial):
         out[:, partial] = np.nanpercentile(arr[:, partial], [5, 50, 95], axis=0,
