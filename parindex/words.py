@@ -754,15 +754,19 @@ WORDS: dict[str, tuple[str, str]] = {
         "\n\nVí dụ: parindex explain parindex/samples/sample_district/2024 SM07",
         "Every leaf of one unit: input → rule → self-assessed / appraised points, points "
         "lost, evidence.\n\nExample: parindex explain parindex/samples/sample_district/2024 SM07"),
+    "help.opt.detail": (
+        "xlsx: thêm sheet chấm điểm từng tiêu chí của mọi đơn vị (lớn với nhiều đơn vị).",
+        "xlsx: also the sheet of every unit's criterion-by-criterion scoring (large for many "
+        "units)."),
     "help.cmd.rank": (
         "Bảng xếp hạng theo mẫu công bố, mỗi nhóm xếp hạng một bảng (CSV: một bảng, mỗi "
-        "nhóm một dòng tiêu đề; xlsx: sheet tổng hợp, từng nhóm và chi tiết; docx: phụ lục "
-        "kèm quyết định, sẵn sàng ký)."
+        "nhóm một dòng tiêu đề; xlsx: sheet tổng hợp và từng nhóm, thêm sheet chi tiết với "
+        "--detail; docx: phụ lục kèm quyết định, sẵn sàng ký)."
         "\n\nVí dụ: parindex rank parindex/samples/sample_district/2024 --group "
         "\"Huyện Sông Mây\"",
         "The league table in the published layout, one table per ranking group (CSV: one "
-        "table with a heading row per group; xlsx: overall, per-group and detail sheets; "
-        "docx: the annex of the decision, ready to sign)."
+        "table with a heading row per group; xlsx: overall and per-group sheets, the detail "
+        "sheet with --detail; docx: the annex of the decision, ready to sign)."
         "\n\nExample: parindex rank parindex/samples/sample_district/2024 --group "
         "\"Huyện Sông Mây\""),
     "help.cmd.demo": (

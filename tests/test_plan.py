@@ -72,6 +72,30 @@ def cases(draw: st.DrawFn, uniform: bool = False) -> Case:
     return leaves, base, applicable, goal
 
 
+class TestOutcome:
+    """The solver's total and index are the engine's, number for number."""
+
+    @given(base=st.floats(-20, 120), applicable=st.sampled_from([0.0, 0.5, 45.0, 97.0, 100.0]),
+           gained=st.floats(0, 30), added=st.sampled_from([0.0, 2.0, 5.5]))
+    @settings(max_examples=300, deadline=None)
+    def test_equals_engine_totals(self, base: float, applicable: float, gained: float,
+                                  added: float) -> None:
+        from parindex.scoring.engine import totals
+
+        total, index = totals(base + gained, 0.0, 0.0, 0.0, applicable + added)
+        got = outcome(base, applicable, gained, added)
+        assert got[0] == float(total)
+        assert got[1] == float(index) or (math.isnan(got[1]) and math.isnan(float(index)))
+
+    def test_cases(self) -> None:
+        assert outcome(60.0, 80.0, 5.0, 0.0) == (65.0, 81.25)
+        assert outcome(78.0, 80.0, 5.0, 0.0) == (80.0, 100.0)  # clipped to the max
+        assert outcome(-3.0, 80.0, 1.0, 0.0) == (0.0, 0.0)  # never below 0
+        total, index = outcome(10.0, 0.0, 0.0, 0.0)
+        assert total == 0.0
+        assert math.isnan(index)  # nothing applicable
+
+
 class TestSolver:
     """The knapsack is exact: it matches a brute force over every improvement set."""
 

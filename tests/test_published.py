@@ -201,20 +201,24 @@ class TestWorkbook:
 class TestCommandLine:
     """`score` and `rank` write the workbook with --format xlsx --out FILE, atomically."""
 
-    @pytest.mark.parametrize("command", ["score", "rank"])
-    def test_writes_xlsx(self, tmp_path: Path, command: str) -> None:
+    @pytest.mark.parametrize(("command", "flags", "detail"), [
+        ("score", [], True), ("rank", [], False), ("rank", ["--detail"], True)])
+    def test_writes_xlsx(self, tmp_path: Path, command: str, flags: list[str],
+                         detail: bool) -> None:
+        """`score` writes the detail sheet; `rank` only with --detail."""
         out = tmp_path / "sub" / "league.xlsx"
         result = CliRunner().invoke(app, [command, str(SAMPLE_2024), "--format", "xlsx",
-                                          "--out", str(out)])
+                                          "--out", str(out), *flags])
         assert result.exit_code == 0, result.output
         wb = openpyxl.load_workbook(out)
-        assert "Chi tiết" in wb.sheetnames
+        assert wb.sheetnames[:3] == ["Tổng hợp", "Huyện Sông Mây", "Huyện Núi Ngọc"]
+        assert ("Chi tiết" in wb.sheetnames) == detail
         assert [p.name for p in out.parent.iterdir()] == ["league.xlsx"]
 
     def test_rank_one_group(self, tmp_path: Path) -> None:
         out = tmp_path / "g.xlsx"
         result = CliRunner().invoke(app, ["rank", str(SAMPLE_2024), "--group", "Huyện Núi Ngọc",
-                                          "--format", "xlsx", "--out", str(out)])
+                                          "--format", "xlsx", "--out", str(out), "--detail"])
         assert result.exit_code == 0, result.output
         wb = openpyxl.load_workbook(out)
         assert wb.sheetnames == ["Huyện Núi Ngọc", "Chi tiết"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parindex.pipeline import open_run
 from parindex.report.published import overall_frame
@@ -58,3 +60,31 @@ class TestLeagueRows:
             mine = rows[rows["group"] == group]
             assert sorted(df["Unit"]) == sorted(mine["name"])
             assert df["Rank"].tolist() == sorted(mine["group_rank"])
+
+
+class TestNumberFormat:
+    """Table numbers round half up on the number as written, whichever path formats them."""
+
+    @staticmethod
+    def _decimal(value: float, decimals: int) -> str:
+        from decimal import ROUND_HALF_UP, Decimal
+
+        rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+        return f"{rounded:,.{decimals}f}"
+
+    @given(value=st.one_of(st.floats(-1e7, 1e7, allow_nan=False),
+                           st.integers(-10**7, 10**7).map(lambda k: k / 1000),
+                           st.integers(-10**5, 10**5).map(lambda k: k / 8)),
+           decimals=st.integers(0, 3))
+    @settings(max_examples=2000, deadline=None)
+    def test_same_as_decimal_rounding(self, value: float, decimals: int) -> None:
+        from parindex.report.tables import _rounded
+
+        assert _rounded(value, decimals) == self._decimal(value, decimals)
+
+    def test_written_ties_round_up(self) -> None:
+        from parindex.report.tables import fmt
+
+        assert [fmt(v, "vi") for v in (2.675, 1.005, 0.125, -0.125, 1234.5)] == [
+            "2,68", "1,01", "0,13", "-0,13", "1.234,50"]
+        assert fmt(2.675, "en") == "2.68"

@@ -196,3 +196,25 @@ class TestUncertaintyCLI:
     def test_bad_tolerance(self) -> None:
         res = runner.invoke(app, ["uncertainty", str(SAMPLE), "--tolerance", "speed=3"])
         assert res.exit_code == 2
+
+
+class TestPercentiles:
+    """Rank percentiles: ranked columns at once, unranked (all NaN) stay NaN, and any column
+    with some NaN is read as ``nanpercentile`` reads it."""
+
+    @pytest.mark.parametrize("mixed", [False, True])
+    def test_same_as_nanpercentile(self, mixed: bool) -> None:
+        rng = np.random.default_rng(5)
+        arr = rng.integers(1, 40, size=(301, 9)).astype(float)
+        if mixed:
+            arr[:, 2] = np.nan  # an unranked unit
+            arr[::7, 5] = np.nan  # some draws missing
+        expected = np.nanpercentile(arr, [5, 50, 95], axis=0, method="inverted_cdf") \
+            if not mixed else np.stack([
+                np.full(3, np.nan) if np.isnan(col).all() else
+                np.nanpercentile(col, [5, 50, 95], method="inverted_cdf") for col in arr.T], 1)
+        before = arr.copy()
+        got = unc._percentiles(arr)
+        assert np.array_equal(got, expected, equal_nan=True)
+        assert np.array_equal(arr, before, equal_nan=True)  # the draws are left as they were
+        assert got[1, 0] == float(np.median(arr[:, 0]))  # 301 draws: the median is one

@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from parindex.scoring.engine import DECIMALS, totals
+from parindex.scoring.engine import DECIMALS
 
 _TOL = 1e-9
 _HALF = 0.5 * 10.0 ** -DECIMALS  # an index this far below τ rounds up to τ
@@ -63,11 +63,16 @@ class Solution:
 
 
 def outcome(base: float, applicable: float, gained: float, added: float) -> tuple[float, float]:
-    """Total and index after improvements, by the engine's :func:`totals`: ``base`` is the
-    unit's points before the clip (appraised, survey, bonus and penalty already added up),
-    ``gained`` adds to them and ``added`` to the applicable max."""
-    total, index = totals(base + gained, 0.0, 0.0, 0.0, applicable + added)
-    return float(total), float(index)
+    """Total and index after improvements, as the engine's :func:`totals` gives them: ``base``
+    is the unit's points before the clip (appraised, survey, bonus and penalty already added
+    up), ``gained`` adds to them and ``added`` to the applicable max.
+
+    The same operations on Python floats (the solver asks this thousands of times per unit,
+    and numpy's call overhead on one number is most of the cost); tests check it against
+    :func:`totals`."""
+    top = applicable + added
+    total = min(max(base + gained, 0.0), top)
+    return total, total / top * 100.0 if top > 0 else math.nan
 
 
 def met(goal: Goal, total: float, index: float) -> bool:

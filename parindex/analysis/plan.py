@@ -121,10 +121,11 @@ def _base(run: Run, i: int) -> tuple[float, float]:
 
 def _solve_unit(run: Run, unit: int, steps: list[list[Step]], goal: Goal, target: Target,
                 costs: Costs) -> PlanResult:
-    cost = costs.lists[0]
+    cost, per_step = costs.lists
     usable = [leaf for leaf in steps if not math.isnan(cost[leaf[0].leaf])]
-    options = [[Option(st.gained, costs.option_cost(st), st.added_max) for st in leaf]
-               for leaf in usable]
+    options = [[Option(st.gained, cost[st.leaf] + per_step[st.leaf] * (st.level - 1),
+                       st.added_max) for st in leaf]
+               for leaf in usable]  # Costs.option_cost, inlined: thousands per unit
     solution = solve(options, *_base(run, unit), goal)
     chosen = [usable[p][k] for p, k in solution.picks]
     return PlanResult(unit, target, goal, steps, chosen,

@@ -274,14 +274,16 @@ def frame_table(df: pd.DataFrame, lang: str, title: str | None = None,
     return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"
 
 
-def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None) -> None:
-    """The published workbook to ``--out`` (atomically); ``--out`` is required."""
+def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None,
+               detail: bool = True) -> None:
+    """The published workbook to ``--out`` (atomically); ``--out`` is required; ``detail``
+    adds the criterion-by-criterion sheet."""
     if out is None:
         raise typer.BadParameter(t("cli.xlsx_needs_out", lang), param_hint="--out")
     from parindex.io import write_atomic
     from parindex.report.xlsx import league_workbook
 
-    write_atomic(out, league_workbook(run, lang, group))
+    write_atomic(out, league_workbook(run, lang, group, detail))
     err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
 
 

@@ -159,10 +159,11 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
 def rank(bundle: Path = BundleArg,
          group: str | None = typer.Option(None, "--group", "-g", help=h("opt.group")),
          criteria: str | None = CriteriaOpt, fmt: RankFormat = RankOpt,
-         out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+         out: Path | None = OutOpt, lang: Lang = LangOpt,
+         detail: bool = typer.Option(False, "--detail", help=h("opt.detail"))) -> None:
     """The league table in the published layout, one table per ranking group (CSV: one
-    table with a heading row per group; xlsx: overall, per-group and detail sheets; docx:
-    the annex of the decision, ready to sign)."""
+    table with a heading row per group; xlsx: overall and per-group sheets, and with
+    --detail the criterion-by-criterion sheet; docx: the annex of the decision)."""
     from parindex.pipeline import open_run
     from parindex.report.tables import league_frames
 
@@ -179,7 +180,7 @@ def rank(bundle: Path = BundleArg,
         emit(published_csv(published_frame(run, lang.value, group), lang.value), out,
              lang.value)
     elif fmt is RankFormat.xlsx:
-        write_xlsx(run, out, lang.value, group)
+        write_xlsx(run, out, lang.value, group, detail)
     elif fmt is RankFormat.docx:
         from parindex.report.docx_annex import annex_docx
 

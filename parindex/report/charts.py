@@ -105,36 +105,81 @@ def _base_layout(fig: go.Figure, title: str, height: int, lang: str) -> go.Figur
     return fig
 
 
-def ranking_bar(run: Run, lang: str = "vi") -> go.Figure:
-    """Units by index, best on top, one trace per band (so the legend names the bands)."""
+def _sorted(value: Any) -> Any:
+    """Plain data with every mapping's keys in alphabetical order, as plotly writes a trace."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    return value
+
+
+def trace(kind: str, **props: Any) -> dict[str, Any]:
+    """A trace as plain plotly JSON: its properties in the order plotly writes them
+    (alphabetical, ``type`` last), so the page reads as if plotly had built it."""
+    return {**_sorted(props), "type": kind}
+
+
+def _layout(axes: dict[str, Any], title: str, height: int, lang: str,
+            **extra: Any) -> dict[str, Any]:
+    """A chart's layout as plain data: its axes, ``extra`` (shapes), then the defaults of
+    :func:`_base_layout`, in the order plotly writes them."""
+    return {**axes, **extra, "title": {"text": esc(title), "x": 0},
+            "margin": {"l": 10, "r": 20, "t": 60, "b": 40}, "font": {"size": 15},
+            "legend": {"orientation": "h", "y": -0.12}, "height": height,
+            "separators": separators(lang), "paper_bgcolor": "white",
+            "plot_bgcolor": "white"}
+
+
+def figure(data: dict[str, Any]) -> go.Figure:
+    """Plain figure data as a (validated) plotly figure."""
+    return go.Figure(data)
+
+
+def ranking_bar_data(run: Run, lang: str = "vi") -> dict[str, Any]:
+    """Units by index, best on top, one trace per band (so the legend names the bands).
+
+    Built as plain data (:func:`ranking_bar` validates it): at national scale plotly's
+    validation of 3,321 bars costs more than the chart."""
     order = [int(i) for i in run.order()]
-    labels, index = unit_labels(run), run.scores.index
+    labels, index = unit_labels(run), run.scores.index.tolist()
+    rank, groups = run.scores.rank.tolist(), run.units["group"].tolist()
     colors = band_colors(run.edition.band_names())
-    fig = go.Figure()
-    groups = [(name, colors[name]) for name in run.edition.band_names()]
-    groups.append((t("no_band", lang), NO_BAND))
-    for name, color in groups:
-        members = [i for i in order if (run.band_name(i) or t("no_band", lang)) == name]
-        if not members:
+    no_band = t("no_band", lang)
+    names = run.edition.band_names()
+    band_of = [names[b] if b >= 0 else no_band for b in run.scores.band.tolist()]
+    members: dict[str, list[int]] = {}
+    for i in order:
+        members.setdefault(band_of[i], []).append(i)
+    data = []
+    for name, color in [*((n, colors[n]) for n in names), (no_band, NO_BAND)]:
+        rows = members.get(name)
+        if not rows:
             continue
-        fig.add_trace(go.Bar(
-            x=[num_or_none(index[i]) for i in members], y=[labels[i] for i in members],
+        data.append(trace(
+            "bar", x=[num_or_none(index[i]) for i in rows], y=[labels[i] for i in rows],
             orientation="h", name=esc(name), marker={"color": color},
-            text=[fmt(num_or_none(index[i]), lang) for i in members], textposition="auto",
-            customdata=[[esc(run.units["group"].iloc[i]), int_or_none(run.scores.rank[i])]
-                        for i in members],
+            text=[fmt(num_or_none(index[i]), lang) for i in rows], textposition="auto",
+            customdata=[[esc(groups[i]), int_or_none(rank[i])] for i in rows],
             hovertemplate="%{y}<br>%{customdata[0]}<br>" + t("rank", lang)
             + " %{customdata[1]}: %{x:.2f}%<extra></extra>"))
-    fig.update_yaxes(categoryorder="array", categoryarray=[labels[i] for i in order[::-1]],
-                     automargin=True)
-    fig.update_xaxes(range=[0, 100], title=t("index", lang), gridcolor="#e0e0e0")
-    for b in run.edition.model.bands:
-        if 0 < b.min < 100:
-            fig.add_vline(x=b.min, line={"dash": "dot", "color": "#757575", "width": 1})
-    return _base_layout(fig, t("ranking", lang, year=run.year), 140 + 30 * len(order), lang)
+    lines = [_sorted({"type": "line", "x0": b.min, "x1": b.min, "xref": "x", "y0": 0,
+                      "y1": 1, "yref": "y domain",
+                      "line": {"dash": "dot", "color": "#757575", "width": 1}})
+             for b in run.edition.model.bands if 0 < b.min < 100]
+    axes = {"yaxis": {"categoryorder": "array",
+                      "categoryarray": [labels[i] for i in order[::-1]], "automargin": True},
+            "xaxis": {"range": [0, 100], "title": {"text": t("index", lang)},
+                      "gridcolor": "#e0e0e0"}}
+    layout = _layout(axes, t("ranking", lang, year=run.year), 140 + 30 * len(order), lang,
+                     **({"shapes": lines} if lines else {}))
+    return {"data": data, "layout": layout}
 
 
-def rank_uncertainty(u: Uncertainty, lang: str = "vi") -> go.Figure:
+def ranking_bar(run: Run, lang: str = "vi") -> go.Figure:
+    """:func:`ranking_bar_data` as a plotly figure."""
+    return figure(ranking_bar_data(run, lang))
+
+
+def rank_uncertainty_data(u: Uncertainty, lang: str = "vi") -> dict[str, Any]:
     """Each ranked unit's median rank over the simulations with its 5–95 % range (a bar),
     and its published rank (an open diamond); best on top, as in the ranking chart."""
     run = u.run
@@ -147,9 +192,8 @@ def rank_uncertainty(u: Uncertainty, lang: str = "vi") -> go.Figure:
             for _, r in rows]
     custom = [[r["rank_p5"], r["rank_p95"], esc(r["band"] or t("no_band", lang)), p]
               for (_, r), p in zip(rows, stay, strict=True)]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=med, y=y, mode="markers", name=esc(t("rank_interval", lang)),
+    interval = trace(
+        "scatter", x=med, y=y, mode="markers", name=esc(t("rank_interval", lang)),
         marker={"size": 10, "color": "#1565c0"},
         error_x={"type": "data", "symmetric": False, "thickness": 4, "width": 0,
                  "color": "#90caf9",
@@ -158,22 +202,28 @@ def rank_uncertainty(u: Uncertainty, lang: str = "vi") -> go.Figure:
         customdata=custom,
         hovertemplate="%{y}<br>" + t("rank", lang) + " %{x} (90%: %{customdata[0]}–"
         "%{customdata[1]})<br>%{customdata[2]}: " + t("stays_in_band", lang)
-        + " %{customdata[3]:.0f}%<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=[r["rank"] for _, r in rows], y=y, mode="markers",
+        + " %{customdata[3]:.0f}%<extra></extra>")
+    published = trace(
+        "scatter", x=[r["rank"] for _, r in rows], y=y, mode="markers",
         name=esc(t("published_rank", lang)),
-        marker={"size": 11, "symbol": "diamond-open", "color": "#111",
-                "line": {"width": 2}},
-        hovertemplate="%{y}: " + t("published_rank", lang).lower() + " %{x}<extra></extra>"))
-    fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], automargin=True)
-    fig.update_xaxes(title=t("rank", lang), range=[0.5, max(len(run.units), 1) + 0.5],
-                     gridcolor="#e0e0e0", rangemode="tozero")
-    return _base_layout(fig, t("rank_uncertainty", lang, year=run.year,
-                               draws=f"{u.draws:,}".replace(",", "." if lang != "en" else ",")),
-                        140 + 30 * len(rows), lang)
+        marker={"size": 11, "symbol": "diamond-open", "color": "#111", "line": {"width": 2}},
+        hovertemplate="%{y}: " + t("published_rank", lang).lower() + " %{x}<extra></extra>")
+    axes = {"yaxis": {"categoryorder": "array", "categoryarray": y[::-1], "automargin": True},
+            "xaxis": {"title": {"text": t("rank", lang)},
+                      "range": [0.5, max(len(run.units), 1) + 0.5], "gridcolor": "#e0e0e0",
+                      "rangemode": "tozero"}}
+    title = t("rank_uncertainty", lang, year=run.year,
+              draws=f"{u.draws:,}".replace(",", "." if lang != "en" else ","))
+    return {"data": [interval, published],
+            "layout": _layout(axes, title, 140 + 30 * len(rows), lang)}
 
 
-def band_distribution(run: Run, lang: str = "vi") -> go.Figure:
+def rank_uncertainty(u: Uncertainty, lang: str = "vi") -> go.Figure:
+    """:func:`rank_uncertainty_data` as a plotly figure."""
+    return figure(rank_uncertainty_data(u, lang))
+
+
+def band_distribution_data(run: Run, lang: str = "vi") -> dict[str, Any]:
     """How many units fall in each band (every band shown, empty ones as 0)."""
     names = run.edition.band_names()
     colors = band_colors(names)
@@ -184,27 +234,47 @@ def band_distribution(run: Run, lang: str = "vi") -> go.Figure:
         x.append(esc(t("no_band", lang)))
         y.append(unbanded)
         c.append(NO_BAND)
-    fig = go.Figure(go.Bar(x=x, y=y, marker={"color": c}, text=y, textposition="auto",
-                           hovertemplate="%{x}: %{y}<extra></extra>", showlegend=False))
-    fig.update_yaxes(title=t("units", lang), dtick=1, gridcolor="#e0e0e0")
-    return _base_layout(fig, t("bands", lang, year=run.year), 380, lang)
+    bar = trace("bar", x=x, y=y, marker={"color": c}, text=[str(v) for v in y],
+                textposition="auto", hovertemplate="%{x}: %{y}<extra></extra>",
+                showlegend=False)
+    axes = {"yaxis": {"title": {"text": t("units", lang)}, "dtick": 1, "gridcolor": "#e0e0e0"}}
+    return {"data": [bar], "layout": _layout(axes, t("bands", lang, year=run.year), 380, lang)}
+
+
+def band_distribution(run: Run, lang: str = "vi") -> go.Figure:
+    """:func:`band_distribution_data` as a plotly figure."""
+    return figure(band_distribution_data(run, lang))
+
+
+def _colorscale(name: str) -> list[list[Any]]:
+    """A named plotly colour scale as plotly writes it: ``[[position, colour], …]``."""
+    from plotly.colors import get_colorscale
+
+    colors = [c for _, c in get_colorscale(name)]
+    return [[k / (len(colors) - 1), c] for k, c in enumerate(colors)]
+
+
+def area_heatmap_data(run: Run, lang: str = "vi") -> dict[str, Any]:
+    """Units (by rank) × areas, coloured by component index, so weak areas stand out."""
+    order = run.order()
+    labels = unit_labels(run)
+    z = [[num_or_none(v) for v in row] for row in run.scores.area_index[order].tolist()]
+    text = [[fmt(v, lang) for v in row] for row in z]
+    names = [esc(f"{a.code}. {a.name}") for a in run.edition.areas]
+    heat = trace(
+        "heatmap", z=z, x=area_labels(run), y=[labels[i] for i in order.tolist()], text=text,
+        texttemplate="%{text}", customdata=[names] * len(order), zmin=0, zmax=100,
+        colorscale=_colorscale("RdYlGn"), colorbar={"title": {"text": "%"}},
+        hovertemplate="%{y}<br>%{customdata}: %{z:.2f}%<extra></extra>")
+    axes = {"yaxis": {"autorange": "reversed", "automargin": True},
+            "xaxis": {"automargin": True, "tickangle": 0}}
+    return {"data": [heat], "layout": _layout(axes, t("heatmap", lang, year=run.year),
+                                              200 + 30 * len(order), lang)}
 
 
 def area_heatmap(run: Run, lang: str = "vi") -> go.Figure:
-    """Units (by rank) × areas, coloured by component index, so weak areas stand out."""
-    order = [int(i) for i in run.order()]
-    labels = unit_labels(run)
-    z = [[num_or_none(v) for v in run.scores.area_index[i]] for i in order]
-    text = [[fmt(v, lang) for v in row] for row in z]
-    names = [esc(f"{a.code}. {a.name}") for a in run.edition.areas]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=area_labels(run), y=[labels[i] for i in order], text=text,
-        texttemplate="%{text}", customdata=[names] * len(order), zmin=0, zmax=100,
-        colorscale="RdYlGn", colorbar={"title": {"text": "%"}},
-        hovertemplate="%{y}<br>%{customdata}: %{z:.2f}%<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(automargin=True, tickangle=0)
-    return _base_layout(fig, t("heatmap", lang, year=run.year), 200 + 30 * len(order), lang)
+    """:func:`area_heatmap_data` as a plotly figure."""
+    return figure(area_heatmap_data(run, lang))
 
 
 def on_time_rates(run: Run) -> np.ndarray:

@@ -124,7 +124,7 @@ def _league_table(run: Run, lang: str, ranges: dict[int, tuple[float, float]]) -
                              f'<span class="band"{style}>{e(v or "")}</span></td>')
             elif isinstance(v, (int, float)):
                 data = "" if v != v else repr(float(v) if isinstance(v, float) else v)
-                cells.append(f'<td class="num" data-v="{data}">{e(fmt(v, lang))}</td>')
+                cells.append(f'<td class="num" data-v="{data}">{fmt(v, lang)}</td>')  # digits
             else:  # text, and no rank (None)
                 cells.append(f'<td data-v="{e(v)}">{e(v)}</td>')
         lo, hi = ranges.get(i, (math.nan, math.nan))
@@ -246,11 +246,11 @@ def build_report(runs: Sequence[Run], lang: str = "vi", step: Step | None = None
     tell("charts")
     note = w("certainty_note", lang, weights=f"{unc.weights * 100:g}", seed=unc.seed)
     parts.append(f'<section id="charts"><h2>{e(w("charts", lang))} {latest.year}</h2>'
-                 f'{figs.add(charts.ranking_bar(latest, lang), "ranking")}'
-                 f'{figs.add(charts.rank_uncertainty(unc, lang), "rank certainty")}'
+                 f'{figs.add(charts.ranking_bar_data(latest, lang), "ranking")}'
+                 f'{figs.add(charts.rank_uncertainty_data(unc, lang), "rank certainty")}'
                  f'<p class="note">{e(note)}</p>'
-                 f'{figs.add(charts.band_distribution(latest, lang), "bands")}'
-                 f'{figs.add(charts.area_heatmap(latest, lang), "heatmap")}</section>')
+                 f'{figs.add(charts.band_distribution_data(latest, lang), "bands")}'
+                 f'{figs.add(charts.area_heatmap_data(latest, lang), "heatmap")}</section>')
     if len(runs) > 1:
         tell("trends")
         trend = unit_trends_frame(runs)  # the chart and the table by year share it

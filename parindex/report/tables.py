@@ -41,11 +41,31 @@ def fmt(value: Any, lang: str = "vi", decimals: int = 2) -> str:
         return str(value)
     if isinstance(value, (int, np.integer)):
         return str(value)
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    text = f"{rounded:,.{decimals}f}"
+    text = _rounded(float(value), decimals)
     if lang == "en":
         return text
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def _rounded(value: float, decimals: int) -> str:
+    """``value`` to ``decimals`` places, half up on the number as written (``repr``: 2.675 →
+    2.68, though the binary 2.675 lies just below), with thousands commas.
+
+    Python's own formatting rounds the binary value exactly, which agrees with rounding the
+    written number everywhere except at a written tie (``repr`` ending in 5 just after the
+    last kept place): only those, and numbers written with an exponent, take the slower
+    decimal path. Tables format tens of thousands of numbers at national scale.
+
+    >>> _rounded(2.675, 2), _rounded(1234.5, 2), _rounded(-0.125, 2), _rounded(0.1 + 0.2, 2)
+    ('2.68', '1,234.50', '-0.13', '0.30')
+    """
+    written = repr(value)
+    point = written.find(".")
+    if "e" in written or "n" in written or (
+            point >= 0 and len(written) - point - 1 == decimals + 1 and written[-1] == "5"):
+        rounded = Decimal(written).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+        return f"{rounded:,.{decimals}f}"
+    return f"{value:,.{decimals}f}"
 
 
 def results_frame(run: Run, lang: str = "vi") -> pd.DataFrame:
@@ -77,9 +97,9 @@ def league_frames(run: Run, lang: str = "vi", group: str | None = None, short: b
     out = []
     for g in names if group is None else [g for g in names if g == group]:
         members = rows[rows["group"] == g]
+        ranks, codes = members["group_rank"].tolist(), members["code"].tolist()
         by_group_rank = sorted(range(len(members)), key=lambda k: (
-            np.inf if members["group_rank"].iat[k] is None else members["group_rank"].iat[k],
-            members["code"].iat[k]))
+            np.inf if ranks[k] is None else ranks[k], codes[k]))
         df = select(members.iloc[by_group_rank], columns)
         df.insert(0, header("stt", lang), range(1, len(df) + 1))
         out.append((str(g), df))
