@@ -26,6 +26,8 @@ from parindex.cli.common import (
     write_xlsx,
 )
 
+from parindex.words import t
+
 if TYPE_CHECKING:
     from parindex.errors import Problem
 
@@ -52,17 +54,27 @@ def problem_summary(problems: list[Problem], most: int = 10) -> str:
     return "\n".join(lines)
 
 
+#: check --out: the workbook written back with its problem cells marked (not the report)
+MarkedOpt = typer.Option(None, "--out", "-o", help=t("help.check.out", "vi"))
+
+
 @handles_errors
 def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
-          fmt: Format = FormatOpt) -> None:
+          fmt: Format = FormatOpt, marked: Path | None = MarkedOpt,
+          lang: Lang = LangOpt) -> None:
     """Validate a bundle against its edition: every problem at once; exit 1 on errors.
 
     Example: parindex check sample/2024
     """
     from parindex.pipeline import check as check_bundle
-    from parindex.words import t
 
     problems = check_bundle(bundle, criteria)
+    if marked is not None:
+        from parindex.evidence.mark import write_marked
+
+        cells = write_marked(bundle, marked, problems, lang.value)
+        err_console().print(t("cli.marked", lang.value, out=marked, cells=cells),
+                            markup=False, highlight=False)
     errors = [p for p in problems if p.severity == "error"]
     if fmt is Format.json:
         emit(dump_json({"errors": len(errors), "warnings": len(problems) - len(errors),

@@ -129,14 +129,19 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop, one_stop_periods=periods,
                     reports=rep)
-    _missing_warnings(inputs, cells.rows, out)
+    _missing_warnings(inputs, cells.rows, cells.declared.bad | cells.appraised.bad, out)
     return replace(inputs, problems=tuple(out.problems)), out.problems
 
 
-def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: Collector) -> None:
+def _missing_warnings(inputs: Inputs, rows: np.ndarray, bad: np.ndarray,
+                      out: Collector) -> None:
+    """One warning per unit naming the leaves with no evidence; a leaf whose cell was
+    already reported as bad is not named again."""
     ed = inputs.edition
     consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
-    miss = (inputs.st_appr == MISSING) & consider
+    row = inputs.evidence_row
+    reported = (row >= 0) & np.append(bad, False)[np.where(row >= 0, row, len(bad))]
+    miss = (inputs.st_appr == MISSING) & consider & ~reported
     letter = out.bundle.letters.get("evidence", {}).get("value")
     for ui in np.flatnonzero(miss.any(axis=1)):
         codes = [ed.leaves[j].code + blank_row(inputs.evidence_row[ui, j], rows, letter)
