@@ -58,9 +58,11 @@ class Checked:
         return Run.from_inputs(self.inputs, self.bundle)
 
 
-def check_bundle(bundle: Bundle, edition: CompiledEdition) -> Checked:
-    """Check a read bundle against an edition, building the inputs once."""
-    inputs, problems = build_inputs(bundle, edition)
+def check_bundle(bundle: Bundle, edition: CompiledEdition, owner: str | None = None
+                 ) -> Checked:
+    """Check a read bundle against an edition, building the inputs once (``owner``: a
+    department's workbook, warned about missing evidence only in its areas)."""
+    inputs, problems = build_inputs(bundle, edition, owner)
     problems = list(problems)
     valid = edition.model.valid
     if bundle.year and not (valid.from_ <= bundle.year <= (valid.until or 9999)):
@@ -75,10 +77,11 @@ def run_bundle(bundle: Bundle, edition: CompiledEdition) -> Run:
     return check_bundle(bundle, edition).run()
 
 
-def check(path: str | Path, criteria: str | None = None) -> list[Problem]:
+def check(path: str | Path, criteria: str | None = None, owner: str | None = None
+          ) -> list[Problem]:
     """Every problem of a bundle against its edition (errors and warnings)."""
     bundle = load_bundle(path)
-    return check_bundle(bundle, edition_for(bundle, criteria)).problems
+    return check_bundle(bundle, edition_for(bundle, criteria), owner).problems
 
 
 def open_run(path: str | Path, criteria: str | None = None) -> Run:

@@ -630,6 +630,19 @@ WORDS: dict[str, tuple[str, str]] = {
                              "{quoted} is not one of: {choices}"),
     "problem.cell.na_forbidden": ("{quoted}: tiêu chí {criterion} không cho phép không áp dụng",
                                   "{quoted} not applicable is not allowed for {criterion}"),
+    "problem.evidence.survey_rebased": (
+        "không đơn vị nào có số liệu điều tra xã hội học ({criteria}): các tiêu chí này được "
+        "tính là không áp dụng cho mọi đơn vị và chỉ số tính lại trên phần còn lại (bỏ "
+        "{points} điểm)",
+        "no unit has a survey value ({criteria}): those criteria count as not applicable for "
+        "every unit and each index is rebased on the rest ({points} points left out)"),
+    "problem.units.level": (
+        "đơn vị loại {type} ({units}) không thuộc cấp {level} của bộ tiêu chí {edition}",
+        "units of type {type} ({units}) are not of level {level}, the level of {edition}"),
+    "hint.units.level": ("kiểm tra loại đơn vị, hoặc chấm bằng bộ tiêu chí của cấp đó "
+                         "(--criteria)",
+                         "check the unit type, or score with that level's edition "
+                         "(--criteria)"),
     "mark.error": ("Lỗi: {message}", "Error: {message}"),
     "mark.warning": ("Cảnh báo: {message}", "Warning: {message}"),
     "problem.mark.not_workbook": (

@@ -8,9 +8,25 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from workbook_helpers import (
+    ERROR_TAG,
+    HUYEN_OWNERS,
+    WARNING_TAG,
+    fill_template,
+    find_row,
+    huyen_bundle,
+    invoke,
+    read_meta,
+    read_tables,
+    set_cells,
+    small_bundle,
+    small_tables,
+    to_xlsx,
+    write_csv_folder,
+)
 
+from parindex.criteria import load_edition
 from parindex.evidence.mark import FILLS
-from workbook_helpers import ERROR_TAG, find_row, invoke, set_cells, small_bundle, to_xlsx
 
 
 def _bad_workbook(tmp_path: Path) -> tuple[Path, dict[str, str]]:
@@ -39,7 +55,8 @@ def test_a_bad_cell_is_reported_once(tmp_path: Path) -> None:
     book, _ = _bad_workbook(tmp_path)
     result = invoke("check", book)
     assert result.exit_code == 1
-    assert "maybe" in result.output and "95%%" in result.output
+    assert "maybe" in result.output
+    assert "95%%" in result.output
     # both cells are errors; neither is named again in a "no evidence" warning
     assert "no evidence" not in result.output, result.output
     assert result.output.count(ERROR_TAG) == 2
@@ -56,7 +73,8 @@ def test_check_out_highlights_the_right_cells(tmp_path: Path) -> None:
     assert _sha(book) == before  # the input is byte-identical
     marked = _cells(out)
     yes, pct = marked[f"evidence!{bad['yes']}"], marked[f"evidence!{bad['pct']}"]
-    assert yes["value"] == "maybe" and pct["value"] == "95%%"
+    assert yes["value"] == "maybe"
+    assert pct["value"] == "95%%"
     assert yes["fill"] == pct["fill"] == "00" + FILLS["error"]
     assert yes["comment"].startswith('Lỗi: "maybe" không phải có/không')
     assert pct["comment"].startswith('Lỗi: "95%%" không phải tỷ lệ phần trăm')
@@ -96,3 +114,67 @@ def test_check_out_refuses_the_input_and_a_csv_bundle(tmp_path: Path) -> None:
     assert "only a workbook can be marked" in result.output
     assert "parindex merge" in result.output
     assert not out.exists()
+
+
+def test_a_formula_with_no_saved_value_does_not_hide_the_other_problems(
+        tmp_path: Path) -> None:
+    book, bad = _bad_workbook(tmp_path)
+    r, letters = find_row(book, "evidence", "evidence", unit="A01", criterion="1.5")
+    set_cells(book, "evidence", {f"{letters['value']}{r}": "=1+1"})  # never calculated
+    result = invoke("check", book)
+    assert result.exit_code == 1
+    assert f"cell {letters['value']}{r})" in result.output
+    assert "formula with no saved result" in result.output
+    assert f"(cell {bad['yes']})" in result.output  # checked on: every problem at once
+    assert f"(cell {bad['pct']})" in result.output
+    assert "no evidence" not in result.output  # the formula cell is not named again
+    assert result.output.count(ERROR_TAG) == 3
+
+
+def test_a_unit_type_of_another_level_is_a_warning(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["units"][1]["type"] = "huyen"  # A02 on the commune edition xa-2024
+    result = invoke("check", small_bundle(tmp_path / "b", tables=tables))
+    assert result.exit_code == 0, result.output
+    assert "units of type huyen (A02) are not of level xa, the level of xa-2024" \
+        in result.output
+    assert "(A01)" not in result.output
+
+
+def _owner_workbook(tmp_path: Path) -> Path:
+    """Phòng Nội vụ's part of a district workbook, filled from the district bundle."""
+    huyen = huyen_bundle(tmp_path / "huyen")
+    template = tmp_path / "noi-vu.xlsx"
+    invoke("template", "huyen-2024", "--units", huyen / "units.csv", "--out", template,
+           "--owner", HUYEN_OWNERS[0], "--year", "2024")
+    return fill_template(template, tmp_path / "noi-vu-filled.xlsx", read_tables(huyen))
+
+
+def test_a_departments_workbook_warns_only_about_its_own_areas(tmp_path: Path) -> None:
+    book = _owner_workbook(tmp_path)
+    whole = invoke("check", book)
+    assert whole.exit_code == 0, whole.output
+    # without --owner, every other department's criteria look missing, and the survey
+    # (another department's) looks not run
+    assert whole.output.count("no evidence for") == 3
+    assert "no unit has a survey value" in whole.output
+    own = invoke("check", book, "--owner", HUYEN_OWNERS[0])
+    assert own.exit_code == 0, own.output
+    assert WARNING_TAG not in own.output, own.output
+    assert "0 error(s), 0 warning(s)" in own.output
+
+
+def test_check_says_when_the_survey_block_is_rebased(tmp_path: Path) -> None:
+    huyen = huyen_bundle(tmp_path / "huyen")
+    tables = read_tables(huyen)
+    survey = [leaf.code for leaf in load_edition("huyen-2024").leaves if leaf.survey]
+    ev = tables["evidence"]
+    ev.loc[ev["criterion"].isin(survey), ["value", "appraised"]] = ""
+    tables.pop("survey", None)
+    folder = write_csv_folder(tmp_path / "no-survey", tables, read_meta(huyen))
+    assert "no unit has a survey value" not in invoke("check", huyen).output
+    result = invoke("check", folder)
+    assert result.exit_code == 0, result.output
+    assert f"no unit has a survey value ({', '.join(survey)})" in result.output
+    assert "each index is rebased" in result.output
+    assert "no evidence for" not in result.output  # the survey cells are not named again

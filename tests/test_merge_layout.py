@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from workbook_helpers import header_map, invoke, score_of, small_bundle, small_tables
 
 from parindex.criteria import load_edition
 from parindex.evidence.labels import column_for, info_column, label
-from workbook_helpers import header_map, invoke, score_of, small_bundle, small_tables
 
 ED = load_edition("xa-2024")
 
@@ -86,7 +86,8 @@ def test_merged_workbook_has_the_template_layout(tmp_path: Path) -> None:
     rcols = header_map(rep, "reports")
     submitted = rep.cell(2, rcols["submitted"])
     assert submitted.number_format == "dd/mm/yyyy"
-    assert submitted.value is not None and submitted.value.year == 2024
+    assert submitted.value is not None
+    assert submitted.value.year == 2024
     assert score_of(out) == score_of(whole)
 
 

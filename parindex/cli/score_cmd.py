@@ -25,7 +25,6 @@ from parindex.cli.common import (
     print_problems,
     write_xlsx,
 )
-
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -56,19 +55,20 @@ def problem_summary(problems: list[Problem], most: int = 10) -> str:
 
 #: check --out: the workbook written back with its problem cells marked (not the report)
 MarkedOpt = typer.Option(None, "--out", "-o", help=t("help.check.out", "vi"))
+CheckOwnerOpt = typer.Option(None, "--owner", help=t("help.check.owner", "vi"))
 
 
 @handles_errors
 def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
           fmt: Format = FormatOpt, marked: Path | None = MarkedOpt,
-          lang: Lang = LangOpt) -> None:
+          owner: str | None = CheckOwnerOpt, lang: Lang = LangOpt) -> None:
     """Validate a bundle against its edition: every problem at once; exit 1 on errors.
 
     Example: parindex check sample/2024
     """
     from parindex.pipeline import check as check_bundle
 
-    problems = check_bundle(bundle, criteria)
+    problems = check_bundle(bundle, criteria, owner)
     if marked is not None:
         from parindex.evidence.mark import write_marked
 

@@ -17,7 +17,12 @@ from parindex.criteria.compiled import CompiledEdition
 from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.errors import Problem
 from parindex.evidence.check_adjustments import check_adjustments
-from parindex.evidence.check_evidence import blank_row, check_evidence, note_changes
+from parindex.evidence.check_evidence import (
+    EvidenceCells,
+    blank_row,
+    check_evidence,
+    note_changes,
+)
 from parindex.evidence.check_one_stop import COUNTS, one_stop_column, read_one_stop
 from parindex.evidence.check_reports import Reports, check_reports, reports_column
 from parindex.evidence.check_units import check_units
@@ -25,6 +30,7 @@ from parindex.evidence.collect import Collector
 from parindex.evidence.one_stop_periods import OneStopPeriods
 from parindex.evidence.states import INHERIT, MISSING, NA
 from parindex.evidence.tables import Bundle
+from parindex.evidence.template import select_leaves
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,10 @@ class Inputs:
                     .any())
 
 
-def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list[Problem]]:
-    """Check the bundle and build the engine's inputs; returns every problem found."""
+def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = None
+                 ) -> tuple[Inputs, list[Problem]]:
+    """Check the bundle and build the engine's inputs; returns every problem found.
+    ``owner``: a department's workbook, warned about missing evidence only in its areas."""
     out = Collector(bundle)
     units = check_units(bundle, out)
     index = {c: i for i, c in enumerate(units["code"])}
@@ -129,22 +137,63 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop, one_stop_periods=periods,
                     reports=rep)
-    _missing_warnings(inputs, cells.rows, cells.declared.bad | cells.appraised.bad, out)
+    _missing_warnings(inputs, cells, out, owner)
+    _level_warnings(inputs, out)
     return replace(inputs, problems=tuple(out.problems)), out.problems
 
 
-def _missing_warnings(inputs: Inputs, rows: np.ndarray, bad: np.ndarray,
-                      out: Collector) -> None:
-    """One warning per unit naming the leaves with no evidence; a leaf whose cell was
-    already reported as bad is not named again."""
+def _error_rows(out: Collector, table: str) -> list[int]:
+    """The rows of a table with an error at a value cell (e.g. a formula with no saved
+    result, reported by the reader)."""
+    file = out.bundle.file(table)
+    return [int(p.location.split()[1]) for p in out.problems
+            if p.file == file and p.severity == "error" and p.field in ("value", "appraised")
+            and p.location.startswith("row ") and p.location.split()[1].isdigit()]
+
+
+def _missing_warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
+                      owner: str | None = None) -> None:
+    """One warning per unit naming the leaves with no evidence (only the owner's areas'
+    with ``owner``); a leaf whose cell was already reported as an error is not named
+    again. When no unit has a survey value, one warning says the survey block is rebased."""
     ed = inputs.edition
-    consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
+    rows = cells.rows
+    bad = cells.declared.bad | cells.appraised.bad | np.isin(rows, _error_rows(out, "evidence"))
+    mine = np.ones(len(ed.leaves), dtype=bool)
+    if owner is not None:
+        owned = {leaf.code for leaf in select_leaves(ed, owner)}
+        mine = np.array([leaf.code in owned for leaf in ed.leaves], dtype=bool)
+    consider = mine & (~ed.survey if inputs.survey_run is False else True)
     row = inputs.evidence_row
     reported = (row >= 0) & np.append(bad, False)[np.where(row >= 0, row, len(bad))]
     miss = (inputs.st_appr == MISSING) & consider & ~reported
+    if (ed.survey & mine).any() and inputs.survey_run is False:
+        survey = [leaf for leaf, s in zip(ed.leaves, ed.survey, strict=True) if s]
+        out.add("evidence", None, None, None, severity="warning", code="evidence.survey_rebased",
+                criteria=", ".join(leaf.code for leaf in survey),
+                points=f"{sum(leaf.max for leaf in survey):g}")
     letter = out.bundle.letters.get("evidence", {}).get("value")
     for ui in np.flatnonzero(miss.any(axis=1)):
         codes = [ed.leaves[j].code + blank_row(inputs.evidence_row[ui, j], rows, letter)
                  for j in np.flatnonzero(miss[ui])]
         out.add("evidence", None, "value", None, severity="warning", code="evidence.none",
                 unit=inputs.units["code"][ui], criteria=", ".join(codes))
+
+
+#: the edition level each unit type belongs to (CONTRACT §2 unit types)
+LEVEL_OF_TYPE = {"xa": "xa", "phuong": "xa", "thi_tran": "xa", "huyen": "huyen", "so": "so",
+                 "phong": "phong"}
+
+
+def _level_warnings(inputs: Inputs, out: Collector) -> None:
+    """A warning per unit type whose level is not the edition's (a district scored on a
+    commune edition): the criteria are not the ones that unit is assessed on."""
+    level = inputs.edition.model.level
+    units = inputs.units
+    for typ in sorted(set(units["type"])):
+        if LEVEL_OF_TYPE.get(typ, level) == level:
+            continue
+        codes = list(units.loc[units["type"] == typ, "code"])
+        shown = ", ".join(codes[:5]) + (f" … (+{len(codes) - 5})" if len(codes) > 5 else "")
+        out.add("units", None, "type", None, severity="warning", code="units.level",
+                type=typ, units=shown, edition=inputs.edition.id, level=level)

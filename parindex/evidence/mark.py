@@ -70,8 +70,8 @@ def marked_bytes(source: Path, problems: list[Problem], lang: str = "vi") -> tup
             continue
         for ref in found[1]:
             notes.setdefault((found[0], ref), []).append(p)
-    for (sheet, ref), found in notes.items():
-        _mark(wb[sheet][ref], found, lang)
+    for (sheet, ref), at_cell in notes.items():
+        _mark(wb[sheet][ref], at_cell, lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), len(notes)

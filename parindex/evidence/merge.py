@@ -14,13 +14,13 @@ their number; the first part's text is kept. Adjustments and lineage rows are po
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 import numpy as np
+import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition
 from parindex.criteria.keys import fold_key
@@ -54,7 +54,7 @@ def _edition(bundle: Bundle) -> CompiledEdition | None:
         return None
 
 
-def same_value(name: str, col: str, row: dict[str, Any], a: str, b: str,
+def same_value(name: str, col: str, row: Mapping[Any, Any], a: str, b: str,
                edition: CompiledEdition | None) -> bool:
     """Whether two non-blank texts of one cell mean the same (see the module docstring)."""
     if a == b:
@@ -66,13 +66,12 @@ def same_value(name: str, col: str, row: dict[str, Any], a: str, b: str,
         parsed = parse_cells(pd.Series([a, b], dtype=object), np.array([leaf, leaf]), edition)
         if parsed.bad.any() or parsed.state[0] != parsed.state[1]:
             return False
-        x = parsed.x
-        return bool(x[0] == x[1] or (np.isnan(x[0]) and np.isnan(x[1])))
+        first, second = float(parsed.x[0]), float(parsed.x[1])
+        return first == second or (np.isnan(first) and np.isnan(second))
     if fold_key(a) == fold_key(b):
         return True
     if name == "one_stop" and col not in ("unit", "period"):
-        x, y = read_number(a, whole=True), read_number(b, whole=True)
-        return x == y  # NaN (unreadable) is never equal
+        return read_number(a, whole=True) == read_number(b, whole=True)  # NaN never equal
     return False
 
 
