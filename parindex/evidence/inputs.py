@@ -79,8 +79,7 @@ class Inputs:
 
 def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = None
                  ) -> tuple[Inputs, list[Problem]]:
-    """Check the bundle and build the engine's inputs; returns every problem found.
-    ``owner``: a department's workbook, warned about missing evidence only in its areas."""
+    """Check the bundle and build the engine's inputs; returns every problem found."""
     out = Collector(bundle)
     units = check_units(bundle, out)
     index = {c: i for i, c in enumerate(units["code"])}
@@ -95,9 +94,8 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
 
     cells = check_evidence(bundle, edition, index, out)
     declared, appraised, ok, leaf = cells.declared, cells.appraised, cells.ok, cells.leaf
-    ev_u = cells.unit
     computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)
-    u, lf_ = ev_u[ok], leaf[ok]
+    u, lf_ = cells.unit[ok], leaf[ok]
     d_state, d_x = declared.state[ok], declared.x[ok]
     a_state, a_x = appraised.state[ok], appraised.x[ok]
     a_x = np.where(a_state == INHERIT, d_x, a_x)
@@ -137,9 +135,16 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop, one_stop_periods=periods,
                     reports=rep)
+    _warnings(inputs, cells, out, owner)
+    return replace(inputs, problems=tuple(out.problems)), out.problems
+
+
+def _warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
+              owner: str | None) -> None:
+    """The warnings about the whole bundle: missing evidence (``owner``: a department's
+    workbook, only in its areas), the survey block rebased, units of another level."""
     _missing_warnings(inputs, cells, out, owner)
     _level_warnings(inputs, out)
-    return replace(inputs, problems=tuple(out.problems)), out.problems
 
 
 def _error_rows(out: Collector, table: str) -> list[int]:
