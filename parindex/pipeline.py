@@ -24,7 +24,7 @@ def edition_for(bundle: Bundle, criteria: str | None = None) -> CompiledEdition:
     """The edition named by ``--criteria``, else by the bundle (a path is relative to it)."""
     ref = criteria or bundle.edition
     if not ref:
-        raise EvidenceError([Problem("bundle.yaml", "edition", "the bundle names no edition",
+        raise EvidenceError([Problem(bundle.meta_file, "edition", "the bundle names no edition",
                                      hint="add 'edition:' or pass --criteria")])
     base = bundle.path if bundle.path.is_dir() else bundle.path.parent
     if criteria:
@@ -66,7 +66,7 @@ def check_bundle(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     problems = list(problems)
     valid = edition.model.valid
     if bundle.year and not (valid.from_ <= bundle.year <= (valid.until or 9999)):
-        problems.append(Problem("bundle.yaml", "year", f"year {bundle.year} is outside the "
+        problems.append(Problem(bundle.meta_file, "year", f"year {bundle.year} is outside the "
                                 f"validity of {edition.id} ({valid.from_}–{valid.until or ''})",
                                 field="year", value=bundle.year, severity="warning"))
     return Checked(bundle, inputs, problems)
