@@ -136,3 +136,21 @@ def test_values_that_differ_are_conflicts(tmp_path: Path, code: str, first: str,
     assert result.exit_code == 1
     assert f'"{second}" here but "{first}"' in result.output
     assert not out.exists()
+
+
+def test_rows_the_template_has_no_place_for_are_kept_for_check(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["evidence"].append({"unit": "A01", "criterion": "9.9", "value": "có",
+                               "appraised": "", "source": "", "note": ""})
+    part = small_bundle(tmp_path / "part", tables=tables)
+    out = tmp_path / "merged.xlsx"
+    assert _merge(out, [part]).exit_code == 0
+    ws = load_workbook(out)["evidence"]
+    rows = _rows(ws, "evidence")
+    assert rows[("A01", "9.9")]["value"] == "có"
+    last, cell = ws.max_row, ws.cell(ws.max_row, _columns(ws, "evidence")["criterion"])
+    assert cell.value == "9.9"  # below the rest
+    result = invoke("check", out)
+    assert result.exit_code == 1
+    where = f"row {last} (cell {cell.column_letter}{last})"
+    assert f'merged.xlsx [evidence]: {where}, column "criterion": "9.9"' in result.output
