@@ -66,12 +66,13 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 
     Example: parindex check sample/2024
     """
+    from parindex.evidence.mark import refuse_target, write_marked
     from parindex.pipeline import check as check_bundle
 
+    if marked is not None:
+        refuse_target(bundle, marked)
     problems = check_bundle(bundle, criteria, owner)
     if marked is not None:
-        from parindex.evidence.mark import write_marked
-
         cells = write_marked(bundle, marked, problems, lang.value)
         err_console().print(t("cli.marked", lang.value, out=marked, cells=cells),
                             markup=False, highlight=False)

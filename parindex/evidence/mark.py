@@ -49,7 +49,8 @@ def problem_cells(p: Problem, book: str) -> tuple[str, list[str]] | None:
     return (found["sheet"], cells) if cells else None
 
 
-def _refuse(source: Path, out: Path) -> None:
+def refuse_target(source: Path, out: Path) -> None:
+    """Refuse, before any checking, a CSV bundle (no cells to mark) and ``out`` = input."""
     if source.is_dir() or source.suffix.lower() != ".xlsx":
         raise OutputError([Problem.of("mark.not_workbook", str(out), "", field="--out",
                                       bundle=str(source))])
@@ -91,7 +92,7 @@ def _mark(cell: Any, problems: list[Problem], lang: str) -> None:
 
 def write_marked(source: Path, out: Path, problems: list[Problem], lang: str = "vi") -> int:
     """Write the marked copy of ``source`` to ``out`` (atomically); the cells marked."""
-    _refuse(source, out)
+    refuse_target(source, out)
     data, marked = marked_bytes(source, problems, lang)
     write_atomic(out, data)
     return marked
