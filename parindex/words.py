@@ -1062,6 +1062,54 @@ WORDS: dict[str, tuple[str, str]] = {
         "appraisal changed {criterion} for {unit} from {before} to {after} without a note"),
     "problem.evidence.none": ("đơn vị {unit}: không có số liệu cho {criteria} (tính 0 điểm)",
                               "unit {unit}: no evidence for {criteria} (scores 0)"),
+    # -- check --out (a marked workbook) and the reasons of an evidence cell (fixcheck)
+    "problem.cell.yes_no": ("{quoted} không phải có/không (có/không, x, 1/0)",
+                            "{quoted} is not yes/no (có/không, x, 1/0)"),
+    "problem.cell.percent": ("{quoted} không phải tỷ lệ phần trăm (0–100, 92,5 hoặc 31/75)",
+                             "{quoted} is not a percentage (0–100, 92,5 or 31/75)"),
+    "problem.cell.count": ("{quoted} không phải số lượng (số nguyên ≥ 0)",
+                           "{quoted} is not a count (a whole number ≥ 0)"),
+    "problem.cell.points": ("{quoted} không phải số điểm", "{quoted} is not a number of points"),
+    "problem.cell.number": ("{quoted} không phải là số", "{quoted} is not a number"),
+    "problem.cell.outside": ("{quoted} nằm ngoài 0–100", "{quoted} is outside 0–100"),
+    "problem.cell.options": ("{quoted} không phải một trong: {choices}",
+                             "{quoted} is not one of: {choices}"),
+    "problem.cell.na_forbidden": ("{quoted}: tiêu chí {criterion} không cho phép không áp dụng",
+                                  "{quoted} not applicable is not allowed for {criterion}"),
+    "problem.evidence.survey_rebased": (
+        "không đơn vị nào có số liệu điều tra xã hội học ({criteria}): các tiêu chí này được "
+        "tính là không áp dụng cho mọi đơn vị và chỉ số tính lại trên phần còn lại (bỏ "
+        "{points} điểm)",
+        "no unit has a survey value ({criteria}): those criteria count as not applicable for "
+        "every unit and each index is rebased on the rest ({points} points left out)"),
+    "problem.units.level": (
+        "đơn vị loại {type} ({units}) không thuộc cấp {level} của bộ tiêu chí {edition}",
+        "units of type {type} ({units}) are not of level {level}, the level of {edition}"),
+    "hint.units.level": ("kiểm tra loại đơn vị, hoặc chấm bằng bộ tiêu chí của cấp đó "
+                         "(--criteria)",
+                         "check the unit type, or score with that level's edition "
+                         "(--criteria)"),
+    "mark.error": ("Lỗi: {message}", "Error: {message}"),
+    "mark.warning": ("Cảnh báo: {message}", "Warning: {message}"),
+    "problem.mark.not_workbook": (
+        "chỉ đánh dấu được trên bảng tính Excel; {bundle} là thư mục tệp CSV",
+        "only a workbook can be marked; {bundle} is a folder of CSV files"),
+    "hint.mark.not_workbook": (
+        "chuyển thành bảng tính trước: parindex merge bo-so-lieu.xlsx {bundle}, rồi kiểm tra "
+        "tệp đó với --out",
+        "make it a workbook first: parindex merge bundle.xlsx {bundle}, then check that with "
+        "--out"),
+    "problem.mark.input": ("là tệp đầu vào ({bundle}); ghi vào đó sẽ thay thế nó",
+                           "is the input ({bundle}); writing there would replace it"),
+    "hint.mark.input": ("chọn tệp khác cho --out", "choose another file for --out"),
+    "cli.marked": ("đã ghi {out}: đánh dấu {cells} ô", "wrote {out}: {cells} cell(s) marked"),
+    "help.check.out": ("Ghi lại bảng tính với các ô có vấn đề được tô màu và chú thích (.xlsx).",
+                       "Write the workbook back with each problem cell highlighted and "
+                       "commented (.xlsx)."),
+    "help.check.owner": ("Bảng tính của một phòng: chỉ cảnh báo thiếu số liệu ở các lĩnh vực "
+                         "phòng đó phụ trách.",
+                         "A department's workbook: warn about missing evidence only in the "
+                         "areas it owns."),
     "problem.count.too_large": ("{quoted} quá lớn cho một số lượng (dưới 1 000 000 000 000)",
                                 "{quoted} is too large for a count (below 1 000 000 000 000)"),
     "problem.count.bad": ("{quoted} không phải số lượng (số nguyên ≥ 0)",

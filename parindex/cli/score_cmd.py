@@ -66,15 +66,26 @@ def problem_summary(problems: list[Problem], most: int = 10, lang: str = "vi") -
     return "\n".join(lines)
 
 
+#: check --out: the workbook written back with its problem cells marked (not the report)
+MarkedOpt = typer.Option(None, "--out", "-o", help=h("check.out"))
+CheckOwnerOpt = typer.Option(None, "--owner", help=h("check.owner"))
+
 
 @handles_errors
 def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
-          fmt: Format = FormatOpt, lang: Lang = LangOpt) -> None:
+          fmt: Format = FormatOpt, marked: Path | None = MarkedOpt,
+          owner: str | None = CheckOwnerOpt, lang: Lang = LangOpt) -> None:
     """Validate a bundle against its edition: every problem at once; exit 1 on errors."""
+    from parindex.evidence.mark import refuse_target, write_marked
     from parindex.pipeline import check as check_bundle
-    from parindex.words import t
 
-    problems = check_bundle(bundle, criteria)
+    if marked is not None:
+        refuse_target(bundle, marked)
+    problems = check_bundle(bundle, criteria, owner)
+    if marked is not None:
+        cells = write_marked(bundle, marked, problems, lang.value)
+        err_console().print(t("cli.marked", lang.value, out=marked, cells=cells),
+                            markup=False, highlight=False)
     errors = [p for p in problems if p.severity == "error"]
     if fmt is Format.json:
         emit(dump_json({"errors": len(errors), "warnings": len(problems) - len(errors),

@@ -53,7 +53,8 @@ def load_bundle(path: str | Path) -> Bundle:
         raise EvidenceError(problems)  # the file itself was refused: nothing more to say
     problems += _check_structure(raw)
     year, edition, authority = _meta(raw, problems)
-    if any(pr.severity == "error" for pr in problems):
+    # a bad cell (a formula with no saved result) is checked on with every other problem
+    if any(pr.severity == "error" and "(cell " not in pr.location for pr in problems):
         raise EvidenceError(problems)
     letters = {name: dict(df.attrs.get("letters", {})) for name, df in raw.tables.items()}
     texts: dict[tuple[str, str], np.ndarray] = {}
