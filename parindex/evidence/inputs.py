@@ -29,7 +29,6 @@ from parindex.evidence.collect import Collector
 from parindex.evidence.one_stop_periods import OneStopPeriods
 from parindex.evidence.states import INHERIT, MISSING, NA
 from parindex.evidence.tables import Bundle
-from parindex.evidence.template import select_leaves
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,9 @@ def _missing_warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
     rows = cells.rows
     bad = cells.declared.bad | cells.appraised.bad | np.isin(rows, _error_rows(out, "evidence"))
     mine = np.ones(len(ed.leaves), dtype=bool)
-    if owner is not None:
+    if owner is not None:  # a department's workbook (the template's choice of leaves)
+        from parindex.evidence.template_leaves import select_leaves
+
         owned = {leaf.code for leaf in select_leaves(ed, owner)}
         mine = np.array([leaf.code in owned for leaf in ed.leaves], dtype=bool)
     consider = mine & (~ed.survey if inputs.survey_run is False else True)
