@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from workbook_helpers import header_map, invoke, score_of, small_bundle, small_tables
+from workbook_helpers import (
+    header_map,
+    heading_row,
+    invoke,
+    score_of,
+    small_bundle,
+    small_tables,
+)
 
 from parindex.criteria import load_edition
 from parindex.evidence.labels import column_for, info_column, label
@@ -37,7 +44,7 @@ def _merge(out: Path, parts: list[Path]) -> Any:
 def _columns(ws: Any, table: str) -> dict[str, int]:
     """canonical column (the template's informational ones too) → 1-based index."""
     out = {}
-    for cell in ws[1]:
+    for cell in ws[heading_row(ws, table)]:
         col = column_for(table, cell.value) or info_column(cell.value)
         if col is not None:
             out[col] = cell.column
@@ -47,7 +54,7 @@ def _columns(ws: Any, table: str) -> dict[str, int]:
 def _rows(ws: Any, table: str) -> dict[tuple[str, str], dict[str, Any]]:
     cols = _columns(ws, table)
     out = {}
-    for r in range(2, ws.max_row + 1):
+    for r in range(heading_row(ws, table) + 1, ws.max_row + 1):
         row = {c: ws.cell(r, j).value for c, j in cols.items()}
         if row.get("unit"):
             out[(str(row["unit"]), str(row.get("criterion", "")))] = row
@@ -62,7 +69,7 @@ def test_merged_workbook_has_the_template_layout(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
     ws = wb["evidence"]
-    headings = [c.value for c in ws[1]]
+    headings = [c.value for c in ws[heading_row(ws, "evidence")]]
     for col in ("criterion_name", "max", "rule", "enter"):  # the template's columns
         assert label("evidence", col, "vi") in headings
     rows = _rows(ws, "evidence")
@@ -76,11 +83,12 @@ def test_merged_workbook_has_the_template_layout(tmp_path: Path) -> None:
                      if e["unit"] == "A02" and e["criterion"] == leaf.code)
         assert (rows[("A02", leaf.code)]["value"] or "") == given["value"]
     assert ws.protection.sheet  # structure locked, inputs not
-    value_col = ws.cell(2, cols["value"]).column_letter
-    assert not ws[f"{value_col}2"].protection.locked
+    first = heading_row(ws, "evidence") + 1
+    value_col = ws.cell(first, cols["value"]).column_letter
+    assert not ws[f"{value_col}{first}"].protection.locked
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists, "the drop-downs of the template are kept"
-    assert any(f"{value_col}2" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
+    assert any(f"{value_col}{first}" in dv.sqref for dv in ws.data_validations.dataValidation)
     # reports keep their dates as dates, shown dd/mm/yyyy
     rep = wb["reports"]
     rcols = header_map(rep, "reports")
@@ -150,7 +158,7 @@ def test_rows_the_template_has_no_place_for_are_kept_for_check(tmp_path: Path) -
     assert rows[("A01", "9.9")]["value"] == "có"
     last, cell = ws.max_row, ws.cell(ws.max_row, _columns(ws, "evidence")["criterion"])
     assert cell.value == "9.9"  # below the rest
-    result = invoke("check", out)
+    result = invoke("check", "--lang", "en", out)
     assert result.exit_code == 1
     where = f"row {last} (cell {cell.column_letter}{last})"
     assert f'merged.xlsx [evidence]: {where}, column "criterion": "9.9"' in result.output

@@ -23,16 +23,25 @@ from parindex.evidence.labels import column_for, label
 from parindex.evidence.tables import TABLES
 from parindex.evidence.template import template_bytes
 from parindex.evidence.write import set_text
+from parindex.evidence.xlsx_sheet import HEADER_SCAN, find_header
 
 _DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
                    r"|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})")
 
 
-def _headings(ws: Any, table: str) -> dict[str, int]:
-    """canonical column → 1-based column index, from the sheet's heading row."""
+def _heading_row(ws: Any, table: str) -> int:
+    """The sheet's heading row (1-based): the template puts a title block above it in some
+    sheets; a sheet of our own has it in row 1."""
+    rows = [tuple(c.value for c in row) for row in ws.iter_rows(max_row=HEADER_SCAN)]
+    found = find_header(rows, table)
+    return 1 if found is None else found + 1
+
+
+def _headings(ws: Any, table: str, head: int) -> dict[str, int]:
+    """canonical column → 1-based column index, from the sheet's heading row ``head``."""
     out: dict[str, int] = {}
     for j in range(1, ws.max_column + 1):
-        col = column_for(table, ws.cell(1, j).value)
+        col = column_for(table, ws.cell(head, j).value)
         if col is not None and col not in out:
             out[col] = j
     return out
@@ -62,19 +71,21 @@ def _put(cell: Any, value: object, col: str = "") -> None:
     set_text(cell, text or None)
 
 
-def _columns(ws: Any, table: str, df: pd.DataFrame, lang: str) -> dict[str, int]:
-    """The sheet's columns for the table's, a heading added for each one it lacks."""
+def _columns(ws: Any, table: str, df: pd.DataFrame, lang: str,
+             head: int) -> dict[str, int]:
+    """The sheet's columns for the table's, a heading added (in row ``head``) for each one
+    it lacks."""
     from openpyxl.styles import Font
 
-    cols = _headings(ws, table)
+    cols = _headings(ws, table, head)
     for col in df.columns:
         if col.startswith("_") or col in cols:
             continue
         j = max([0, *cols.values(), *(k for k in range(1, ws.max_column + 1)
-                                        if ws.cell(1, k).value is not None)]) + 1
+                                        if ws.cell(head, k).value is not None)]) + 1
         known = col in TABLES[table][0] + TABLES[table][1]
-        set_text(ws.cell(1, j), label(table, col, lang) if known else col)
-        ws.cell(1, j).font = Font(bold=True)
+        set_text(ws.cell(head, j), label(table, col, lang) if known else col)
+        ws.cell(head, j).font = Font(bold=True)
         cols[col] = j
     return cols
 
@@ -82,10 +93,11 @@ def _columns(ws: Any, table: str, df: pd.DataFrame, lang: str) -> dict[str, int]
 def _fill_evidence(ws: Any, df: pd.DataFrame, lang: str) -> None:
     from openpyxl.styles import Protection
 
-    cols = _columns(ws, "evidence", df, lang)
+    head = _heading_row(ws, "evidence")
+    cols = _columns(ws, "evidence", df, lang, head)
     at = {(str(ws.cell(r, cols["unit"]).value or ""), str(ws.cell(r, cols["criterion"]).value
                                                           or "")): r
-          for r in range(2, ws.max_row + 1)}
+          for r in range(head + 1, ws.max_row + 1)}
     inputs = [c for c in df.columns if c not in ("unit", "criterion") and c in cols]
     extra = ws.max_row
     for row in df.to_dict(orient="records"):
@@ -100,18 +112,19 @@ def _fill_evidence(ws: Any, df: pd.DataFrame, lang: str) -> None:
             if row[col] != "":
                 _put(ws.cell(r, cols[col]), row[col])
                 ws.cell(r, cols[col]).protection = Protection(locked=False)
-    if extra > len(at) + 1 and ws.auto_filter.ref:
+    if extra > len(at) + head and ws.auto_filter.ref:
         ws.auto_filter.ref = re.sub(r"\d+$", str(extra), ws.auto_filter.ref)
 
 
 def _fill_table(ws: Any, name: str, df: pd.DataFrame, lang: str) -> None:
-    """The merged rows from row 2 on; the template's blank rows below them cleared."""
-    cols = _columns(ws, name, df, lang)
+    """The merged rows below the heading row; the template's blank rows below them cleared."""
+    head = _heading_row(ws, name)
+    cols = _columns(ws, name, df, lang, head)
     rows = df.to_dict(orient="records")
-    for i, row in enumerate(rows, start=2):
+    for i, row in enumerate(rows, start=head + 1):
         for col, j in cols.items():
             _put(ws.cell(i, j), row.get(col, ""), col)
-    for i in range(len(rows) + 2, ws.max_row + 1):
+    for i in range(len(rows) + head + 1, ws.max_row + 1):
         for j in cols.values():
             ws.cell(i, j).value = None
 
