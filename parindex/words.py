@@ -366,6 +366,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "input.reports.on_time": ("đúng hạn", "on_time"),
     "input.reports.late": ("trễ hạn", "late"),
     "input.reports.missing": ("không nộp", "missing"),
+    "input.survey": ("tỷ lệ % hài lòng qua điều tra ({questions})",
+                     "survey satisfaction % of {questions}"),
     # criteria show --format table
     "show.code": ("Mã", "code"),
     "show.name": ("Tên", "name"),
@@ -410,6 +412,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "ruletext.percent": ("tỷ lệ %", "percent"),
     "ruletext.one_stop": ("một cửa", "one-stop"),
     "ruletext.reports": ("báo cáo", "reports"),
+    "ruletext.survey": ("điều tra", "survey"),
+    "critbook.meta.survey_answers": ("Phương án trả lời điều tra (phương án, %)",
+                                     "Survey answer (answer, %)"),
+    "critbook.meta.min_respondents": ("Số người trả lời tối thiểu", "Minimum respondents"),
+    "problem.critbook.question_id": (
+        "câu hỏi điều tra {quoted} chứa dấu phẩy hoặc ngoặc nên không ghi được vào sổ tính",
+        "survey question {quoted} holds a comma or a bracket and cannot be written in a "
+        "workbook"),
     "critbook.sheet.meta": ("meta", "meta"),
     "critbook.sheet.nodes": ("tiêu chí", "criteria"),
     "critbook.col.depth": ("Cấp", "Depth"),
@@ -526,9 +536,9 @@ WORDS: dict[str, tuple[str, str]] = {
                                        "{quoted} is not a known input"),
     "hint.critbook.input_unknown": (
         "để trống (số liệu đơn vị nhập), tỷ lệ %, một cửa: on_time_rate / due, báo cáo: "
-        "on_time (Q1, H1, Q3, YEAR)",
+        "on_time (Q1, H1, Q3, YEAR), điều tra: Q1, Q2",
         "blank (the unit's value), percent, one-stop: on_time_rate / due, reports: on_time "
-        "(Q1, H1, Q3, YEAR)"),
+        "(Q1, H1, Q3, YEAR), survey: Q1, Q2"),
     "problem.critbook.input_part": ("không đọc được {quoted} (đã biết: {known})",
                                     "cannot read {quoted} (known: {known})"),
     "problem.critbook.report_id": (
@@ -766,6 +776,27 @@ WORDS: dict[str, tuple[str, str]] = {
                               "{quoted} is listed twice for unit {unit}; the first date counts"),
     "problem.reports.far": ("{quoted} cách xa năm đánh giá {year}",
                             "{quoted} is far from the assessment year {year}"),
+    # The survey table (evidence.check_survey) and explain's survey leaves
+    "problem.survey.question": ("{quoted} không phải câu hỏi điều tra của {edition}; dòng này "
+                                "không được tính",
+                                "{quoted} is not a survey question of {edition}; the row is "
+                                "not counted"),
+    "hint.survey.question": ("một trong {questions}", "one of {questions}"),
+    "problem.survey.answer": ("{quoted} không phải phương án trả lời điều tra",
+                              "{quoted} is not a survey answer"),
+    "hint.survey.answer": ("một trong {answers}", "one of {answers}"),
+    "problem.survey.respondent": ("thiếu mã người trả lời", "the respondent is blank"),
+    "hint.survey.respondent": ("mỗi phiếu điều tra một mã, ví dụ P001",
+                               "one code per questionnaire, e.g. P001"),
+    "problem.survey.twice": (
+        "{quoted} được người {respondent} của đơn vị {unit} trả lời hai lần; tính lần đầu",
+        "{quoted} is answered twice by respondent {respondent} of unit {unit}; the first "
+        "answer counts"),
+    "problem.survey.few": (
+        "đơn vị {unit}: chỉ {count} người trả lời phiếu điều tra, ít hơn mức tối thiểu {least}",
+        "unit {unit}: only {count} respondents to the survey, fewer than the minimum {least}"),
+    "explain.survey": ("{respondents} người trả lời, {answers} câu trả lời",
+                       "{respondents} respondents, {answers} answers"),
     "problem.adjustments.kind": ("{quoted} không phải thưởng hay trừ",
                                  "{quoted} is neither bonus nor penalty"),
     "problem.adjustments.points": ("{quoted} không phải số điểm ≥ 0",

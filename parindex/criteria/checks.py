@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from parindex.criteria.compiled import parse_calendar_date
 from parindex.criteria.keys import fold_key
-from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
+from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput, SurveyInput
 from parindex.criteria.paths import Path_, render_path
 from parindex.criteria.rules import (
     BandsScore,
@@ -37,6 +37,7 @@ _COMPATIBLE: dict[str, set[str]] = {
     "on_time": {"bands", "proportional"},
     "late": {"bands", "deduction"},
     "missing": {"bands", "deduction"},
+    "survey": {"bands", "proportional"},
 }
 
 
@@ -66,6 +67,8 @@ def _input_name(node: Node) -> str:
         return spec.one_stop
     if isinstance(spec, ReportsInput):
         return spec.reports
+    if isinstance(spec, SurveyInput):
+        return "survey"
     return str(spec or "value")
 
 
@@ -94,7 +97,7 @@ def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> l
     """Every whole-tree problem of a structurally valid edition."""
     out = _Problems(file, lines)
     for check in (_tree_problems, _scale_problems, _band_problems, _calendar_problems,
-                  _validity_problems, _previous_problems):
+                  _validity_problems, _previous_problems, _survey_problems):
         check(edition, out)
     return list(out)
 
@@ -175,6 +178,20 @@ def _previous_problems(edition: Edition, out: _Problems) -> None:
                     code, hint="known areas: " + ", ".join(sorted(codes)))
 
 
+def _survey_problems(edition: Edition, out: _Problems) -> None:
+    """Survey answer weights are percentages, and their keys differ ignoring case."""
+    answers = edition.survey_answers or {}
+    seen: set[str] = set()
+    for key, weight in answers.items():
+        if not 0 <= weight <= 100:
+            out.add(("survey_answers", key), f"answer weight {weight:g} is not a percentage "
+                    "(0–100)", weight)
+        if key.strip().upper() in seen or not key.strip():
+            out.add(("survey_answers", key), f"answer {quote(key)} is listed twice (answers "
+                    "match ignoring case)", key)
+        seen.add(key.strip().upper())
+
+
 _Found = list[tuple[str, str, object]]
 
 
@@ -212,6 +229,9 @@ def _input_problems(node: Node, spec: ScoreSpec, edition: Edition) -> _Found:
                             f"({', '.join(edition.calendar) or 'empty'})", rid))
         out += [("input", f"report {quote(rid)} is listed twice in 'of' (each report counts "
                  "once)", rid) for rid in _repeated(node.input.of)]
+    if isinstance(node.input, SurveyInput):
+        out += [("input", f"question {quote(q)} is listed twice in 'survey' (each question "
+                 "counts once)", q) for q in _repeated([q.upper() for q in node.input.survey])]
     return out
 
 
