@@ -26,8 +26,11 @@ from parindex.cli.common import (
     write_xlsx,
 )
 
+from parindex.words import t
+
 if TYPE_CHECKING:
     from parindex.errors import Problem
+    from parindex.scoring.run import Run
 
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f",
                          help="xlsx: the published workbook (with --out).")
@@ -118,16 +121,24 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
     Example: parindex explain sample/2024 XA01
     """
     from parindex.pipeline import open_run
-    from parindex.report.tables import explain_frame
+    from parindex.report.tables import EXPLAIN_COLUMNS, explain_frame
 
     run = open_run(bundle, criteria)
     i = run.unit_index(unit)
+    surveyed = _survey_counts(run, i)
     if fmt is Format.json:
         leaves = explain_frame(run, i, lang.value, display=False)
-        emit(dump_json({"unit": run.unit_result(i),
-                        "leaves": leaves.to_dict(orient="records")}), None)
+        records = leaves.to_dict(orient="records")
+        for j, (respondents, answers) in surveyed.items():
+            records[j].update(respondents=respondents, answers=answers)
+        emit(dump_json({"unit": run.unit_result(i), "leaves": records}), None)
         return
     df = explain_frame(run, i, lang.value)
+    source = df.columns[list(EXPLAIN_COLUMNS).index("source")]
+    for j, (respondents, answers) in surveyed.items():
+        said = t("explain.survey", lang.value, respondents=respondents, answers=answers)
+        df.iat[j, df.columns.get_loc(source)] = "; ".join(
+            p for p in (said, str(df[source].iat[j])) if p)
     if fmt is Format.csv:
         emit(frame_csv(df, lang.value), None)
     else:
@@ -140,6 +151,18 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
                  f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
                  f"{r['band'] or ''}{rank_words(r['rank'], lg)}")
         emit(frame_table(df, lang.value, title=title), None)
+
+
+def _survey_counts(run: Run, unit: int) -> dict[int, tuple[int, int]]:
+    """Leaf index → (respondents, answers) behind the unit's leaves computed from the survey
+    table (none when the bundle has no survey table)."""
+    from parindex.criteria.compiled import SurveySource
+
+    survey = run.inputs.survey
+    if survey is None or not len(survey.unit):
+        return {}
+    return {lf.index: survey.counts(lf.source, unit) for lf in run.edition.leaves
+            if isinstance(lf.source, SurveySource)}
 
 
 @handles_errors

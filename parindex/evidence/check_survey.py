@@ -45,6 +45,12 @@ class Survey:
         return np.bincount(pairs[0], minlength=n) if pairs.size else np.zeros(n, np.intp)
 
 
+    def counts(self, spec: SurveySource, unit: int) -> tuple[int, int]:
+        """(respondents, answers) behind one unit's survey leaf."""
+        answers = int(self.answers[unit, self.columns(spec)].sum())
+        return int(self.respondents(spec)[unit]), answers
+
+
 def edition_questions(edition: CompiledEdition) -> dict[str, int]:
     """Every question a survey leaf of the edition lists (upper case) → a column number."""
     out: dict[str, int] = {}
