@@ -91,8 +91,8 @@ UNIT_KEYS = {"total", "index", "band", "rank", "group_rank", "self_points", "app
              "not_applicable", "name", "type", "group"}
 LEAF_KEYS = {"leaves", "self_leaves", "nodes", "areas"}
 CASE_KEYS = {"name", "edition", "year", "units", "evidence", "one_stop", "reports",
-             "adjustments", "survey", "changes", "tolerance", "expect", "expect_order", "expect_error",
-             "authority", "expect_warnings"}
+             "adjustments", "survey", "changes", "tolerance", "expect", "expect_order",
+             "expect_error", "authority", "expect_warnings"}
 
 
 class CaseLoader(yaml.SafeLoader):

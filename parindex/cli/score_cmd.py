@@ -25,7 +25,6 @@ from parindex.cli.common import (
     print_problems,
     write_xlsx,
 )
-
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -134,11 +133,10 @@ def explain(bundle: Path = BundleArg, unit: str = typer.Argument(..., metavar="U
         emit(dump_json({"unit": run.unit_result(i), "leaves": records}), None)
         return
     df = explain_frame(run, i, lang.value)
-    source = df.columns[list(EXPLAIN_COLUMNS).index("source")]
+    source = list(EXPLAIN_COLUMNS).index("source")
     for j, (respondents, answers) in surveyed.items():
         said = t("explain.survey", lang.value, respondents=respondents, answers=answers)
-        df.iat[j, df.columns.get_loc(source)] = "; ".join(
-            p for p in (said, str(df[source].iat[j])) if p)
+        df.iat[j, source] = "; ".join(p for p in (said, str(df.iat[j, source])) if p)
     if fmt is Format.csv:
         emit(frame_csv(df, lang.value), None)
     else:

@@ -3,9 +3,9 @@
 Blank is the unit's own evidence value; ``tỷ lệ %`` / ``percent``; ``một cửa: on_time_rate /
 due`` (a one-stop metric over a denominator); ``báo cáo: on_time (Q1, H1, Q3, YEAR)`` (a count
 of reports judged against the calendar); ``điều tra: Q1, Q2, Q3`` / ``survey: Q1, Q2, Q3``
-(the satisfaction % of those survey questions). Keywords in Vietnamese or English, metric, denominator
-and report-status names as CONTRACT §1 spells them or in the words ``criteria show`` uses,
-without regard to case, accents or separators. What is written reads back exactly.
+(the satisfaction % of those survey questions). Keywords in Vietnamese or English, metric,
+denominator and report-status names as CONTRACT §1 spells them or in the words ``criteria
+show`` uses, without regard to case, accents or separators. What is written reads back exactly.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ from parindex.criteria.workbook_layout import (
 from parindex.words import t
 
 _TEXT_COLUMNS = {"code"}
+#: meta rows whose values are kept as text (report ids, dates, area codes, answer keys)
+_TEXT_PAIRS = ("calendar", "previous_area", "band", "survey_answers")
 #: the fields a workbook holds, per model; a field set outside these is refused, never lost
 WRITTEN: dict[str, frozenset[str]] = {
     "Edition": frozenset({"edition", "title", "level", "valid", "legal_basis", "description",
@@ -130,8 +132,7 @@ def _write_meta(ws: Any, model: Edition, lang: str) -> None:
     for row, (key, values) in enumerate(_meta_rows(model), start=2):
         _put(ws, row, 1, meta_label(key, lang))
         for col, value in enumerate(values, start=2):
-            _put(ws, row, col, value, text=key in ("calendar", "previous_area", "band", "survey_answers")
-                 and isinstance(value, str))
+            _put(ws, row, col, value, text=key in _TEXT_PAIRS and isinstance(value, str))
 
 
 def _yes_no(value: bool | None, lang: str) -> str | None:

@@ -70,8 +70,8 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
     empty = np.zeros(0, dtype=np.intp)
     if df is None or len(df) == 0 or nq == 0:
         return Survey(questions, np.zeros((n, nq)), np.zeros((n, nq)), empty, empty, empty)
-    answer = clean(df["answer"]).str.upper()
-    df = df[(answer != "").to_numpy()].reset_index(drop=True)  # a blank answer: not answered
+    given = (clean(df["answer"]) != "").to_numpy()
+    df = df[given].reset_index(drop=True)  # a blank answer: the question was skipped
     answer = clean(df["answer"]).str.upper().to_numpy(dtype=object)
     cols = Columns(df)
     u = unit_index("survey", df["unit"], df["_row"], index, out)
@@ -115,7 +115,7 @@ def _few(survey: Survey, edition: CompiledEdition, index: dict[str, int],
     codes = {i: c for c, i in index.items()}
     for ui in np.flatnonzero((count > 0) & (count < least)):
         out.add("survey", None, "respondent", None, severity="warning", code="survey.few",
-                unit=codes[ui], count=int(count[ui]), least=least)
+                unit=codes[int(ui)], count=int(count[ui]), least=least)
 
 
 def survey_column(survey: Survey, spec: SurveySource) -> tuple[np.ndarray, np.ndarray]:
