@@ -89,3 +89,22 @@ def test_fewer_respondents_than_the_edition_asks_is_a_warning(tmp_path: Path) ->
                       "the minimum 30"]
     i = run.unit_index("SM02")
     assert run.scores.survey_points[i] > 0  # still scored
+
+
+def test_every_unit_and_survey_leaf_is_the_mean_of_its_answers() -> None:
+    """The one-pass sums agree with a plain groupby, for every unit and leaf of 2024."""
+    run = open_run(SAMPLE)
+    df = _answers()
+    df = df[df["answer"] != ""].assign(
+        weight=lambda d: d["answer"].map({"A": 100, "B": 60, "C": 20, "D": 0}))
+    checked = 0
+    for leaf in run.edition.leaves:
+        if leaf.input_kind != "survey":
+            continue
+        questions = list(leaf.input.survey)  # type: ignore[union-attr]
+        mean = df[df["question"].isin(questions)].groupby("unit")["weight"].mean()
+        for code, want in mean.items():
+            assert run.inputs.x_appr[run.unit_index(str(code)), leaf.index] == \
+                pytest.approx(want, abs=1e-9)
+            checked += 1
+    assert checked == 5 * len(run.units)
