@@ -108,3 +108,22 @@ def test_every_unit_and_survey_leaf_is_the_mean_of_its_answers() -> None:
                 pytest.approx(want, abs=1e-9)
             checked += 1
     assert checked == 5 * len(run.units)
+
+
+def test_criteria_show_fills_in_the_default_answer_weights(tmp_path: Path) -> None:
+    import yaml
+
+    edition = {"edition": "t-survey-show", "title": "Điều tra", "level": "xa",
+               "valid": {"from": 2021}, "scale": 10, "bands": [{"name": "Tốt", "min": 0}],
+               "areas": [{"code": "1", "name": "Điều tra", "survey": True, "criteria": [
+                   {"code": "1.1", "name": "Hài lòng", "max": 10, "input": {"survey": ["Q1"]},
+                    "score": {"proportional": {"target": 100}}}]}]}
+    path = tmp_path / "e.yaml"
+    path.write_text(yaml.safe_dump(edition, allow_unicode=True), encoding="utf-8")
+    shown = json.loads(runner.invoke(app, ["criteria", "show", str(path), "--format",
+                                           "json"]).stdout)
+    assert shown["survey_answers"] == {"A": 100, "B": 60, "C": 20, "D": 0}
+    assert "min_respondents" not in shown
+    plain = json.loads(runner.invoke(app, ["criteria", "show", "xa-2017", "--format",
+                                           "json"]).stdout)
+    assert "survey_answers" not in plain  # no survey input: nothing to weigh

@@ -2,7 +2,7 @@
 
 Each unit has a latent quality q in [0, 1]; every input is drawn around what a unit of that
 quality would report (completion percentages, option outcomes, violations, one-stop counts,
-report dates), with noise, a few not-applicable and missing cells, appraisal corrections,
+report dates, survey questionnaire answers), with noise, a few not-applicable and missing cells, appraisal corrections,
 bonus and penalty. Generation is vectorised over units and deterministic for a seed. The
 data are fictional; only the shapes are real.
 """
