@@ -799,6 +799,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "problem.survey.few": (
         "đơn vị {unit}: chỉ {count} người trả lời phiếu điều tra, ít hơn mức tối thiểu {least}",
         "unit {unit}: only {count} respondents to the survey, fewer than the minimum {least}"),
+    "problem.survey.unused": (
+        "bộ chỉ số {edition} không có tiêu chí tính từ phiếu điều tra; bảng survey không được "
+        "dùng",
+        "edition {edition} has no criterion computed from survey questions; the survey table "
+        "is not used"),
     "explain.survey": ("{respondents} người trả lời, {answers} câu trả lời",
                        "{respondents} respondents, {answers} answers"),
     "problem.adjustments.kind": ("{quoted} không phải thưởng hay trừ",

@@ -82,6 +82,9 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
     df = bundle.table("survey")
     empty = np.zeros(0, dtype=np.intp)
     if df is None or len(df) == 0 or nq == 0:
+        if df is not None and len(df):
+            out.add("survey", None, None, None, severity="warning", code="survey.unused",
+                    edition=edition.id)
         return Survey(questions, np.zeros((n, nq)), np.zeros((n, nq)), empty, empty, empty)
     codes, texts = _column(df, "answer")
     given = np.array([t != "" for t in texts], dtype=bool)[codes]
