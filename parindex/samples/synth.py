@@ -2,9 +2,9 @@
 
 Each unit has a latent quality q in [0, 1]; every input is drawn around what a unit of that
 quality would report (completion percentages, option outcomes, violations, one-stop counts,
-report dates, survey questionnaire answers), with noise, a few not-applicable and missing cells, appraisal corrections,
-bonus and penalty. Generation is vectorised over units and deterministic for a seed. The
-data are fictional; only the shapes are real.
+report dates, survey questionnaire answers), with noise, a few not-applicable and missing
+cells, appraisal corrections, bonus and penalty. Generation is vectorised over units and
+deterministic for a seed. The data are fictional; only the shapes are real.
 """
 
 from __future__ import annotations
