@@ -271,6 +271,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.adjustments.reason": ("Lý do", "Reason"),
     "col.lineage.code": ("Mã đơn vị mới", "Unit code"),
     "col.lineage.predecessor": ("Mã đơn vị trước sáp nhập", "Predecessor code"),
+    "col.survey.unit": ("Mã đơn vị", "Unit code"),
+    "col.survey.respondent": ("Mã phiếu (người trả lời)", "Respondent"),
+    "col.survey.question": ("Mã câu hỏi", "Question"),
+    "col.survey.answer": ("Phương án trả lời", "Answer"),
     "info.unit_name": ("Tên đơn vị", "Unit name"),
     "info.criterion_name": ("Tên tiêu chí", "Criterion"),
     "info.max": ("Điểm tối đa", "Max points"),
@@ -408,6 +412,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "input.reports.on_time": ("đúng hạn", "on_time"),
     "input.reports.late": ("trễ hạn", "late"),
     "input.reports.missing": ("không nộp", "missing"),
+    "input.survey": ("tỷ lệ % hài lòng qua điều tra ({questions})",
+                     "survey satisfaction % of {questions}"),
     # criteria show --format table
     "show.code": ("Mã", "code"),
     "show.name": ("Tên", "name"),
@@ -452,6 +458,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "ruletext.percent": ("tỷ lệ %", "percent"),
     "ruletext.one_stop": ("một cửa", "one-stop"),
     "ruletext.reports": ("báo cáo", "reports"),
+    "ruletext.survey": ("điều tra", "survey"),
+    "critbook.meta.survey_answers": ("Phương án trả lời điều tra (phương án, %)",
+                                     "Survey answer (answer, %)"),
+    "critbook.meta.min_respondents": ("Số người trả lời tối thiểu", "Minimum respondents"),
+    "problem.critbook.question_id": (
+        "câu hỏi điều tra {quoted} chứa dấu phẩy hoặc ngoặc nên không ghi được vào sổ tính",
+        "survey question {quoted} holds a comma or a bracket and cannot be written in a "
+        "workbook"),
     "critbook.sheet.meta": ("meta", "meta"),
     "critbook.sheet.nodes": ("tiêu chí", "criteria"),
     "critbook.col.depth": ("Cấp", "Depth"),
@@ -568,9 +582,9 @@ WORDS: dict[str, tuple[str, str]] = {
                                        "{quoted} is not a known input"),
     "hint.critbook.input_unknown": (
         "để trống (số liệu đơn vị nhập), tỷ lệ %, một cửa: on_time_rate / due, báo cáo: "
-        "on_time (Q1, H1, Q3, YEAR)",
+        "on_time (Q1, H1, Q3, YEAR), điều tra: Q1, Q2",
         "blank (the unit's value), percent, one-stop: on_time_rate / due, reports: on_time "
-        "(Q1, H1, Q3, YEAR)"),
+        "(Q1, H1, Q3, YEAR), survey: Q1, Q2"),
     "problem.critbook.input_part": ("không đọc được {quoted} (đã biết: {known})",
                                     "cannot read {quoted} (known: {known})"),
     "problem.critbook.report_id": (
@@ -1160,6 +1174,32 @@ WORDS: dict[str, tuple[str, str]] = {
                               "{quoted} is listed twice for unit {unit}; the first date counts"),
     "problem.reports.far": ("{quoted} cách xa năm đánh giá {year}",
                             "{quoted} is far from the assessment year {year}"),
+    # The survey table (evidence.check_survey) and explain's survey leaves
+    "problem.survey.question": ("{quoted} không phải câu hỏi điều tra của {edition}; dòng này "
+                                "không được tính",
+                                "{quoted} is not a survey question of {edition}; the row is "
+                                "not counted"),
+    "hint.survey.question": ("một trong {questions}", "one of {questions}"),
+    "problem.survey.answer": ("{quoted} không phải phương án trả lời điều tra",
+                              "{quoted} is not a survey answer"),
+    "hint.survey.answer": ("một trong {answers}", "one of {answers}"),
+    "problem.survey.respondent": ("thiếu mã người trả lời", "the respondent is blank"),
+    "hint.survey.respondent": ("mỗi phiếu điều tra một mã, ví dụ P001",
+                               "one code per questionnaire, e.g. P001"),
+    "problem.survey.twice": (
+        "{quoted} được người {respondent} của đơn vị {unit} trả lời hai lần; tính lần đầu",
+        "{quoted} is answered twice by respondent {respondent} of unit {unit}; the first "
+        "answer counts"),
+    "problem.survey.few": (
+        "đơn vị {unit}: chỉ {count} người trả lời phiếu điều tra, ít hơn mức tối thiểu {least}",
+        "unit {unit}: only {count} respondents to the survey, fewer than the minimum {least}"),
+    "problem.survey.unused": (
+        "bộ chỉ số {edition} không có tiêu chí tính từ phiếu điều tra; bảng survey không được "
+        "dùng",
+        "edition {edition} has no criterion computed from survey questions; the survey table "
+        "is not used"),
+    "explain.survey": ("{respondents} người trả lời, {answers} câu trả lời",
+                       "{respondents} respondents, {answers} answers"),
     "problem.adjustments.kind": ("{quoted} không phải thưởng hay trừ",
                                  "{quoted} is neither bonus nor penalty"),
     "problem.adjustments.points": ("{quoted} không phải số điểm ≥ 0",
@@ -1251,6 +1291,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "score '{kind}' cannot use input '{source}' (it can use: {allowed})"),
     "problem.criteria.report_unknown": ("kỳ báo cáo {quoted} không có trong lịch ({known})",
                                         "report {quoted} is not in the calendar ({known})"),
+    "problem.criteria.survey_weight": (
+        "trọng số câu trả lời {weight} không phải tỷ lệ phần trăm (0–100)",
+        "answer weight {weight} is not a percentage (0–100)"),
+    "problem.criteria.survey_answer_twice": (
+        "câu trả lời {quoted} được ghi hai lần (không phân biệt chữ hoa, chữ thường)",
+        "answer {quoted} is listed twice (answers match ignoring case)"),
+    "problem.criteria.question_twice": (
+        "câu hỏi {quoted} được ghi hai lần trong 'survey' (mỗi câu hỏi chỉ tính một lần)",
+        "question {quoted} is listed twice in 'survey' (each question counts once)"),
     "problem.criteria.report_twice": (
         "kỳ báo cáo {quoted} được ghi hai lần trong 'of' (mỗi kỳ chỉ tính một lần)",
         "report {quoted} is listed twice in 'of' (each report counts once)"),

@@ -34,6 +34,7 @@ from parindex.words import t
 
 if TYPE_CHECKING:
     from parindex.errors import Problem
+    from parindex.scoring.run import Run
 
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f", help=h("opt.export"))
 UnitArg = typer.Argument(..., metavar="UNIT", help=h("arg.unit"))
@@ -137,7 +138,7 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
             lang: Lang = LangOpt, out: Path | None = DocOutOpt) -> None:
     """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence."""
     from parindex.pipeline import open_run
-    from parindex.report.tables import explain_frame
+    from parindex.report.tables import EXPLAIN_COLUMNS, explain_frame
 
     run = open_run(bundle, criteria)
     i = unit_of(run, unit)
@@ -146,12 +147,19 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
 
         write_docx(lambda: unit_sheet_docx(run, i, lang.value), out, lang.value)
         return
+    surveyed = _survey_counts(run, i)
     if fmt is ExplainFormat.json:
         leaves = explain_frame(run, i, lang.value, display=False)
-        emit(dump_json({"unit": run.unit_result(i),
-                        "leaves": leaves.to_dict(orient="records")}), out, lang.value)
+        records = leaves.to_dict(orient="records")
+        for j, (respondents, answers) in surveyed.items():
+            records[j].update(respondents=respondents, answers=answers)
+        emit(dump_json({"unit": run.unit_result(i), "leaves": records}), out, lang.value)
         return
     df = explain_frame(run, i, lang.value)
+    source = list(EXPLAIN_COLUMNS).index("source")
+    for j, (respondents, answers) in surveyed.items():
+        said = t("explain.survey", lang.value, respondents=respondents, answers=answers)
+        df.iat[j, source] = "; ".join(p for p in (said, str(df.iat[j, source])) if p)
     if fmt is ExplainFormat.csv:
         emit(frame_csv(df, lang.value), out, lang.value)
     else:
@@ -164,6 +172,18 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
                  f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
                  f"{r['band'] or ''}{rank_words(r['rank'], lg)}")
         emit(frame_table(df, lang.value, title=title), out, lang.value)
+
+
+def _survey_counts(run: Run, unit: int) -> dict[int, tuple[int, int]]:
+    """Leaf index → (respondents, answers) behind the unit's leaves computed from the survey
+    table (none when the bundle has no survey table)."""
+    from parindex.criteria.compiled import SurveySource
+
+    survey = run.inputs.survey
+    if survey is None or not len(survey.unit):
+        return {}
+    return {lf.index: survey.counts(lf.source, unit) for lf in run.edition.leaves
+            if isinstance(lf.source, SurveySource)}
 
 
 @handles_errors

@@ -13,7 +13,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition, OneStopSource, ReportsSource
+from parindex.criteria.compiled import (
+    CompiledEdition,
+    Leaf,
+    OneStopSource,
+    ReportsSource,
+    SurveySource,
+)
 from parindex.errors import Problem
 from parindex.evidence.check_adjustments import check_adjustments
 from parindex.evidence.check_evidence import (
@@ -24,6 +30,7 @@ from parindex.evidence.check_evidence import (
 )
 from parindex.evidence.check_one_stop import COUNTS, one_stop_column, read_one_stop
 from parindex.evidence.check_reports import Reports, check_reports, reports_column
+from parindex.evidence.check_survey import Survey, check_survey, survey_column
 from parindex.evidence.check_units import check_units
 from parindex.evidence.collect import Collector
 from parindex.evidence.one_stop_periods import OneStopPeriods
@@ -50,6 +57,8 @@ class Inputs:
     #: the one-stop rows by period (``one_stop`` is their year) and the report dates
     one_stop_periods: OneStopPeriods | None = field(default=None, repr=False)
     reports: Reports | None = field(default=None, repr=False)
+    #: the survey answers summed by unit and question (respondents and answers per leaf)
+    survey: Survey | None = field(default=None, repr=False)
 
     @property
     def codes(self) -> list[str]:
@@ -103,20 +112,16 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     periods = read_one_stop(bundle, index, out)
     one_stop = periods.figures("YEAR")[list(COUNTS)]
     rep = check_reports(bundle, edition, index, out)
+    survey = check_survey(bundle, edition, index, out)
     for leaf_obj in edition.leaves:
-        if not leaf_obj.computed:
-            continue
-        j = leaf_obj.index
-        if isinstance(leaf_obj.source, OneStopSource):
-            x, st = one_stop_column(one_stop, leaf_obj.source)
-        else:
-            assert isinstance(leaf_obj.source, ReportsSource)
-            x, st = reports_column(rep, leaf_obj.source)
-        x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
-        if leaf_obj.na == "forbidden":
-            for ui in np.flatnonzero(st == NA):
-                out.add("one_stop", None, None, None, code="one_stop.na_forbidden",
-                        unit=units["code"][ui], criterion=leaf_obj.code)
+        if leaf_obj.computed:
+            x, st = _computed_column(leaf_obj, one_stop, rep, survey)
+            j = leaf_obj.index
+            x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
+            if leaf_obj.na == "forbidden":
+                for ui in np.flatnonzero(st == NA):
+                    out.add("one_stop", None, None, None, code="one_stop.na_forbidden",
+                            unit=units["code"][ui], criterion=leaf_obj.code)
 
     # value cells: every leaf from the cells; computed leaves only where a cell is given
     is_comp = computed[lf_]
@@ -132,9 +137,20 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     bonus, penalty = check_adjustments(bundle, edition, index, n_units, out)
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop, one_stop_periods=periods,
-                    reports=rep)
+                    reports=rep, survey=survey)
     _warnings(inputs, cells, out, owner)
     return replace(inputs, problems=tuple(out.problems)), out.problems
+
+
+def _computed_column(leaf: Leaf, one_stop: pd.DataFrame, rep: Reports,
+                     survey: Survey) -> tuple[np.ndarray, np.ndarray]:
+    """A computed leaf's number and state per unit, from its table."""
+    if isinstance(leaf.source, OneStopSource):
+        return one_stop_column(one_stop, leaf.source)
+    if isinstance(leaf.source, SurveySource):
+        return survey_column(survey, leaf.source)
+    assert isinstance(leaf.source, ReportsSource)
+    return reports_column(rep, leaf.source)
 
 
 def _warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,

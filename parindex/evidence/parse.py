@@ -124,7 +124,7 @@ def leaf_kind(leaf: Leaf) -> str:
     """How a leaf reads a value cell: a rate computed from a table is read as a percentage,
     a computed count as a count, anything else as its rule asks."""
     spec = leaf.source
-    if leaf.input_kind == "percent" or (isinstance(spec, OneStopSource)
+    if leaf.input_kind in ("percent", "survey") or (isinstance(spec, OneStopSource)
                                         and spec.one_stop in ("on_time_rate", "online_rate")):
         return "percent"
     if leaf.computed:

@@ -46,8 +46,7 @@ def choices(leaf: Leaf) -> list[str]:
 
 def _enter(leaf: Leaf, lang: str) -> str:
     if leaf.computed:
-        sheet = "one_stop" if leaf.input_kind == "one_stop" else "reports"
-        return t("enter.computed", lang, sheet=sheet)
+        return t("enter.computed", lang, sheet=leaf.input_kind)  # the table's own name
     kind = leaf_kind(leaf)
     fields = {"keys": ", ".join(choices(leaf))} if kind == "key" else \
         {"max": f"{leaf.max:g}"} if kind == "points" else {}
