@@ -181,7 +181,9 @@ class TestTemplateFillScore:
                                                   sample_twin: dict[str, pd.DataFrame]) -> None:
         import json
 
-        filled = fill_template(district_template, tmp_path / "filled.xlsx", sample_twin)
+        # the survey team's answers are a sheet of their own (the template has none)
+        filled = fill_template(district_template, tmp_path / "filled.xlsx", sample_twin,
+                               add_sheets=("survey",))
         a = json.loads(invoke("check", SAMPLE_2024, "-f", "json").stdout)
         b = json.loads(invoke("check", filled, "-f", "json", inputs=[filled]).stdout)
         assert a["errors"] == 0

@@ -225,7 +225,10 @@ def small_tables(edition_id: str = "xa-2024") -> dict[str, list[dict[str, str]]]
     evidence = []
     for u, good in (("A01", True), ("A02", False)):
         for leaf in ed.leaves:
-            value = "" if leaf.computed else _cell_for(leaf, good)
+            # computed leaves come from their sheets; the survey's figure is given (a
+            # bundle without one rebases the survey block, with a warning)
+            value = "" if leaf.computed and leaf.input_kind != "survey" else \
+                _cell_for(leaf, good)
             evidence.append({"unit": u, "criterion": leaf.code, "value": value,
                              "appraised": "", "source": f"BC {leaf.code}/BC-UBND" if value
                              else "", "note": ""})

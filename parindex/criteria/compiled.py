@@ -144,6 +144,8 @@ class Leaf:
     description: str | None
     evidence: str | None
     validated: _Validated = field(repr=False, compare=False)
+    #: each key's label (an option's long form), "" where none: read as that key
+    labels: tuple[str, ...] = ()
 
     @property
     def input(self) -> InputSpec:
@@ -308,7 +310,7 @@ def _source(spec: InputSpec) -> tuple[InputKind,
 def _leaf(node: Node, index: int, area: int, parents: tuple[str, ...], na: NAPolicy,
           survey: bool, validated: _Validated) -> Leaf:
     """A leaf node as plain data (its input, rule and params copied out of the model)."""
-    from parindex.criteria.rules import kind_of, score_keys
+    from parindex.criteria.rules import kind_of, score_keys, score_labels
 
     assert node.max is not None  # a leaf has max, score and input (checked)
     assert node.score is not None
@@ -320,7 +322,8 @@ def _leaf(node: Node, index: int, area: int, parents: tuple[str, ...], na: NAPol
                 args=plain_args(kind.name, node.score), value_kind=kind.value_kind,
                 keys=tuple(k.strip().lower() for k in score_keys(node.score)),
                 survey=survey, na=na, description=node.description,
-                evidence=node.evidence, validated=validated)
+                evidence=node.evidence, validated=validated,
+                labels=tuple(score_labels(node.score)))
 
 
 def compile_edition(edition: Edition, source: str, text: str | None = None) -> CompiledEdition:
