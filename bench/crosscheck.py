@@ -9,8 +9,10 @@ Two sources of bundles, each scored by both implementations and compared field b
   suite writes it; cases expecting an error only need both to refuse);
 * synthetic bundles for every shipped edition, with the edge cases a national bundle rarely
   has: tied units (copies of one unit), an all-zero one-stop row (not applicable), a unit
-  without a one-stop row (missing), a report listed twice, adjustments above the caps, and
-  every third seed without a survey (the survey block rebased).
+  without a one-stop row (missing), a report listed twice, adjustments above the caps,
+  survey answers (on editions with ``{survey: [...]}`` inputs: a unit not surveyed, answers
+  given twice, an unknown question, a blank answer), and every third seed without a survey
+  (the survey block rebased).
 
 Every bundle that parindex scores is also written as one workbook by parindex's own writer
 (the cells as the CSV reader found them) and scored from it: the JSON must be byte-identical
@@ -138,6 +140,13 @@ def synthetic(edition_id: str, seed: int, out: Path) -> Path:
         reports = copy_u000(tables["reports"])
         again = reports[reports["unit"] == "U005"].assign(submitted="31/12/2024")
         tables["reports"] = pd.concat([reports, again], ignore_index=True)  # first counts
+    if "survey" in tables:  # U012 not surveyed (missing); U006 answers three questions
+        survey = copy_u000(tables["survey"])  # twice, an unknown question, a blank answer
+        survey = survey[survey["unit"] != "U012"]
+        six = survey[survey["unit"] == "U006"].head(3)
+        odd = pd.DataFrame([("U006", "P001", "Q_KHAC", "A"), ("U006", "P002", "HL", "")],
+                           columns=survey.columns)
+        tables["survey"] = pd.concat([survey, six.assign(answer="D"), odd], ignore_index=True)
     extra = pd.DataFrame([("U020", "bonus", "1,5", ""), ("U020", "thưởng", "1,5", ""),
                           ("U021", "penalty", "2", ""), ("U021", "trừ", "2", "")],
                          columns=["unit", "kind", "points", "reason"])

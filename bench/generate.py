@@ -2,7 +2,8 @@
 
 3,321 communes (xã, phường, thị trấn) in 34 fictional provinces, the provinces being the
 ranking groups. Each commune has a latent quality drawn from a Beta distribution around its
-province's mean; the evidence, one-stop counts, report dates and adjustments are drawn
+province's mean; the evidence, one-stop counts, report dates, adjustments and survey answers
+(30–45 respondents a commune, about 1.7 million answer rows) are drawn
 around that quality by :func:`parindex.samples.synth.synth_tables`. Every name is invented
 ("Tỉnh Mẫu 07", "Xã Mẫu 00123"); only the shapes are real. The same seed gives the same
 bundle, byte for byte.

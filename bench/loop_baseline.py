@@ -47,6 +47,7 @@ PENALTY_WORDS = {"penalty", "trừ", "tru", "điểm trừ"}
 ONE_STOP_COLUMNS = ("carried_over", "received_online", "received_direct", "received_post",
                     "resolved_early", "resolved_on_time", "resolved_late", "pending_in_time",
                     "pending_overdue", "returned")
+DEFAULT_ANSWERS = {"A": 100.0, "B": 60.0, "C": 20.0, "D": 0.0}
 DECIMALS = 6  # indexes equal to this many decimals are tied
 
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -91,7 +92,7 @@ class Leaf:
     code: str
     area: int  # position of its area
     max: float
-    input: str  # value | percent | one_stop | reports
+    input: str  # value | percent | one_stop | reports | survey
     input_spec: dict[str, Any]
     rule: str  # manual | boolean | options | levels | bands | proportional | deduction
     params: Any
@@ -112,6 +113,8 @@ class Edition:
     calendar: dict[str, str]
     areas: list[tuple[str, str]]  # code, name
     leaves: list[Leaf]
+    #: survey answer (upper case) → % weight
+    survey_answers: dict[str, float] = field(default_factory=dict)
 
 
 def rule_of(score: Any) -> tuple[str, Any]:
@@ -123,7 +126,7 @@ def rule_of(score: Any) -> tuple[str, Any]:
 
 def cell_kind(input_kind: str, input_spec: dict[str, Any], rule: str) -> str:
     """How a leaf's evidence cell is read (a computed rate as a percentage, a count as one)."""
-    if input_kind == "percent":
+    if input_kind in ("percent", "survey"):
         return "percent"
     if input_kind == "one_stop":
         return "percent" if input_spec["one_stop"] in ("on_time_rate", "online_rate") \
@@ -155,13 +158,16 @@ def load_edition(path: Path) -> Edition:
             return total
         spec = node.get("input", "value")
         if isinstance(spec, dict):
-            kind = "one_stop" if "one_stop" in spec else "reports"
+            kind = "one_stop" if "one_stop" in spec else "reports" if "reports" in spec \
+                else "survey"
             spec = dict(spec)
             if spec.get("one_stop") == "on_time_rate":
                 spec.setdefault("denominator", "resolved")
         else:
             kind, spec = spec, {}
         rule, params = rule_of(node["score"])
+        if kind == "survey":
+            check_survey_leaf(node["code"], spec["survey"], rule)
         keys = [k.strip().lower() for k in params] if rule in ("options", "levels") else []
         leaves.append(Leaf(code=node["code"], area=area, max=float(node["max"]), input=kind,
                            input_spec=spec, rule=rule, params=params, keys=keys,
@@ -176,12 +182,29 @@ def load_edition(path: Path) -> Edition:
         total += sum(visit(criterion, a, na, survey) for criterion in area["criteria"])
     if abs(total - scale) > 1e-9:
         raise InputError(f"the areas add up to {total:g}, not the scale {scale:g}")
+    check_survey_answers(data.get("survey_answers") or {})
     return Edition(
         id=data["edition"], scale=scale, ties=data.get("ties", "min"),
         bands=[(b["name"], float(b["min"])) for b in data["bands"]],
         bonus_max=float(data.get("bonus_max", 0)), penalty_max=float(data.get("penalty_max", 0)),
         calendar={str(k): str(v) for k, v in (data.get("calendar") or {}).items()},
-        areas=[(a["code"], a["name"]) for a in data["areas"]], leaves=leaves)
+        areas=[(a["code"], a["name"]) for a in data["areas"]], leaves=leaves,
+        survey_answers={str(k).strip().upper(): float(v) for k, v in
+                        (data.get("survey_answers") or DEFAULT_ANSWERS).items()})
+
+
+def check_survey_leaf(code: str, questions: list[Any], rule: str) -> None:
+    """A survey leaf lists each question once (ignoring case) and scores a percentage."""
+    upper = [str(q).strip().upper() for q in questions]
+    if len(set(upper)) != len(upper):
+        raise InputError(f"{code}: a survey question is listed twice")
+    if rule not in ("bands", "proportional"):
+        raise InputError(f"{code}: score {rule!r} cannot use a survey input")
+
+
+def check_survey_answers(answers: dict[str, float]) -> None:
+    if any(not 0 <= w <= 100 for w in answers.values()):
+        raise InputError("a survey answer weight is not a percentage")
 
 
 def find_edition(ref: str, bundle_dir: Path | None) -> Path:
@@ -240,7 +263,8 @@ class Bundle:
 def read_bundle(path: Path) -> Bundle:
     meta = yaml.safe_load((path / "bundle.yaml").read_text(encoding="utf-8"))
     tables = {name: read_table(path / f"{name}.csv")
-              for name in ("units", "evidence", "one_stop", "reports", "adjustments")}
+              for name in ("units", "evidence", "one_stop", "reports", "adjustments",
+                           "survey")}
     return Bundle(path, int(meta["year"]), str(meta["edition"]).strip(), tables)
 
 
@@ -410,10 +434,11 @@ def build_inputs(bundle: Bundle, edition: Edition) -> list[Unit]:
     # the one-stop table and report dates, per unit
     one_stop = read_one_stop(bundle.tables["one_stop"], by_code)
     reports = read_reports(bundle.tables["reports"], by_code)
+    answers = read_survey(bundle.tables["survey"], by_code, edition)
     # computed leaves first, from the tables
     for unit in units:
         add_computed(unit, edition, one_stop.get(unit.code), reports.get(unit.code, {}),
-                     bundle.year)
+                     bundle.year, answers.get(unit.code, {}))
     # evidence cells: a given cell overrides what the tables computed
     add_evidence(bundle.tables["evidence"], by_code, edition)
     add_adjustments(bundle.tables["adjustments"], by_code)
@@ -478,8 +503,43 @@ def read_reports(rows: list[dict[str, str]],
     return reports
 
 
+def read_survey(rows: list[dict[str, str]], by_code: dict[str, Unit],
+                edition: Edition) -> dict[str, dict[tuple[str, str], float]]:
+    """Each unit's answer weights by (respondent, question), questions upper case: a blank
+    answer is no answer, a question no leaf lists is left out, an answer given twice by the
+    same respondent counts its first."""
+    asked = {q.strip().upper() for leaf in edition.leaves if leaf.input == "survey"
+             for q in leaf.input_spec["survey"]}
+    out: dict[str, dict[tuple[str, str], float]] = {}
+    for row in rows:
+        answer = row["answer"].upper()
+        if not answer:
+            continue
+        if row["unit"] not in by_code:
+            raise InputError(f"survey: unknown unit {row['unit']}")
+        if answer not in edition.survey_answers:
+            raise InputError(f"survey {row['unit']}: {row['answer']!r} is not an answer")
+        if not row["respondent"]:
+            raise InputError(f"survey {row['unit']}: a blank respondent")
+        question = row["question"].upper()
+        if question in asked:
+            out.setdefault(row["unit"], {}).setdefault((row["respondent"], question),
+                                                       edition.survey_answers[answer])
+    return out
+
+
+def satisfaction(answers: dict[tuple[str, str], float], spec: dict[str, Any]) -> Cell:
+    """The mean weight of the unit's answers to the leaf's questions; missing with none."""
+    questions = {str(q).strip().upper() for q in spec["survey"]}
+    weights = [w for (_, q), w in answers.items() if q in questions]
+    if not weights:
+        return MISSING, None
+    return VALUE, sum(weights) / len(weights)
+
+
 def add_computed(unit: Unit, edition: Edition, one_stop_row: dict[str, float] | None,
-                 dates: dict[str, dt.date], year: int) -> None:
+                 dates: dict[str, dt.date], year: int,
+                 answers: dict[tuple[str, str], float]) -> None:
     """A unit's cells from the tables, declared and appraised alike: the one-stop and report
     leaves computed, every other leaf missing."""
     for leaf in edition.leaves:
@@ -488,6 +548,8 @@ def add_computed(unit: Unit, edition: Edition, one_stop_row: dict[str, float] | 
             cell = one_stop_number(one_stop_row, leaf.input_spec)
         elif leaf.input == "reports":
             cell = VALUE, report_count(dates, leaf.input_spec, edition, year)
+        elif leaf.input == "survey":
+            cell = satisfaction(answers, leaf.input_spec)
         else:
             cell = MISSING, None
         if cell[0] == NA and leaf.na == "forbidden":
@@ -513,7 +575,7 @@ def add_evidence(rows: list[dict[str, str]], by_code: dict[str, Unit],
         seen.add((unit.code, j))
         leaf = edition.leaves[j]
         declared, appraised = evidence_cells(row, leaf, unit.code)
-        computed = leaf.input in ("one_stop", "reports")
+        computed = leaf.input in ("one_stop", "reports", "survey")
         if appraised[0] == "inherit":
             appraised = declared
             if computed and declared[0] == MISSING:

@@ -24,7 +24,7 @@ def edition_for(bundle: Bundle, criteria: str | None = None) -> CompiledEdition:
     """The edition named by ``--criteria``, else by the bundle (a path is relative to it)."""
     ref = criteria or bundle.edition
     if not ref:
-        raise EvidenceError([Problem("bundle.yaml", "edition", "the bundle names no edition",
+        raise EvidenceError([Problem(bundle.meta_file, "edition", "the bundle names no edition",
                                      hint="add 'edition:' or pass --criteria")])
     base = bundle.path if bundle.path.is_dir() else bundle.path.parent
     if criteria:
@@ -58,13 +58,15 @@ class Checked:
         return Run.from_inputs(self.inputs, self.bundle)
 
 
-def check_bundle(bundle: Bundle, edition: CompiledEdition) -> Checked:
-    """Check a read bundle against an edition, building the inputs once."""
-    inputs, problems = build_inputs(bundle, edition)
+def check_bundle(bundle: Bundle, edition: CompiledEdition, owner: str | None = None
+                 ) -> Checked:
+    """Check a read bundle against an edition, building the inputs once (``owner``: a
+    department's workbook, warned about missing evidence only in its areas)."""
+    inputs, problems = build_inputs(bundle, edition, owner)
     problems = list(problems)
     start, until = edition.valid_from, edition.valid_until
     if bundle.year and not (start <= bundle.year <= (until or 9999)):
-        problems.append(Problem("bundle.yaml", "year", f"year {bundle.year} is outside the "
+        problems.append(Problem(bundle.meta_file, "year", f"year {bundle.year} is outside the "
                                 f"validity of {edition.id} ({start}–{until or ''})",
                                 field="year", value=bundle.year, severity="warning"))
     return Checked(bundle, inputs, problems)
@@ -75,10 +77,11 @@ def run_bundle(bundle: Bundle, edition: CompiledEdition) -> Run:
     return check_bundle(bundle, edition).run()
 
 
-def check(path: str | Path, criteria: str | None = None) -> list[Problem]:
+def check(path: str | Path, criteria: str | None = None, owner: str | None = None
+          ) -> list[Problem]:
     """Every problem of a bundle against its edition (errors and warnings)."""
     bundle = load_bundle(path)
-    return check_bundle(bundle, edition_for(bundle, criteria)).problems
+    return check_bundle(bundle, edition_for(bundle, criteria), owner).problems
 
 
 def open_run(path: str | Path, criteria: str | None = None) -> Run:

@@ -271,6 +271,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.adjustments.reason": ("Lý do", "Reason"),
     "col.lineage.code": ("Mã đơn vị mới", "Unit code"),
     "col.lineage.predecessor": ("Mã đơn vị trước sáp nhập", "Predecessor code"),
+    "col.survey.unit": ("Mã đơn vị", "Unit code"),
+    "col.survey.respondent": ("Mã phiếu (người trả lời)", "Respondent"),
+    "col.survey.question": ("Mã câu hỏi", "Question"),
+    "col.survey.answer": ("Phương án trả lời", "Answer"),
     "info.unit_name": ("Tên đơn vị", "Unit name"),
     "info.criterion_name": ("Tên tiêu chí", "Criterion"),
     "info.max": ("Điểm tối đa", "Max points"),
@@ -408,6 +412,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "input.reports.on_time": ("đúng hạn", "on_time"),
     "input.reports.late": ("trễ hạn", "late"),
     "input.reports.missing": ("không nộp", "missing"),
+    "input.survey": ("tỷ lệ % hài lòng qua điều tra ({questions})",
+                     "survey satisfaction % of {questions}"),
     # criteria show --format table
     "show.code": ("Mã", "code"),
     "show.name": ("Tên", "name"),
@@ -452,6 +458,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "ruletext.percent": ("tỷ lệ %", "percent"),
     "ruletext.one_stop": ("một cửa", "one-stop"),
     "ruletext.reports": ("báo cáo", "reports"),
+    "ruletext.survey": ("điều tra", "survey"),
+    "critbook.meta.survey_answers": ("Phương án trả lời điều tra (phương án, %)",
+                                     "Survey answer (answer, %)"),
+    "critbook.meta.min_respondents": ("Số người trả lời tối thiểu", "Minimum respondents"),
+    "problem.critbook.question_id": (
+        "câu hỏi điều tra {quoted} chứa dấu phẩy hoặc ngoặc nên không ghi được vào sổ tính",
+        "survey question {quoted} holds a comma or a bracket and cannot be written in a "
+        "workbook"),
     "critbook.sheet.meta": ("meta", "meta"),
     "critbook.sheet.nodes": ("tiêu chí", "criteria"),
     "critbook.col.depth": ("Cấp", "Depth"),
@@ -568,9 +582,9 @@ WORDS: dict[str, tuple[str, str]] = {
                                        "{quoted} is not a known input"),
     "hint.critbook.input_unknown": (
         "để trống (số liệu đơn vị nhập), tỷ lệ %, một cửa: on_time_rate / due, báo cáo: "
-        "on_time (Q1, H1, Q3, YEAR)",
+        "on_time (Q1, H1, Q3, YEAR), điều tra: Q1, Q2",
         "blank (the unit's value), percent, one-stop: on_time_rate / due, reports: on_time "
-        "(Q1, H1, Q3, YEAR)"),
+        "(Q1, H1, Q3, YEAR), survey: Q1, Q2"),
     "problem.critbook.input_part": ("không đọc được {quoted} (đã biết: {known})",
                                     "cannot read {quoted} (known: {known})"),
     "problem.critbook.report_id": (
@@ -1062,6 +1076,54 @@ WORDS: dict[str, tuple[str, str]] = {
         "appraisal changed {criterion} for {unit} from {before} to {after} without a note"),
     "problem.evidence.none": ("đơn vị {unit}: không có số liệu cho {criteria} (tính 0 điểm)",
                               "unit {unit}: no evidence for {criteria} (scores 0)"),
+    # -- check --out (a marked workbook) and the reasons of an evidence cell (fixcheck)
+    "problem.cell.yes_no": ("{quoted} không phải có/không (có/không, x, 1/0)",
+                            "{quoted} is not yes/no (có/không, x, 1/0)"),
+    "problem.cell.percent": ("{quoted} không phải tỷ lệ phần trăm (0–100, 92,5 hoặc 31/75)",
+                             "{quoted} is not a percentage (0–100, 92,5 or 31/75)"),
+    "problem.cell.count": ("{quoted} không phải số lượng (số nguyên ≥ 0)",
+                           "{quoted} is not a count (a whole number ≥ 0)"),
+    "problem.cell.points": ("{quoted} không phải số điểm", "{quoted} is not a number of points"),
+    "problem.cell.number": ("{quoted} không phải là số", "{quoted} is not a number"),
+    "problem.cell.outside": ("{quoted} nằm ngoài 0–100", "{quoted} is outside 0–100"),
+    "problem.cell.options": ("{quoted} không phải một trong: {choices}",
+                             "{quoted} is not one of: {choices}"),
+    "problem.cell.na_forbidden": ("{quoted}: tiêu chí {criterion} không cho phép không áp dụng",
+                                  "{quoted} not applicable is not allowed for {criterion}"),
+    "problem.evidence.survey_rebased": (
+        "không đơn vị nào có số liệu điều tra xã hội học ({criteria}): các tiêu chí này được "
+        "tính là không áp dụng cho mọi đơn vị và chỉ số tính lại trên phần còn lại (bỏ "
+        "{points} điểm)",
+        "no unit has a survey value ({criteria}): those criteria count as not applicable for "
+        "every unit and each index is rebased on the rest ({points} points left out)"),
+    "problem.units.level": (
+        "đơn vị loại {type} ({units}) không thuộc cấp {level} của bộ tiêu chí {edition}",
+        "units of type {type} ({units}) are not of level {level}, the level of {edition}"),
+    "hint.units.level": ("kiểm tra loại đơn vị, hoặc chấm bằng bộ tiêu chí của cấp đó "
+                         "(--criteria)",
+                         "check the unit type, or score with that level's edition "
+                         "(--criteria)"),
+    "mark.error": ("Lỗi: {message}", "Error: {message}"),
+    "mark.warning": ("Cảnh báo: {message}", "Warning: {message}"),
+    "problem.mark.not_workbook": (
+        "chỉ đánh dấu được trên bảng tính Excel; {bundle} là thư mục tệp CSV",
+        "only a workbook can be marked; {bundle} is a folder of CSV files"),
+    "hint.mark.not_workbook": (
+        "chuyển thành bảng tính trước: parindex merge bo-so-lieu.xlsx {bundle}, rồi kiểm tra "
+        "tệp đó với --out",
+        "make it a workbook first: parindex merge bundle.xlsx {bundle}, then check that with "
+        "--out"),
+    "problem.mark.input": ("là tệp đầu vào ({bundle}); ghi vào đó sẽ thay thế nó",
+                           "is the input ({bundle}); writing there would replace it"),
+    "hint.mark.input": ("chọn tệp khác cho --out", "choose another file for --out"),
+    "cli.marked": ("đã ghi {out}: đánh dấu {cells} ô", "wrote {out}: {cells} cell(s) marked"),
+    "help.check.out": ("Ghi lại bảng tính với các ô có vấn đề được tô màu và chú thích (.xlsx).",
+                       "Write the workbook back with each problem cell highlighted and "
+                       "commented (.xlsx)."),
+    "help.check.owner": ("Bảng tính của một phòng: chỉ cảnh báo thiếu số liệu ở các lĩnh vực "
+                         "phòng đó phụ trách.",
+                         "A department's workbook: warn about missing evidence only in the "
+                         "areas it owns."),
     "problem.count.too_large": ("{quoted} quá lớn cho một số lượng (dưới 1 000 000 000 000)",
                                 "{quoted} is too large for a count (below 1 000 000 000 000)"),
     "problem.count.bad": ("{quoted} không phải số lượng (số nguyên ≥ 0)",
@@ -1112,6 +1174,32 @@ WORDS: dict[str, tuple[str, str]] = {
                               "{quoted} is listed twice for unit {unit}; the first date counts"),
     "problem.reports.far": ("{quoted} cách xa năm đánh giá {year}",
                             "{quoted} is far from the assessment year {year}"),
+    # The survey table (evidence.check_survey) and explain's survey leaves
+    "problem.survey.question": ("{quoted} không phải câu hỏi điều tra của {edition}; dòng này "
+                                "không được tính",
+                                "{quoted} is not a survey question of {edition}; the row is "
+                                "not counted"),
+    "hint.survey.question": ("một trong {questions}", "one of {questions}"),
+    "problem.survey.answer": ("{quoted} không phải phương án trả lời điều tra",
+                              "{quoted} is not a survey answer"),
+    "hint.survey.answer": ("một trong {answers}", "one of {answers}"),
+    "problem.survey.respondent": ("thiếu mã người trả lời", "the respondent is blank"),
+    "hint.survey.respondent": ("mỗi phiếu điều tra một mã, ví dụ P001",
+                               "one code per questionnaire, e.g. P001"),
+    "problem.survey.twice": (
+        "{quoted} được người {respondent} của đơn vị {unit} trả lời hai lần; tính lần đầu",
+        "{quoted} is answered twice by respondent {respondent} of unit {unit}; the first "
+        "answer counts"),
+    "problem.survey.few": (
+        "đơn vị {unit}: chỉ {count} người trả lời phiếu điều tra, ít hơn mức tối thiểu {least}",
+        "unit {unit}: only {count} respondents to the survey, fewer than the minimum {least}"),
+    "problem.survey.unused": (
+        "bộ chỉ số {edition} không có tiêu chí tính từ phiếu điều tra; bảng survey không được "
+        "dùng",
+        "edition {edition} has no criterion computed from survey questions; the survey table "
+        "is not used"),
+    "explain.survey": ("{respondents} người trả lời, {answers} câu trả lời",
+                       "{respondents} respondents, {answers} answers"),
     "problem.adjustments.kind": ("{quoted} không phải thưởng hay trừ",
                                  "{quoted} is neither bonus nor penalty"),
     "problem.adjustments.points": ("{quoted} không phải số điểm ≥ 0",
@@ -1203,6 +1291,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "score '{kind}' cannot use input '{source}' (it can use: {allowed})"),
     "problem.criteria.report_unknown": ("kỳ báo cáo {quoted} không có trong lịch ({known})",
                                         "report {quoted} is not in the calendar ({known})"),
+    "problem.criteria.survey_weight": (
+        "trọng số câu trả lời {weight} không phải tỷ lệ phần trăm (0–100)",
+        "answer weight {weight} is not a percentage (0–100)"),
+    "problem.criteria.survey_answer_twice": (
+        "câu trả lời {quoted} được ghi hai lần (không phân biệt chữ hoa, chữ thường)",
+        "answer {quoted} is listed twice (answers match ignoring case)"),
+    "problem.criteria.question_twice": (
+        "câu hỏi {quoted} được ghi hai lần trong 'survey' (mỗi câu hỏi chỉ tính một lần)",
+        "question {quoted} is listed twice in 'survey' (each question counts once)"),
     "problem.criteria.report_twice": (
         "kỳ báo cáo {quoted} được ghi hai lần trong 'of' (mỗi kỳ chỉ tính một lần)",
         "report {quoted} is listed twice in 'of' (each report counts once)"),

@@ -84,14 +84,15 @@ TABLE_COLUMNS = {
                  "pending_in_time", "pending_overdue", "returned"],
     "reports": ["unit", "report", "submitted"],
     "adjustments": ["unit", "kind", "points", "reason"],
+    "survey": ["unit", "respondent", "question", "answer"],
 }
 UNIT_KEYS = {"total", "index", "band", "rank", "group_rank", "self_points", "appraised_points",
              "survey_points", "applicable_max", "bonus", "penalty", "missing",
              "not_applicable", "name", "type", "group"}
 LEAF_KEYS = {"leaves", "self_leaves", "nodes", "areas"}
 CASE_KEYS = {"name", "edition", "year", "units", "evidence", "one_stop", "reports",
-             "adjustments", "changes", "tolerance", "expect", "expect_order", "expect_error",
-             "authority", "expect_warnings"}
+             "adjustments", "survey", "changes", "tolerance", "expect", "expect_order",
+             "expect_error", "authority", "expect_warnings"}
 
 
 class CaseLoader(yaml.SafeLoader):
@@ -251,7 +252,7 @@ def write_bundle(case: dict[str, Any], tmp: Path, cases_dir: Path) -> Path:
                                         encoding="utf-8")
     _write_table(bundle / "units.csv", "units", case.get("units") or [])
     _write_table(bundle / "evidence.csv", "evidence", case.get("evidence") or [])
-    for name in ("one_stop", "reports", "adjustments"):
+    for name in ("one_stop", "reports", "adjustments", "survey"):
         if case.get(name) is not None:
             _write_table(bundle / f"{name}.csv", name, case[name])
     return bundle

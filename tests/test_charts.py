@@ -204,7 +204,7 @@ class TestUnitTrends:
         b = tmp_path / "2024"
         shutil.copytree(runs[-1].bundle.path, b)  # type: ignore[union-attr]
         for name in ("units.csv", "evidence.csv", "one_stop.csv", "reports.csv",
-                     "adjustments.csv"):
+                     "adjustments.csv", "survey.csv"):
             f = b / name
             f.write_text(f.read_text(encoding="utf-8").replace("SM09", "SM04"),
                          encoding="utf-8")

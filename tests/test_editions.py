@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from parindex.criteria import load_edition, parse_calendar_date, shipped_dir, shipped_ids
-from parindex.criteria.model import OneStopInput, ReportsInput, walk
+from parindex.criteria.model import OneStopInput, ReportsInput, SurveyInput, walk
 from parindex.criteria.rules import REGISTRY, best_points
 from parindex.criteria.schema import SCHEMA_FILE, schema_text
 
@@ -139,6 +139,8 @@ class TestTogether:
                         used.add(f"denominator:{spec.denominator}")
                 elif isinstance(spec, ReportsInput):
                     used.add(f"reports:{spec.reports}")
+                elif isinstance(spec, SurveyInput):
+                    used.add("survey")
                 else:
                     used.add(str(spec))
         assert used == {
@@ -146,7 +148,7 @@ class TestTogether:
             "one_stop:on_time_rate", "one_stop:online_rate", "one_stop:late_count",
             "one_stop:overdue_pending",
             "denominator:resolved", "denominator:due", "denominator:received",
-            "reports:on_time", "reports:late", "reports:missing",
+            "reports:on_time", "reports:late", "reports:missing", "survey",
         }
 
     def test_every_not_applicable_policy_is_used(self) -> None:

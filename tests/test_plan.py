@@ -234,7 +234,7 @@ class TestPlanOnSample:
         path.write_text("default: '-'\n" + "".join(f'"{c}": {k + 1}\n'
                                                   for k, c in enumerate(allowed)))
         costs = read_costs(path, run.edition)
-        i = run.unit_index("NN05")
+        i = run.unit_index("SM06")  # rank 11 in 2024: two places up
         t = parse_target("rank:9", run.edition)
         p = plan(run, i, t, costs)
         per_leaf = [ls for ls in steps_for(run, i)
@@ -245,7 +245,7 @@ class TestPlanOnSample:
             cost = sum(costs.option_cost(s) for s in chosen)
             if cost >= best:
                 continue
-            after = run.with_changes([Change("NN05", run.edition.leaves[s.leaf].code, s.to)
+            after = run.with_changes([Change("SM06", run.edition.leaves[s.leaf].code, s.to)
                                       for s in chosen])
             if target_met(after, i, t):
                 best = cost
@@ -406,9 +406,9 @@ class TestLevers:
         i = run.unit_index("SM01")  # 5.2 is not applicable: the max is below 100
         t = parse_target(f"points:{run.scores.applicable_max[i] + 0.5}", run.edition)
         p = plan(run, i, t)
-        assert not p.reachable()
-        assert p.needs == ("allow_na",)
-        assert p.to_json()["needs"] == ["allow_na"]
+        assert not p.reachable()  # its survey answers fall short of full marks too
+        assert p.needs == ("allow_na", "include_survey")
+        assert p.to_json()["needs"] == ["allow_na", "include_survey"]
         wider = plan(run, i, t, levers=Levers(allow_na=True, include_survey=True))
         assert wider.reachable()
         assert wider.needs == ()
@@ -422,7 +422,8 @@ class TestLevers:
         base = ["plan", str(SAMPLE), "SM01", "--target", "points:99", "--format", "json"]
         narrow = json.loads(CliRunner().invoke(app, base).stdout)
         assert narrow["reachable"] is False
-        assert narrow["needs"] == ["allow_na"]
-        wide = json.loads(CliRunner().invoke(app, [*base, "--allow-na"]).stdout)
+        assert narrow["needs"] == ["allow_na", "include_survey"]
+        wide = json.loads(CliRunner().invoke(app, [*base, "--allow-na",
+                                                   "--include-survey"]).stdout)
         assert wide["reachable"] is True
         assert wide["needs"] == []

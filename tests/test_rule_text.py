@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from parindex.criteria import load_edition, shipped_ids
 from parindex.criteria.input_text import input_text, parse_input_text
-from parindex.criteria.model import OneStopInput, ReportsInput
+from parindex.criteria.model import OneStopInput, ReportsInput, SurveyInput
 from parindex.criteria.rule_text import (
     RuleTextError,
     number_text,
@@ -81,6 +81,8 @@ class TestWhatTheOfficeTypes:
         ("báo cáo: on_time (Q1, H1, Q3, YEAR)",
          ReportsInput(reports="on_time", of=["Q1", "H1", "Q3", "YEAR"])),
         ("reports: không nộp (YEAR)", ReportsInput(reports="missing", of=["YEAR"])),
+        ("điều tra: TC1, TC2, HL", SurveyInput(survey=["TC1", "TC2", "HL"])),
+        ("Survey:q1", SurveyInput(survey=["q1"])),
     ])
     def test_inputs(self, text: str, want: object) -> None:
         assert parse_input_text(text) == want
@@ -133,6 +135,7 @@ def test_text_that_is_not_a_rule_is_refused(text: str, code: str) -> None:
     ("báo cáo: đúng hạn", "critbook.input_part"),
     ("báo cáo: on_time (Q1, , YEAR)", "critbook.input_part"),
     ("một cửa: late_count / due", "critbook.rule_invalid"),
+    ("điều tra: Q1, , Q3", "critbook.input_part"),
 ])
 def test_text_that_is_not_an_input_is_refused(text: str, code: str) -> None:
     with pytest.raises(RuleTextError) as info:
@@ -143,6 +146,13 @@ def test_text_that_is_not_an_input_is_refused(text: str, code: str) -> None:
 def test_a_report_id_that_cannot_be_written_is_refused() -> None:
     with pytest.raises(RuleTextError) as info:
         input_text(ReportsInput(reports="late", of=["Q1", "Q(2)"]))
+    assert info.value.facts == {"quoted": '"Q(2)"'}
+
+
+def test_a_survey_question_that_cannot_be_written_is_refused() -> None:
+    with pytest.raises(RuleTextError) as info:
+        input_text(SurveyInput(survey=["Q1", "Q(2)"]))
+    assert info.value.code == "critbook.question_id"
     assert info.value.facts == {"quoted": '"Q(2)"'}
 
 
@@ -209,6 +219,7 @@ _inputs = st.one_of(
               st.sampled_from(["resolved", "due", "received"])),
     st.builds(lambda r, of: ReportsInput(reports=r, of=of),
               st.sampled_from(["on_time", "late", "missing"]), st.lists(_ids, min_size=1)),
+    st.builds(lambda qs: SurveyInput(survey=qs), st.lists(_ids, min_size=1)),
 )
 
 

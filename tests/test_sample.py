@@ -149,9 +149,34 @@ class TestTogether:
                 assert not given.any()
                 assert all(u["survey_points"] == 0 for u in units)
                 assert all(survey <= set(u["not_applicable"]) for u in units)
-            else:
+            elif year <= 2020:  # xa-2017: survey results as evidence values
                 assert given.sum() >= len(units)
                 assert all(u["survey_points"] > 0 for u in units)
+            else:  # xa-2024: computed from the questionnaire answers, no value cells
+                assert not given.any()
+                answers = _table(year, "survey")
+                assert set(answers["unit"]) == {u["code"] for u in units}
+                assert all(0 < u["survey_points"] < 30 for u in units)
+                assert all(not survey & set(u["missing"]) for u in units)
+
+    def test_survey_answers_spread_and_scores_follow_them(self) -> None:
+        """2024: 30–45 respondents a unit, every SIPAS question asked, a realistic spread;
+        a leaf's points are max × the mean weight of the unit's answers to its questions."""
+        answers = _table(2024, "survey")
+        per_unit = answers.groupby("unit")["respondent"].nunique()
+        assert per_unit.between(30, 45).all()
+        assert set(answers["question"]) == {"TC1", "TC2", "TC3", "TT1", "TT2", "TT3", "CC1",
+                                            "CC2", "CC3", "KQ1", "KQ2", "HL", "GY1", "GY2"}
+        weight = answers["answer"].map({"A": 100, "B": 60, "C": 20, "D": 0})
+        mean = weight.groupby(answers["unit"]).mean()
+        assert mean.max() - mean.min() > 20  # the units differ
+        assert set(answers["answer"]) == {"A", "B", "C", "D", ""}
+        run = _run(2024)
+        q = answers[answers["question"].isin(["GY1", "GY2"]) & (answers["answer"] != "")]
+        sm01 = q[q["unit"] == "SM01"]["answer"].map({"A": 100, "B": 60, "C": 20, "D": 0})
+        j = run.edition.leaf_index["7.2.5"]
+        got = run.scores.leaf_appr[run.unit_index("SM01"), j]
+        assert got == pytest.approx(6 * sm01.mean() / 100)
 
     def test_2024_merger_has_lineage(self) -> None:
         lineage = pd.read_csv(BUNDLES[2024] / "lineage.csv", dtype=str)

@@ -154,8 +154,8 @@ class TestRoundTrip:
         _template(edition, _units(tmp_path, "csv"), template)
         ws = load_workbook(template)["evidence"]
         lists = {dv.formula1: dv.sqref for dv in ws.data_validations.dataValidation}
-        # "Không ban hành" would not read back as `khong`: the key is offered instead
-        options = '"Đúng hạn,Trễ hạn,khong,NA"'
+        # every option by its label, which reads back as its key ("Không ban hành" → khong)
+        options = '"Đúng hạn,Trễ hạn,Không ban hành,NA"'
         assert options in lists
         rows = [r for r in range(HEADING_ROW + 1, HEADING_ROW + 10)
                 if ws.cell(r, 4).value == "1.1"]

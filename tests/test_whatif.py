@@ -95,10 +95,10 @@ class TestRanksMove:
     def test_moved_lists_passed_units(self, run: Run) -> None:
         w = whatif(run, parse_sets("SM07", ["1.1.3=95", "3.2.2=có"]))
         data = w.to_json()
-        assert data["before"]["rank"] == 9
-        assert data["after"]["rank"] == 8
-        assert data["moved"] == [{"code": "NN04", "rank_before": 8, "rank_after": 9,
-                                  "group_rank_before": 5, "group_rank_after": 5}]
+        assert data["before"]["rank"] == 8
+        assert data["after"]["rank"] == 7
+        assert data["moved"] == [{"code": "NN03", "rank_before": 7, "rank_after": 8,
+                                  "group_rank_before": 4, "group_rank_after": 4}]
         assert [c["points_after"] - c["points_before"] for c in data["changes"]] == [1.0, 1.0]
 
 
@@ -148,7 +148,7 @@ class TestWhatifCLI:
         res = runner.invoke(app, ["whatif", str(SAMPLE), "SM07", "-s", "1.1.3=95", "-s",
                                   "3.2.2=có", "-f", fmt, "--lang", "en"])
         assert res.exit_code == 0, res.output
-        assert "NN04" in res.stdout
+        assert "NN03" in res.stdout
 
     def test_set_without_unit_is_a_usage_error(self) -> None:
         res = runner.invoke(app, ["whatif", str(SAMPLE), "--set", "1.1.3=95"])

@@ -88,14 +88,16 @@ def district_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def unit_parts(tmp_path_factory: pytest.TempPathFactory,
                sample_twin: dict[str, pd.DataFrame]) -> list[Path]:
-    """One filled workbook per commune; the first also carries adjustments and lineage."""
+    """One filled workbook per commune; the first also carries adjustments, lineage and the
+    survey answers (the survey team's tally, not a commune's own sheet)."""
     folder = tmp_path_factory.mktemp("units")
     parts = []
     for i, code in enumerate(SAMPLE_UNITS):
         t = _template(folder / f"template-{code}.xlsx", SAMPLE_2024 / "units.csv",
                       "--unit", code)
         parts.append(fill_template(t, folder / f"{code}.xlsx", sample_twin,
-                                   add_sheets=("adjustments", "lineage") if i == 0 else ()))
+                                   add_sheets=("adjustments", "lineage", "survey") if i == 0
+                                   else ()))
     return parts
 
 
@@ -136,7 +138,7 @@ class TestCsvToXlsx:
         x = to_xlsx(SAMPLE_2024, tmp_path / "sample.xlsx")
         wb = load_workbook(x)
         assert wb.sheetnames == ["meta", "units", "evidence", "one_stop", "reports",
-                                 "adjustments", "lineage"]
+                                 "adjustments", "lineage", "survey"]
         assert [c.value for c in wb["evidence"][1]] == [
             LABELS["evidence"][c][0] for c in ("unit", "criterion", "value", "appraised",
                                                "source", "note")]
@@ -171,7 +173,7 @@ class TestTemplateFillScore:
         """Typed cells: numbers as numbers, ``95%`` as 0.95 in a % format, dates as dates."""
         before = digest([district_template])
         filled = fill_template(district_template, tmp_path / "filled.xlsx", sample_twin,
-                               typed=typed, add_sheets=("lineage",))
+                               typed=typed, add_sheets=("lineage", "survey"))
         assert digest([district_template]) == before
         assert score_of(filled) == sample_score
 
@@ -179,7 +181,9 @@ class TestTemplateFillScore:
                                                   sample_twin: dict[str, pd.DataFrame]) -> None:
         import json
 
-        filled = fill_template(district_template, tmp_path / "filled.xlsx", sample_twin)
+        # the survey team's answers are a sheet of their own (the template has none)
+        filled = fill_template(district_template, tmp_path / "filled.xlsx", sample_twin,
+                               add_sheets=("survey",))
         a = json.loads(invoke("check", SAMPLE_2024, "-f", "json").stdout)
         b = json.loads(invoke("check", filled, "-f", "json", inputs=[filled]).stdout)
         assert a["errors"] == 0
@@ -204,7 +208,7 @@ class TestTemplateFillScore:
         assert result.exit_code == 0, result.output
         assert {p.name for p in out.iterdir()} == {
             "bundle.yaml", "units.csv", "evidence.csv", "one_stop.csv", "reports.csv",
-            "adjustments.csv", "lineage.csv"}
+            "adjustments.csv", "lineage.csv", "survey.csv"}
         assert score_of(out) == sample_score
 
     def test_unit_workbook_holds_only_its_unit(self, unit_parts: list[Path]) -> None:

@@ -225,7 +225,10 @@ def small_tables(edition_id: str = "xa-2024") -> dict[str, list[dict[str, str]]]
     evidence = []
     for u, good in (("A01", True), ("A02", False)):
         for leaf in ed.leaves:
-            value = "" if leaf.computed else _cell_for(leaf, good)
+            # computed leaves come from their sheets; the survey's figure is given (a
+            # bundle without one rebases the survey block, with a warning)
+            value = "" if leaf.computed and leaf.input_kind != "survey" else \
+                _cell_for(leaf, good)
             evidence.append({"unit": u, "criterion": leaf.code, "value": value,
                              "appraised": "", "source": f"BC {leaf.code}/BC-UBND" if value
                              else "", "note": ""})
@@ -407,14 +410,15 @@ def fill_template(template: Path, out: Path, twin: dict[str, pd.DataFrame],
     (rows of the twin for units or criteria the template lacks are skipped: they belong to
     another part). ``one_stop`` / ``reports``: into the pre-filled row of the same unit (and
     period or report), else a new row; a unit's first quarter takes its blank pre-filled
-    row. ``adjustments``: appended. ``add_sheets`` creates those sheets (canonical headings)
-    when the template has none, e.g. adjustments in an owner part.
+    row. ``adjustments``, ``lineage``, ``survey``: appended. ``add_sheets`` creates those
+    sheets (canonical headings) when the template has none, e.g. adjustments in an owner
+    part.
     """
     from openpyxl import load_workbook
 
     wb = load_workbook(template)
     _add_missing_sheets(wb, twin, add_sheets)
-    for name in ("evidence", "one_stop", "reports", "adjustments", "lineage"):
+    for name in ("evidence", "one_stop", "reports", "adjustments", "lineage", "survey"):
         if name in wb.sheetnames and name in twin:
             _fill_sheet(wb[name], name, twin[name], typed)
     wb.save(out)

@@ -52,14 +52,13 @@ SHOWN = 12
 AsOfOpt = typer.Option(None, "--as-of", metavar="DD/MM/YYYY", help=h("periodic.as_of"))
 
 
-def _xlsx(data: bytes, out: Path | None) -> None:
+def _xlsx(data: bytes, out: Path | None, lang: str) -> None:
     if out is None:
-        raise typer.BadParameter("--format xlsx writes a workbook: give --out FILE.xlsx",
-                                 param_hint="--out")
+        raise typer.BadParameter(t("cli.xlsx_needs_out", lang), param_hint="--out")
     from parindex.io import write_atomic
 
     write_atomic(out, data)
-    err_console().print(f"wrote {out}")
+    err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
 
 
 def _warn(run: Run, table: str) -> None:
@@ -94,7 +93,7 @@ def one_stop(bundle: Path = BundleArg, period: Period = PeriodOpt,
         from parindex.report.one_stop_xlsx import annex_workbook
 
         authority = run.bundle.authority if run.bundle is not None else ""
-        _xlsx(annex_workbook(data, authority, lang.value), out)
+        _xlsx(annex_workbook(data, authority, lang.value), out, lang.value)
     elif fmt is ExportFormat.csv:
         emit(frame_csv(annex_frame(data, lang.value), lang.value), out)
     else:
@@ -138,7 +137,7 @@ def reports(bundle: Path = BundleArg, as_of: str | None = AsOfOpt,
     if fmt is ExportFormat.json:
         emit(dump_json(data), out)
     elif fmt is ExportFormat.xlsx:
-        _xlsx(followup_workbook(data, run.year, lg), out)
+        _xlsx(followup_workbook(data, run.year, lg), out, lang.value)
     elif fmt is ExportFormat.csv:
         emit(frame_csv(followup_frame(data, lg), lg), out)
     else:

@@ -34,6 +34,7 @@ from parindex.words import t
 
 if TYPE_CHECKING:
     from parindex.errors import Problem
+    from parindex.scoring.run import Run
 
 ExportOpt = typer.Option(ExportFormat.table, "--format", "-f", help=h("opt.export"))
 UnitArg = typer.Argument(..., metavar="UNIT", help=h("arg.unit"))
@@ -66,15 +67,26 @@ def problem_summary(problems: list[Problem], most: int = 10, lang: str = "vi") -
     return "\n".join(lines)
 
 
+#: check --out: the workbook written back with its problem cells marked (not the report)
+MarkedOpt = typer.Option(None, "--out", "-o", help=h("check.out"))
+CheckOwnerOpt = typer.Option(None, "--owner", help=h("check.owner"))
+
 
 @handles_errors
 def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
-          fmt: Format = FormatOpt, lang: Lang = LangOpt) -> None:
+          fmt: Format = FormatOpt, marked: Path | None = MarkedOpt,
+          owner: str | None = CheckOwnerOpt, lang: Lang = LangOpt) -> None:
     """Validate a bundle against its edition: every problem at once; exit 1 on errors."""
+    from parindex.evidence.mark import refuse_target, write_marked
     from parindex.pipeline import check as check_bundle
-    from parindex.words import t
 
-    problems = check_bundle(bundle, criteria)
+    if marked is not None:
+        refuse_target(bundle, marked)
+    problems = check_bundle(bundle, criteria, owner)
+    if marked is not None:
+        cells = write_marked(bundle, marked, problems, lang.value)
+        err_console().print(t("cli.marked", lang.value, out=marked, cells=cells),
+                            markup=False, highlight=False)
     errors = [p for p in problems if p.severity == "error"]
     if fmt is Format.json:
         emit(dump_json({"errors": len(errors), "warnings": len(problems) - len(errors),
@@ -126,7 +138,7 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
             lang: Lang = LangOpt, out: Path | None = DocOutOpt) -> None:
     """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence."""
     from parindex.pipeline import open_run
-    from parindex.report.tables import explain_frame
+    from parindex.report.tables import EXPLAIN_COLUMNS, explain_frame
 
     run = open_run(bundle, criteria)
     i = unit_of(run, unit)
@@ -135,12 +147,19 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
 
         write_docx(lambda: unit_sheet_docx(run, i, lang.value), out, lang.value)
         return
+    surveyed = _survey_counts(run, i)
     if fmt is ExplainFormat.json:
         leaves = explain_frame(run, i, lang.value, display=False)
-        emit(dump_json({"unit": run.unit_result(i),
-                        "leaves": leaves.to_dict(orient="records")}), out, lang.value)
+        records = leaves.to_dict(orient="records")
+        for j, (respondents, answers) in surveyed.items():
+            records[j].update(respondents=respondents, answers=answers)
+        emit(dump_json({"unit": run.unit_result(i), "leaves": records}), out, lang.value)
         return
     df = explain_frame(run, i, lang.value)
+    source = list(EXPLAIN_COLUMNS).index("source")
+    for j, (respondents, answers) in surveyed.items():
+        said = t("explain.survey", lang.value, respondents=respondents, answers=answers)
+        df.iat[j, source] = "; ".join(p for p in (said, str(df.iat[j, source])) if p)
     if fmt is ExplainFormat.csv:
         emit(frame_csv(df, lang.value), out, lang.value)
     else:
@@ -153,6 +172,18 @@ def explain(bundle: Path = BundleArg, unit: str = UnitArg,
                  f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
                  f"{r['band'] or ''}{rank_words(r['rank'], lg)}")
         emit(frame_table(df, lang.value, title=title), out, lang.value)
+
+
+def _survey_counts(run: Run, unit: int) -> dict[int, tuple[int, int]]:
+    """Leaf index → (respondents, answers) behind the unit's leaves computed from the survey
+    table (none when the bundle has no survey table)."""
+    from parindex.criteria.compiled import SurveySource
+
+    survey = run.inputs.survey
+    if survey is None or not len(survey.unit):
+        return {}
+    return {lf.index: survey.counts(lf.source, unit) for lf in run.edition.leaves
+            if isinstance(lf.source, SurveySource)}
 
 
 @handles_errors

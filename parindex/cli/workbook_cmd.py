@@ -64,7 +64,15 @@ def merge(out: Path = typer.Argument(..., metavar="OUT", help=h("arg.merge_out")
 
     # OUT naming one of the parts is refused before this runs (common.handles_errors)
     merged = merge_bundles(parts)
-    write_bundle_any(out, merged.tables, merged.meta, lang.value)
+    if out.suffix.lower() == ".xlsx" and merged.edition is not None \
+            and "units" in merged.tables:  # the template's layout, filled
+        from parindex.evidence.merge_layout import merged_workbook_bytes
+        from parindex.io import write_atomic
+
+        write_atomic(out, merged_workbook_bytes(merged.edition, merged.tables, merged.meta,
+                                                lang.value))
+    else:
+        write_bundle_any(out, merged.tables, merged.meta, lang.value)
     rows = len(merged.tables.get("evidence", []))
     err_console().print(t("cli.wrote_merge", lang.value, out=out, parts=merged.parts,
                           rows=rows), markup=False, highlight=False)

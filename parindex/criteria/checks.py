@@ -13,7 +13,7 @@ from typing import Any
 
 from parindex.criteria.compiled import parse_calendar_date
 from parindex.criteria.keys import fold_key
-from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput
+from parindex.criteria.model import Area, Edition, Node, OneStopInput, ReportsInput, SurveyInput
 from parindex.criteria.paths import Path_, render_path
 from parindex.criteria.rules import (
     BandsScore,
@@ -38,6 +38,7 @@ _COMPATIBLE: dict[str, set[str]] = {
     "on_time": {"bands", "proportional"},
     "late": {"bands", "deduction"},
     "missing": {"bands", "deduction"},
+    "survey": {"bands", "proportional"},
 }
 
 
@@ -67,6 +68,8 @@ def _input_name(node: Node) -> str:
         return spec.one_stop
     if isinstance(spec, ReportsInput):
         return spec.reports
+    if isinstance(spec, SurveyInput):
+        return "survey"
     return str(spec or "value")
 
 
@@ -97,7 +100,7 @@ def semantic_problems(edition: Edition, file: str, lines: dict[Path_, int]) -> l
     """Every whole-tree problem of a structurally valid edition."""
     out = _Problems(file, lines)
     for check in (_tree_problems, _scale_problems, _band_problems, _calendar_problems,
-                  _validity_problems, _previous_problems):
+                  _validity_problems, _previous_problems, _survey_problems):
         check(edition, out)
     return list(out)
 
@@ -175,6 +178,18 @@ def _previous_problems(edition: Edition, out: _Problems) -> None:
                     known=", ".join(sorted(codes)))
 
 
+def _survey_problems(edition: Edition, out: _Problems) -> None:
+    """Survey answer weights are percentages, and their keys differ ignoring case."""
+    answers = edition.survey_answers or {}
+    seen: set[str] = set()
+    for key, weight in answers.items():
+        if not 0 <= weight <= 100:
+            out.add(("survey_answers", key), "survey_weight", weight, weight=f"{weight:g}")
+        if key.strip().upper() in seen or not key.strip():
+            out.add(("survey_answers", key), "survey_answer_twice", key, quoted=quote(key))
+        seen.add(key.strip().upper())
+
+
 #: (key under the leaf, reason, value, facts of the reason's words)
 _Found = list[tuple[str, str, object, dict[str, Any]]]
 
@@ -214,6 +229,9 @@ def _input_problems(node: Node, spec: ScoreSpec, edition: Edition) -> _Found:
                             {"quoted": quote(rid), "known": ", ".join(edition.calendar) or "—"}))
         out += [("input", "report_twice", rid, {"quoted": quote(rid)})
                 for rid in _repeated(node.input.of)]
+    if isinstance(node.input, SurveyInput):
+        out += [("input", "question_twice", q, {"quoted": quote(q)})
+                for q in _repeated([q.upper() for q in node.input.survey])]
     return out
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from parindex.criteria.model import Area, Edition, InputSpec, NAPolicy, Node
     from parindex.criteria.rules import RuleKind, ScoreSpec
 
-InputKind = Literal["value", "percent", "one_stop", "reports"]
+InputKind = Literal["value", "percent", "one_stop", "reports", "survey"]
 _CALENDAR = re.compile(r"^(?:\+(\d+):)?(\d{2})-(\d{2})$")
 
 
@@ -69,6 +69,13 @@ class ReportsSource:
 
     reports: str
     of: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SurveySource:
+    """A leaf's ``{survey: [QUESTION, ...]}`` input, as plain data (questions as written)."""
+
+    questions: tuple[str, ...]
 
 
 #: keys of an edition file whose scalar values are kept as the exact text written
@@ -125,7 +132,7 @@ class Leaf:
     max: float
     input_kind: InputKind
     #: the one-stop or reports input, for leaves computed from those tables
-    source: OneStopSource | ReportsSource | None
+    source: OneStopSource | ReportsSource | SurveySource | None
     rule: str
     #: the rule's params as its function reads them (:func:`rule_math.plain_args`)
     args: Any
@@ -137,6 +144,8 @@ class Leaf:
     description: str | None
     evidence: str | None
     validated: _Validated = field(repr=False, compare=False)
+    #: each key's label (an option's long form), "" where none: read as that key
+    labels: tuple[str, ...] = ()
 
     @property
     def input(self) -> InputSpec:
@@ -159,8 +168,9 @@ class Leaf:
 
     @property
     def computed(self) -> bool:
-        """True when the number comes from the one-stop or reports table, not a value cell."""
-        return self.input_kind in ("one_stop", "reports")
+        """True when the number comes from the one-stop, reports or survey table, not a
+        value cell."""
+        return self.input_kind in ("one_stop", "reports", "survey")
 
     def points(self, x: FloatArray) -> FloatArray:
         """The rule's points for every unit's number (a leaf column)."""
@@ -177,6 +187,8 @@ class Leaf:
         if isinstance(spec, ReportsSource):
             return t("input.reports", lang, status=t(f"input.reports.{spec.reports}", lang),
                      of=", ".join(spec.of))
+        if isinstance(spec, SurveySource):
+            return t("input.survey", lang, questions=", ".join(spec.questions))
         return t(f"input.{self.input_kind}", lang)
 
     def describe_rule(self, lang: str = "en") -> str:
@@ -218,6 +230,9 @@ class CompiledEdition:
     #: report id → its deadline, as written (``MM-DD`` or ``+N:MM-DD``)
     calendar: dict[str, str]
     leaves: tuple[Leaf, ...]
+    #: survey answer key (upper case) → % weight, and the respondents a unit should have
+    survey_answers: dict[str, float]
+    min_respondents: int | None
     areas: tuple[NodeInfo, ...]
     nodes: tuple[NodeInfo, ...]
     leaf_max: np.ndarray
@@ -279,20 +294,23 @@ def _inherit(node: Node | Area, policy: NAPolicy | None,
     return (node.not_applicable or policy, bool(node.survey) or survey)
 
 
-def _source(spec: InputSpec) -> tuple[InputKind, OneStopSource | ReportsSource | None]:
-    from parindex.criteria.model import OneStopInput, ReportsInput
+def _source(spec: InputSpec) -> tuple[InputKind,
+                                       OneStopSource | ReportsSource | SurveySource | None]:
+    from parindex.criteria.model import OneStopInput, ReportsInput, SurveyInput
 
     if isinstance(spec, OneStopInput):
         return "one_stop", OneStopSource(spec.one_stop, spec.denominator)
     if isinstance(spec, ReportsInput):
         return "reports", ReportsSource(spec.reports, tuple(spec.of))
+    if isinstance(spec, SurveyInput):
+        return "survey", SurveySource(tuple(spec.survey))
     return spec, None
 
 
 def _leaf(node: Node, index: int, area: int, parents: tuple[str, ...], na: NAPolicy,
           survey: bool, validated: _Validated) -> Leaf:
     """A leaf node as plain data (its input, rule and params copied out of the model)."""
-    from parindex.criteria.rules import kind_of, score_keys
+    from parindex.criteria.rules import kind_of, score_keys, score_labels
 
     assert node.max is not None  # a leaf has max, score and input (checked)
     assert node.score is not None
@@ -304,7 +322,8 @@ def _leaf(node: Node, index: int, area: int, parents: tuple[str, ...], na: NAPol
                 args=plain_args(kind.name, node.score), value_kind=kind.value_kind,
                 keys=tuple(k.strip().lower() for k in score_keys(node.score)),
                 survey=survey, na=na, description=node.description,
-                evidence=node.evidence, validated=validated)
+                evidence=node.evidence, validated=validated,
+                labels=tuple(score_labels(node.score)))
 
 
 def compile_edition(edition: Edition, source: str, text: str | None = None) -> CompiledEdition:
@@ -350,12 +369,17 @@ def compile_edition(edition: Edition, source: str, text: str | None = None) -> C
 
 def _compiled(edition: Edition, source: str, leaves: list[Leaf], areas: list[NodeInfo],
               nodes: list[NodeInfo], validated: _Validated) -> CompiledEdition:
+    from parindex.criteria.model import DEFAULT_SURVEY_ANSWERS
+
+    answers = edition.survey_answers or DEFAULT_SURVEY_ANSWERS
     return CompiledEdition(
         source=source, id=edition.edition, title=edition.title, level=edition.level,
         scale=edition.scale, valid_from=edition.valid.from_, valid_until=edition.valid.until,
         ties=edition.ties, bands=tuple((b.name, b.min) for b in edition.bands),
         bonus_max=edition.bonus_max, penalty_max=edition.penalty_max,
         calendar=dict(edition.calendar), leaves=tuple(leaves), areas=tuple(areas),
+        survey_answers={k.strip().upper(): float(v) for k, v in answers.items()},
+        min_respondents=edition.min_respondents,
         nodes=tuple(nodes),
         leaf_max=np.array([leaf.max for leaf in leaves]),
         survey=np.array([leaf.survey for leaf in leaves], dtype=bool),

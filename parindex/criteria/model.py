@@ -48,13 +48,29 @@ class ReportsInput(_Model):
     of: list[str] = Field(min_length=1)
 
 
-InputSpec = Literal["value", "percent"] | OneStopInput | ReportsInput
-_INPUTS = "value, percent, {one_stop: ...}, {reports: ..., of: [...]}"
+class SurveyInput(_Model):
+    """The satisfaction % from the bundle's ``survey`` table: the mean weight of the unit's
+    answers to the listed questions (weights: the edition's ``survey_answers``)."""
+
+    survey: list[str] = Field(min_length=1)
+
+    @field_validator("survey", mode="before")
+    @classmethod
+    def _question_text(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [str(q).strip() if isinstance(q, (int, float, str)) else q for q in v]
+        return v
+
+
+InputSpec = Literal["value", "percent"] | OneStopInput | ReportsInput | SurveyInput
+_INPUTS = "value, percent, {one_stop: ...}, {reports: ..., of: [...]}, {survey: [...]}"
+#: answer → % weight when an edition with survey inputs does not say (CONTRACT §1)
+DEFAULT_SURVEY_ANSWERS = {"A": 100.0, "B": 60.0, "C": 20.0, "D": 0.0}
 
 
 def parse_input(raw: Any) -> Any:
     """A criteria file's ``input:`` → a spec, with a message that lists the known kinds."""
-    if isinstance(raw, (OneStopInput, ReportsInput)):
+    if isinstance(raw, (OneStopInput, ReportsInput, SurveyInput)):
         return raw
     if isinstance(raw, str):
         if raw in ("value", "percent"):
@@ -65,6 +81,8 @@ def parse_input(raw: Any) -> Any:
             return OneStopInput.model_validate(raw)
         if "reports" in raw:
             return ReportsInput.model_validate(raw)
+        if "survey" in raw:
+            return SurveyInput.model_validate(raw)
         raise ValueError(f"unknown input {sorted(raw)} (known: {_INPUTS})")
     raise ValueError(f"input must be one of {_INPUTS}")
 
@@ -164,6 +182,11 @@ class Edition(_Model):
     penalty_max: float = Field(default=0, ge=0)
     calendar: dict[str, str] = Field(default_factory=dict)
     previous: Previous | None = None
+    survey_answers: dict[str, float] | None = Field(
+        default=None, description="answer key of the survey table → % weight (0–100); "
+        "default {A: 100, B: 60, C: 20, D: 0}")
+    min_respondents: int | None = Field(
+        default=None, ge=1, description="fewer respondents of a unit than this is a warning")
     areas: list[Area] = Field(min_length=1)
 
 

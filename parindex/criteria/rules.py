@@ -228,6 +228,13 @@ def score_keys(spec: ScoreSpec) -> list[str]:
     return []
 
 
+def score_labels(spec: ScoreSpec) -> list[str]:
+    """Each key's label (options in the long form), ``""`` where none, in the order of
+    :func:`score_keys`."""
+    labels = spec.labels if isinstance(spec, OptionsScore) else {}
+    return [labels.get(key, "") for key in score_keys(spec)]
+
+
 def best_points(max_: float, spec: ScoreSpec) -> float:
     """The most points the rule can give (used to check rules against the leaf's max)."""
     if isinstance(spec, OptionsScore):

@@ -10,7 +10,8 @@ from parindex.criteria.compiled import CompiledEdition
 def edition_json(ed: CompiledEdition) -> dict[str, Any]:
     """The edition as loaded, in the shape of CONTRACT §1, with what the file may leave out
     filled in: every node's max (a parent's is its children's sum), each leaf's survey flag
-    and not-applicable policy as inherited, an open ``valid.until`` as null."""
+    and not-applicable policy as inherited, an open ``valid.until`` as null, the survey answer
+    weights of an edition with survey inputs."""
     data = ed.model.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["valid"]["until"] = ed.model.valid.until
     nodes = {n.code: n for n in ed.nodes}
@@ -28,6 +29,8 @@ def edition_json(ed: CompiledEdition) -> dict[str, Any]:
         return out
 
     data["areas"] = [fill(area) for area in data["areas"]]
+    if any(leaf.input_kind == "survey" for leaf in ed.leaves):  # the weights it scores with
+        data.setdefault("survey_answers", dict(ed.survey_answers))
     return data
 
 

@@ -28,7 +28,7 @@ META_FIELDS: tuple[tuple[str, bool, int], ...] = (
     ("description", False, 1), ("scale", False, 1), ("not_applicable", False, 1),
     ("ties", False, 1), ("bonus_max", False, 1), ("penalty_max", False, 1),
     ("band", True, 2), ("calendar", True, 2), ("previous_edition", False, 1),
-    ("previous_area", True, 2),
+    ("previous_area", True, 2), ("survey_answers", True, 2), ("min_respondents", False, 1),
 )
 META_WIDTHS = (30, 60, 16)
 #: the edition file's own names for meta fields, accepted as field names too

@@ -50,6 +50,11 @@ class MetaReader:
         if key in ("scale", "bonus_max", "penalty_max"):
             if cell_text(b) is not None:
                 self.data[key] = self.book.number(b, here, (key,))
+        elif key == "min_respondents" and cell_text(b) is not None:
+            least = self.book.number(b, here, (key,))
+            self.data[key] = int(least) if least is not None and least.is_integer() else least
+        elif key == "survey_answers":
+            self._answer(r, b, c)
         elif key in ("valid_from", "valid_until"):
             self.data[key] = self._year(b, here, ("valid", key.removeprefix("valid_")))
         elif key == "band":
@@ -79,6 +84,18 @@ class MetaReader:
         bands.append({"name": cell_text(b), "min": self.book.number(c, self.at(r, 3),
                                                                      (*path, "min"))})
 
+    def _answer(self, r: int, b: object, c: object) -> None:
+        """A survey answer row: its key in B, its % weight in C."""
+        table = self.data.setdefault("survey_answers", {})
+        name = cell_text(b) or ""
+        if name in table:
+            self.book.problem("critbook.meta_twice", self.at(r, 2), value=name,
+                              quoted=quote(name))
+            return
+        path: Path_ = ("survey_answers", name)
+        self.book.cells[path] = self.at(r, 3)
+        table[name] = self.book.number(c, self.at(r, 3), path)
+
     def _listed(self, key: str, r: int, b: object, c: object) -> None:
         if key == "legal_basis":
             items = self.data.setdefault(key, [])
@@ -105,7 +122,8 @@ class MetaReader:
         if "valid_from" in d or "valid_until" in d:
             out["valid"] = {"from": d.get("valid_from"), "until": d.get("valid_until")}
         for key in ("legal_basis", "description", "scale", "not_applicable", "ties", "bands",
-                    "bonus_max", "penalty_max", "calendar"):
+                    "bonus_max", "penalty_max", "calendar", "survey_answers",
+                    "min_respondents"):
             if key in d:
                 out[key] = d[key]
         if "previous_edition" in d or "previous_area" in d:

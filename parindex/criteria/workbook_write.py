@@ -26,11 +26,14 @@ from parindex.criteria.workbook_layout import (
 from parindex.words import t
 
 _TEXT_COLUMNS = {"code"}
+#: meta rows whose values are kept as text (report ids, dates, area codes, answer keys)
+_TEXT_PAIRS = ("calendar", "previous_area", "band", "survey_answers")
 #: the fields a workbook holds, per model; a field set outside these is refused, never lost
 WRITTEN: dict[str, frozenset[str]] = {
     "Edition": frozenset({"edition", "title", "level", "valid", "legal_basis", "description",
                           "scale", "not_applicable", "ties", "bands", "bonus_max",
-                          "penalty_max", "calendar", "previous", "areas"}),
+                          "penalty_max", "calendar", "previous", "areas", "survey_answers",
+                          "min_respondents"}),
     "Area": frozenset({"code", "name", "description", "owner", "survey", "not_applicable",
                        "max", "criteria"}),
     "Node": frozenset({"code", "name", "description", "owner", "survey", "not_applicable",
@@ -116,6 +119,10 @@ def _meta_rows(model: Edition) -> list[tuple[str, list[object]]]:
         for code, old in model.previous.areas.items():
             written = old if isinstance(old, str) else "[" + ", ".join(old) + "]"
             rows.append(("previous_area", [code, written]))
+    rows += [("survey_answers", [key, weight])
+             for key, weight in (model.survey_answers or {}).items()]
+    if model.min_respondents is not None:
+        rows.append(("min_respondents", [model.min_respondents]))
     return rows
 
 
@@ -125,8 +132,7 @@ def _write_meta(ws: Any, model: Edition, lang: str) -> None:
     for row, (key, values) in enumerate(_meta_rows(model), start=2):
         _put(ws, row, 1, meta_label(key, lang))
         for col, value in enumerate(values, start=2):
-            _put(ws, row, col, value, text=key in ("calendar", "previous_area", "band")
-                 and isinstance(value, str))
+            _put(ws, row, col, value, text=key in _TEXT_PAIRS and isinstance(value, str))
 
 
 def _yes_no(value: bool | None, lang: str) -> str | None:

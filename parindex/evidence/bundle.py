@@ -53,7 +53,8 @@ def load_bundle(path: str | Path) -> Bundle:
         raise EvidenceError(problems)  # the file itself was refused: nothing more to say
     problems += _check_structure(raw)
     year, edition, authority = _meta(raw, problems)
-    if any(pr.severity == "error" for pr in problems):
+    # a bad cell (a formula with no saved result) is checked on with every other problem
+    if any(pr.severity == "error" and "(cell " not in pr.location for pr in problems):
         raise EvidenceError(problems)
     letters = {name: dict(df.attrs.get("letters", {})) for name, df in raw.tables.items()}
     texts: dict[tuple[str, str], np.ndarray] = {}
@@ -61,7 +62,19 @@ def load_bundle(path: str | Path) -> Bundle:
     legacy, cells = _legacy_text(tables, texts, raw.files, letters)
     problems += legacy  # reported with every other problem
     return Bundle(p, year, edition, authority, tables, raw.files, tuple(problems), letters,
-                  raw.meta_file, cells)
+                  raw.meta_file, cells | _reported_cells(raw))
+
+
+def _reported_cells(raw: RawTables) -> frozenset[tuple[str, int, str]]:
+    """The cells (table, row, column) the reader already reported (a date where a fraction
+    was typed, a formula with no saved result): not reported again by the checkers."""
+    table_of = {file: name for name, file in raw.files.items()}
+    out = set()
+    for pr in raw.problems:
+        table, words = table_of.get(pr.file), pr.location.split()
+        if table and pr.field and len(words) > 1 and words[0] == "row" and words[1].isdigit():
+            out.add((table, int(words[1]), pr.field))
+    return frozenset(out)
 
 
 def strip_cell(value: object) -> str:

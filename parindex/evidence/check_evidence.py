@@ -65,6 +65,27 @@ def blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
     return f" (row {rows[i]}" + (f", cell {letter}{rows[i]})" if letter else ")")
 
 
+#: the reasons of :func:`parindex.evidence.parse.cell_problems` that have words (so a marked
+#: workbook and ``--lang vi`` say them in Vietnamese); others stay English text
+_REASONS = {"is not yes/no (có/không, x, 1/0)": "cell.yes_no",
+            "is not a percentage (0–100, 92,5 or 31/75)": "cell.percent",
+            "is not a count (a whole number ≥ 0)": "cell.count",
+            "is not a number of points": "cell.points", "is not a number": "cell.number",
+            "is outside 0–100": "cell.outside"}
+_PREFIXES = {"is not one of: ": ("cell.options", "choices"),
+             "not applicable is not allowed for ": ("cell.na_forbidden", "criterion")}
+
+
+def reason_code(reason: str) -> tuple[str | None, dict[str, str]]:
+    """The words key (and its facts) of a cell's reason, or None for plain text."""
+    if reason in _REASONS:
+        return _REASONS[reason], {}
+    for prefix, (code, fact) in _PREFIXES.items():
+        if reason.startswith(prefix):
+            return code, {fact: reason[len(prefix):]}
+    return None, {}
+
+
 @dataclass(frozen=True)
 class EvidenceCells:
     """The evidence rows read: each row's unit and leaf (-1: unknown), whether it counts
@@ -116,7 +137,9 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
         for k, reason in cell_problems(parsed, leaf, edition, ok):
             hint = None if parsed.state[k] == NA and not parsed.bad[k] else \
                 rule_hint(edition.leaves[leaf[k]])
-            out.add("evidence", evc["_row"][k], column, cells[k], reason, hint=hint)
+            code, facts = reason_code(reason)
+            out.add("evidence", evc["_row"][k], column, cells[k], reason, hint=hint,
+                    code=code, **facts)
 
     fraction_warnings(evc, declared.x, leaf, ok, edition, out)
     return EvidenceCells(ev_u, leaf, ok, declared, appraised, evc, ev["_row"].to_numpy())

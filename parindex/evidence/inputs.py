@@ -13,12 +13,24 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition, OneStopSource, ReportsSource
+from parindex.criteria.compiled import (
+    CompiledEdition,
+    Leaf,
+    OneStopSource,
+    ReportsSource,
+    SurveySource,
+)
 from parindex.errors import Problem
 from parindex.evidence.check_adjustments import check_adjustments
-from parindex.evidence.check_evidence import blank_row, check_evidence, note_changes
+from parindex.evidence.check_evidence import (
+    EvidenceCells,
+    blank_row,
+    check_evidence,
+    note_changes,
+)
 from parindex.evidence.check_one_stop import COUNTS, one_stop_column, read_one_stop
 from parindex.evidence.check_reports import Reports, check_reports, reports_column
+from parindex.evidence.check_survey import Survey, check_survey, survey_column
 from parindex.evidence.check_units import check_units
 from parindex.evidence.collect import Collector
 from parindex.evidence.one_stop_periods import OneStopPeriods
@@ -45,6 +57,8 @@ class Inputs:
     #: the one-stop rows by period (``one_stop`` is their year) and the report dates
     one_stop_periods: OneStopPeriods | None = field(default=None, repr=False)
     reports: Reports | None = field(default=None, repr=False)
+    #: the survey answers summed by unit and question (respondents and answers per leaf)
+    survey: Survey | None = field(default=None, repr=False)
 
     @property
     def codes(self) -> list[str]:
@@ -70,7 +84,8 @@ class Inputs:
                     .any())
 
 
-def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list[Problem]]:
+def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = None
+                 ) -> tuple[Inputs, list[Problem]]:
     """Check the bundle and build the engine's inputs; returns every problem found."""
     out = Collector(bundle)
     units = check_units(bundle, out)
@@ -86,9 +101,8 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
 
     cells = check_evidence(bundle, edition, index, out)
     declared, appraised, ok, leaf = cells.declared, cells.appraised, cells.ok, cells.leaf
-    ev_u = cells.unit
     computed = np.array([lf.computed for lf in edition.leaves] or [False], dtype=bool)
-    u, lf_ = ev_u[ok], leaf[ok]
+    u, lf_ = cells.unit[ok], leaf[ok]
     d_state, d_x = declared.state[ok], declared.x[ok]
     a_state, a_x = appraised.state[ok], appraised.x[ok]
     a_x = np.where(a_state == INHERIT, d_x, a_x)
@@ -98,20 +112,16 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     periods = read_one_stop(bundle, index, out)
     one_stop = periods.figures("YEAR")[list(COUNTS)]
     rep = check_reports(bundle, edition, index, out)
+    survey = check_survey(bundle, edition, index, out)
     for leaf_obj in edition.leaves:
-        if not leaf_obj.computed:
-            continue
-        j = leaf_obj.index
-        if isinstance(leaf_obj.source, OneStopSource):
-            x, st = one_stop_column(one_stop, leaf_obj.source)
-        else:
-            assert isinstance(leaf_obj.source, ReportsSource)
-            x, st = reports_column(rep, leaf_obj.source)
-        x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
-        if leaf_obj.na == "forbidden":
-            for ui in np.flatnonzero(st == NA):
-                out.add("one_stop", None, None, None, code="one_stop.na_forbidden",
-                        unit=units["code"][ui], criterion=leaf_obj.code)
+        if leaf_obj.computed:
+            x, st = _computed_column(leaf_obj, one_stop, rep, survey)
+            j = leaf_obj.index
+            x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
+            if leaf_obj.na == "forbidden":
+                for ui in np.flatnonzero(st == NA):
+                    out.add("one_stop", None, None, None, code="one_stop.na_forbidden",
+                            unit=units["code"][ui], criterion=leaf_obj.code)
 
     # value cells: every leaf from the cells; computed leaves only where a cell is given
     is_comp = computed[lf_]
@@ -127,15 +137,62 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition) -> tuple[Inputs, list
     bonus, penalty = check_adjustments(bundle, edition, index, n_units, out)
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop, one_stop_periods=periods,
-                    reports=rep)
-    _missing_warnings(inputs, cells.rows, out)
+                    reports=rep, survey=survey)
+    _warnings(inputs, cells, out, owner)
     return replace(inputs, problems=tuple(out.problems)), out.problems
 
 
-def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: Collector) -> None:
+def _computed_column(leaf: Leaf, one_stop: pd.DataFrame, rep: Reports,
+                     survey: Survey) -> tuple[np.ndarray, np.ndarray]:
+    """A computed leaf's number and state per unit, from its table."""
+    if isinstance(leaf.source, OneStopSource):
+        return one_stop_column(one_stop, leaf.source)
+    if isinstance(leaf.source, SurveySource):
+        return survey_column(survey, leaf.source)
+    assert isinstance(leaf.source, ReportsSource)
+    return reports_column(rep, leaf.source)
+
+
+def _warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
+              owner: str | None) -> None:
+    """The warnings about the whole bundle: missing evidence (``owner``: a department's
+    workbook, only in its areas), the survey block rebased, units of another level."""
+    _missing_warnings(inputs, cells, out, owner)
+    _level_warnings(inputs, out)
+
+
+def _error_rows(out: Collector, table: str) -> list[int]:
+    """The rows of a table with an error at a value cell (e.g. a formula with no saved
+    result, reported by the reader)."""
+    file = out.bundle.file(table)
+    return [int(p.location.split()[1]) for p in out.problems
+            if p.file == file and p.severity == "error" and p.field in ("value", "appraised")
+            and p.location.startswith("row ") and p.location.split()[1].isdigit()]
+
+
+def _missing_warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
+                      owner: str | None = None) -> None:
+    """One warning per unit naming the leaves with no evidence (only the owner's areas'
+    with ``owner``); a leaf whose cell was already reported as an error is not named
+    again. When no unit has a survey value, one warning says the survey block is rebased."""
     ed = inputs.edition
-    consider = ~ed.survey if inputs.survey_run is False else np.ones(len(ed.leaves), bool)
-    miss = (inputs.st_appr == MISSING) & consider
+    rows = cells.rows
+    bad = cells.declared.bad | cells.appraised.bad | np.isin(rows, _error_rows(out, "evidence"))
+    mine = np.ones(len(ed.leaves), dtype=bool)
+    if owner is not None:  # a department's workbook (the template's choice of leaves)
+        from parindex.evidence.template_leaves import select_leaves
+
+        owned = {leaf.code for leaf in select_leaves(ed, owner)}
+        mine = np.array([leaf.code in owned for leaf in ed.leaves], dtype=bool)
+    consider = mine & (~ed.survey if inputs.survey_run is False else True)
+    row = inputs.evidence_row
+    reported = (row >= 0) & np.append(bad, False)[np.where(row >= 0, row, len(bad))]
+    miss = (inputs.st_appr == MISSING) & consider & ~reported
+    if (ed.survey & mine).any() and inputs.survey_run is False:
+        survey = [leaf for leaf, s in zip(ed.leaves, ed.survey, strict=True) if s]
+        out.add("evidence", None, None, None, severity="warning", code="evidence.survey_rebased",
+                criteria=", ".join(leaf.code for leaf in survey),
+                points=f"{sum(leaf.max for leaf in survey):g}")
     letter = out.bundle.letters.get("evidence", {}).get("value")
     unit_codes = inputs.units["code"].to_numpy(dtype=object)
     for ui in np.flatnonzero(miss.any(axis=1)):
@@ -143,3 +200,22 @@ def _missing_warnings(inputs: Inputs, rows: np.ndarray, out: Collector) -> None:
                  for j in np.flatnonzero(miss[ui])]
         out.add("evidence", None, "value", None, severity="warning", code="evidence.none",
                 unit=unit_codes[ui], criteria=", ".join(codes))
+
+
+#: the edition level each unit type belongs to (CONTRACT §2 unit types)
+LEVEL_OF_TYPE = {"xa": "xa", "phuong": "xa", "thi_tran": "xa", "huyen": "huyen", "so": "so",
+                 "phong": "phong"}
+
+
+def _level_warnings(inputs: Inputs, out: Collector) -> None:
+    """A warning per unit type whose level is not the edition's (a district scored on a
+    commune edition): the criteria are not the ones that unit is assessed on."""
+    level = inputs.edition.level
+    units = inputs.units
+    for typ in sorted(set(units["type"])):
+        if LEVEL_OF_TYPE.get(typ, level) == level:
+            continue
+        codes = list(units.loc[units["type"] == typ, "code"])
+        shown = ", ".join(codes[:5]) + (f" … (+{len(codes) - 5})" if len(codes) > 5 else "")
+        out.add("units", None, "type", None, severity="warning", code="units.level",
+                type=typ, units=shown, edition=inputs.edition.id, level=level)

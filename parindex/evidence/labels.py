@@ -24,6 +24,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "reports": ("unit", "report", "submitted"),
     "adjustments": ("unit", "kind", "points", "reason"),
     "lineage": ("code", "predecessor"),
+    "survey": ("unit", "respondent", "question", "answer"),
 }
 #: informational columns a template adds to the evidence sheet; readers ignore them
 #: (and the reports sheet its deadlines)

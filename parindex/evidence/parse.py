@@ -28,7 +28,7 @@ from parindex.evidence.states import MISSING, NA, VALUE
 
 YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
 NO = {"no", "không", "khong", "false", "0", "không đạt", "n"}
-NA_TOKENS = {"na", "n/a"}
+NA_TOKENS = {"na", "n/a", "không áp dụng", "khong ap dung", "not applicable"}
 
 # how a leaf reads its cell: the rule's value kind, or "percent" for percent inputs
 _KINDS = ("number", "count", "boolean", "key", "points", "percent")
@@ -124,7 +124,7 @@ def leaf_kind(leaf: Leaf) -> str:
     """How a leaf reads a value cell: a rate computed from a table is read as a percentage,
     a computed count as a count, anything else as its rule asks."""
     spec = leaf.source
-    if leaf.input_kind == "percent" or (isinstance(spec, OneStopSource)
+    if leaf.input_kind in ("percent", "survey") or (isinstance(spec, OneStopSource)
                                         and spec.one_stop in ("on_time_rate", "online_rate")):
         return "percent"
     if leaf.computed:
@@ -286,6 +286,10 @@ def _read_keys(low: pd.Series, leaf: np.ndarray,
     """Option and level keys: each key's position in its leaf's table, or the reason."""
     table = {f"{leaf_obj.index}\x1f{fold_key(key)}": float(pos)
              for leaf_obj in edition.leaves for pos, key in enumerate(leaf_obj.keys)}
+    for leaf_obj in edition.leaves:  # an option's label reads as its key (CONTRACT §2)
+        for pos, text in enumerate(leaf_obj.labels):
+            if text:
+                table.setdefault(f"{leaf_obj.index}\x1f{fold_key(text)}", float(pos))
     folded = per_unique(low, lambda u: u.map(fold_key))
     tagged = pd.Series(leaf.astype(str), index=low.index) + "\x1f" + folded
     vals = tagged.map(table).to_numpy(dtype=float, na_value=np.nan, copy=True)

@@ -123,7 +123,8 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
         return None, [*problems, Problem.of("csv.empty", path.name)]
     except pd.errors.ParserError as exc:
         return None, [*problems, Problem.of("csv.unreadable", path.name, error=str(exc))]
-    df["_row"] = range(2, len(df) + 2)
+    df = pd.concat([df, pd.DataFrame({"_row": range(2, len(df) + 2)}, index=df.index)],
+                   axis=1)  # not an insert: a frame of many columns stays whole
     return _tidy(df, table), problems
 
 

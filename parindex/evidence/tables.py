@@ -21,6 +21,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "reports": (("unit", "report", "submitted"), ()),
     "adjustments": (("unit", "kind", "points"), ("reason",)),
     "lineage": (("code", "predecessor"), ()),
+    "survey": (("unit", "respondent", "question", "answer"), ()),
 }
 REQUIRED_TABLES = ("units", "evidence")
 UNIT_TYPES = ("xa", "phuong", "thi_tran", "phong", "huyen", "so")

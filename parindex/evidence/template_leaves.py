@@ -13,7 +13,6 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.criteria.keys import fold_key
-from parindex.criteria.rules import OptionsScore
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.evidence.parse import leaf_kind
 from parindex.words import t
@@ -33,21 +32,23 @@ def _nfc(text: str) -> str:
 
 
 def choices(leaf: Leaf) -> list[str]:
-    """What an option or level leaf's drop-down offers: each option's label where the label
-    reads back as that option (CONTRACT §2 matches keys without case, accents or
-    separators), else its key."""
-    labels = leaf.score.labels if isinstance(leaf.score, OptionsScore) else {}
+    """What an option or level leaf's drop-down offers: each option's label, which reads
+    back as that option (parse reads a label as its key), else its key. A label that
+    another key or label of the leaf would also match is not offered: its key is."""
+    folds = [fold_key(key) for key in leaf.keys]
+    labels = [fold_key(text) for text in leaf.labels if text]
     out = []
-    for key in leaf.keys:
-        shown = next((v for k, v in labels.items() if k.strip().lower() == key), None)
-        out.append(shown if shown is not None and fold_key(shown) == fold_key(key) else key)
+    for pos, key in enumerate(leaf.keys):
+        text = leaf.labels[pos] if pos < len(leaf.labels) else ""
+        mine = fold_key(text)
+        clash = mine in folds[:pos] + folds[pos + 1:] or labels.count(mine) > 1
+        out.append(_nfc(text) if text and not clash else key)
     return out
 
 
 def _enter(leaf: Leaf, lang: str) -> str:
     if leaf.computed:
-        sheet = "one_stop" if leaf.input_kind == "one_stop" else "reports"
-        return t("enter.computed", lang, sheet=sheet)
+        return t("enter.computed", lang, sheet=leaf.input_kind)  # the table's own name
     kind = leaf_kind(leaf)
     fields = {"keys": ", ".join(choices(leaf))} if kind == "key" else \
         {"max": f"{leaf.max:g}"} if kind == "points" else {}

@@ -17,6 +17,7 @@ from parindex.analysis.plan import Plan
 from parindex.analysis.uncertainty import Uncertainty
 from parindex.analysis.whatif import WhatIf, rank_table
 from parindex.lang import typed_text
+from parindex.report.tables import fmt
 from parindex.scoring.run import Run
 
 
@@ -150,7 +151,7 @@ def weak_summary_frame(reports: list[dict[str, Any]], lang: str) -> pd.DataFrame
     """Every unit in one row: points lost, the three biggest losses, areas trailing."""
     rows = []
     for r in reports:
-        top = "; ".join(f"{x['criterion']} ({x['lost']:g})" for x in r["lost"][:3])
+        top = "; ".join(f"{x['criterion']} ({fmt(x['lost'], lang)})" for x in r["lost"][:3])
         rows.append({label("rank", lang): _rank(r["rank"]), label("code", lang): r["code"],
                      label("unit", lang): r["name"], label("index", lang): r["index"],
                      label("band", lang): r["band"] or "", label("lost", lang): r["points_lost"],

@@ -3,7 +3,10 @@
 Fifteen communes in two districts (the ranking groups), scored on ``xa-2017`` for 2019–2020
 and ``xa-2024`` from 2021, so trends cross the edition change. In 2024 two communes of Sông
 Mây merge into one (bundle table ``lineage``). No survey was run in 2019, so that year's
-survey block is rebased. The 2024 one-stop rows are quarterly (:func:`quarterly`): they add up
+survey block is rebased; in 2020 (``xa-2017``) the survey results are evidence values, and from
+2021 (``xa-2024``, whose survey leaves are ``{survey: [...]}`` inputs) they are computed from a
+generated questionnaire table, ``survey.csv`` (:func:`parindex.samples.synth.synth_tables`).
+The 2024 one-stop rows are quarterly (:func:`quarterly`): they add up
 to the year's figures the other years' way of drawing gives, so every score is what one
 whole-year row per unit would give. Every name is invented.
 

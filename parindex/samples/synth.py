@@ -2,9 +2,9 @@
 
 Each unit has a latent quality q in [0, 1]; every input is drawn around what a unit of that
 quality would report (completion percentages, option outcomes, violations, one-stop counts,
-report dates), with noise, a few not-applicable and missing cells, appraisal corrections,
-bonus and penalty. Generation is vectorised over units and deterministic for a seed. The
-data are fictional; only the shapes are real.
+report dates, survey questionnaire answers), with noise, a few not-applicable and missing
+cells, appraisal corrections, bonus and penalty. Generation is vectorised over units and
+deterministic for a seed. The data are fictional; only the shapes are real.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.criteria.compiled import CompiledEdition, Leaf, SurveySource
 from parindex.criteria.model import OneStopInput, ReportsInput
 from parindex.criteria.rules import BandsScore, LevelsScore, OptionsScore, ProportionalScore
 from parindex.evidence.parse import leaf_kind
@@ -29,6 +29,8 @@ class SynthOptions:
     appraisal_rate: float = 0.12
     unnoted_rate: float = 0.15  # of appraisal changes, how many lack a note
     survey: bool = True
+    #: respondents per unit of a survey table (low inclusive, high exclusive)
+    respondents: tuple[int, int] = (30, 46)
     formats: bool = True  # vary how numbers are written (92,5 / 95% / 31/75)
     bonus_rate: float = 0.15
     penalty_rate: float = 0.12
@@ -159,7 +161,40 @@ def synth_tables(edition: CompiledEdition, units: pd.DataFrame, year: int, quali
     if any(isinstance(lf.input, ReportsInput) for lf in edition.leaves):
         tables["reports"] = _reports(edition, codes, quality, year, rng)
     tables["adjustments"] = _adjustments(edition, codes, quality, rng, opt)
+    if opt.survey and any(isinstance(lf.source, SurveySource) for lf in edition.leaves):
+        tables["survey"] = _survey(edition, codes, quality, np.random.default_rng(seed + 1),
+                                   opt.respondents)
     return tables
+
+
+#: a respondent's satisfaction z → answer: above 0.75 A, above 0.5 B, above 0.3 C, else D
+_CUTS, _ANSWERS = np.array([0.3, 0.5, 0.75]), np.array(["D", "C", "B", "A"], dtype=object)
+
+
+def _survey(edition: CompiledEdition, codes: np.ndarray, q: np.ndarray,
+            rng: np.random.Generator, respondents: tuple[int, int]) -> pd.DataFrame:
+    """One row per answer: each unit's respondents answer every survey question of the
+    edition; satisfaction drawn around the unit's quality, with a respondent's mood and a
+    question's difficulty; about 2 % of answers left blank (question skipped)."""
+    questions = list(dict.fromkeys(qn for lf in edition.leaves
+                                   if isinstance(lf.source, SurveySource)
+                                   for qn in lf.source.questions))
+    nq = len(questions)
+    count = rng.integers(*respondents, len(codes))
+    unit = np.repeat(np.arange(len(codes)), count)
+    who = np.concatenate([np.arange(1, c + 1) for c in count]) if len(count) else unit
+    mood = rng.normal(0, 0.12, len(unit))
+    hard = rng.normal(0, 0.05, nq)
+    z = (0.15 + 0.8 * q[unit])[:, None] + mood[:, None] + hard[None, :] \
+        + rng.normal(0, 0.15, (len(unit), nq))
+    answer = _ANSWERS[np.searchsorted(_CUTS, z)]
+    answer[rng.random(answer.shape) < 0.02] = ""
+    return pd.DataFrame({
+        "unit": np.repeat(codes[unit], nq),
+        "respondent": np.repeat([f"P{k:03d}" for k in who], nq),
+        "question": np.tile(np.array(questions, dtype=object), len(unit)),
+        "answer": answer.ravel(),
+    })
 
 
 def _one_stop(codes: np.ndarray, q: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
