@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,27 +31,34 @@ def _found() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def soffice() -> str:
-    """The LibreOffice binary, installed with apt-get when missing."""
-    found = _found()
+def apt_installed(find: Callable[[], str | None], packages: str, what: str) -> str:
+    """The program ``find()`` finds, installed with apt-get (``packages``) when missing: one
+    install across pytest-xdist workers, behind a file lock; the test is skipped with apt's
+    last lines when it cannot be installed, never passed."""
+    found = find()
     if found:
         return found
-    lock = Path(tempfile.gettempdir()) / "parindex-libreoffice-install.lock"
+    lock = Path(tempfile.gettempdir()) / f"parindex-{what}-install.lock"
     with lock.open("w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
-        found = _found()
+        found = find()
         if found:
             return found
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         done = subprocess.run(
-            f"apt-get update -qq && apt-get install -y -qq --no-install-recommends {PACKAGES}",
+            f"apt-get update -qq && apt-get install -y -qq --no-install-recommends {packages}",
             shell=True, capture_output=True, text=True, env=env, timeout=1800, check=False)
-        found = _found()
+        found = find()
         if not found:
             tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            pytest.skip(f"could not install LibreOffice with apt-get (exit {done.returncode}): "
+            pytest.skip(f"could not install {what} with apt-get (exit {done.returncode}): "
                         + " | ".join(tail))
     return found
+
+
+def soffice() -> str:
+    """The LibreOffice binary, installed with apt-get when missing."""
+    return apt_installed(_found, PACKAGES, "libreoffice")
 
 
 def to_pdf(source: Path, out_dir: Path) -> Path:

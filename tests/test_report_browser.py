@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import json
-import os
 import shutil
 import subprocess
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from office import inside_margins, pdf_pages, plain
+from office import apt_installed, inside_margins, pdf_pages, plain
 
 from parindex.samples.sample import sample_bundles
 
@@ -53,25 +50,7 @@ def _chromium() -> str | None:
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Debian's chromium, installed with apt-get when missing (one install across workers)."""
-    found = _chromium()
-    if found:
-        return found
-    lock = Path(tempfile.gettempdir()) / "parindex-chromium-install.lock"
-    with lock.open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        found = _chromium()
-        if found:
-            return found
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        done = subprocess.run("apt-get update -qq && apt-get install -y -qq chromium",
-                              shell=True, capture_output=True, text=True, env=env,
-                              timeout=1200, check=False)
-        found = _chromium()
-        if not found:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            pytest.skip(f"could not install chromium with apt-get (exit {done.returncode}): "
-                        + " | ".join(tail))
-    return found
+    return apt_installed(_chromium, "chromium", "chromium")
 
 
 class DevTools:

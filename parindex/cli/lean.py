@@ -95,28 +95,26 @@ def _lighten(params: list[Any]) -> None:
                 param._runtime_param = light
 
 
-class LeanCommand(TyperCommand):
+class _Lean:
+    """Parameters (and the ``--help`` option) converted without pydantic: mixed into a
+    typer command or group, before it."""
+
+    params: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _lighten(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        _lighten([option])
+        return option
+
+
+class LeanCommand(_Lean, TyperCommand):
     """A typer command whose plain parameters are converted without pydantic."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _lighten(self.params)
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        _lighten([option])
-        return option
-
-
-class LeanGroup(TyperGroup):
+class LeanGroup(_Lean, TyperGroup):
     """A typer group (the root command, ``criteria``) whose options (``--debug``,
     ``--help``) are converted without pydantic."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _lighten(self.params)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        _lighten([option])
-        return option
