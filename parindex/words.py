@@ -768,6 +768,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "\n\nVí dụ: parindex explain parindex/samples/sample_district/2024 SM07",
         "Every leaf of one unit: input → rule → self-assessed / appraised points, points "
         "lost, evidence.\n\nExample: parindex explain parindex/samples/sample_district/2024 SM07"),
+    # typer's own words on a help page (parindex/cli/lean.py)
+    "help.typer.usage": ("Cách dùng: ", "Usage: "),
+    "help.typer.arguments": ("Tham số", "Arguments"),
+    "help.typer.options": ("Tùy chọn", "Options"),
+    "help.typer.commands": ("Lệnh", "Commands"),
+    "help.typer.required": ("bắt buộc", "required"),
+    "help.typer.default": ("mặc định: {default}", "default: {default}"),
+    "help.typer.env_var": ("biến môi trường: {var}", "env var: {var}"),
+    "help.typer.help": ("Hiện hướng dẫn này rồi thoát.", "Show this message and exit."),
     "help.opt.detail": (
         "xlsx: thêm sheet chấm điểm từng tiêu chí của mọi đơn vị (lớn với nhiều đơn vị).",
         "xlsx: also the sheet of every unit's criterion-by-criterion scoring (large for many "

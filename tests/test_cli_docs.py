@@ -39,7 +39,7 @@ def test_every_command_is_walked() -> None:
     assert ["criteria", "show"] in paths
     for name in ("check", "score", "rank", "template", "merge", "whatif", "uncertainty"):
         assert [name] in paths
-    assert "Usage: parindex criteria show" in help_text(["criteria", "show"])
+    assert "Cách dùng: parindex criteria show" in help_text(["criteria", "show"])
 
 
 def test_help_does_not_depend_on_the_callers_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

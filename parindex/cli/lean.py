@@ -16,7 +16,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import typer.core as typer_core
 from typer.core import TyperCommand, TyperGroup
+
+from parindex.cli.language import HELP_LANG
+from parindex.words import t
 
 try:
     from typer._coercion import RuntimeParam, build_runtime_param
@@ -95,9 +99,26 @@ def _lighten(params: list[Any]) -> None:
                 param._runtime_param = light
 
 
+#: typer's own words in a help page (section titles, defaults) → words keys
+_TYPER_WORDS = {"Arguments": "help.typer.arguments", "Options": "help.typer.options",
+                "Commands": "help.typer.commands", "required": "help.typer.required",
+                "default: {default}": "help.typer.default",
+                "env var: {var}": "help.typer.env_var"}
+
+
+def _typer_word(text: str) -> str:
+    key = _TYPER_WORDS.get(text)
+    return text if key is None else t(key, HELP_LANG)
+
+
+if HELP_LANG != "en" and callable(getattr(typer_core, "_", None)):
+    typer_core._ = _typer_word  # type: ignore[attr-defined,assignment]  # typer looks words up via ``_``
+
+
 class _Lean:
-    """Parameters (and the ``--help`` option) converted without pydantic: mixed into a
-    typer command or group, before it."""
+    """Parameters (and the ``--help`` option) converted without pydantic, and the help
+    page's own words in the language of ``--help``: mixed into a typer command or group,
+    before it."""
 
     params: list[Any]
 
@@ -107,8 +128,15 @@ class _Lean:
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
-        _lighten([option])
+        if option is not None:
+            _lighten([option])
+            option.help = t("help.typer.help", HELP_LANG)
         return option
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces),
+                              prefix=t("help.typer.usage", HELP_LANG))
 
 
 class LeanCommand(_Lean, TyperCommand):
