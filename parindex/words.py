@@ -973,6 +973,11 @@ WORDS: dict[str, tuple[str, str]] = {
                              "is an input of this command ({given}); writing there would "
                              "replace it"),
     "hint.out.is_input": ("hãy chọn tệp khác cho --out", "choose another file for --out"),
+    "problem.out.sheet_rows": (
+        "bảng {table} có {rows} dòng, nhiều hơn một sheet Excel chứa được ({limit})",
+        "the table {table} has {rows} rows, more than an Excel sheet holds ({limit})"),
+    "hint.out.sheet_rows": ("hãy ghi ra một thư mục CSV (OUT không có đuôi .xlsx)",
+                            "write a CSV folder instead (an OUT without .xlsx)"),
     "problem.pick.unit": ("{quoted} không phải đơn vị của bộ số liệu",
                           "{quoted} is not a unit of the bundle"),
     "hint.pick.unit": ("các đơn vị: {known}", "units: {known}"),

@@ -162,3 +162,23 @@ def test_rows_the_template_has_no_place_for_are_kept_for_check(tmp_path: Path) -
     assert result.exit_code == 1
     where = f"row {last} (cell {cell.column_letter}{last})"
     assert f'merged.xlsx [evidence]: {where}, column "criterion": "9.9"' in result.output
+
+
+def test_a_table_longer_than_a_sheet_is_refused_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The national survey table (1.7 M answers) does not fit a sheet of 1,048,576 rows:
+    merge into a workbook says so and writes nothing; a CSV folder takes it."""
+    from parindex.evidence import write
+
+    monkeypatch.setattr(write, "SHEET_ROWS", 20)  # the small bundle's evidence: 2 × leaves
+    part = small_bundle(tmp_path / "part", tables=small_tables())
+    out = tmp_path / "merged.xlsx"
+    result = invoke("merge", "--lang", "en", out, part, inputs=[part], out_dir=tmp_path)
+    assert result.exit_code == 1
+    assert "the table evidence has" in result.output
+    assert "more than an Excel sheet holds (20)" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    folder = tmp_path / "merged"
+    assert invoke("merge", folder, part, inputs=[part], out_dir=tmp_path).exit_code == 0
+    assert (folder / "evidence.csv").is_file()

@@ -60,10 +60,12 @@ def merge(out: Path = typer.Argument(..., metavar="OUT", help=h("arg.merge_out")
           lang: Lang = LangOpt) -> None:
     """Combine unit or department workbooks into one bundle, refusing conflicting cells."""
     from parindex.evidence.merge import merge_bundles
-    from parindex.evidence.write import write_bundle_any
+    from parindex.evidence.write import refuse_oversized, write_bundle_any
 
     # OUT naming one of the parts is refused before this runs (common.handles_errors)
     merged = merge_bundles(parts)
+    if out.suffix.lower() == ".xlsx":
+        refuse_oversized(merged.tables, out)
     if out.suffix.lower() == ".xlsx" and merged.edition is not None \
             and "units" in merged.tables:  # the template's layout, filled
         from parindex.evidence.merge_layout import merged_workbook_bytes

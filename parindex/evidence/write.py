@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from parindex.errors import OutputError, Problem
 from parindex.evidence.labels import label
 from parindex.evidence.tables import TABLES
 from parindex.io import safe_cell, write_atomic
@@ -90,3 +91,16 @@ def write_bundle_any(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str,
     if out.suffix.lower() == ".xlsx":
         return write_xlsx_bundle(out, tables, meta, lang)
     return write_csv_bundle(out, tables, meta)
+
+
+#: the rows one Excel sheet holds (1,048,576), less the template's title block and headings
+SHEET_ROWS = 1_048_576 - 10
+
+
+def refuse_oversized(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    """A table longer than an Excel sheet can hold cannot go to a workbook: refused before
+    anything is written (a CSV folder holds it)."""
+    too = [(name, len(df)) for name, df in tables.items() if len(df) > SHEET_ROWS]
+    if too:
+        raise OutputError([Problem.of("out.sheet_rows", str(out), field=name, table=name,
+                                      rows=rows, limit=SHEET_ROWS) for name, rows in too])
