@@ -41,7 +41,7 @@ VALUE, MISSING, NA = "value", "missing", "na"
 
 YES = {"yes", "có", "co", "true", "1", "x", "đạt", "y"}
 NO = {"no", "không", "khong", "false", "0", "không đạt", "n"}
-NA_WORDS = {"na", "n/a"}
+NA_WORDS = {"na", "n/a", "không áp dụng", "khong ap dung", "not applicable"}
 BONUS_WORDS = {"bonus", "thưởng", "thuong", "điểm thưởng"}
 PENALTY_WORDS = {"penalty", "trừ", "tru", "điểm trừ"}
 ONE_STOP_COLUMNS = ("carried_over", "received_online", "received_direct", "received_post",
@@ -314,9 +314,15 @@ def read_boolean(text: str, low: str, leaf: Leaf) -> float:
 def read_key(text: str, low: str, leaf: Leaf) -> float:
     """An option or level key → its position among the leaf's keys."""
     folded = [fold_key(k) for k in leaf.keys]
-    if fold_key(low) not in folded:
-        raise InputError(f"{leaf.code}: {text!r} is not one of {', '.join(leaf.keys)}")
-    return float(folded.index(fold_key(low)))
+    if fold_key(low) in folded:
+        return float(folded.index(fold_key(low)))
+    # an option's label (the long form {points, label}) reads as its key
+    options = leaf.params if leaf.rule == "options" else {}
+    labels = [fold_key(v["label"]) if isinstance(v, dict) and v.get("label") else None
+              for v in options.values()]
+    if fold_key(low) in labels:
+        return float(labels.index(fold_key(low)))
+    raise InputError(f"{leaf.code}: {text!r} is not one of {', '.join(leaf.keys)}")
 
 
 def fold_key(text: str) -> str:
@@ -477,16 +483,38 @@ def one_stop_counts(row: dict[str, str]) -> dict[str, float]:
     return counts
 
 
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+
+
 def read_one_stop(rows: list[dict[str, str]],
                   by_code: dict[str, Unit]) -> dict[str, dict[str, float]]:
-    """The one-stop counts per unit (at most one row per known unit)."""
-    one_stop: dict[str, dict[str, float]] = {}
+    """The one-stop counts per unit: one whole-year row, or quarterly rows (``period`` Q1…Q4)
+    from which the year is built (CONTRACT §2: carried over from the first quarter given,
+    pending from the last, the rest summed)."""
+    by_unit: dict[str, list[tuple[str, dict[str, float]]]] = {}
     for row in rows:
-        counts = one_stop_counts(row)
-        if row["unit"] not in by_code or row["unit"] in one_stop:
-            raise InputError(f"one_stop: unknown or repeated unit {row['unit']}")
-        one_stop[row["unit"]] = counts
-    return one_stop
+        if row["unit"] not in by_code:
+            raise InputError(f"one_stop: unknown unit {row['unit']}")
+        period = (row.get("period") or "").strip().upper()
+        if period and period not in QUARTERS:
+            raise InputError(f"one_stop {row['unit']}: unknown period {period!r}")
+        by_unit.setdefault(row["unit"], []).append((period, one_stop_counts(row)))
+    return {unit: year_of(unit, given) for unit, given in by_unit.items()}
+
+
+def year_of(unit: str, given: list[tuple[str, dict[str, float]]]) -> dict[str, float]:
+    """A unit's year from its row or its quarters."""
+    periods = [period for period, _ in given]
+    if periods == [""]:
+        return given[0][1]
+    if "" in periods or len(set(periods)) != len(periods):
+        raise InputError(f"one_stop: unit {unit} mixes or repeats periods")
+    quarters = [counts for _, counts in sorted(given, key=lambda g: QUARTERS.index(g[0]))]
+    year = {col: sum(q[col] for q in quarters) for col in ONE_STOP_COLUMNS}
+    year["carried_over"] = quarters[0]["carried_over"]
+    for col in ("pending_in_time", "pending_overdue"):
+        year[col] = quarters[-1][col]
+    return year
 
 
 def read_reports(rows: list[dict[str, str]],
