@@ -23,6 +23,7 @@ import yaml
 from typer.testing import CliRunner
 
 from parindex.cli import app
+from parindex.cli.demo_cmd import PAPERS
 from parindex.criteria import load_edition, shipped_ids
 from parindex.samples.sample import sample_bundles
 
@@ -653,6 +654,8 @@ class TestDemo:
             assert f"{year}:" in result.stderr
         assert json.loads((tmp_path / "2024" / "score.json").read_text(encoding="utf-8")) \
             == score_2024
+        for paper in PAPERS:  # the latest year's papers (issue #15)
+            assert (tmp_path / "2024" / paper).read_bytes()[:2] == b"PK", paper
         assert "Huyện Sông Mây — 2024" in result.stdout
         assert "Total" in result.stdout
         assert "Tổng điểm" not in result.stdout

@@ -32,7 +32,9 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o", help=h("opt.demo_o
          lang: Lang = LangOpt) -> None:
     """Check, score and rank the sample district for every year; print the latest league table.
 
-    With --out DIR: DIR/<year>/score.json, score.csv, league.xlsx and DIR/report.html.
+    With --out DIR: DIR/<year>/score.json, score.csv, league.xlsx and DIR/report.html; for
+    the latest year also the papers: the decision annex (.docx), the one-stop annex and the
+    reports follow-up (.xlsx, as of 31 December).
     """
     from parindex.cli.common import dump_json, frame_csv, frame_table
     from parindex.io import write_atomic
@@ -60,6 +62,30 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o", help=h("opt.demo_o
     text += area_legend(latest) + "\n"
     emit(text, None)
     if out is not None:
+        _papers(latest, out / str(latest.year), lang.value)
         write_atomic(out / "report.html", build_report(runs, lang.value))
         console.print(t("demo.wrote", lang.value, n=len(runs), out=out,
                         report=out / "report.html"))
+
+
+#: the papers of the latest year, by file name
+PAPERS = ("phu-luc-xep-hang.docx", "phu-luc-mot-cua.xlsx", "theo-doi-bao-cao.xlsx")
+
+
+def _papers(run: Run, base: Path, lang: str) -> None:
+    """The latest year's papers: the decision annex, the one-stop annex of the year and the
+    follow-up of the periodic reports at the year's end."""
+    import datetime as dt
+
+    from parindex.io import write_atomic
+    from parindex.report.docx_annex import annex_docx
+    from parindex.report.one_stop_annex import annex
+    from parindex.report.one_stop_xlsx import annex_workbook
+    from parindex.report.report_followup import followup, followup_workbook
+
+    authority = run.bundle.authority if run.bundle is not None else ""
+    docx, one_stop, reports = PAPERS
+    write_atomic(base / docx, annex_docx(run, lang))
+    write_atomic(base / one_stop, annex_workbook(annex(run, "YEAR", lang), authority, lang))
+    write_atomic(base / reports, followup_workbook(followup(run, dt.date(run.year, 12, 31)),
+                                                  run.year, lang))
