@@ -777,6 +777,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.typer.default": ("mặc định: {default}", "default: {default}"),
     "help.typer.env_var": ("biến môi trường: {var}", "env var: {var}"),
     "help.typer.help": ("Hiện hướng dẫn này rồi thoát.", "Show this message and exit."),
+    "help.opt.score_owner": (
+        "Chỉ các lĩnh vực phòng, ban này phụ trách: điểm, điểm tối đa và chỉ số của từng đơn "
+        "vị trên các lĩnh vực đó.",
+        "Only the areas this department owns: each unit's points, max and index on them."),
+    "cli.owner_formats": ("--owner ghi table, csv hoặc json", "--owner writes table, csv or json"),
+    "cli.owner_title": ("{owner} — {edition} {year}", "{owner} — {edition} {year}"),
     "help.opt.detail": (
         "xlsx: thêm sheet chấm điểm từng tiêu chí của mọi đơn vị (lớn với nhiều đơn vị).",
         "xlsx: also the sheet of every unit's criterion-by-criterion scoring (large for many "

@@ -111,11 +111,16 @@ def check(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 @handles_errors
 def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
           fmt: ExportFormat = ExportOpt, out: Path | None = OutOpt,
-          lang: Lang = LangOpt) -> None:
+          lang: Lang = LangOpt,
+          owner: str | None = typer.Option(None, "--owner", help=h("opt.score_owner"))
+          ) -> None:
     """Per-unit results: points, index %, band, rank."""
     from parindex.pipeline import open_run
 
     run = open_run(bundle, criteria)
+    if owner is not None:
+        _owner_scores(run, owner, fmt, out, lang.value)
+        return
     if fmt is ExportFormat.json:
         emit(dump_json(run.to_json()), out, lang.value)
         return
@@ -130,6 +135,25 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
     else:
         title = f"{run.edition.id} — {run.year}"
         emit(frame_table(df, lang.value, title=title), out, lang.value)
+
+
+def _owner_scores(run: Run, owner: str, fmt: ExportFormat, out: Path | None,
+                  lang: str) -> None:
+    """``score --owner``: each unit's points, max and index on the department's areas."""
+    from parindex.report.owner import owner_frame, owner_results
+
+    owners = [a.owner for a in run.edition.areas if a.owner]
+    data = owner_results(run, pick(owner, owners, "owner", file=run.edition.id))
+    if fmt is ExportFormat.json:
+        emit(dump_json(data), out, lang)
+    elif fmt is ExportFormat.xlsx:
+        raise typer.BadParameter(t("cli.owner_formats", lang), param_hint="--format")
+    elif fmt is ExportFormat.csv:
+        emit(frame_csv(owner_frame(data, lang), lang), out, lang)
+    else:
+        title = t("cli.owner_title", lang, owner=data["owner"], edition=run.edition.id,
+                  year=run.year)
+        emit(frame_table(owner_frame(data, lang), lang, title=title), out, lang)
 
 
 @handles_errors
