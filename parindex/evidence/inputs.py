@@ -161,13 +161,11 @@ def _warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
     _level_warnings(inputs, out)
 
 
-def _error_rows(out: Collector, table: str) -> list[int]:
-    """The rows of a table with an error at a value cell (e.g. a formula with no saved
-    result, reported by the reader)."""
-    file = out.bundle.file(table)
-    return [int(p.location.split()[1]) for p in out.problems
-            if p.file == file and p.severity == "error" and p.field in ("value", "appraised")
-            and p.location.startswith("row ") and p.location.split()[1].isdigit()]
+def _reported_rows(out: Collector, table: str) -> list[int]:
+    """The rows of a table whose value cell the reader already reported (a formula with no
+    saved result, a date where a fraction was typed): ``Bundle.legacy_cells`` holds them."""
+    return [row for name, row, col in out.bundle.legacy_cells
+            if name == table and col in ("value", "appraised")]
 
 
 def _missing_warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
@@ -177,7 +175,7 @@ def _missing_warnings(inputs: Inputs, cells: EvidenceCells, out: Collector,
     again. When no unit has a survey value, one warning says the survey block is rebased."""
     ed = inputs.edition
     rows = cells.rows
-    bad = cells.declared.bad | cells.appraised.bad | np.isin(rows, _error_rows(out, "evidence"))
+    bad = cells.declared.bad | cells.appraised.bad | np.isin(rows, _reported_rows(out, "evidence"))
     mine = np.ones(len(ed.leaves), dtype=bool)
     if owner is not None:  # a department's workbook (the template's choice of leaves)
         from parindex.evidence.template_leaves import select_leaves
