@@ -979,6 +979,16 @@ WORDS: dict[str, tuple[str, str]] = {
                              "is an input of this command ({given}); writing there would "
                              "replace it"),
     "hint.out.is_input": ("hãy chọn tệp khác cho --out", "choose another file for --out"),
+    "problem.units_file.none": ("không có tệp danh sách đơn vị này", "no such units file"),
+    "problem.units_file.no_heading": (
+        "không có dòng tiêu đề với các cột code, name, type, group",
+        "no heading row with the columns code, name, type, group"),
+    "problem.units_file.columns": ("thiếu cột {columns}", "missing column(s) {columns}"),
+    "hint.units_file.columns": (
+        "các cột: code, name, type, group (hoặc Mã đơn vị, Tên đơn vị, Loại đơn vị, Nhóm xếp "
+        "hạng)",
+        "columns: code, name, type, group (or Mã đơn vị, Tên đơn vị, Loại đơn vị, "
+        "Nhóm xếp hạng)"),
     "problem.out.sheet_rows": (
         "bảng {table} có {rows} dòng, nhiều hơn một sheet Excel chứa được ({limit})",
         "the table {table} has {rows} rows, more than an Excel sheet holds ({limit})"),

@@ -49,7 +49,7 @@ class TestReadUnitsFile:
     def test_cli_reports_it(self, tmp_path: Path) -> None:
         path = _write(tmp_path, "code,name\nXA01,A\n")
         result = CliRunner().invoke(app, ["template", "xa-2024", "--units", str(path),
-                                          "--out", str(tmp_path / "t.xlsx")])
+                                          "--out", str(tmp_path / "t.xlsx"), "--lang", "en"])
         assert result.exit_code == 1
         assert "missing column(s) type, group" in result.output
 

@@ -49,7 +49,7 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame | None, list[Problem], dict[str
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        return None, [Problem(path.name, "", f"cannot be read as an Excel workbook: {exc}")], {}
+        return None, [Problem.of("xlsx.unreadable", path.name, error=str(exc))], {}
     try:
         names = {n.strip().lower(): n for n in wb.sheetnames}
         ws = wb[names.get("units", wb.sheetnames[0])]
@@ -59,8 +59,7 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame | None, list[Problem], dict[str
     head = next((i for i, row in enumerate(rows[:_HEADER_SCAN])
                  if sum(1 for v in row if v and column_for("units", v)) >= 2), None)
     if head is None:
-        return None, [Problem(path.name, "row 1", "no heading row with the columns code, "
-                              "name, type, group")], {}
+        return None, [Problem.of("units_file.no_heading", path.name, "row 1")], {}
     columns = {j: column_for("units", v) or v.strip().lower()
                for j, v in enumerate(rows[head]) if v.strip()}
     data = [(r, row) for r, row in enumerate(rows[head + 1:], start=head + 2)
@@ -107,7 +106,7 @@ def read_units(path: Path, unit: str | None = None) -> tuple[pd.DataFrame, list[
     columns, a problem ``parindex check`` would find in a units table, or an unknown
     ``unit``."""
     if not path.is_file():
-        raise EvidenceError([Problem(str(path), "", "no such units file")])
+        raise EvidenceError([Problem.of("units_file.none", str(path))])
     letters: dict[str, str] = {}
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         table, problems, letters = _read_xlsx(path)
@@ -117,10 +116,8 @@ def read_units(path: Path, unit: str | None = None) -> tuple[pd.DataFrame, list[
         raise EvidenceError(problems)
     lacking = [c for c in UNIT_COLUMNS if c not in table.columns]
     if lacking:
-        raise EvidenceError([*problems, Problem(
-            path.name, "row 1", "missing column(s) " + ", ".join(lacking),
-            hint="columns: code, name, type, group (or Mã đơn vị, Tên đơn vị, Loại đơn vị, "
-            "Nhóm xếp hạng)")])
+        raise EvidenceError([*problems, Problem.of(
+            "units_file.columns", path.name, "row 1", columns=", ".join(lacking))])
     for col in [c for c in table.columns if c != "_row"]:
         table[col] = table[col].fillna("").astype(str).str.normalize("NFC").str.strip()
     table["type"] = _canonical_types(table["type"])
