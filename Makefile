@@ -3,16 +3,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-fast cov docs-cli bench dist clean
+.PHONY: demo serve test lint pytest test-fast cov docs-cli bench dist clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,web]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/parindex demo --out out/demo
+
+# the demo workspace: the sample district in the browser, http://127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/parindex serve --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check parindex tests bench

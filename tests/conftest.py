@@ -47,6 +47,9 @@ from hypothesis import HealthCheck, settings
 if TYPE_CHECKING:
     from parindex.scoring.run import Run
 
+#: the workspace's fixtures (a cycle, accounts, signed-in clients)
+pytest_plugins = ["web_support"]
+
 # ---------------------------------------------------------------------------- hypothesis
 
 #: ``dev`` (the default): few examples of the expensive properties, a quick local run;
@@ -370,3 +373,20 @@ def compare(run: Any, case: dict[str, Any]) -> list[str]:
         if not any(str(text) in w for w in warnings):
             diff.note(f"no warning contains {text!r}; warnings: {warnings!r}")
     return diff.lines
+
+
+# ---------------------------------------------------------------------------- the workspace
+
+
+def pytest_configure() -> None:
+    """Django for the workspace tests (``parindex.web``): settings from the environment,
+    the data folder a fresh temporary one per test process, fast password hashing. The
+    database of each test is pytest-django's (in memory for SQLite)."""
+    try:
+        import django.conf
+    except ImportError:  # the web extra is not installed: the workspace tests skip
+        return
+    os.environ["PARINDEX_DATA"] = tempfile.mkdtemp(prefix="parindex-test-data-")
+    os.environ["PARINDEX_WEB_TEST"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.web.settings")
+    assert django.conf.settings.INSTALLED_APPS  # configured: pytest-django sets Django up

@@ -29,7 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline": {"criteria", "evidence", "scoring"},
     "analysis": {"criteria", "evidence", "scoring", "pipeline"},
     "report": {"criteria", "evidence", "scoring", "pipeline", "analysis"},
-    "cli": {"criteria", "evidence", "samples", "scoring", "pipeline", "analysis", "report"},
+    "cli": {"criteria", "evidence", "samples", "scoring", "pipeline", "analysis", "report",
+            "web"},
     "web": {"criteria", "evidence", "samples", "scoring", "pipeline", "analysis", "report"},
     "__main__": {"cli"},
 }

@@ -17,6 +17,7 @@ from parindex.cli import (
     report_cmd,
     score_cmd,
     workbook_cmd,
+    workspace_cmd,
 )
 from parindex.cli.common import STATE
 from parindex.cli.language import h, safe_console_streams
@@ -50,6 +51,8 @@ app.command("plan", cls=LeanCommand, help=h("cmd.plan"))(analysis_cmd.plan)
 app.command("weak", cls=LeanCommand, help=h("cmd.weak"))(analysis_cmd.weak)
 app.command("uncertainty", cls=LeanCommand, help=h("cmd.uncertainty"))(analysis_cmd.uncertainty)
 periodic_cmd.register(app)  # one-stop, reports
+app.command("serve", cls=LeanCommand, help=h("cmd.serve"))(workspace_cmd.serve)
+app.add_typer(workspace_cmd.ws, name="workspace", help=h("cmd.workspace"))
 
 
 def main() -> None:

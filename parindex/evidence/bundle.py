@@ -47,7 +47,12 @@ def load_bundle(path: str | Path) -> Bundle:
     reader = READERS.get(key)
     if reader is None:
         raise EvidenceError([Problem.of("bundle.bad_kind", p.name, kind=key)])
-    raw = reader(p)
+    return bundle_from(reader(p), p)
+
+
+def bundle_from(raw: RawTables, p: Path) -> Bundle:
+    """The bundle of what a reader (or the workspace's database) found: structure and meta
+    checked, cells cleaned; structural problems raise."""
     problems = list(raw.problems)
     if any(pr.severity == "error" for pr in problems) and not raw.tables:
         raise EvidenceError(problems)  # the file itself was refused: nothing more to say

@@ -1,0 +1,7 @@
+"""The addresses of a cycle's pages: the unit's self-assessment and the office's."""
+
+from __future__ import annotations
+
+from parindex.web import office_pages, unit_pages
+
+urlpatterns = [*unit_pages.urlpatterns, *office_pages.urlpatterns]

@@ -1,0 +1,81 @@
+"""A cycle's scores, from its rows through the same pipeline as ``parindex score``.
+
+The whole cycle's run is kept in memory per process, keyed by the cycle's ``data_version``
+(raised by every write), so the league page and the results API score once per change. A
+save scores only the unit saved: a unit's points depend on its own rows alone (ranks are
+the league's, computed from every unit).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from parindex import words
+from parindex.errors import EvidenceError, Problem
+from parindex.scoring.run import Run
+from parindex.web import models as m
+from parindex.web import store
+
+_lock = threading.Lock()
+_runs: dict[int, tuple[int, Run]] = {}
+
+
+def cycle_run(cycle: m.Cycle) -> Run:
+    """The cycle's run at its current data version (scored once per version)."""
+    with _lock:
+        known = _runs.get(cycle.id)
+        if known is not None and known[0] == cycle.data_version:
+            return known[1]
+    run = store.checked(cycle).run()
+    with _lock:
+        _runs[cycle.id] = (cycle.data_version, run)
+    return run
+
+
+def unit_run(cycle: m.Cycle, code: str) -> Run:
+    """One unit's data scored alone (its points, index and band; no rank)."""
+    return store.checked(cycle, [code]).run()
+
+
+def results(cycle: m.Cycle, code: str | None = None, ranks: bool = True) -> dict[str, Any]:
+    """The ``parindex score --format json`` object of the cycle (of one unit when ``code``
+    is given), ranks blanked when the caller may not see them."""
+    data = cycle_run(cycle).to_json()
+    if code is not None:
+        data["units"] = [u for u in data["units"] if u["code"] == code]
+    if not ranks:
+        for u in data["units"]:
+            u["rank"] = u["group_rank"] = None
+    return data
+
+
+def unit_result(cycle: m.Cycle, code: str, ranks: bool = True) -> dict[str, Any]:
+    found = results(cycle, code, ranks)["units"]
+    return found[0] if found else {}
+
+
+def reason(problem: Problem, lang: str) -> str:
+    """A problem's reason in ``lang``, without the file and row of a bundle (the page shows
+    where)."""
+    if problem.code is None:
+        text = problem.message
+    else:
+        text = words.t(f"problem.{problem.code}", lang, **problem.facts)
+    hint_key = f"hint.{problem.code}"
+    if problem.code and hint_key in words.WORDS:
+        text += f" ({words.t(hint_key, lang, **problem.facts)})"
+    elif problem.hint:
+        text += f" ({problem.hint})"
+    return text
+
+
+def unit_errors(cycle: m.Cycle, code: str) -> tuple[Run | None, list[Problem]]:
+    """One unit checked and, when it has no error, scored."""
+    checked = store.checked(cycle, [code])
+    if checked.errors:
+        return None, checked.errors
+    try:
+        return checked.run(), []
+    except EvidenceError as exc:
+        return None, exc.problems

@@ -1,0 +1,275 @@
+"""The workspace's rules, one function per write, shared by the JSON API and the pages.
+
+Each write: the permission table is asked (:func:`parindex.web.permissions.decide`); the
+row is locked and its version compared (409 when the page was stale); the change is applied
+and the unit is checked through the same checks as ``parindex check`` — an invalid value is
+refused with that reason and nothing is kept; the change goes on the record and the cycle's
+data version is raised, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from parindex import words
+from parindex.web import models as m
+from parindex.web import scores
+from parindex.web.permissions import Refusal, decide
+from parindex.web.store import compiled
+
+DECLARED = ("value", "source", "note")
+APPRAISED = ("appraised", "comment")
+EXPLAINED = ("explanation",)
+
+
+class Refused(Exception):
+    """A write or read that is not allowed or not valid: status, code and message."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 extra: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.extra = extra or {}
+
+
+def refusal(r: Refusal, lang: str) -> Refused:
+    return Refused(r.status, r.code, words.t(f"web.refuse.{r.code}", lang, **r.facts))
+
+
+def check(user: Any, action: str, cycle: m.Cycle | None, member: m.Member | None,
+          lang: str) -> None:
+    found = decide(user, action, cycle, member)
+    if found is not None:
+        raise refusal(found, lang)
+
+
+def visible_cycles(user: Any) -> list[m.Cycle]:
+    if decide(user, "cycles.list") is not None:
+        return []
+    cycles = m.Cycle.objects.select_related("edition").prefetch_related("deadlines")
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.role == "unit":
+        cycles = cycles.filter(members__unit_id=profile.unit_id)
+    return list(cycles.order_by("-year", "name"))
+
+
+def get_cycle(user: Any, cycle_id: int, lang: str) -> m.Cycle:
+    """A cycle the caller may see (404 otherwise, also for a cycle without its unit)."""
+    found = [c for c in visible_cycles(user) if c.id == cycle_id]
+    if not found:
+        if decide(user, "cycles.list") is not None:
+            raise refusal(decide(user, "cycles.list"), lang)  # type: ignore[arg-type]
+        raise Refused(404, "not_found", words.t("web.refuse.not_found", lang))
+    return found[0]
+
+
+def get_member(user: Any, cycle: m.Cycle, code: str, lang: str,
+               lock: bool = False) -> m.Member:
+    """A unit of the cycle the caller may see (404 for any other code)."""
+    rows = m.Member.objects.select_related("unit").prefetch_related("extensions")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    member = rows.filter(cycle=cycle, unit__code=code).first()
+    if member is None or decide(user, "unit.read", cycle, member) is not None:
+        raise Refused(404, "not_found", words.t("web.refuse.not_found", lang))
+    return member
+
+
+def record(cycle: m.Cycle | None, user: Any, action: str, unit: str = "", criterion: str = "",
+           field: str = "", before: object = "", after: object = "") -> None:
+    m.Change.objects.create(cycle=cycle, user=str(getattr(user, "username", user)),
+                            action=action, unit=unit, criterion=criterion, field=field,
+                            before=str(before), after=str(after))
+
+
+def _touch(cycle: m.Cycle) -> None:
+    m.Cycle.objects.filter(pk=cycle.pk).update(data_version=models_f("data_version") + 1)
+    cycle.refresh_from_db(fields=["data_version"])
+
+
+def models_f(name: str) -> Any:
+    from django.db.models import F
+
+    return F(name)
+
+
+def _validate(cycle: m.Cycle, member: m.Member, lang: str) -> dict[str, Any]:
+    """The unit checked as ``parindex check`` would; an error rolls the write back (400)."""
+    run, errors = scores.unit_errors(cycle, member.code)
+    if run is None:
+        problem = errors[0]
+        raise Refused(400, "invalid_value", scores.reason(problem, lang),
+                      {"field": problem.field, "value": None if problem.value is None
+                       else str(problem.value)})
+    result = run.unit_result(0)
+    result["rank"] = result["group_rank"] = None
+    return result
+
+
+def _action_of(fields: dict[str, Any]) -> str:
+    if any(f in fields for f in APPRAISED):
+        return "evidence.appraise"
+    if any(f in fields for f in EXPLAINED):
+        return "evidence.explain"
+    return "evidence.declare"
+
+
+def evidence_dict(row: m.Evidence) -> dict[str, Any]:
+    return {"criterion": row.criterion, "value": row.value, "appraised": row.appraised,
+            "source": row.source, "note": row.note, "comment": row.comment,
+            "explanation": row.explanation, "version": row.version,
+            "files": [document_dict(d) for d in row.documents.all()
+                      if d.removed_at is None]}
+
+
+def document_dict(d: m.Document) -> dict[str, Any]:
+    return {"id": d.id, "name": d.name, "size": d.size, "sha256": d.sha256,
+            "url": f"/files/{d.id}/"}
+
+
+def patch_evidence(user: Any, cycle: m.Cycle, code: str, criterion: str,
+                   fields: dict[str, Any], version: int | None, lang: str
+                   ) -> tuple[m.Evidence, dict[str, Any]]:
+    """Change some fields of one unit's row for one leaf (created on its first write)."""
+    wanted = {k: ("" if v is None else str(v)) for k, v in fields.items()
+              if k in DECLARED + APPRAISED + EXPLAINED}
+    kinds = {_action_of({k: 1}) for k in wanted}
+    if len(kinds) > 1:
+        raise Refused(400, "mixed_fields", words.t("web.refuse.mixed_fields", lang))
+    action = kinds.pop() if kinds else "evidence.declare"
+    with transaction.atomic():
+        member = get_member(user, cycle, code, lang, lock=True)
+        check(user, action, cycle, member, lang)
+        if criterion not in compiled(cycle.edition).leaf_index:
+            raise Refused(404, "not_found", words.t("web.refuse.no_criterion", lang,
+                                                    criterion=criterion))
+        row, _ = m.Evidence.objects.select_for_update().get_or_create(
+            member=member, criterion=criterion, defaults={"position": 10**6})
+        if version is not None and version != row.version:
+            raise Refused(409, "stale_version", words.t("web.refuse.stale_version", lang),
+                          {"current": evidence_dict(row)})
+        changed = {k: (getattr(row, k), v) for k, v in wanted.items() if getattr(row, k) != v}
+        for k, (_, v) in changed.items():
+            setattr(row, k, v)
+        if changed:
+            row.version += 1
+            row.save()
+        result = _validate(cycle, member, lang)
+        for k, (before, after) in changed.items():
+            record(cycle, user, action, code, criterion, k, before, after)
+        if changed:
+            _touch(cycle)
+    return row, result
+
+
+def put_one_stop(user: Any, cycle: m.Cycle, code: str, counts: dict[str, Any],
+                 version: int | None, lang: str, period: str = ""
+                 ) -> tuple[m.OneStop, dict[str, Any]]:
+    """The unit's one-stop counts (the §2 columns; blank = not given)."""
+    from parindex.web.store import ONE_STOP_COUNTS
+
+    clean = {k: ("" if v is None else str(v)) for k, v in counts.items()
+             if k in ONE_STOP_COUNTS}
+    with transaction.atomic():
+        member = get_member(user, cycle, code, lang, lock=True)
+        check(user, "one_stop.write", cycle, member, lang)
+        row, _ = m.OneStop.objects.select_for_update().get_or_create(
+            member=member, period=period, defaults={"position": 10**6})
+        if version is not None and version != row.version:
+            raise Refused(409, "stale_version", words.t("web.refuse.stale_version", lang),
+                          {"current": {"counts": row.counts, "version": row.version}})
+        before = dict(row.counts)
+        row.counts = {**row.counts, **clean}
+        if row.counts != before:
+            row.version += 1
+            row.save()
+            _ensure_table(cycle, "one_stop", ["unit", *ONE_STOP_COUNTS])
+        result = _validate(cycle, member, lang)
+        for k in clean:
+            if before.get(k, "") != row.counts[k]:
+                record(cycle, user, "one_stop.write", code, "", k, before.get(k, ""),
+                       row.counts[k])
+        if row.counts != before:
+            _touch(cycle)
+    return row, result
+
+
+def _ensure_table(cycle: m.Cycle, name: str, columns: list[str]) -> None:
+    """A table written in the workspace joins the cycle's shape (its columns kept)."""
+    if name not in cycle.tables:
+        cycle.tables = {**cycle.tables, name: columns}
+        m.Cycle.objects.filter(pk=cycle.pk).update(tables=cycle.tables)
+
+
+def parse_day(text: str, lang: str) -> dt.date:
+    for f in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), f).date()
+        except ValueError:
+            continue
+    raise Refused(400, "invalid_value", words.t("web.refuse.bad_day", lang, value=text))
+
+
+def put_report(user: Any, cycle: m.Cycle, code: str, report: str, submitted: str,
+               version: int | None, lang: str) -> tuple[m.ReportDate, dict[str, Any]]:
+    """When the unit sent one periodic report of the edition's calendar."""
+    with transaction.atomic():
+        member = get_member(user, cycle, code, lang, lock=True)
+        check(user, "reports.write", cycle, member, lang)
+        text = parse_day(submitted, lang).strftime("%d/%m/%Y") if submitted.strip() else ""
+        row, _ = m.ReportDate.objects.select_for_update().get_or_create(
+            member=member, report=report, defaults={"position": 10**6})
+        if version is not None and version != row.version:
+            raise Refused(409, "stale_version", words.t("web.refuse.stale_version", lang),
+                          {"current": {"submitted": row.submitted, "version": row.version}})
+        before = row.submitted
+        if before != text:
+            row.submitted = text
+            row.version += 1
+            row.save()
+            _ensure_table(cycle, "reports", ["unit", "report", "submitted"])
+        result = _validate(cycle, member, lang)
+        if before != text:
+            record(cycle, user, "reports.write", code, report, "submitted", before, text)
+            _touch(cycle)
+    return row, result
+
+
+def submit(user: Any, cycle: m.Cycle, code: str, lang: str) -> m.Member:
+    """The unit submits its self-assessment: its declared values are locked."""
+    with transaction.atomic():
+        member = get_member(user, cycle, code, lang, lock=True)
+        check(user, "unit.submit", cycle, member, lang)
+        member.submitted_at = timezone.now()
+        member.submitted_by = user if getattr(user, "pk", None) else None
+        member.save(update_fields=["submitted_at", "submitted_by"])
+        record(cycle, user, "unit.submit", code, after=member.submitted_at.isoformat())
+    return member
+
+
+def move_round(user: Any, cycle: m.Cycle, round_: str, deadline: str | None,
+               lang: str) -> m.Cycle:
+    """The office moves the cycle to a round (and sets that round's deadline)."""
+    check(user, "round.move", cycle, None, lang)
+    if round_ not in m.ROUNDS:
+        raise Refused(400, "invalid_value", words.t("web.refuse.bad_round", lang,
+                                                    value=round_,
+                                                    rounds=", ".join(m.ROUNDS)))
+    day = parse_day(deadline, lang) if deadline else None
+    with transaction.atomic():
+        before = cycle.round
+        cycle.round = round_
+        cycle.save(update_fields=["round"])
+        record(cycle, user, "round.move", field="round", before=before, after=round_)
+        if day is not None:
+            old = cycle.deadlines.filter(round=round_).first()
+            m.Deadline.objects.update_or_create(cycle=cycle, round=round_,
+                                                defaults={"day": day})
+            record(cycle, user, "deadline.set", field=round_,
+                   before=old.day.strftime("%d/%m/%Y") if old else "",
+                   after=day.strftime("%d/%m/%Y"))
+    return cycle

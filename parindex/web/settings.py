@@ -1,0 +1,117 @@
+"""Django settings of the workspace, read from the environment that ``parindex serve`` and
+``parindex workspace`` set (:func:`parindex.web.setup`):
+
+- ``PARINDEX_DATA``: the data folder (the SQLite database, the uploaded documents, the
+  secret key); default ``./parindex-data``.
+- ``PARINDEX_DB``: a PostgreSQL URL ``postgresql://user:pass@host:5432/name`` instead of
+  SQLite.
+- ``PARINDEX_WEB_TEST``: set by the test suite only (fast password hashing). Debug is never
+  on.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+DATA = Path(os.environ.get("PARINDEX_DATA") or "parindex-data").resolve()
+FILES = DATA / "files"
+TESTING = os.environ.get("PARINDEX_WEB_TEST") == "1"
+
+
+def _secret_key() -> str:
+    """Made once in the data folder, readable by its owner only."""
+    path = DATA / "secret_key"
+    if not path.is_file():
+        DATA.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text(encoding="ascii").strip()
+
+
+def database(url: str | None) -> dict[str, Any]:
+    """Django's database settings for ``url`` (PostgreSQL), or SQLite in the data folder."""
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA / "workspace.sqlite3",
+                "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}}
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ValueError(url)
+    return {"ENGINE": "django.db.backends.postgresql", "NAME": parts.path.lstrip("/"),
+            "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "", "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60, "ATOMIC_REQUESTS": False}
+
+
+SECRET_KEY = _secret_key()
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("PARINDEX_HOSTS", "").split(",") if h] or [
+    "127.0.0.1", "localhost", "testserver"]
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "parindex.web.apps.WorkspaceConfig",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parindex.web.middleware.language",
+]
+ROOT_URLCONF = "parindex.web.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ], "builtins": ["parindex.web.templatetags.words"]},
+}]
+WSGI_APPLICATION = "parindex.web.wsgi.application"
+DATABASES = {"default": database(os.environ.get("PARINDEX_DB"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [] if TESTING else [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LANGUAGE_CODE = "vi"
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = TESTING
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = int(os.environ.get("PARINDEX_SESSION_SECONDS", "28800"))
+SESSION_SAVE_EVERY_REQUEST = True
+CSRF_COOKIE_HTTPONLY = False  # the pages' script reads it for htmx and API calls
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_BYTES = int(os.environ.get("PARINDEX_UPLOAD_MB", "20")) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+NINJA_PAGINATION_PER_PAGE = 100
