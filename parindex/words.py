@@ -1493,25 +1493,52 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.cli.password_set": ("Đã đổi mật khẩu của {name}.", "The password of {name} is changed."),
     "web.cli.no_cycle": ("{cycle}: không có kỳ đánh giá này (có: {names})",
                          "{cycle}: no such cycle (there are: {names})"),
-    "help.cmd.serve": ("Chạy không gian làm việc trên web (--demo: huyện mẫu, tài khoản mẫu).",
-                       "Serve the workspace (--demo: the sample district, demo accounts)."),
+    "help.cmd.serve": (
+        "Chạy không gian làm việc trên web (--demo: huyện mẫu, tài khoản mẫu)."
+        "\n\nVí dụ: parindex serve --demo",
+        "Serve the workspace (--demo: the sample district, demo accounts)."
+        "\n\nExample: parindex serve --demo"),
     "help.cmd.workspace": ("Quản lý không gian làm việc: khởi tạo, tài khoản, nhập, xuất.",
                            "Manage the workspace: init, accounts, import, export."),
     "help.cmd.ws_user": ("Tài khoản: thêm, liệt kê, đổi mật khẩu.",
                          "Accounts: add, list, change a password."),
-    "help.cmd.ws_init": ("Tạo cơ sở dữ liệu và tài khoản quản trị đầu tiên.",
-                         "Create the database and the first admin account."),
-    "help.cmd.ws_user_add": ("Thêm một tài khoản với vai trò (và đơn vị hoặc nhóm).",
-                             "Add an account with a role (and a unit or groups)."),
-    "help.cmd.ws_user_list": ("Liệt kê các tài khoản.", "List the accounts."),
-    "help.cmd.ws_user_password": ("Đổi mật khẩu của một tài khoản.",
-                                  "Change an account's password."),
-    "help.cmd.ws_token": ("In một khóa API mới cho tài khoản (một dòng, để dùng trong script).",
-                          "Print a new API token for the account (alone, for scripts)."),
-    "help.cmd.ws_import": ("Nhập một bộ hồ sơ thành một kỳ đánh giá; in mã kỳ.",
-                           "Import a bundle as a cycle; print its id."),
-    "help.cmd.ws_export": ("Xuất một kỳ đánh giá thành bộ hồ sơ (thư mục CSV, hoặc .xlsx).",
-                           "Export a cycle as a bundle (a CSV folder, or .xlsx)."),
+    "help.cmd.ws_init": (
+        "Tạo cơ sở dữ liệu và tài khoản quản trị đầu tiên."
+        "\n\nVí dụ: parindex workspace init --admin noivu",
+        "Create the database and the first admin account."
+        "\n\nExample: parindex workspace init --admin noivu"),
+    "help.cmd.ws_user_add": (
+        "Thêm một tài khoản với vai trò (và đơn vị hoặc nhóm)."
+        "\n\nVí dụ: parindex workspace user add sm01 --role unit --unit SM01",
+        "Add an account with a role (and a unit or groups)."
+        "\n\nExample: parindex workspace user add sm01 --role unit --unit SM01"),
+    "help.cmd.ws_user_list": (
+        "Liệt kê các tài khoản."
+        "\n\nVí dụ: parindex workspace user list",
+        "List the accounts."
+        "\n\nExample: parindex workspace user list"),
+    "help.cmd.ws_user_password": (
+        "Đổi mật khẩu của một tài khoản."
+        "\n\nVí dụ: parindex workspace user password sm01",
+        "Change an account's password."
+        "\n\nExample: parindex workspace user password sm01"),
+    "help.cmd.ws_token": (
+        "In một khóa API mới cho tài khoản (một dòng, để dùng trong script)."
+        "\n\nVí dụ: parindex workspace token noivu",
+        "Print a new API token for the account (alone, for scripts)."
+        "\n\nExample: parindex workspace token noivu"),
+    "help.cmd.ws_import": (
+        "Nhập một bộ hồ sơ thành một kỳ đánh giá; in mã kỳ."
+        "\n\nVí dụ: parindex workspace import parindex/samples/sample_district/2024 "
+        "--cycle 2024",
+        "Import a bundle as a cycle; print its id."
+        "\n\nExample: parindex workspace import parindex/samples/sample_district/2024 "
+        "--cycle 2024"),
+    "help.cmd.ws_export": (
+        "Xuất một kỳ đánh giá thành bộ hồ sơ (thư mục CSV, hoặc .xlsx)."
+        "\n\nVí dụ: parindex workspace export 2024 bo-ho-so-2024.xlsx",
+        "Export a cycle as a bundle (a CSV folder, or .xlsx)."
+        "\n\nExample: parindex workspace export 2024 bo-ho-so-2024.xlsx"),
     "help.opt.ws_data": ("Thư mục dữ liệu (cơ sở dữ liệu SQLite, tệp minh chứng).",
                          "The data folder (the SQLite database, evidence documents)."),
     "help.opt.ws_db": ("Địa chỉ PostgreSQL postgresql://user:pass@host:5432/name thay cho SQLite.",

@@ -98,7 +98,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA / "static"
+# served by whitenoise from the package (its finders), no collectstatic folder
+STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = TESTING
 LOGIN_URL = "/login/"
