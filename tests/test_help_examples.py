@@ -30,7 +30,7 @@ def _commands(group: Any = None, prefix: str = "") -> dict[str, Any]:
     --help lists them."""
     root = typer.main.get_command(app) if group is None else group
     out: dict[str, Any] = {}
-    for name, cmd in root.commands.items():
+    for name, cmd in getattr(root, "commands").items():  # noqa: B009 (a click Group)
         if getattr(cmd, "commands", None):
             out.update(_commands(cmd, f"{prefix}{name} "))
         else:

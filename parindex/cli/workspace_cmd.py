@@ -87,7 +87,13 @@ def serve(demo: bool = typer.Option(False, "--demo", help=h("opt.ws_demo")),
     from parindex.web.server import serve as run
 
     typer.echo(t("web.cli.address", lg, url=f"http://{host}:{port}/", data=str(data)))
-    run(host, port)
+    try:
+        run(host, port)
+    finally:
+        if demo:  # the demo's folder is thrown away with it
+            import shutil
+
+            shutil.rmtree(data, ignore_errors=True)
 
 
 ws = typer.Typer(help=h("cmd.workspace"), no_args_is_help=True, rich_markup_mode=None,
