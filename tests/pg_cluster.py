@@ -43,13 +43,14 @@ def start() -> tuple[str, Path]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     data, port = folder / "data", _free_port()
-    run = {"check": True, "capture_output": True, "timeout": 300}
     subprocess.run(_as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", "parindex",
-                              "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]), **run)
+                              "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+                   check=True, capture_output=True, timeout=300)
     subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-l",
                               str(folder / "log"), "-w", "-o",
                               f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
-                              "-c fsync=off -c full_page_writes=off", "start"]), **run)
+                              "-c fsync=off -c full_page_writes=off", "start"]),
+                   check=True, capture_output=True, timeout=300)
     return f"postgresql://parindex@127.0.0.1:{port}/parindex", folder
 
 
