@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("django")
 
-from web_support import client_for  # noqa: E402
-from workbook_helpers import fill_template, invoke  # noqa: E402
+from web_support import client_for
+from workbook_helpers import fill_template, invoke
 
-from parindex.samples.sample import sample_root  # noqa: E402
+from parindex.samples.sample import sample_root
 
 pytestmark = pytest.mark.django_db
 
