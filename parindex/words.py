@@ -1454,6 +1454,7 @@ WORDS: dict[str, tuple[str, str]] = {
                            "{value}: not a date (dd/mm/yyyy)."),
     "web.refuse.bad_round": ("{value}: không có vòng này (các vòng: {rounds}).",
                              "{value}: no such round (rounds: {rounds})."),
+    "web.refuse.reason_needed": ("Cần ghi lý do.", "A reason is needed."),
     "web.refuse.too_large": ("Tệp lớn hơn {mb} MB.", "The file is larger than {mb} MB."),
     "web.refuse.bad_type": ("Chỉ nhận tệp PDF, JPEG, PNG, DOCX, XLSX (nhận biết theo nội dung "
                             "tệp, không theo tên).",
