@@ -1455,6 +1455,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.refuse.bad_round": ("{value}: không có vòng này (các vòng: {rounds}).",
                              "{value}: no such round (rounds: {rounds})."),
     "web.refuse.reason_needed": ("Cần ghi lý do.", "A reason is needed."),
+    "web.refuse.no_edition": ("{value}: không có bộ chỉ số này (có: {ids}).",
+                              "{value}: no such edition (there are: {ids})."),
+    "web.refuse.no_edition_for_year": ("Không có bộ chỉ số {family} nào áp dụng cho năm {year}.",
+                                       "No {family} edition is valid for {year}."),
+    "web.refuse.cycle_exists": ("Đã có kỳ đánh giá tên {name}.",
+                                "There is already a cycle named {name}."),
     "web.refuse.too_large": ("Tệp lớn hơn {mb} MB.", "The file is larger than {mb} MB."),
     "web.refuse.bad_type": ("Chỉ nhận tệp PDF, JPEG, PNG, DOCX, XLSX (nhận biết theo nội dung "
                             "tệp, không theo tên).",

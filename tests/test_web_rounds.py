@@ -201,3 +201,23 @@ def test_the_record_cannot_be_changed() -> None:
         entry.save()
     with pytest.raises(PermissionError):
         entry.delete()
+
+
+def test_next_year_opens_from_this_one(cycle: Any) -> None:
+    from parindex.web import models as m
+
+    made = _call(client_for("noivu"), "post", f"/api/cycles/{cycle.id}/next", {"year": 2025})
+    assert made.status_code == 200, made.content
+    new = m.Cycle.objects.get(pk=made.json()["id"])
+    assert (new.name, new.year, new.edition.code, new.round) == (
+        "2025", 2025, "xa-2024", "self_assessment")
+    assert [(x.unit.code, x.group) for x in new.members.all()] == [
+        (x.unit.code, x.group) for x in cycle.members.all()]
+    assert not m.Evidence.objects.filter(member__cycle=new).exists()
+    results = client_for("noivu").get(f"/api/cycles/{new.id}/results").json()
+    assert len(results["units"]) == cycle.members.count()
+    assert all(u["self_points"] == 0 for u in results["units"])
+    again = _call(client_for("noivu"), "post", f"/api/cycles/{cycle.id}/next", {"year": 2025})
+    assert again.status_code == 400
+    assert _call(client_for("thamdinh"), "post", f"/api/cycles/{cycle.id}/next",
+                 {"year": 2026}).status_code == 403

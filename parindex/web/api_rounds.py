@@ -119,3 +119,20 @@ def audit_csv(request: HttpRequest, cycle_id: int, unit: str | None = None) -> H
     response = HttpResponse(rounds.audit_csv(cycle, unit), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="nhat-ky-{cycle.id}.csv"'
     return response
+
+
+class NextIn(Schema):
+    year: int
+    name: str | None = None
+    edition: str | None = None
+
+
+@router.post("/cycles/{cycle_id}/next")
+def open_next(request: HttpRequest, cycle_id: int, body: NextIn) -> dict[str, Any]:
+    from parindex.web.years import open_next as open_cycle
+
+    lang = _lang(request)
+    cycle = services.get_cycle(request.user, cycle_id, lang)
+    new = open_cycle(request.user, cycle, body.year, body.name, body.edition, lang)
+    return {"id": new.id, "name": new.name, "year": new.year, "edition": new.edition.code,
+            "round": new.round, "units": new.members.count()}

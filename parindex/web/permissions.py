@@ -58,6 +58,7 @@ TABLE: dict[str, Rule] = {
     "adjustments.write": _r("admin appraiser", APPRAISAL, deadline=True),
     "requests.write": _r("admin appraiser", APPRAISAL, deadline=True),
     "deadline.extend": _r("admin"),
+    "cycle.open": _r("admin"),
     "history.read": _r("admin appraiser unit viewer"),
     "audit.read": _r("admin"),
     "round.move": _r("admin"),
