@@ -1492,6 +1492,22 @@ WORDS: dict[str, tuple[str, str]] = {
                                 "liệu của đơn vị mình",
                                 "the workbook holds rows of other units: {units}; only your "
                                 "own unit's rows can be brought in"),
+    # web: the home page, what needs the account now (inbox)
+    "web.news.title": ("Việc cần làm", "What needs you now"),
+    "web.news.deadline": ("Hạn của vòng:", "Deadline of the round:"),
+    "web.news.days_left": ("còn {days} ngày", "{days} days left"),
+    "web.news.overdue": ("đã quá hạn", "overdue"),
+    "web.news.missing": ("{count} tiêu chí chưa nhập", "{count} criteria not entered yet"),
+    "web.news.comments": ("{count} ý kiến của hội đồng thẩm định chờ giải trình",
+                          "{count} appraisal comments await your explanation"),
+    "web.news.requests": ("{count} yêu cầu bổ sung tài liệu chưa trả lời",
+                          "{count} document requests not answered yet"),
+    "web.news.waiting": ("{count} đơn vị chờ thẩm định", "{count} units await appraisal"),
+    "web.news.left": ("còn {count} tiêu chí", "{count} criteria left"),
+    "web.news.late": ("{count} đơn vị quá hạn chưa nộp", "{count} units late, not submitted"),
+    "web.news.ready": ("Kỳ đánh giá sẵn sàng chuyển vòng tiếp theo.",
+                       "The cycle is ready to move to the next round."),
+    "web.news.nothing": ("Không có việc nào đang chờ.", "Nothing is waiting."),
     # web: accounts and the command line (parindex workspace)
     "web.account.bad_role": ("vai trò {role}: phải là một trong {roles}",
                              "role {role}: one of {roles}"),

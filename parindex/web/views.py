@@ -34,7 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     cycles = services.visible_cycles(request.user)
     profile = getattr(request.user, "profile", None)
     unit = profile.unit.code if profile is not None and profile.unit_id else None
-    context: dict[str, Any] = {"cycles": cycles, "role": role, "unit": unit}
+    from parindex.web.inbox import news_for
+
+    context: dict[str, Any] = {"cycles": cycles, "role": role, "unit": unit,
+                               "news": news_for(request.user, cycles)}
     return render(request, "workspace/home.html", context)
 
 
