@@ -15,6 +15,7 @@ from parindex.web import scores
 from parindex.web.permissions import deadline_of, sees, today
 from parindex.web.store import compiled
 
+
 @dataclass
 class CycleNews:
     """One cycle's items for one account."""
@@ -87,7 +88,7 @@ def news_for(user: Any, cycles: list[m.Cycle]) -> list[CycleNews]:
     for cycle in cycles:
         if cycle.round == "published":
             continue
-        if role == "unit":
+        if role == "unit" and profile is not None:
             member = cycle.members.filter(unit_id=profile.unit_id).select_related(
                 "unit").prefetch_related("extensions").first()
             if member is not None:
