@@ -5,6 +5,10 @@
   secret key); default ``./parindex-data``.
 - ``PARINDEX_DB``: a PostgreSQL URL ``postgresql://user:pass@host:5432/name`` instead of
   SQLite.
+- ``PARINDEX_HTTPS=1``: the site is reached over HTTPS through a reverse proxy (nginx) that
+  sets ``X-Forwarded-Proto``: cookies only over HTTPS, HSTS, HTTP redirected to HTTPS.
+- ``PARINDEX_HOSTS``: the host names the site answers to (comma-separated).
+- ``PARINDEX_SESSION_SECONDS``: sign-out after this long without a request (default 8 h).
 - ``PARINDEX_WEB_TEST``: set by the test suite only (fast password hashing). Debug is never
   on.
 """
@@ -91,8 +95,12 @@ AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [] if TESTING else [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# argon2 first (the argon2-cffi package of the web extra); older hashes still verify
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -108,6 +116,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("PARINDEX_SESSION_SECONDS", "28800"))
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' script reads it for htmx and API calls
+HTTPS = os.environ.get("PARINDEX_HTTPS") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
