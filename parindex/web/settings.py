@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parindex.web.middleware.language",
+    "parindex.web.health.request_log",
 ]
 ROOT_URLCONF = "parindex.web.urls"
 TEMPLATES = [{
@@ -132,3 +133,16 @@ UPLOAD_MAX_BYTES = int(os.environ.get("PARINDEX_UPLOAD_MB", "20")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 NINJA_PAGINATION_PER_PAGE = 100
+
+# one JSON line per request on stderr (parindex.web.health); Django's own warnings too
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "loggers": {
+        "parindex.requests": {"handlers": ["stderr"],
+                              "level": "WARNING" if TESTING else "INFO", "propagate": False},
+        "django": {"handlers": ["stderr"], "level": "WARNING"},
+    },
+}
