@@ -1584,6 +1584,29 @@ WORDS: dict[str, tuple[str, str]] = {
         "\n\nVí dụ: parindex workspace export 2024 bo-ho-so-2024.xlsx",
         "Export a cycle as a bundle (a CSV folder, or .xlsx)."
         "\n\nExample: parindex workspace export 2024 bo-ho-so-2024.xlsx"),
+    "help.cmd.ws_backup": (
+        "Sao lưu cơ sở dữ liệu và tài liệu minh chứng (được cả khi trang đang chạy)."
+        "\n\nVí dụ: parindex workspace backup sao-luu-2024",
+        "Back up the database and the evidence documents (also while the site runs)."
+        "\n\nExample: parindex workspace backup sao-luu-2024"),
+    "help.cmd.ws_restore": (
+        "Khôi phục bản sao lưu vào một thư mục dữ liệu mới."
+        "\n\nVí dụ: parindex workspace restore sao-luu-2024 --data du-lieu-moi",
+        "Restore a backup into a new data folder."
+        "\n\nExample: parindex workspace restore sao-luu-2024 --data du-lieu-moi"),
+    "help.arg.ws_backup_out": ("Thư mục mới chứa bản sao lưu.", "A new folder for the backup."),
+    "help.arg.ws_backup_in": ("Thư mục bản sao lưu.", "The backup's folder."),
+    "web.cli.backed_up": ("Đã sao lưu vào {path} ({files} tệp).",
+                          "Backed up to {path} ({files} files)."),
+    "web.cli.restored": ("Đã khôi phục {path} vào {data}.", "Restored {path} into {data}."),
+    "web.backup.not_empty": ("{path}: đã có dữ liệu; hãy chọn thư mục (hoặc cơ sở dữ liệu) mới",
+                             "{path}: already holds data; choose a new folder (or database)"),
+    "web.backup.no_manifest": ("{path}: không phải bản sao lưu (thiếu manifest.json)",
+                               "{path}: not a backup (no manifest.json)"),
+    "web.backup.damaged": ("{path}: tệp bị thiếu hoặc hỏng so với manifest.json",
+                           "{path}: missing or damaged against manifest.json"),
+    "web.backup.engine": ("bản sao lưu của {made} không khôi phục được vào {here}",
+                          "a backup of {made} cannot be restored into {here}"),
     "help.opt.ws_data": ("Thư mục dữ liệu (cơ sở dữ liệu SQLite, tệp minh chứng).",
                          "The data folder (the SQLite database, evidence documents)."),
     "help.opt.ws_db": ("Địa chỉ PostgreSQL postgresql://user:pass@host:5432/name thay cho SQLite.",

@@ -51,7 +51,9 @@ WORKSPACE_BEFORE = {"workspace init": [], "workspace import": [],
                     "workspace token": ["workspace init"],
                     "workspace user add": ["workspace import"],
                     "workspace user list": ["workspace init"],
-                    "workspace user password": ["workspace import", "workspace user add"]}
+                    "workspace user password": ["workspace import", "workspace user add"],
+                    "workspace backup": ["workspace import"],
+                    "workspace restore": ["workspace import", "workspace backup"]}
 
 
 def example(text: str, lang: str) -> str:
