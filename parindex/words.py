@@ -1408,6 +1408,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.logout": ("Đăng xuất", "Sign out"),
     "web.username": ("Tên đăng nhập", "User name"),
     "web.password": ("Mật khẩu", "Password"),
+    "web.locked": ("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
+                   "Too many failed sign-ins. Try again in 15 minutes."),
     "web.login_failed": ("Tên đăng nhập hoặc mật khẩu không đúng.",
                          "The user name or the password is wrong."),
     "web.cycles": ("Các kỳ đánh giá", "Assessment cycles"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "parindex.web.apps.WorkspaceConfig",
 ]
 MIDDLEWARE = [
@@ -76,7 +77,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parindex.web.middleware.language",
     "parindex.web.health.request_log",
+    "axes.middleware.AxesMiddleware",
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
 ROOT_URLCONF = "parindex.web.urls"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -118,6 +122,16 @@ SESSION_COOKIE_AGE = int(os.environ.get("PARINDEX_SESSION_SECONDS", "28800"))
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' script reads it for htmx and API calls
 HTTPS = os.environ.get("PARINDEX_HTTPS") == "1"
+# failed sign-ins throttled per account and per address (django-axes): after 5, 15 minutes
+# of refusal with a Vietnamese page; the same for names that exist and names that do not
+AXES_ENABLED = not TESTING  # the tests that check it turn it on
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "parindex.web.views.locked_out"
+AXES_IPWARE_PROXY_COUNT = 1 if HTTPS else None
+AXES_VERBOSE = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None

@@ -59,3 +59,9 @@ def download(request: HttpRequest, doc_id: int) -> FileResponse:
                             content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def locked_out(request: HttpRequest, _response: object, _credentials: object) -> HttpResponse:
+    """Too many failed sign-ins from this account or address: refused for a while, said in
+    the request's language (the same for every name, so none is revealed)."""
+    return render(request, "workspace/locked.html", status=429)
