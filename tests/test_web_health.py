@@ -47,3 +47,17 @@ def test_each_request_is_logged_without_secrets(cycle: Any,
     assert {"user": "sm01", "method": "GET", "path": f"/api/cycles/{cycle.id}/units/SM01",
             "status": 200} in [{k: v for k, v in x.items() if k != "ms"} for x in lines]
     assert all(PASSWORD not in r.getMessage() for r in caplog.records)
+
+
+def test_every_answer_carries_the_security_headers() -> None:
+    from django.test import Client
+
+    for url in ("/login/", "/healthz", "/api/cycles"):
+        answer = Client().get(url)
+        policy = answer["Content-Security-Policy"]
+        assert "script-src 'self'" in policy, url
+        assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in policy
+        assert answer["X-Content-Type-Options"] == "nosniff"
+        assert answer["Referrer-Policy"] == "same-origin"
+        assert answer["X-Frame-Options"] == "DENY"
