@@ -783,6 +783,32 @@ WORDS: dict[str, tuple[str, str]] = {
         "Only the areas this department owns: each unit's points, max and index on them."),
     "cli.owner_formats": ("--owner ghi table, csv hoặc json", "--owner writes table, csv or json"),
     "cli.owner_title": ("{owner} — {edition} {year}", "{owner} — {edition} {year}"),
+    # --owner on explain, weak and plan (issue #15 item 5; cli.score_cmd, cli.analysis_cmd)
+    "help.opt.explain_owner": (
+        "Chỉ các tiêu chí thuộc lĩnh vực phòng, ban này phụ trách, với điểm, điểm tối đa và "
+        "chỉ số của đơn vị trên các lĩnh vực đó.",
+        "Only the leaves of the areas this department owns, with the unit's points, max and "
+        "index on them."),
+    "help.opt.weak_owner": (
+        "Chỉ các tiêu chí và lĩnh vực phòng, ban này phụ trách.",
+        "Only the leaves and areas this department owns."),
+    "help.opt.plan_owner": (
+        "Kế hoạch chỉ nâng các tiêu chí thuộc lĩnh vực phòng, ban này phụ trách; mục tiêu "
+        "vẫn là tổng điểm, xếp loại hoặc hạng của cả đơn vị.",
+        "The plan lifts only the leaves of the areas this department owns; the target is "
+        "still the unit's whole total, band or rank."),
+    "explain.owner_title": ("{owner} (lĩnh vực {areas}): {points}/{max}{index}",
+                            "{owner} (areas {areas}): {points}/{max}{index}"),
+    "cli.weak_owner": ("{owner} (lĩnh vực {areas}): {points}/{max}{index}",
+                       "{owner} (areas {areas}): {points}/{max}{index}"),
+    "cli.plan_owner": (
+        "Chỉ nâng các tiêu chí của {owner} (lĩnh vực {areas}): {before} → {after} trên "
+        "{max} điểm tối đa",
+        "Only the leaves of {owner} (areas {areas}): {before} → {after} of a maximum of "
+        "{max}"),
+    "docx.sheet_owner": (
+        "{owner} (lĩnh vực {areas}): {points} trên {max} điểm tối đa; chỉ số: {index}%.",
+        "{owner} (areas {areas}): {points} of a maximum of {max}; index: {index}%."),
     "help.opt.detail": (
         "xlsx: thêm sheet chấm điểm từng tiêu chí của mọi đơn vị (lớn với nhiều đơn vị).",
         "xlsx: also the sheet of every unit's criterion-by-criterion scoring (large for many "
