@@ -695,8 +695,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.periodic.as_of": (
         "Ngày tính các đơn vị cần nhắc (dd/mm/yyyy; mặc định: hôm nay).",
         "The date the units to remind are counted at (dd/mm/yyyy; default: today)."),
-    "help.periodic.format": ("Định dạng: table, json, csv hoặc xlsx (xlsx cần --out).",
-                             "Format: table, json, csv or xlsx (xlsx needs --out)."),
+    "help.periodic.format": (
+        "Định dạng: table, json, csv, xlsx hoặc docx (xlsx và docx cần --out).",
+        "Format: table, json, csv, xlsx or docx (xlsx and docx need --out)."),
     "periodic.as_of": ("{quoted} không phải ngày (dd/mm/yyyy)",
                        "{quoted} is not a date (dd/mm/yyyy)"),
     # The command line's problem counts (messages stay English until the officer's issue)
@@ -806,6 +807,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "{max} điểm tối đa",
         "Only the leaves of {owner} (areas {areas}): {before} → {after} of a maximum of "
         "{max}"),
+    "docx.report_attached": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm ……)",
+                             "(Attached to Report No. ……/BC-…… dated …… / …… / ……)"),
+    "docx.report_attached_by": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm …… "
+                                "của {authority})",
+                                "(Attached to Report No. ……/BC-…… dated …… / …… / …… "
+                                "of {authority})"),
     "docx.sheet_owner": (
         "{owner} (lĩnh vực {areas}): {points} trên {max} điểm tối đa; chỉ số: {index}%.",
         "{owner} (areas {areas}): {points} of a maximum of {max}; index: {index}%."),
