@@ -807,6 +807,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "{max} điểm tối đa",
         "Only the leaves of {owner} (areas {areas}): {before} → {after} of a maximum of "
         "{max}"),
+    "problem.pick.owner.none": (
+        "bộ chỉ số {edition} không ghi cơ quan chủ trì (owner) cho lĩnh vực nào",
+        "edition {edition} names no owner on any area"),
+    "hint.pick.owner.none": (
+        "ghi owner: cho các lĩnh vực trong bộ chỉ số, hoặc chấm bằng bộ chỉ số có ghi "
+        "(--criteria)",
+        "give the edition's areas an owner:, or score with an edition that has them "
+        "(--criteria)"),
     "docx.report_attached": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm ……)",
                              "(Attached to Report No. ……/BC-…… dated …… / …… / ……)"),
     "docx.report_attached_by": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm …… "

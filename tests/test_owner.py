@@ -188,3 +188,16 @@ def test_an_unknown_owner_is_refused_in_vietnamese(bundle: Path, args: tuple[str
     assert result.stdout == ""
     assert 'không có lĩnh vực nào do "Phòng Văn hóa" chủ trì' in result.output
     assert "Phòng Nội vụ" in result.output  # the owners there are
+
+
+def test_an_edition_without_owners_refuses_every_owner() -> None:
+    """xa-2024 (the sample district) names no owner: --owner is refused, saying so."""
+    import parindex
+
+    sample = Path(parindex.__file__).parent / "samples" / "sample_district" / "2024"
+    for args in (("score",), ("explain", "SM07"), ("weak",)):
+        result = invoke(args[0], sample, *args[1:], "--owner", "Phòng Nội vụ")
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert "bộ chỉ số xa-2024 không ghi cơ quan chủ trì (owner) cho lĩnh vực nào" in \
+            result.output

@@ -142,8 +142,9 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
 
 def owner_of(run: Run, owner: str) -> str:
     """The department named, as the edition writes it; an unknown one is refused (exit 1)."""
-    owners = list(dict.fromkeys(a.owner for a in run.edition.areas if a.owner))
-    return pick(owner, owners, "owner", file=run.edition.id)
+    from parindex.report.owner import owners
+
+    return pick(owner, owners(run), "owner", file=run.edition.id)
 
 
 def _owner_scores(run: Run, owner: str, fmt: ExportFormat, out: Path | None,

@@ -16,8 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parindex.errors import EvidenceError, Problem
 from parindex.report.tables import header
 from parindex.scoring.run import Run
+
+
+def owners(run: Run) -> list[str]:
+    """The departments that own areas of the run's edition, in its order; an edition that
+    names none is refused (``--owner`` cannot mean anything there)."""
+    found = list(dict.fromkeys(a.owner for a in run.edition.areas if a.owner))
+    if not found:
+        raise EvidenceError([Problem.of("pick.owner.none", run.edition.id, field="owner",
+                                        edition=run.edition.id)])
+    return found
 
 
 def owned_areas(run: Run, owner: str) -> list[int]:
