@@ -695,8 +695,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.periodic.as_of": (
         "Ngày tính các đơn vị cần nhắc (dd/mm/yyyy; mặc định: hôm nay).",
         "The date the units to remind are counted at (dd/mm/yyyy; default: today)."),
-    "help.periodic.format": ("Định dạng: table, json, csv hoặc xlsx (xlsx cần --out).",
-                             "Format: table, json, csv or xlsx (xlsx needs --out)."),
+    "help.periodic.format": (
+        "Định dạng: table, json, csv, xlsx hoặc docx (xlsx và docx cần --out).",
+        "Format: table, json, csv, xlsx or docx (xlsx and docx need --out)."),
     "periodic.as_of": ("{quoted} không phải ngày (dd/mm/yyyy)",
                        "{quoted} is not a date (dd/mm/yyyy)"),
     # The command line's problem counts (messages stay English until the officer's issue)
@@ -783,6 +784,46 @@ WORDS: dict[str, tuple[str, str]] = {
         "Only the areas this department owns: each unit's points, max and index on them."),
     "cli.owner_formats": ("--owner ghi table, csv hoặc json", "--owner writes table, csv or json"),
     "cli.owner_title": ("{owner} — {edition} {year}", "{owner} — {edition} {year}"),
+    # --owner on explain, weak and plan (issue #15 item 5; cli.score_cmd, cli.analysis_cmd)
+    "help.opt.explain_owner": (
+        "Chỉ các tiêu chí thuộc lĩnh vực phòng, ban này phụ trách, với điểm, điểm tối đa và "
+        "chỉ số của đơn vị trên các lĩnh vực đó.",
+        "Only the leaves of the areas this department owns, with the unit's points, max and "
+        "index on them."),
+    "help.opt.weak_owner": (
+        "Chỉ các tiêu chí và lĩnh vực phòng, ban này phụ trách.",
+        "Only the leaves and areas this department owns."),
+    "help.opt.plan_owner": (
+        "Kế hoạch chỉ nâng các tiêu chí thuộc lĩnh vực phòng, ban này phụ trách; mục tiêu "
+        "vẫn là tổng điểm, xếp loại hoặc hạng của cả đơn vị.",
+        "The plan lifts only the leaves of the areas this department owns; the target is "
+        "still the unit's whole total, band or rank."),
+    "explain.owner_title": ("{owner} (lĩnh vực {areas}): {points}/{max}{index}",
+                            "{owner} (areas {areas}): {points}/{max}{index}"),
+    "cli.weak_owner": ("{owner} (lĩnh vực {areas}): {points}/{max}{index}",
+                       "{owner} (areas {areas}): {points}/{max}{index}"),
+    "cli.plan_owner": (
+        "Chỉ nâng các tiêu chí của {owner} (lĩnh vực {areas}): {before} → {after} trên "
+        "{max} điểm tối đa",
+        "Only the leaves of {owner} (areas {areas}): {before} → {after} of a maximum of "
+        "{max}"),
+    "problem.pick.owner.none": (
+        "bộ chỉ số {edition} không ghi cơ quan chủ trì (owner) cho lĩnh vực nào",
+        "edition {edition} names no owner on any area"),
+    "hint.pick.owner.none": (
+        "ghi owner: cho các lĩnh vực trong bộ chỉ số, hoặc chấm bằng bộ chỉ số có ghi "
+        "(--criteria)",
+        "give the edition's areas an owner:, or score with an edition that has them "
+        "(--criteria)"),
+    "docx.report_attached": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm ……)",
+                             "(Attached to Report No. ……/BC-…… dated …… / …… / ……)"),
+    "docx.report_attached_by": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm …… "
+                                "của {authority})",
+                                "(Attached to Report No. ……/BC-…… dated …… / …… / …… "
+                                "of {authority})"),
+    "docx.sheet_owner": (
+        "{owner} (lĩnh vực {areas}): {points} trên {max} điểm tối đa; chỉ số: {index}%.",
+        "{owner} (areas {areas}): {points} of a maximum of {max}; index: {index}%."),
     "help.opt.detail": (
         "xlsx: thêm sheet chấm điểm từng tiêu chí của mọi đơn vị (lớn với nhiều đơn vị).",
         "xlsx: also the sheet of every unit's criterion-by-criterion scoring (large for many "
