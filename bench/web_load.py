@@ -162,7 +162,7 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"n": len(s), "p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99)}
 
 
-def verify(server: Server, cycles: dict[str, int], rec: Recorder) -> int:
+def verify(server: Server, rec: Recorder) -> int:
     """The number of acknowledged writes the database does not hold (0: none lost)."""
     admin = Browser(server, "noivu0")
     lost = 0
@@ -240,7 +240,7 @@ def _load(server: Server, codes: list[str], args: argparse.Namespace) -> dict[st
             "throughput_per_s": round(requests / took, 1),
             "kinds": {k: _percentiles(v) for k, v in sorted(rec.times.items())},
             "errors": rec.errors, "acknowledged_writes": len(rec.acked),
-            "lost_writes": verify(server, cycles, rec),
+            "lost_writes": verify(server, rec),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()]}
 
