@@ -1512,6 +1512,14 @@ WORDS: dict[str, tuple[str, str]] = {
                                "points, band and rank move; nothing is saved."),
     "web.office.whatif_value": ("Thử với", "Try with"),
     "web.office.whatif_apply": ("Tính lại", "Recalculate"),
+    "web.office.not_scored": ("Số liệu của kỳ còn lỗi nên chưa tính được số tiêu chí còn "
+                              "thiếu.",
+                              "The cycle's data has errors, so the missing leaves cannot be "
+                              "counted yet."),
+    "web.office.data_errors": ("Số liệu của kỳ còn {count} lỗi, chưa tính điểm được; lỗi đầu "
+                               "tiên: {first}",
+                               "The cycle's data has {count} errors and cannot be scored; "
+                               "the first: {first}"),
     # web: accounts and the command line (parindex workspace)
     "web.account.bad_role": ("vai trò {role}: phải là một trong {roles}",
                              "role {role}: one of {roles}"),

@@ -288,3 +288,18 @@ def test_a_script_in_a_unit_name_is_shown_as_text_everywhere(cycle: Any) -> None
         assert 'alert("x")' not in page, url
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page or \
             "\\u003Cscript\\u003E" in page, url
+
+
+def test_a_cycle_that_does_not_score_says_why(cycle: Any) -> None:
+    from parindex.web import models as m
+
+    m.Evidence.objects.filter(member__cycle=cycle, member__unit__code="SM01",
+                              criterion="1.3").update(value="lots")
+    m.Cycle.objects.filter(pk=cycle.pk).update(data_version=cycle.data_version + 1)
+    got = client_for("noivu").get(f"/cycles/{cycle.id}/league/?lang=en")
+    assert got.status_code == 409
+    assert "cannot be scored" in got.content.decode()
+    assert "lots" in html.unescape(got.content.decode())
+    page = _text(client_for("noivu").get(f"/cycles/{cycle.id}/?lang=en"))
+    assert "data-not-scored" in page
+    assert set(_cells(page, "data-missing")) == {"—"}

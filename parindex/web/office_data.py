@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 
 from parindex.analysis.plan import parse_target
 from parindex.analysis.plan import plan as make_plan
@@ -72,6 +72,7 @@ def progress(cycle: m.Cycle, run: Run | None) -> tuple[list[Progress], Counts]:
     """Every unit of the cycle in its order: leaves filled (its evidence rows with a
     declared value), leaves missing (the result's ``missing`` list), submitted or not, late
     (the self-assessment deadline, or the unit's extension, passed without submission)."""
+    prefetch_related_objects([cycle], "deadlines")  # read once, not once per unit
     members = (m.Member.objects.filter(cycle=cycle).select_related("unit")
                .prefetch_related("extensions")
                .annotate(filled=Count("evidence", filter=~Q(evidence__value="")))

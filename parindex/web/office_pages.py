@@ -25,12 +25,15 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from parindex.errors import EvidenceError
+from parindex.scoring.run import Run
 from parindex.web import models as m
 from parindex.web import office_data as od
 from parindex.web import scores, services
 from parindex.web.permissions import decide, sees
 from parindex.web.services import Refused
 from parindex.web.store import compiled
+from parindex.words import t
 
 View = Callable[..., HttpResponse]
 
@@ -49,6 +52,12 @@ def page(view: View) -> View:
         except Refused as exc:
             return render(request, "workspace/office_refused.html",
                           {"message": exc.message}, status=exc.status)
+        except EvidenceError as exc:  # the cycle's rows do not score: say the first reason
+            lang, first = lang_of(request), exc.problems[0]
+            message = t("web.office.data_errors", lang, count=len(exc.problems),
+                        first=f"{first.location}: {scores.reason(first, lang)}")
+            return render(request, "workspace/office_refused.html", {"message": message},
+                          status=409)
 
     return login_required(wrapped)
 
@@ -77,10 +86,15 @@ def _cycle_context(request: HttpRequest, cycle: m.Cycle) -> dict[str, Any]:
 def cycle_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """The cycle's round and deadline, and every unit's progress with counts on top."""
     cycle = _cycle(request, cycle_id, "progress.read")
-    rows, counts = od.progress(cycle, scores.cycle_run(cycle))
+    try:
+        run: Run | None = scores.cycle_run(cycle)
+    except EvidenceError:  # progress is still shown, without the missing leaves
+        run = None
+    rows, counts = od.progress(cycle, run)
     links = {r.code for r in rows if sees(request.user, r.member)}
     return render(request, "workspace/office_cycle.html", {
         **_cycle_context(request, cycle), "rows": rows, "counts": counts, "links": links,
+        "scored": run is not None,
         "leaves": len(compiled(cycle.edition).leaves)})
 
 
