@@ -9,6 +9,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,18 @@ from parindex.report.tables import fmt
 pytestmark = pytest.mark.django_db
 
 EVIL = '<script>alert("x")</script> & Co'
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scores() -> Iterator[None]:
+    """No scored run kept across tests: each test's database is rolled back, so a cycle's
+    id and data version come back in the next test with other data (and a run kept from
+    here would be served to the next test with the same id and version)."""
+    from parindex.web import scores
+
+    scores._runs.clear()
+    yield
+    scores._runs.clear()
 
 
 def _bundle() -> Path:
@@ -135,6 +148,12 @@ def test_league_lists_units_in_the_order_of_rank(cycle: Any) -> None:
     assert [names[c] for c in codes] == [name for _, name in by_rank]
     ranks = re.findall(r'<tr data-unit="[^"]+"><td class="num">(\d*)</td>', page)
     assert [int(r) for r in ranks] == [r for r, _ in by_rank]
+    # Vietnamese by default: decimal comma
+    vi = _text(client_for("xem").get(f"/cycles/{cycle.id}/league/?lang=vi"))
+    first = by_rank[0][1]
+    total = next(u["Total"] for g in ranked for u in g["units"] if u["Unit"] == first)
+    assert f'<td class="num">{fmt(total, "vi")}</td>' in vi
+    assert "," in fmt(total, "vi")
     # the charts: plotly.js from this server, figures as data blocks, no inline script
     assert re.search(r'<script src="/office/plotly.min.js"', page)
     assert 'id="fig-ranking" type="application/json"' in page
@@ -284,6 +303,8 @@ def test_a_script_in_a_unit_name_is_shown_as_text_everywhere(cycle: Any) -> None
     c = client_for("noivu")
     for url in ("", "league/", "units/SM01/explain/", "units/SM01/plan/?target=Tốt"):
         page = _text(c.get(f"/cycles/{cycle.id}/{url}"))
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts), url
         assert "<script>alert" not in page, url
         assert 'alert("x")' not in page, url
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page or \
