@@ -94,6 +94,7 @@ def test_progress_counts_follow_a_submission(cycle: Any) -> None:
     units = cycle.members.count()
     assert (_count(page, "units"), _count(page, "submitted")) == (units, 0)
     assert _count(page, "not_submitted") == units
+    assert "plotly.min.js" not in page  # 4 MB, only where charts are drawn
 
     unit = client_for("sm01")
     answer = unit.post(f"/api/cycles/{cycle.id}/units/SM01/submit",

@@ -188,6 +188,9 @@ def plan_view(run: Run, i: int, target: str, ranks: bool, lang: str) -> PlanView
         view.error = "rank"
         return view
     view.data = make_plan(run, i, goal).to_json()
+    if not ranks:  # the plan's units as the caller may see them
+        for side in ("before", "after"):
+            view.data[side]["rank"] = view.data[side]["group_rank"] = None
     names = {lf.code: lf.name for lf in run.edition.leaves}
     view.changes = [{"criterion": c["criterion"], "name": names[c["criterion"]],
                      "from": typed_text(c["from"], lang), "to": typed_text(c["to"], lang),
