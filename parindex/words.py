@@ -1512,6 +1512,7 @@ WORDS: dict[str, tuple[str, str]] = {
                                "points, band and rank move; nothing is saved."),
     "web.office.whatif_value": ("Thử với", "Try with"),
     "web.office.whatif_apply": ("Tính lại", "Recalculate"),
+    "web.office.filter": ("Lọc theo mã, tên, nhóm", "Filter by code, name, group"),
     "web.office.not_scored": ("Số liệu của kỳ còn lỗi nên chưa tính được số tiêu chí còn "
                               "thiếu.",
                               "The cycle's data has errors, so the missing leaves cannot be "
