@@ -10,10 +10,10 @@ cell and without a query per row.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Count, Q, prefetch_related_objects
 
@@ -30,6 +30,7 @@ from parindex.scoring.run import Change, Run, input_text
 from parindex.web import models as m
 from parindex.web.permissions import deadline_of, today
 from parindex.web.scores import reason
+from parindex.web.templatetags.words import day
 
 #: above this many units the league page draws only the band chart (a bar and a heatmap
 #: row per unit would be pages tall)
@@ -38,16 +39,18 @@ CHART_UNITS = 300
 
 @dataclass(frozen=True)
 class Progress:
-    """One unit's progress in the cycle."""
+    """One unit's progress in the cycle, written for the page (a table of 3,321 rows renders
+    plain text: no filter or number formatting per cell)."""
 
     code: str
     name: str
     group: str
-    filled: int
-    missing: int | None
-    submitted: dt.datetime | None
-    deadline: dt.date | None
+    filled: str
+    missing: str  # "—" when the cycle's rows do not score
+    submitted: str  # dd/mm/yyyy hh:mm, "" when not submitted
+    deadline: str
     late: bool
+    href: str  # the unit's pages: HREF, HREFexplain/, HREFplan/
     member: m.Member
 
 
@@ -85,8 +88,10 @@ def progress(cycle: m.Cycle, run: Run | None) -> tuple[list[Progress], Counts]:
         last = deadline_of(cycle, "self_assessment", mb)
         late = mb.submitted_at is None and last is not None and now > last
         lost = None if i is None else int(missing[i])
-        rows.append(Progress(mb.unit.code, mb.name, mb.group, int(mb.filled),
-                             lost, mb.submitted_at, last, late, mb))
+        rows.append(Progress(mb.unit.code, mb.name, mb.group, str(mb.filled),
+                             "—" if lost is None else str(lost), day(mb.submitted_at),
+                             day(last), late, f"/cycles/{cycle.id}/units/{quote(mb.unit.code)}/",
+                             mb))
         counts.units += 1
         counts.submitted += mb.submitted_at is not None
         counts.late += late
@@ -102,8 +107,9 @@ class League:
     rows: list[dict[str, Any]]
 
 
-def league(run: Run, lang: str) -> League:
-    """The league rows of the command line (rank order), numbers written for ``lang``."""
+def league(run: Run, lang: str, units: str = "") -> League:
+    """The league rows of the command line (rank order), numbers written for ``lang``;
+    ``href`` is a unit's explain page under ``units`` (``/cycles/ID/units/``)."""
     rows = league_rows(run)
     keys = area_keys(run)
     out = []
@@ -113,7 +119,8 @@ def league(run: Run, lang: str) -> League:
             "group": r["group"], "group_rank": fmt(r["group_rank"], lang),
             "areas": [fmt(r[k], lang) for k in keys],
             "total": fmt(r["total"], lang), "max": fmt(r["applicable_max"], lang),
-            "index": fmt(r["index"], lang), "band": r["band"] or ""})
+            "index": fmt(r["index"], lang), "band": r["band"] or "",
+            "href": f"{units}{quote(str(r['code']))}/explain/"})
     return League([(a.code, a.name) for a in run.edition.areas], out)
 
 

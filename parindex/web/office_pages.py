@@ -104,7 +104,7 @@ def league_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id, "ranks.read")
     lang = lang_of(request)
     run = scores.cycle_run(cycle)
-    table = od.league(run, lang)
+    table = od.league(run, lang, f"/cycles/{cycle.id}/units/")
     visible = {mb.unit.code for mb in m.Member.objects.filter(cycle=cycle)
                .select_related("unit") if sees(request.user, mb)}
     return render(request, "workspace/office_league.html", {
