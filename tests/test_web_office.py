@@ -181,7 +181,10 @@ def test_ranks_hidden_from_a_unit_before_publication(cycle: Any) -> None:
     assert re.search(r"<dd data-rank>1</dd>", office)
 
     _publish(cycle)
-    assert unit.get(f"/cycles/{cycle.id}/league/").status_code == 200
+    league = _text(unit.get(f"/cycles/{cycle.id}/league/"))
+    assert re.findall(r'<tr data-unit="([^"]+)" class="own"', league) == ["SM01"]
+    assert re.findall(r'<a href="([^"]+)"', league.split("<tbody>")[1]) == \
+        [f"/cycles/{cycle.id}/units/SM01/explain/"]
     assert re.search(r"<dd data-rank>1</dd>",
                      _text(unit.get(f"/cycles/{cycle.id}/units/SM01/explain/")))
     assert unit.get(f"/cycles/{cycle.id}/units/SM02/explain/").status_code == 404

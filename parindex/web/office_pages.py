@@ -107,8 +107,10 @@ def league_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
     table = od.league(run, lang, f"/cycles/{cycle.id}/units/")
     visible = {mb.unit.code for mb in m.Member.objects.filter(cycle=cycle)
                .select_related("unit") if sees(request.user, mb)}
+    profile = getattr(request.user, "profile", None)
+    own = profile.unit.code if profile is not None and profile.unit_id else ""
     return render(request, "workspace/office_league.html", {
-        **_cycle_context(request, cycle), "league": table, "links": visible,
+        **_cycle_context(request, cycle), "league": table, "links": visible, "own": own,
         "charts": od.chart_blocks(run, lang), "template": od.plotly_template()})
 
 
