@@ -1,7 +1,221 @@
-"""The office's pages (to be built)."""
+"""The office's pages: a cycle's progress, its league table and charts, a unit's explanation,
+its plan and what-if, and the cycle's downloads.
+
+Every page names its action in the permission table (``progress.read``, ``ranks.read``,
+``results.read``, ``plan.read``, ``export.read``) and finds the cycle and the unit through
+:mod:`parindex.web.services` (404 for a unit the account may not see). Nothing here writes:
+the what-if re-scores in memory. Charts are the HTML report's figures, drawn by plotly.js
+served from the ``plotly`` package (no other host), their JSON in data blocks that
+``office.js`` reads (no inline script).
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+import tempfile
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
-urlpatterns: list[Any] = []
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from parindex.errors import EvidenceError
+from parindex.scoring.run import Run
+from parindex.web import models as m
+from parindex.web import office_data as od
+from parindex.web import scores, services
+from parindex.web.permissions import decide, sees
+from parindex.web.services import Refused
+from parindex.web.store import compiled
+from parindex.words import t
+
+View = Callable[..., HttpResponse]
+
+
+def lang_of(request: HttpRequest) -> str:
+    return str(getattr(request, "lang", "vi"))
+
+
+def page(view: View) -> View:
+    """A signed-in page; a refusal is shown as a page with its status and reason."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Refused as exc:
+            return render(request, "workspace/office_refused.html",
+                          {"message": exc.message}, status=exc.status)
+        except EvidenceError as exc:  # the cycle's rows do not score: say the first reason
+            lang, first = lang_of(request), exc.problems[0]
+            message = t("web.office.data_errors", lang, count=len(exc.problems),
+                        first=f"{first.location}: {scores.reason(first, lang)}")
+            return render(request, "workspace/office_refused.html", {"message": message},
+                          status=409)
+
+    return login_required(wrapped)
+
+
+def allowed(request: HttpRequest, action: str, cycle: m.Cycle) -> bool:
+    return decide(request.user, action, cycle) is None
+
+
+def _cycle(request: HttpRequest, cycle_id: int, action: str) -> m.Cycle:
+    lang = lang_of(request)
+    cycle = services.get_cycle(request.user, cycle_id, lang)
+    services.check(request.user, action, cycle, None, lang)
+    return cycle
+
+
+def _cycle_context(request: HttpRequest, cycle: m.Cycle) -> dict[str, Any]:
+    """What every office page of a cycle shows at its top (round, deadline, links)."""
+    deadline = [d.day for d in cycle.deadlines.all() if d.round == cycle.round]
+    return {"cycle": cycle, "deadline": deadline[0] if deadline else None,
+            "can_league": allowed(request, "ranks.read", cycle),
+            "can_progress": allowed(request, "progress.read", cycle),
+            "can_export": allowed(request, "export.read", cycle)}
+
+
+@page
+def cycle_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The cycle's round and deadline, and every unit's progress with counts on top."""
+    cycle = _cycle(request, cycle_id, "progress.read")
+    try:
+        run: Run | None = scores.cycle_run(cycle)
+    except EvidenceError:  # progress is still shown, without the missing leaves
+        run = None
+    rows, counts = od.progress(cycle, run)
+    links = {r.code for r in rows if sees(request.user, r.member)}
+    return render(request, "workspace/office_cycle.html", {
+        **_cycle_context(request, cycle), "rows": rows, "counts": counts, "links": links,
+        "scored": run is not None,
+        "leaves": len(compiled(cycle.edition).leaves)})
+
+
+@page
+def league_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The league table (the rows of ``parindex rank``) and the report's charts."""
+    cycle = _cycle(request, cycle_id, "ranks.read")
+    lang = lang_of(request)
+    run = scores.cycle_run(cycle)
+    table = od.league(run, lang, f"/cycles/{cycle.id}/units/")
+    visible = {mb.unit.code for mb in m.Member.objects.filter(cycle=cycle)
+               .select_related("unit") if sees(request.user, mb)}
+    profile = getattr(request.user, "profile", None)
+    own = profile.unit.code if profile is not None and profile.unit_id else ""
+    return render(request, "workspace/office_league.html", {
+        **_cycle_context(request, cycle), "league": table, "links": visible, "own": own,
+        "charts": od.chart_blocks(run, lang), "template": od.plotly_template()})
+
+
+def _unit(request: HttpRequest, cycle_id: int, code: str, action: str
+          ) -> tuple[m.Cycle, m.Member, int, bool]:
+    """The cycle, the unit (404 unless the account sees it), its position in the cycle's
+    run, and whether ranks may be shown."""
+    lang = lang_of(request)
+    cycle = services.get_cycle(request.user, cycle_id, lang)
+    member = services.get_member(request.user, cycle, code, lang)
+    services.check(request.user, action, cycle, member, lang)
+    i = od.positions(scores.cycle_run(cycle)).get(member.unit.code)
+    if i is None:
+        raise Http404
+    return cycle, member, i, allowed(request, "ranks.read", cycle)
+
+
+@page
+def explain_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    """Every leaf of one unit, as ``parindex explain``, under the unit's result."""
+    cycle, member, i, ranks = _unit(request, cycle_id, code, "results.read")
+    run, lang = scores.cycle_run(cycle), lang_of(request)
+    return render(request, "workspace/office_explain.html", {
+        **_cycle_context(request, cycle), "member": member,
+        "unit": od.unit_header(run, i, ranks, lang), "leaves": od.explain_rows(run, i, lang)})
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def plan_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    """The plan to a band or a rank (``parindex plan``), and a what-if form: inputs changed
+    and the unit re-scored in memory (``Run.with_changes``), nothing saved."""
+    cycle, member, i, ranks = _unit(request, cycle_id, code, "plan.read")
+    run, lang = scores.cycle_run(cycle), lang_of(request)
+    target = request.GET.get("target", "").strip()
+    rank = request.GET.get("rank", "").strip()
+    if rank:
+        target = f"rank:{rank}"
+    typed = {k[4:]: str(v) for k, v in request.POST.items() if k.startswith("set:")}
+    return render(request, "workspace/office_plan.html", {
+        **_cycle_context(request, cycle), "member": member, "ranks": ranks,
+        "unit": od.unit_header(run, i, ranks, lang),
+        "bands": run.edition.band_names(), "target": target, "rank": rank,
+        "plan": od.plan_view(run, i, target, ranks, lang),
+        "whatif": od.whatif_view(run, i, typed, ranks, lang)})
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+KINDS = {"bundle": ".xlsx", "league": ".xlsx", "annex": ".docx", "report": ".html"}
+TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         ".html": "text/html; charset=utf-8"}
+
+
+def _content(cycle: m.Cycle, kind: str, lang: str) -> bytes:
+    if kind == "bundle":
+        from parindex.web.store import export_cycle
+
+        with tempfile.TemporaryDirectory(prefix="parindex-export-") as tmp:
+            return export_cycle(cycle, Path(tmp) / "bundle.xlsx").read_bytes()
+    run = scores.cycle_run(cycle)
+    if kind == "league":
+        from parindex.report.xlsx import league_workbook
+
+        return league_workbook(run, lang)
+    if kind == "annex":
+        from parindex.report.docx_annex import annex_docx
+
+        return annex_docx(run, lang)
+    from parindex.report.html import build_report
+
+    return build_report([run], lang).encode("utf-8")
+
+
+@page
+def download(request: HttpRequest, cycle_id: int, kind: str) -> HttpResponse:
+    """The cycle as a bundle, the league workbook, the decision annex or the HTML report,
+    always as an attachment."""
+    if kind not in KINDS:
+        raise Http404
+    cycle = _cycle(request, cycle_id, "export.read")
+    suffix = KINDS[kind]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"parindex-{cycle.name}-{kind}") + suffix
+    response = HttpResponse(_content(cycle, kind, lang_of(request)),
+                            content_type=TYPES[suffix])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def plotly_js(_request: HttpRequest) -> FileResponse:
+    """plotly.js from the ``plotly`` package (served here: no request to another host)."""
+    found = resources.files("plotly") / "package_data" / "plotly.min.js"
+    response = FileResponse(found.open("rb"), content_type="text/javascript")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+urlpatterns = [
+    path("office/plotly.min.js", plotly_js, name="office_plotly"),
+    path("cycles/<int:cycle_id>/", cycle_page, name="office_cycle"),
+    path("cycles/<int:cycle_id>/league/", league_page, name="office_league"),
+    path("cycles/<int:cycle_id>/download/<str:kind>/", download, name="office_download"),
+    path("cycles/<int:cycle_id>/units/<str:code>/explain/", explain_page,
+         name="office_explain"),
+    path("cycles/<int:cycle_id>/units/<str:code>/plan/", plan_page, name="office_plan"),
+]
