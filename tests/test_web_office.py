@@ -328,3 +328,20 @@ def test_a_cycle_that_does_not_score_says_why(cycle: Any) -> None:
     page = _text(client_for("noivu").get(f"/cycles/{cycle.id}/?lang=en"))
     assert "data-not-scored" in page
     assert set(_cells(page, "data-missing")) == {"—"}
+
+
+def test_after_publication_a_unit_has_the_papers_but_not_the_bundle(cycle: Any) -> None:
+    """The league workbook, the annex and the report are public once published; the bundle
+    holds every unit's evidence and stays with the office, the council and leadership."""
+    from django.contrib.auth import get_user_model
+
+    from parindex.web import services
+
+    services.move_round(get_user_model().objects.get(username="noivu"), cycle, "published",
+                        None, "vi")
+    unit = client_for("sm01")
+    for kind in ("league", "annex", "report"):
+        assert unit.get(f"/cycles/{cycle.id}/download/{kind}/").status_code == 200, kind
+    assert unit.get(f"/cycles/{cycle.id}/download/bundle/").status_code == 403
+    assert "download/bundle" not in unit.get(f"/cycles/{cycle.id}/league/").content.decode()
+    assert f"/cycles/{cycle.id}/league/" in unit.get("/").content.decode()

@@ -79,7 +79,8 @@ def _cycle_context(request: HttpRequest, cycle: m.Cycle) -> dict[str, Any]:
     return {"cycle": cycle, "deadline": deadline[0] if deadline else None,
             "can_league": allowed(request, "ranks.read", cycle),
             "can_progress": allowed(request, "progress.read", cycle),
-            "can_export": allowed(request, "export.read", cycle)}
+            "can_export": allowed(request, "export.read", cycle),
+            "can_bundle": allowed(request, "bundle.read", cycle)}
 
 
 @page
@@ -192,7 +193,7 @@ def download(request: HttpRequest, cycle_id: int, kind: str) -> HttpResponse:
     always as an attachment."""
     if kind not in KINDS:
         raise Http404
-    cycle = _cycle(request, cycle_id, "export.read")
+    cycle = _cycle(request, cycle_id, "bundle.read" if kind == "bundle" else "export.read")
     suffix = KINDS[kind]
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"parindex-{cycle.name}-{kind}") + suffix
     response = HttpResponse(_content(cycle, kind, lang_of(request)),

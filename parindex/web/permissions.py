@@ -65,6 +65,8 @@ TABLE: dict[str, Rule] = {
     "progress.read": _r("admin appraiser viewer"),
     "plan.read": _r("admin appraiser unit viewer"),
     "export.read": _r("admin appraiser viewer"),
+    # the whole cycle as a bundle holds every unit's evidence: never a unit account's
+    "bundle.read": _r("admin appraiser viewer"),
 }
 
 #: unit accounts may see ranks and the league table once the cycle is published
