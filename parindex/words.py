@@ -1470,6 +1470,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.unit.yes": ("Có / đạt", "Yes"),
     "web.unit.no": ("Không / không đạt", "No"),
     "web.unit.choose": ("— chọn —", "— choose —"),
+    "web.unit.option": ("{label} — {points} điểm", "{label} — {points} points"),
     "web.unit.points_word": ("điểm", "points"),
     "web.unit.rebased": ("không tính vào điểm tối đa", "left out of the maximum"),
     "web.unit.self_points": ("tự chấm: {points}", "self-assessed: {points}"),

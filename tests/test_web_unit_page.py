@@ -98,6 +98,11 @@ def test_every_leaf_has_the_input_its_kind_asks_for(cycle: Any) -> None:
         assert _element(text, f"f-{ident}-note").startswith("<textarea")
     # the stored values are shown: SM01's 1.1.1 is an option, 1.1.3 a percentage
     assert re.search(r'<option value="dung_han" selected>', text)
+    # options say what they are worth; yes/no too; NA only where the leaf allows it
+    assert '<option value="tre_han">tre_han — 0,5 điểm</option>' in text
+    assert '<option value="có" selected>Có / đạt — 1 điểm</option>' in text  # "x" is yes
+    assert 'value="NA"' not in _element(text, "f-l0-value")  # 1.1.1 forbids NA
+    assert 'value="NA"' in _element(text, "f-l1-value")
     # the rule and the expected evidence in words
     assert "theo ngưỡng &gt; 90: 2; ≥ 70: 1" in text
     assert "Kế hoạch CCHC năm của UBND xã" in text

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex import words
 from parindex.web import models as m
-from parindex.web import services, unit_sheet
+from parindex.web import scores, services, unit_sheet
 from parindex.web.services import Refused
 
 TEMPLATE = "workspace/unit_page.html"
@@ -57,14 +57,18 @@ def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
                                                       _lang(request)))
 
 
-def _answer(request: HttpRequest, cycle_id: int, code: str, extra: dict[str, Any],
+def _answer(request: HttpRequest, cycle: m.Cycle, code: str, extra: dict[str, Any],
             refused: Refused | None = None) -> HttpResponse:
     """The fragment after a write: the field's status (saved, or the refusal), and the
     points, progress and versions of the page swapped in place."""
     if not _htmx(request):
-        return redirect(f"/cycles/{cycle_id}/units/{code}/")
-    cycle, member = _open(request, cycle_id, code)
-    context = unit_sheet.page(request.user, cycle, member, _lang(request))
+        return redirect(f"/cycles/{cycle.id}/units/{code}/")
+    try:
+        member = services.get_member(request.user, cycle, code, _lang(request))
+    except Refused as exc:
+        raise Http404(exc.message) from exc
+    context = unit_sheet.page(request.user, cycle, member, _lang(request),
+                              reuse=refused is None)
     context.update(extra, refused=refused, oob=True)
     return render(request, SAVED, context, status=refused.status if refused else 200)
 
@@ -82,6 +86,7 @@ def _write(request: HttpRequest, cycle_id: int, code: str, field: str,
            extra: dict[str, Any], write: Any) -> HttpResponse:
     lang = _lang(request)
     cycle, _ = _open(request, cycle_id, code)
+    scores.forget_unit_run()
     try:
         write(cycle, lang)
     except Refused as exc:
@@ -89,8 +94,8 @@ def _write(request: HttpRequest, cycle_id: int, code: str, field: str,
             raise Http404(exc.message) from exc
         if exc.status == 409:
             extra["current"] = _stale(exc, field, lang)
-        return _answer(request, cycle_id, code, extra, exc)
-    return _answer(request, cycle_id, code, extra)
+        return _answer(request, cycle, code, extra, exc)
+    return _answer(request, cycle, code, extra)
 
 
 @login_required

@@ -14,9 +14,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from parindex import words
 from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.criteria.keys import fold_key
+from parindex.errors import Problem
 from parindex.evidence.parse import NA_TOKENS, NO, YES, leaf_kind
 from parindex.evidence.states import MISSING, NA
 from parindex.web import models as m
@@ -57,14 +60,15 @@ class LeafRow:
     @property
     def selected(self) -> str:
         """The option the stored value reads as ("" when none fits)."""
-        return _option_of(self.value, self.kind, self.options)
+        return option_of(self.value, self.leaf, self.kind)
 
 
 def slug(leaf: Leaf) -> str:
     return f"l{leaf.index}"
 
 
-def _option_of(value: str, kind: str, options: list[tuple[str, str]]) -> str:
+def option_of(value: str, leaf: Leaf, kind: str) -> str:
+    """The drop-down option a stored cell reads as (a key, yes/no, NA; "" when none)."""
     text = " ".join(value.strip().lower().split())
     if not text:
         return ""
@@ -73,9 +77,10 @@ def _option_of(value: str, kind: str, options: list[tuple[str, str]]) -> str:
     if kind == "boolean":
         return YES_NO[0] if text in YES else YES_NO[1] if text in NO else ""
     folded = fold_key(value)
-    for v, label in options:
-        if folded in (fold_key(v), fold_key(label)):
-            return v
+    labels = leaf.labels or ("",) * len(leaf.keys)
+    for key, label in zip(leaf.keys, labels, strict=True):
+        if folded == fold_key(key) or (label and folded == fold_key(label)):
+            return key
     return ""
 
 
@@ -88,15 +93,21 @@ def widget_of(leaf: Leaf, lang: str) -> tuple[str, str, list[tuple[str, str]]]:
         return "computed", words.t(f"web.unit.computed.{leaf.input_kind}", lang), []
     if kind in ("key", "boolean"):
         if kind == "key":
-            options = [(k, label or k) for k, label in
-                       zip(leaf.keys, leaf.labels or ("",) * len(leaf.keys), strict=True)]
+            labels = leaf.labels or ("",) * len(leaf.keys)
+            got = leaf.points(np.arange(len(leaf.keys), dtype=float)).tolist()
+            options = [(k, words.t("web.unit.option", lang, label=label or k,
+                                   points=_num(p, lang)))
+                       for k, label, p in zip(leaf.keys, labels, got, strict=True)]
         else:
-            options = [(YES_NO[0], words.t("web.unit.yes", lang)),
-                       (YES_NO[1], words.t("web.unit.no", lang))]
+            yes, no = leaf.points(np.array([1.0, 0.0])).tolist()
+            options = [(YES_NO[0], words.t("web.unit.option", lang, points=_num(yes, lang),
+                                           label=words.t("web.unit.yes", lang))),
+                       (YES_NO[1], words.t("web.unit.option", lang, points=_num(no, lang),
+                                           label=words.t("web.unit.no", lang)))]
         if na:
             options.append((NA_VALUE, words.t("status.na", lang)))
         enter = words.t("enter.boolean", lang) if kind == "boolean" else \
-            words.t("enter.key", lang, keys=", ".join(label for _, label in options))
+            words.t("enter.key", lang, keys=", ".join(v for v, _ in options))
         return "select", enter, options
     enter = words.t("enter.points", lang, max=_num(leaf.max, lang)) if kind == "points" \
         else words.t(f"enter.{kind}", lang)
@@ -127,11 +138,15 @@ def leaf_rows(edition: CompiledEdition, member: m.Member, lang: str) -> list[Lea
     return out
 
 
-def score_rows(cycle: m.Cycle, member: m.Member, rows: list[LeafRow], lang: str
-               ) -> tuple[dict[str, Any] | None, list[str]]:
+def score_rows(cycle: m.Cycle, member: m.Member, rows: list[LeafRow], lang: str,
+               reuse: bool = False) -> tuple[dict[str, Any] | None, list[str]]:
     """The unit's result (None with the reasons when its rows do not check), and each
-    leaf's points, applicable max and state filled into ``rows``."""
-    run, problems = scores.unit_errors(cycle, member.code)
+    leaf's points, applicable max and state filled into ``rows`` (``reuse``: the run a
+    write just validated, when there is one)."""
+    run = scores.last_unit_run(cycle, member.code) if reuse else None
+    problems: list[Problem] = []
+    if run is None:
+        run, problems = scores.unit_errors(cycle, member.code)
     if run is None:
         return None, [scores.reason(p, lang) for p in problems]
     s = run.scores
@@ -221,11 +236,13 @@ def deadline(cycle: m.Cycle, member: m.Member) -> tuple[dt.date | None, int | No
     return day, (None if day is None else (day - today()).days)
 
 
-def page(user: Any, cycle: m.Cycle, member: m.Member, lang: str) -> dict[str, Any]:
-    """Everything the unit page shows."""
+def page(user: Any, cycle: m.Cycle, member: m.Member, lang: str, reuse: bool = False
+         ) -> dict[str, Any]:
+    """Everything the unit page shows (``reuse``: after a write, with the run it was
+    validated with)."""
     edition = compiled(cycle.edition)
     rows = leaf_rows(edition, member, lang)
-    result, problems = score_rows(cycle, member, rows, lang)
+    result, problems = score_rows(cycle, member, rows, lang, reuse)
     day, left = deadline(cycle, member)
     return {"cycle": cycle, "member": member, "edition": edition, "rows": rows,
             "areas": areas(edition, rows, result), "summary": summary(edition, rows, result),
