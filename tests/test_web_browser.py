@@ -25,6 +25,8 @@ from test_report_browser import XSS, DevTools, chromium  # noqa: E402, F401 (the
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "workspace-unit.png"
+#: the phone's view each run leaves behind (out/ is git-ignored)
+PHONE = Path(__file__).resolve().parent.parent / "out" / "browser" / "workspace-unit-phone.png"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -196,3 +198,29 @@ def test_a_script_unit_name_is_text(browser: DevTools, live_server: Any, cycle: 
     assert b.evaluate("Array.from(document.scripts).every(s => s.src)")
     assert not any(e.get("method") == "Page.javascriptDialogOpening" for e in b.events)
     assert _errors(b) == []
+
+
+def test_fits_a_phone_and_a_1366_screen(browser: DevTools, live_server: Any,
+                                        cycle: Any) -> None:
+    b = browser
+    _sign_in(b, live_server.url, "sm01")
+    page = f"{live_server.url}/cycles/{cycle.id}/units/SM01/"
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    _go(b, page)
+    assert b.evaluate(overflow) == 0
+    b.call("Emulation.setDeviceMetricsOverride", width=390, height=844,
+           deviceScaleFactor=1, mobile=True)
+    _go(b, page)
+    wide = b.evaluate("Array.from(document.querySelectorAll('body *')).filter(e => "
+                      "e.getBoundingClientRect().right > document.documentElement.clientWidth"
+                      " && !e.closest('.scroll')).map(e => e.tagName + '#' + e.id + '.' + "
+                      "e.className).slice(0, 8)")
+    assert b.evaluate(overflow) == 0, wide
+    # the form's fields take the phone's width, one under another
+    widths = b.evaluate("['f-l2-value', 'f-l2-source', 'f-l2-note'].map("
+                        "i => document.getElementById(i).getBoundingClientRect())"
+                        ".map(r => [Math.round(r.left), Math.round(r.width)])")
+    assert len({left for left, _ in widths}) == 1
+    assert all(w > 300 for _, w in widths)
+    PHONE.parent.mkdir(parents=True, exist_ok=True)
+    PHONE.write_bytes(b.screenshot(height=844))
