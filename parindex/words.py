@@ -1490,7 +1490,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.unit.guidance": ("Hướng dẫn chấm", "Scoring guidance"),
     "web.unit.documents": ("Tài liệu kiểm chứng đính kèm", "Attached evidence documents"),
     "web.unit.no_documents": ("Chưa có tệp nào.", "No file yet."),
-    "web.unit.upload": ("Tải tệp lên (PDF, ảnh, DOCX, XLSX)", "Upload files (PDF, image, DOCX, XLSX)"),
+    "web.unit.upload": ("Tải tệp lên (PDF, ảnh, DOCX, XLSX)",
+                        "Upload files (PDF, image, DOCX, XLSX)"),
     "web.unit.drop_hint": ("hoặc kéo thả tệp vào ô này", "or drop files onto this box"),
     "web.unit.no_file": ("Chưa chọn tệp nào.", "No file chosen."),
     "web.unit.saved": ("đã lưu", "saved"),
@@ -1516,6 +1517,46 @@ WORDS: dict[str, tuple[str, str]] = {
         "Once submitted, the unit can no longer change its declared values."),
     "web.unit.submit_confirm": ("Xác nhận nộp", "Confirm and submit"),
     "web.unit.back": ("Quay lại trang tự đánh giá", "Back to the self-assessment"),
+    "web.unit.wb.title": ("Nhập từ sổ tính", "Import a workbook"),
+    "web.unit.wb.help": (
+        "Tải lên sổ tính tự đánh giá (mẫu của parindex) đã điền: sổ tính được kiểm tra như "
+        "lệnh parindex check, rồi hiện các thay đổi để xác nhận trước khi áp dụng. Ô để trống "
+        "không xóa số liệu đã nhập trên trang.",
+        "Upload the filled self-assessment workbook (the parindex template): it is checked as "
+        "parindex check does, then its changes are shown for you to confirm before they are "
+        "applied. A blank cell does not erase what was entered on the site."),
+    "web.unit.wb.template": ("Tải sổ tính mẫu của đơn vị (.xlsx)",
+                             "Download the unit's template workbook (.xlsx)"),
+    "web.unit.wb.file": ("Sổ tính đã điền (.xlsx)", "The filled workbook (.xlsx)"),
+    "web.unit.wb.check": ("Kiểm tra và xem thay đổi", "Check and show the changes"),
+    "web.unit.wb.has_errors": ("Sổ tính có {count} lỗi; chưa áp dụng gì:",
+                               "The workbook has {count} errors; nothing was applied:"),
+    "web.unit.wb.warnings": ("{count} cảnh báo", "{count} warnings"),
+    "web.unit.wb.changes": ("Sổ tính sẽ thay đổi {count} ô:",
+                            "The workbook would change {count} cells:"),
+    "web.unit.wb.no_changes": ("Sổ tính không có gì khác với số liệu hiện có.",
+                               "The workbook changes nothing."),
+    "web.unit.wb.field": ("Ô", "Field"),
+    "web.unit.wb.before": ("Hiện nay", "Now"),
+    "web.unit.wb.after": ("Theo sổ tính", "In the workbook"),
+    "web.unit.wb.apply": ("Áp dụng các thay đổi", "Apply the changes"),
+    "web.unit.wb.applied": ("Đã áp dụng {count} dòng từ sổ tính.",
+                            "{count} rows applied from the workbook."),
+    "web.unit.wb.not_xlsx": ("Tệp không phải sổ tính Excel (.xlsx).",
+                             "The file is not an Excel workbook (.xlsx)."),
+    "web.unit.wb.other_unit": ("Sổ tính có dòng của đơn vị khác ({units}); chỉ nhận sổ tính "
+                               "của đơn vị mình.",
+                               "The workbook has rows of other units ({units}); only the "
+                               "unit's own workbook is accepted."),
+    "web.unit.wb.other_cycle": (
+        "Sổ tính của năm {year}, bộ tiêu chí {edition}; kỳ này là năm {want_year}, bộ tiêu chí "
+        "{want_edition}.",
+        "The workbook is for {year}, edition {edition}; this cycle is {want_year}, edition "
+        "{want_edition}."),
+    "web.unit.wb.expired": ("Bản xem trước đã hết hạn hoặc không hợp lệ; hãy tải sổ tính lên "
+                            "lại.",
+                            "The preview has expired or is not valid; upload the workbook "
+                            "again."),
     # web: the office's pages (parindex/web/office_pages.py and its templates)
     "web.office.title": ("Theo dõi kỳ đánh giá", "Cycle overview"),
     # web: accounts and the command line (parindex workspace)

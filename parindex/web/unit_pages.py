@@ -198,6 +198,61 @@ def submit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
                   status=refused.status if refused else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def workbook_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    """GET: the form (and the blank template); POST: the workbook's problems or the
+    differences it would make, with the button that applies them."""
+    from parindex.web import unit_workbook
+
+    lang = _lang(request)
+    cycle, member = _open(request, cycle_id, code)
+    context = {"cycle": cycle, "member": member, "base": f"/cycles/{cycle.id}/units/{code}/",
+               "lock": unit_sheet.lock_of(request.user, cycle, member, lang)}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("workbook")
+        try:
+            if upload is None:
+                raise Refused(400, "no_file", words.t("web.unit.no_file", lang))
+            context["preview"] = unit_workbook.preview(request.user, cycle, member,
+                                                       upload.name or "", upload, lang)
+        except Refused as exc:
+            context["refused"], status = exc, exc.status
+    return render(request, "workspace/unit_workbook.html", context, status=status)
+
+
+@login_required
+@require_POST
+def workbook_apply(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    from parindex.web import unit_workbook
+
+    lang = _lang(request)
+    cycle, member = _open(request, cycle_id, code)
+    try:
+        done = unit_workbook.apply(request.user, cycle, member, request.POST.get("plan", ""),
+                                   lang)
+    except Refused as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        context = {"cycle": cycle, "member": member, "refused": exc,
+                   "base": f"/cycles/{cycle.id}/units/{code}/",
+                   "lock": unit_sheet.lock_of(request.user, cycle, member, lang)}
+        return render(request, "workspace/unit_workbook.html", context, status=exc.status)
+    return redirect(f"/cycles/{cycle_id}/units/{code}/?applied={done}")
+
+
+@login_required
+def workbook_template(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    from parindex.web import unit_workbook
+
+    cycle, member = _open(request, cycle_id, code)
+    data = unit_workbook.template(cycle, member, _lang(request))
+    response = HttpResponse(data, content_type=unit_workbook.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{code}-{cycle.year}.xlsx"'
+    return response
+
+
 _UNIT = "cycles/<int:cycle_id>/units/<str:code>/"
 
 urlpatterns = [
@@ -207,4 +262,7 @@ urlpatterns = [
     path(_UNIT + "one_stop/", save_one_stop, name="unit_save_one_stop"),
     path(_UNIT + "reports/<str:report>/", save_report, name="unit_save_report"),
     path(_UNIT + "submit/", submit_page, name="unit_submit"),
+    path(_UNIT + "workbook/", workbook_page, name="unit_workbook"),
+    path(_UNIT + "workbook/apply/", workbook_apply, name="unit_workbook_apply"),
+    path(_UNIT + "workbook/template/", workbook_template, name="unit_workbook_template"),
 ]
