@@ -1488,6 +1488,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.unit.nothing_missing": ("Đã nhập đủ các tiêu chí.", "Every criterion is entered."),
     "web.unit.areas": ("Các lĩnh vực", "Areas"),
     "web.unit.guidance": ("Hướng dẫn chấm", "Scoring guidance"),
+    "web.unit.comment": ("Nhận xét của Hội đồng thẩm định", "The council's comment"),
     "web.unit.documents": ("Tài liệu kiểm chứng đính kèm", "Attached evidence documents"),
     "web.unit.no_documents": ("Chưa có tệp nào.", "No file yet."),
     "web.unit.upload": ("Tải tệp lên (PDF, ảnh, DOCX, XLSX)",

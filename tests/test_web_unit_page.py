@@ -103,6 +103,8 @@ def test_every_leaf_has_the_input_its_kind_asks_for(cycle: Any) -> None:
     assert '<option value="có" selected>Có / đạt — 1 điểm</option>' in text  # "x" is yes
     assert 'value="NA"' not in _element(text, "f-l0-value")  # 1.1.1 forbids NA
     assert 'value="NA"' in _element(text, "f-l1-value")
+    # the council's side, once there is one (SM01's 4.1.2 was appraised at 90,8)
+    assert '<dd class="appraised">90,8</dd>' in text
     # the rule and the expected evidence in words
     assert "theo ngưỡng &gt; 90: 2; ≥ 70: 1" in text
     assert "Kế hoạch CCHC năm của UBND xã" in text
@@ -299,3 +301,24 @@ def test_script_in_user_text_is_shown_escaped(cycle: Any) -> None:
     assert "<script>alert" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert text.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2
+
+
+def test_a_published_cycle_of_another_edition(cycle: Any) -> None:  # noqa: ARG001 (accounts)
+    """2019 (edition xa-2017, published): every leaf shown, read only, its points those of
+    the results API."""
+    from parindex.samples.sample import sample_bundles
+    from parindex.web import store
+
+    path = next(p for p in sample_bundles() if p.name == "2019")
+    checked, edition = store.read_checked(path)
+    old = store.import_bundle(checked.bundle, edition, "2019", "published", "test")
+    c = client_for("sm01")
+    text = _page(c, old)
+    assert len(re.findall(r'<article class="leaf card"', text)) == len(
+        store.compiled(old.edition).leaves)
+    assert "Không làm được ở vòng hiện tại" in text
+    assert " disabled" in _element(text, "f-l0-value")
+    result = c.get(f"/api/cycles/{old.id}/units/SM01").json()["result"]
+    total = re.search(r'<span id="total">([^<]*)</span>', text)
+    assert total is not None
+    assert _num(total.group(1)) == round(result["total"], 2)

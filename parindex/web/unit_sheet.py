@@ -50,6 +50,9 @@ class LeafRow:
     value: str = ""
     source: str = ""
     note: str = ""
+    #: the council's side, shown once there is one
+    appraised: str = ""
+    comment: str = ""
     version: int = 1
     files: list[dict[str, Any]] = field(default_factory=list)
     points: float | None = None
@@ -131,6 +134,7 @@ def leaf_rows(edition: CompiledEdition, member: m.Member, lang: str) -> list[Lea
         found = rows.get(leaf.code)
         if found is not None:
             row.value, row.source, row.note = found.value, found.source, found.note
+            row.appraised, row.comment = found.appraised, found.comment
             row.version = found.version
             row.files = [document_dict(d) for d in found.documents.all()
                          if d.removed_at is None]
@@ -248,5 +252,6 @@ def page(user: Any, cycle: m.Cycle, member: m.Member, lang: str, reuse: bool = F
             "areas": areas(edition, rows, result), "summary": summary(edition, rows, result),
             "problems": problems, "lock": lock_of(user, cycle, member, lang),
             "one_stop": one_stop_rows(member), "one_stop_columns": ONE_STOP_COUNTS,
+            "has_one_stop": any(r.leaf.input_kind == "one_stop" for r in rows),
             "reports": report_rows(edition, cycle, member), "deadline": day,
             "days_left": left, "base": f"/cycles/{cycle.id}/units/{member.code}/"}
