@@ -1489,6 +1489,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.unit.areas": ("Các lĩnh vực", "Areas"),
     "web.unit.guidance": ("Hướng dẫn chấm", "Scoring guidance"),
     "web.unit.comment": ("Nhận xét của Hội đồng thẩm định", "The council's comment"),
+    "web.unit.explanation": ("Giải trình của đơn vị", "The unit's explanation"),
     "web.unit.documents": ("Tài liệu kiểm chứng đính kèm", "Attached evidence documents"),
     "web.unit.no_documents": ("Chưa có tệp nào.", "No file yet."),
     "web.unit.upload": ("Tải tệp lên (PDF, ảnh, DOCX, XLSX)",

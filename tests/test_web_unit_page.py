@@ -322,3 +322,24 @@ def test_a_published_cycle_of_another_edition(cycle: Any) -> None:  # noqa: ARG0
     total = re.search(r'<span id="total">([^<]*)</span>', text)
     assert total is not None
     assert _num(total.group(1)) == round(result["total"], 2)
+
+
+def test_the_explanation_round(cycle: Any) -> None:
+    """After the appraisal the unit explains a leaf; its declared values stay locked."""
+    from parindex.web import models as m
+
+    m.Cycle.objects.filter(pk=cycle.pk).update(round="explanation")
+    c = client_for("sm01")
+    text = _page(c, cycle)
+    assert " disabled" in _element(text, "f-l2-value")
+    assert " disabled" not in _element(text, "f-l20-explanation")
+    version = _element(text, "ver-l20")
+    assert 'value="1"' in version
+    r = _post(c, f"/cycles/{cycle.id}/units/SM01/leaf/4.1.2/",
+              {"explanation": "Đã bổ sung 2 bằng đại học", "version": "1"})
+    assert r.status_code == 200
+    row = next(e for e in _unit(c, cycle)["evidence"] if e["criterion"] == "4.1.2")
+    assert row["explanation"] == "Đã bổ sung 2 bằng đại học"
+    r = _post(c, f"/cycles/{cycle.id}/units/SM01/leaf/4.1.2/", {"value": "100"})
+    assert r.status_code == 403
+    assert "Không làm được ở vòng hiện tại" in r.content.decode()

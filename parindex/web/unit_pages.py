@@ -102,7 +102,8 @@ def _write(request: HttpRequest, cycle_id: int, code: str, field: str,
 @require_POST
 def save_leaf(request: HttpRequest, cycle_id: int, code: str, criterion: str
               ) -> HttpResponse:
-    fields = {k: request.POST[k] for k in ("value", "source", "note") if k in request.POST}
+    fields = {k: request.POST[k] for k in ("value", "source", "note", "explanation")
+              if k in request.POST}
     field = next(iter(fields), "value")
 
     def write(cycle: m.Cycle, lang: str) -> None:

@@ -53,6 +53,7 @@ class LeafRow:
     #: the council's side, shown once there is one
     appraised: str = ""
     comment: str = ""
+    explanation: str = ""
     version: int = 1
     files: list[dict[str, Any]] = field(default_factory=list)
     points: float | None = None
@@ -135,6 +136,7 @@ def leaf_rows(edition: CompiledEdition, member: m.Member, lang: str) -> list[Lea
         if found is not None:
             row.value, row.source, row.note = found.value, found.source, found.note
             row.appraised, row.comment = found.appraised, found.comment
+            row.explanation = found.explanation
             row.version = found.version
             row.files = [document_dict(d) for d in found.documents.all()
                          if d.removed_at is None]
@@ -175,6 +177,7 @@ class Lock:
     reports: str | None
     files: str | None
     submit: str | None
+    explain: str | None
 
     @property
     def read_only(self) -> bool:
@@ -190,7 +193,8 @@ def _why(user: Any, action: str, cycle: m.Cycle, member: m.Member, lang: str) ->
 
 def lock_of(user: Any, cycle: m.Cycle, member: m.Member, lang: str) -> Lock:
     return Lock(*(_why(user, a, cycle, member, lang) for a in (
-        "evidence.declare", "one_stop.write", "reports.write", "files.upload", "unit.submit")))
+        "evidence.declare", "one_stop.write", "reports.write", "files.upload", "unit.submit",
+        "evidence.explain")))
 
 
 def summary(edition: CompiledEdition, rows: list[LeafRow], result: dict[str, Any] | None
