@@ -343,3 +343,27 @@ def test_the_explanation_round(cycle: Any) -> None:
     r = _post(c, f"/cycles/{cycle.id}/units/SM01/leaf/4.1.2/", {"value": "100"})
     assert r.status_code == 403
     assert "Không làm được ở vòng hiện tại" in r.content.decode()
+
+
+def test_stale_one_stop_and_report(cycle: Any) -> None:
+    c = client_for("sm01")
+    _page(c, cycle)
+    url = f"/cycles/{cycle.id}/units/SM01/reports/H1/"
+    assert _post(c, url, {"submitted": "30/05/2024", "version": "1"}).status_code == 200
+    r = _post(c, url, {"submitted": "31/05/2024", "version": "1"})
+    assert r.status_code == 409
+    text = r.content.decode()
+    assert "Giá trị hiện tại: 30/05/2024" in text
+    assert 'value="30/05/2024"' in _element(text, "f-rp1")
+    q1 = next(s for s in _unit(c, cycle)["one_stop"] if s["period"] == "Q1")
+    row = {k: v for k, v in q1.items() if k != "version"}
+    token = c.cookies["csrftoken"].value
+    r = c.post(f"/cycles/{cycle.id}/units/SM01/one_stop/",
+               {**row, "version": str(q1["version"] + 1), "returned": "0"},
+               HTTP_X_CSRFTOKEN=token, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="returned")
+    assert r.status_code == 409
+    text = r.content.decode()
+    assert f"Giá trị hiện tại: {q1['returned']}" in text
+    # every cell of the row comes back as it now is (the row is saved whole)
+    for col in ("returned", "resolved_on_time"):
+        assert f'value="{q1[col]}"' in _element(text, f"f-os0-{col}")

@@ -74,11 +74,14 @@ def _answer(request: HttpRequest, cycle: m.Cycle, code: str, extra: dict[str, An
 
 
 def _stale(refused: Refused, field: str, lang: str) -> str:
-    current = refused.extra.get("current", {})
-    value = current.get(field, current.get("submitted", "")) if isinstance(current, dict) \
-        else ""
-    if isinstance(current, dict) and "counts" in current:
+    """The other person's value of the field, from a 409's ``current`` row."""
+    current = refused.extra.get("current")
+    if not isinstance(current, dict):
+        value = ""
+    elif "counts" in current:  # a one-stop row
         value = current["counts"].get(field, "")
+    else:
+        value = current.get(field, "")
     return words.t("web.unit.current", lang, value=value or "—")
 
 
@@ -124,7 +127,9 @@ def save_one_stop(request: HttpRequest, cycle_id: int, code: str) -> HttpRespons
 
     counts = {k: request.POST[k] for k in ONE_STOP_COUNTS if k in request.POST}
     period = request.POST.get("period", "")
-    field = next(iter(counts), "")
+    # the page sends the row whole (a row must balance); the field typed in is htmx's trigger
+    typed = request.headers.get("HX-Trigger-Name", "")
+    field = typed if typed in counts else next(iter(counts), "")
 
     def write(cycle: m.Cycle, lang: str) -> None:
         services.put_one_stop(request.user, cycle, code, counts, _version(request), lang,
