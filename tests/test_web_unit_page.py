@@ -367,3 +367,15 @@ def test_stale_one_stop_and_report(cycle: Any) -> None:
     # every cell of the row comes back as it now is (the row is saved whole)
     for col in ("returned", "resolved_on_time"):
         assert f'value="{q1[col]}"' in _element(text, f"f-os0-{col}")
+
+
+def test_a_save_after_the_session_ended_goes_to_sign_in(cycle: Any) -> None:
+    from django.test import Client
+
+    c = Client()
+    page = f"/cycles/{cycle.id}/units/SM01/"
+    r = c.post(page + "leaf/1.1.3/", {"value": "50"}, HTTP_HX_REQUEST="true",
+               HTTP_HX_CURRENT_URL=f"http://testserver{page}")
+    assert r.status_code == 401
+    assert r["HX-Redirect"] == f"/login/?next={page.replace('/', '%2F')}"
+    assert c.get(page)["Location"] == f"/login/?next={page}"

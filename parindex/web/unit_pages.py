@@ -10,8 +10,12 @@ reason next to the field and nothing is kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,7 +54,30 @@ def _htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-@login_required
+def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``login_required``, but a field saved after the session ended sends the whole page
+    to the sign-in page (htmx's ``HX-Redirect``) instead of a sign-in form into the field."""
+    plain = login_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _htmx(request) and not request.user.is_authenticated:
+            page = request.headers.get("HX-Current-URL", "/")
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = f"{settings.LOGIN_URL}?{urlencode({'next': _local(page)})}"
+            return response
+        return plain(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _local(url: str) -> str:
+    """The path (and query) of an address of this site."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+
+
+@signed_in
 def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     cycle, member = _open(request, cycle_id, code)
     return render(request, TEMPLATE, unit_sheet.page(request.user, cycle, member,
@@ -101,7 +128,7 @@ def _write(request: HttpRequest, cycle_id: int, code: str, field: str,
     return _answer(request, cycle, code, extra)
 
 
-@login_required
+@signed_in
 @require_POST
 def save_leaf(request: HttpRequest, cycle_id: int, code: str, criterion: str
               ) -> HttpResponse:
@@ -120,7 +147,7 @@ def save_leaf(request: HttpRequest, cycle_id: int, code: str, criterion: str
                   {"saved": "leaf", "key": criterion, "field": field}, write)
 
 
-@login_required
+@signed_in
 @require_POST
 def save_one_stop(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     from parindex.web.store import ONE_STOP_COUNTS
@@ -139,7 +166,7 @@ def save_one_stop(request: HttpRequest, cycle_id: int, code: str) -> HttpRespons
                   {"saved": "one_stop", "key": period, "field": field}, write)
 
 
-@login_required
+@signed_in
 @require_POST
 def save_report(request: HttpRequest, cycle_id: int, code: str, report: str
                 ) -> HttpResponse:
@@ -151,7 +178,7 @@ def save_report(request: HttpRequest, cycle_id: int, code: str, report: str
                   {"saved": "report", "key": report, "field": "submitted"}, write)
 
 
-@login_required
+@signed_in
 @require_POST
 def upload_files(request: HttpRequest, cycle_id: int, code: str, criterion: str
                  ) -> HttpResponse:
@@ -182,7 +209,7 @@ def upload_files(request: HttpRequest, cycle_id: int, code: str, criterion: str
                   status=refused.status if refused else 200)
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def submit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     """GET: what is still missing, and the button; POST: the submission."""
@@ -204,7 +231,7 @@ def submit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
                   status=refused.status if refused else 200)
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def workbook_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     """GET: the form (and the blank template); POST: the workbook's problems or the
@@ -228,7 +255,7 @@ def workbook_page(request: HttpRequest, cycle_id: int, code: str) -> HttpRespons
     return render(request, "workspace/unit_workbook.html", context, status=status)
 
 
-@login_required
+@signed_in
 @require_POST
 def workbook_apply(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     from parindex.web import unit_workbook
@@ -248,7 +275,7 @@ def workbook_apply(request: HttpRequest, cycle_id: int, code: str) -> HttpRespon
     return redirect(f"/cycles/{cycle_id}/units/{code}/?applied={done}")
 
 
-@login_required
+@signed_in
 def workbook_template(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     from parindex.web import unit_workbook
 
