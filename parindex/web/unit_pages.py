@@ -10,13 +10,8 @@ reason next to the field and nothing is kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,25 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex import words
 from parindex.web import models as m
-from parindex.web import scores, services, unit_sheet
+from parindex.web import scores, services, unit_sheet, unit_workbook_pages
 from parindex.web.services import Refused
+from parindex.web.unit_access import is_htmx, lang_of, open_unit, signed_in
 
 TEMPLATE = "workspace/unit_page.html"
 SAVED = "workspace/unit_saved.html"
-
-
-def _lang(request: HttpRequest) -> str:
-    return str(getattr(request, "lang", "vi"))
-
-
-def _open(request: HttpRequest, cycle_id: int, code: str) -> tuple[m.Cycle, m.Member]:
-    """The cycle and the unit the caller may see; 404 for any other."""
-    lang = _lang(request)
-    try:
-        cycle = services.get_cycle(request.user, cycle_id, lang)
-        return cycle, services.get_member(request.user, cycle, code, lang)
-    except Refused as exc:
-        raise Http404(exc.message) from exc
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -50,51 +32,24 @@ def _version(request: HttpRequest) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """``login_required``, but a field saved after the session ended sends the whole page
-    to the sign-in page (htmx's ``HX-Redirect``) instead of a sign-in form into the field."""
-    plain = login_required(view)
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _htmx(request) and not request.user.is_authenticated:
-            page = request.headers.get("HX-Current-URL", "/")
-            response = HttpResponse(status=401)
-            response["HX-Redirect"] = f"{settings.LOGIN_URL}?{urlencode({'next': _local(page)})}"
-            return response
-        return plain(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _local(url: str) -> str:
-    """The path (and query) of an address of this site."""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
-
-
 @signed_in
 def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
-    cycle, member = _open(request, cycle_id, code)
+    cycle, member = open_unit(request, cycle_id, code)
     return render(request, TEMPLATE, unit_sheet.page(request.user, cycle, member,
-                                                      _lang(request)))
+                                                      lang_of(request)))
 
 
 def _answer(request: HttpRequest, cycle: m.Cycle, code: str, extra: dict[str, Any],
             refused: Refused | None = None) -> HttpResponse:
     """The fragment after a write: the field's status (saved, or the refusal), and the
     points, progress and versions of the page swapped in place."""
-    if not _htmx(request):
+    if not is_htmx(request):
         return redirect(f"/cycles/{cycle.id}/units/{code}/")
     try:
-        member = services.get_member(request.user, cycle, code, _lang(request))
+        member = services.get_member(request.user, cycle, code, lang_of(request))
     except Refused as exc:
         raise Http404(exc.message) from exc
-    context = unit_sheet.page(request.user, cycle, member, _lang(request),
+    context = unit_sheet.page(request.user, cycle, member, lang_of(request),
                               reuse=refused is None)
     context.update(extra, refused=refused, oob=True)
     return render(request, SAVED, context, status=refused.status if refused else 200)
@@ -114,8 +69,8 @@ def _stale(refused: Refused, field: str, lang: str) -> str:
 
 def _write(request: HttpRequest, cycle_id: int, code: str, field: str,
            extra: dict[str, Any], write: Any) -> HttpResponse:
-    lang = _lang(request)
-    cycle, _ = _open(request, cycle_id, code)
+    lang = lang_of(request)
+    cycle, _ = open_unit(request, cycle_id, code)
     scores.forget_unit_run()
     try:
         write(cycle, lang)
@@ -184,8 +139,8 @@ def upload_files(request: HttpRequest, cycle_id: int, code: str, criterion: str
                  ) -> HttpResponse:
     from parindex.web import documents
 
-    lang = _lang(request)
-    cycle, _ = _open(request, cycle_id, code)
+    lang = lang_of(request)
+    cycle, _ = open_unit(request, cycle_id, code)
     refused: Refused | None = None
     files = request.FILES.getlist("file")
     if not files:
@@ -197,9 +152,9 @@ def upload_files(request: HttpRequest, cycle_id: int, code: str, criterion: str
             if exc.status == 404:
                 raise Http404(exc.message) from exc
             refused = exc
-    if not _htmx(request):
+    if not is_htmx(request):
         return redirect(f"/cycles/{cycle_id}/units/{code}/")
-    cycle, member = _open(request, cycle_id, code)
+    cycle, member = open_unit(request, cycle_id, code)
     context = unit_sheet.page(request.user, cycle, member, lang)
     row = next((r for r in context["rows"] if r.leaf.code == criterion), None)
     if row is None:
@@ -213,8 +168,8 @@ def upload_files(request: HttpRequest, cycle_id: int, code: str, criterion: str
 @require_http_methods(["GET", "POST"])
 def submit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     """GET: what is still missing, and the button; POST: the submission."""
-    lang = _lang(request)
-    cycle, member = _open(request, cycle_id, code)
+    lang = lang_of(request)
+    cycle, member = open_unit(request, cycle_id, code)
     refused: Refused | None = None
     if request.method == "POST":
         try:
@@ -231,61 +186,6 @@ def submit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
                   status=refused.status if refused else 200)
 
 
-@signed_in
-@require_http_methods(["GET", "POST"])
-def workbook_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
-    """GET: the form (and the blank template); POST: the workbook's problems or the
-    differences it would make, with the button that applies them."""
-    from parindex.web import unit_workbook
-
-    lang = _lang(request)
-    cycle, member = _open(request, cycle_id, code)
-    context = {"cycle": cycle, "member": member, "base": f"/cycles/{cycle.id}/units/{code}/",
-               "lock": unit_sheet.lock_of(request.user, cycle, member, lang)}
-    status = 200
-    if request.method == "POST":
-        upload = request.FILES.get("workbook")
-        try:
-            if upload is None:
-                raise Refused(400, "no_file", words.t("web.unit.no_file", lang))
-            context["preview"] = unit_workbook.preview(request.user, cycle, member,
-                                                       upload.name or "", upload, lang)
-        except Refused as exc:
-            context["refused"], status = exc, exc.status
-    return render(request, "workspace/unit_workbook.html", context, status=status)
-
-
-@signed_in
-@require_POST
-def workbook_apply(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
-    from parindex.web import unit_workbook
-
-    lang = _lang(request)
-    cycle, member = _open(request, cycle_id, code)
-    try:
-        done = unit_workbook.apply(request.user, cycle, member, request.POST.get("plan", ""),
-                                   lang)
-    except Refused as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
-        context = {"cycle": cycle, "member": member, "refused": exc,
-                   "base": f"/cycles/{cycle.id}/units/{code}/",
-                   "lock": unit_sheet.lock_of(request.user, cycle, member, lang)}
-        return render(request, "workspace/unit_workbook.html", context, status=exc.status)
-    return redirect(f"/cycles/{cycle_id}/units/{code}/?applied={done}")
-
-
-@signed_in
-def workbook_template(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
-    from parindex.web import unit_workbook
-
-    cycle, member = _open(request, cycle_id, code)
-    data = unit_workbook.template(cycle, member, _lang(request))
-    response = HttpResponse(data, content_type=unit_workbook.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{code}-{cycle.year}.xlsx"'
-    return response
-
-
 _UNIT = "cycles/<int:cycle_id>/units/<str:code>/"
 
 urlpatterns = [
@@ -295,7 +195,5 @@ urlpatterns = [
     path(_UNIT + "one_stop/", save_one_stop, name="unit_save_one_stop"),
     path(_UNIT + "reports/<str:report>/", save_report, name="unit_save_report"),
     path(_UNIT + "submit/", submit_page, name="unit_submit"),
-    path(_UNIT + "workbook/", workbook_page, name="unit_workbook"),
-    path(_UNIT + "workbook/apply/", workbook_apply, name="unit_workbook_apply"),
-    path(_UNIT + "workbook/template/", workbook_template, name="unit_workbook_template"),
+    *unit_workbook_pages.urlpatterns(_UNIT),
 ]
