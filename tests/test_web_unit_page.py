@@ -147,6 +147,7 @@ def test_a_save_answers_the_points_of_the_api(cycle: Any) -> None:
     area = next(a for a in result["areas"] if a["code"] == "1")
     assert _num(_oob(text, "pts-a0").split("/")[0]) == round(area["points"], 2)
     assert _points_shown(text, "l2") == 0.0  # 62 % is below 70
+    assert 'id="pts-l0"' not in text  # only the leaf saved can have moved
     # the version was raised and comes back for the next save
     assert re.search(r'id="ver-l2" name="version" value="2" hx-swap-oob="true"', text)
 
@@ -174,6 +175,12 @@ def test_one_stop_and_report_saves_change_the_computed_leaves(cycle: Any) -> Non
     assert total is not None
     assert _num(total.group(1)) == round(result["total"], 2)
     assert result["total"] < unit["result"]["total"]
+    # the leaves computed from the one-stop table come back, 3.2.1's points lower
+    now = _page(c, cycle)
+    assert _points_shown(text, "l15") < 6.0
+    assert 'id="pts-l32" class' in text  # 6.2.1, the online rate
+    assert 'id="pts-l2" class' not in text
+    assert f'id="pts-l15" class="pts state-value">{_oob(text, "pts-l15")}' in now
     r = _post(c, f"/cycles/{cycle.id}/units/SM01/reports/H1/", {"submitted": "01/01/2025"})
     assert r.status_code == 200
     rows = _unit(c, cycle)["reports"]

@@ -51,8 +51,17 @@ def _answer(request: HttpRequest, cycle: m.Cycle, code: str, extra: dict[str, An
         raise Http404(exc.message) from exc
     context = unit_sheet.page(request.user, cycle, member, lang_of(request),
                               reuse=refused is None)
-    context.update(extra, refused=refused, oob=True)
+    context.update(extra, refused=refused, oob=True, touched=_touched(context["rows"], extra))
     return render(request, SAVED, context, status=refused.status if refused else 200)
+
+
+def _touched(rows: list[unit_sheet.LeafRow], extra: dict[str, Any]) -> set[str]:
+    """The leaves whose points a write can move: the leaf saved, or the leaves computed from
+    the table written (a leaf's points depend on its own input alone)."""
+    if extra["saved"] == "leaf":
+        return {extra["key"]}
+    kind = "one_stop" if extra["saved"] == "one_stop" else "reports"
+    return {r.leaf.code for r in rows if r.leaf.input_kind == kind}
 
 
 def _stale(refused: Refused, field: str, lang: str) -> str:
