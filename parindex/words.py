@@ -1485,6 +1485,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.unit.rebased_line": (
         "Điểm tối đa tính lại: {max}/{scale} vì các tiêu chí không áp dụng:",
         "Maximum rebased to {max}/{scale} for the criteria not applicable:"),
+    "web.unit.na_full_line": ("Không áp dụng, được tính đủ điểm:",
+                              "Not applicable, counted at full points:"),
     "web.unit.nothing_missing": ("Đã nhập đủ các tiêu chí.", "Every criterion is entered."),
     "web.unit.areas": ("Các lĩnh vực", "Areas"),
     "web.unit.guidance": ("Hướng dẫn chấm", "Scoring guidance"),

@@ -113,6 +113,10 @@ def test_every_leaf_has_the_input_its_kind_asks_for(cycle: Any) -> None:
     assert 'id="f-rp0"' in text
     assert re.search(r"\d+/36 tiêu chí đã nhập", text)
     assert "còn 30 ngày" in text
+    # SM01: 5.2 not applicable and rebased (max 98,5), 3.3 not applicable at full points
+    assert re.search(r"Điểm tối đa tính lại: 98,5/100 vì các tiêu chí không áp dụng:\s*5.2</p>",
+                     text)
+    assert re.search(r"Không áp dụng, được tính đủ điểm:\s*3.3</p>", text)
 
 
 def test_english_page(cycle: Any) -> None:

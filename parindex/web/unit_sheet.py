@@ -206,7 +206,8 @@ def summary(edition: CompiledEdition, rows: list[LeafRow], result: dict[str, Any
     return {
         "filled": len(filled), "fillable": len(fillable),
         "missing": missing, "missing_points": sum(r.leaf.max for r in missing),
-        "not_applicable": [r for r in rows if r.state == "na"],
+        "rebased": [r for r in rows if r.state == "na" and r.applicable == 0],
+        "na_full": [r for r in rows if r.state == "na" and r.applicable > 0],
         "scale": edition.scale, "result": result,
     }
 
