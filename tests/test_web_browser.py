@@ -1,6 +1,7 @@
 """The unit's self-assessment page in headless Chromium against a live server: a commune
 official signs in, fills a percentage, an option, a fraction, a one-stop count and a report
-date, sees the points change in place, uploads a PDF, submits, and finds the page locked; a
+date, sees the points change in place, uploads a PDF (chosen, and dropped on a leaf), submits,
+and finds the page locked; a
 unit named ``<script>alert(1)</script>`` shows as text.
 
 Chromium is driven over the DevTools protocol as in ``test_report_browser.py`` (installed
@@ -163,6 +164,24 @@ def _upload(b: DevTools, tmp: Path) -> None:
     assert _text(b, "#docs-l0 .files a") == "ke-hoach-cchc.pdf"
 
 
+DROP_JS = """(() => {
+  const data = new DataTransfer();
+  data.items.add(new File(['%PDF-1.4 dropped'], 'phu-luc.pdf', {type: 'application/pdf'}));
+  const leaf = document.getElementById('leaf-l1');
+  for (const kind of ['dragenter', 'dragover', 'drop']) {
+    leaf.querySelector('h3').dispatchEvent(new DragEvent(kind, {dataTransfer: data,
+      bubbles: true, cancelable: true}));
+  }
+})()"""
+
+
+def _drop(b: DevTools) -> None:
+    """A PDF dropped on a leaf's title: uploaded to that leaf."""
+    b.evaluate(DROP_JS)
+    b.wait_for("document.querySelector('#docs-l1 a[href^=\"/files/\"]') !== null")
+    assert _text(b, "#docs-l1 .files a") == "phu-luc.pdf"
+
+
 def test_fill_upload_submit_and_locked(browser: DevTools, live_server: Any, cycle: Any,
                                        tmp_path: Path) -> None:
     b, base = browser, live_server.url
@@ -172,6 +191,7 @@ def test_fill_upload_submit_and_locked(browser: DevTools, live_server: Any, cycl
     assert "/36 tiêu chí đã nhập" in _text(b, "#progress")
     _fill(b)
     _upload(b, tmp_path)
+    _drop(b)
     b.evaluate("window.scrollTo(0, 0)")
     shot = b.screenshot(height=768)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

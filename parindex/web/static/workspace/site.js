@@ -15,9 +15,12 @@ if (window.htmx) {
 // Evidence documents: files dropped on a leaf's box go to its file input, which uploads
 // them (the same as choosing them with the keyboard).
 (function () {
+  // the drop target is the whole leaf (its documents box lights up), or a box by itself
   function zone(e) {
     var t = e.target;
-    var z = t && t.closest ? t.closest(".drop") : null;
+    if (!t || !t.closest) { return null; }
+    var leaf = t.closest(".leaf");
+    var z = leaf ? leaf.querySelector(".drop") : t.closest(".drop");
     return z && !z.classList.contains("locked") ? z : null;
   }
   document.addEventListener("dragover", function (e) {
@@ -26,7 +29,8 @@ if (window.htmx) {
   });
   document.addEventListener("dragleave", function (e) {
     var z = zone(e);
-    if (z && !z.contains(e.relatedTarget)) { z.classList.remove("over"); }
+    var leaf = z ? z.closest(".leaf") || z : null;
+    if (z && !leaf.contains(e.relatedTarget)) { z.classList.remove("over"); }
   });
   document.addEventListener("drop", function (e) {
     var z = zone(e);
