@@ -1,8 +1,7 @@
 """The unit's self-assessment page in headless Chromium against a live server: a commune
 official signs in, fills a percentage, an option, a fraction, a one-stop count and a report
 date, sees the points change in place, uploads a PDF (chosen, and dropped on a leaf), submits,
-and finds the page locked; a
-unit named ``<script>alert(1)</script>`` shows as text.
+and finds the page locked; a unit named ``<script>alert(1)</script>`` shows as text.
 
 Chromium is driven over the DevTools protocol as in ``test_report_browser.py`` (installed
 with apt when missing). The first test leaves the screenshot ``workspace-unit.png`` (the page
