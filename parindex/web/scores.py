@@ -76,6 +76,26 @@ def unit_errors(cycle: m.Cycle, code: str) -> tuple[Run | None, list[Problem]]:
     if checked.errors:
         return None, checked.errors
     try:
-        return checked.run(), []
+        run = checked.run()
     except EvidenceError as exc:
         return None, exc.problems
+    _last.run = (cycle.id, code, run)
+    return run, []
+
+
+#: the unit run :func:`unit_errors` made last in this thread (a write's validation)
+_last = threading.local()
+
+
+def forget_unit_run() -> None:
+    _last.run = None
+
+
+def last_unit_run(cycle: m.Cycle, code: str) -> Run | None:
+    """The run :func:`unit_errors` made last in this thread for this unit, handed out once:
+    a page answering a write it just made shows the points the write was validated with
+    instead of scoring the unit a second time (call :func:`forget_unit_run` before the
+    write, and use this only when the write succeeded)."""
+    found = getattr(_last, "run", None)
+    _last.run = None
+    return found[2] if found is not None and found[:2] == (cycle.id, code) else None
