@@ -1613,28 +1613,6 @@ WORDS: dict[str, tuple[str, str]] = {
                             "again."),
     # web: the office's pages (parindex/web/office_pages.py and its templates)
     "web.office.title": ("Theo dõi kỳ đánh giá", "Cycle overview"),
-    # web: a unit's filled template workbook brought in (workbook_pages)
-    "web.workbook.title": ("Nhập từ sổ tính tự đánh giá", "Bring in a self-assessment workbook"),
-    "web.workbook.choose": ("Sổ tính đã điền (.xlsx, mẫu của parindex template)",
-                            "The filled workbook (.xlsx, the parindex template)"),
-    "web.workbook.check": ("Kiểm tra và so sánh", "Check and compare"),
-    "web.workbook.problems": ("Kết quả kiểm tra", "What the check found"),
-    "web.workbook.fix_first": ("Sổ tính có lỗi: hãy sửa rồi tải lên lại; chưa có gì thay đổi.",
-                               "The workbook has errors: fix them and upload it again; nothing "
-                               "has changed."),
-    "web.workbook.differences": ("{count} ô sẽ thay đổi", "{count} cells will change"),
-    "web.workbook.where": ("Bảng, dòng", "Table, row"),
-    "web.workbook.column": ("Cột", "Column"),
-    "web.workbook.before": ("Hiện có", "Now"),
-    "web.workbook.after": ("Trong sổ tính", "In the workbook"),
-    "web.workbook.apply": ("Áp dụng các thay đổi", "Apply the changes"),
-    "web.workbook.leave": ("Bỏ qua", "Leave it"),
-    "web.workbook.same": ("Sổ tính không thay đổi gì so với dữ liệu hiện có.",
-                          "The workbook changes nothing."),
-    "problem.web.other_units": ("sổ tính có dòng của đơn vị khác: {units}; chỉ được nhập dữ "
-                                "liệu của đơn vị mình",
-                                "the workbook holds rows of other units: {units}; only your "
-                                "own unit's rows can be brought in"),
     # web: the home page, what needs the account now (inbox)
     "web.news.title": ("Việc cần làm", "What needs you now"),
     "web.news.deadline": ("Hạn của vòng:", "Deadline of the round:"),

@@ -3,7 +3,6 @@ workbook) and the office's."""
 
 from __future__ import annotations
 
-from parindex.web import office_pages, unit_pages, workbook_pages
+from parindex.web import office_pages, unit_pages
 
-urlpatterns = [*unit_pages.urlpatterns, *office_pages.urlpatterns,
-               *workbook_pages.urlpatterns]
+urlpatterns = [*unit_pages.urlpatterns, *office_pages.urlpatterns]
