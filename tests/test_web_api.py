@@ -181,6 +181,28 @@ class TestReading:
         assert all(r["version"] == 1 for r in got["reports"])
 
 
+def test_a_cycle_id_that_comes_back_does_not_find_old_scores(db: None) -> None:  # noqa: ARG001
+    """A rolled-back (or restored) database gives a new cycle the id and data version of a
+    cycle scored before: its results are its own."""
+    from django.db import transaction
+
+    from parindex.samples.sample import sample_bundles
+    from parindex.web import scores, store
+
+    def imported(year: str) -> Any:
+        checked, edition = store.read_checked(next(p for p in sample_bundles()
+                                                   if p.name == year))
+        return store.import_bundle(checked.bundle, edition, "kỳ", "self_assessment", "test")
+
+    with transaction.atomic():
+        first = imported("2024")
+        assert scores.results(first)["year"] == 2024
+        transaction.set_rollback(True)
+    second = imported("2023")
+    assert (second.id, second.data_version) == (first.id, first.data_version)
+    assert scores.results(second)["year"] == 2023
+
+
 class TestWrites:
     """Each write answers the new row and the unit's result, and leaves its record."""
 
