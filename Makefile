@@ -22,8 +22,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check parindex tests bench
 	$(BIN)/mypy
 
+# the whole suite on SQLite, then the workspace's tests again on a throwaway PostgreSQL
+# cluster (tests/pg_cluster.py; Debian's postgresql, installed when missing)
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2
+	PARINDEX_TEST_POSTGRES=1 $(BIN)/pytest -n 2 -m "not browser" tests/test_web_*.py
 
 test: lint pytest
 

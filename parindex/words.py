@@ -695,8 +695,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.periodic.as_of": (
         "Ngày tính các đơn vị cần nhắc (dd/mm/yyyy; mặc định: hôm nay).",
         "The date the units to remind are counted at (dd/mm/yyyy; default: today)."),
-    "help.periodic.format": ("Định dạng: table, json, csv hoặc xlsx (xlsx cần --out).",
-                             "Format: table, json, csv or xlsx (xlsx needs --out)."),
+    "help.periodic.format": (
+        "Định dạng: table, json, csv, xlsx hoặc docx (xlsx và docx cần --out).",
+        "Format: table, json, csv, xlsx or docx (xlsx and docx need --out)."),
     "periodic.as_of": ("{quoted} không phải ngày (dd/mm/yyyy)",
                        "{quoted} is not a date (dd/mm/yyyy)"),
     # The command line's problem counts (messages stay English until the officer's issue)
@@ -783,6 +784,46 @@ WORDS: dict[str, tuple[str, str]] = {
         "Only the areas this department owns: each unit's points, max and index on them."),
     "cli.owner_formats": ("--owner ghi table, csv hoặc json", "--owner writes table, csv or json"),
     "cli.owner_title": ("{owner} — {edition} {year}", "{owner} — {edition} {year}"),
+    # --owner on explain, weak and plan (issue #15 item 5; cli.score_cmd, cli.analysis_cmd)
+    "help.opt.explain_owner": (
+        "Chỉ các tiêu chí thuộc lĩnh vực phòng, ban này phụ trách, với điểm, điểm tối đa và "
+        "chỉ số của đơn vị trên các lĩnh vực đó.",
+        "Only the leaves of the areas this department owns, with the unit's points, max and "
+        "index on them."),
+    "help.opt.weak_owner": (
+        "Chỉ các tiêu chí và lĩnh vực phòng, ban này phụ trách.",
+        "Only the leaves and areas this department owns."),
+    "help.opt.plan_owner": (
+        "Kế hoạch chỉ nâng các tiêu chí thuộc lĩnh vực phòng, ban này phụ trách; mục tiêu "
+        "vẫn là tổng điểm, xếp loại hoặc hạng của cả đơn vị.",
+        "The plan lifts only the leaves of the areas this department owns; the target is "
+        "still the unit's whole total, band or rank."),
+    "explain.owner_title": ("{owner} (lĩnh vực {areas}): {points}/{max}{index}",
+                            "{owner} (areas {areas}): {points}/{max}{index}"),
+    "cli.weak_owner": ("{owner} (lĩnh vực {areas}): {points}/{max}{index}",
+                       "{owner} (areas {areas}): {points}/{max}{index}"),
+    "cli.plan_owner": (
+        "Chỉ nâng các tiêu chí của {owner} (lĩnh vực {areas}): {before} → {after} trên "
+        "{max} điểm tối đa",
+        "Only the leaves of {owner} (areas {areas}): {before} → {after} of a maximum of "
+        "{max}"),
+    "problem.pick.owner.none": (
+        "bộ chỉ số {edition} không ghi cơ quan chủ trì (owner) cho lĩnh vực nào",
+        "edition {edition} names no owner on any area"),
+    "hint.pick.owner.none": (
+        "ghi owner: cho các lĩnh vực trong bộ chỉ số, hoặc chấm bằng bộ chỉ số có ghi "
+        "(--criteria)",
+        "give the edition's areas an owner:, or score with an edition that has them "
+        "(--criteria)"),
+    "docx.report_attached": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm ……)",
+                             "(Attached to Report No. ……/BC-…… dated …… / …… / ……)"),
+    "docx.report_attached_by": ("(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm …… "
+                                "của {authority})",
+                                "(Attached to Report No. ……/BC-…… dated …… / …… / …… "
+                                "of {authority})"),
+    "docx.sheet_owner": (
+        "{owner} (lĩnh vực {areas}): {points} trên {max} điểm tối đa; chỉ số: {index}%.",
+        "{owner} (areas {areas}): {points} of a maximum of {max}; index: {index}%."),
     "help.opt.detail": (
         "xlsx: thêm sheet chấm điểm từng tiêu chí của mọi đơn vị (lớn với nhiều đơn vị).",
         "xlsx: also the sheet of every unit's criterion-by-criterion scoring (large for many "
@@ -1408,6 +1449,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.logout": ("Đăng xuất", "Sign out"),
     "web.username": ("Tên đăng nhập", "User name"),
     "web.password": ("Mật khẩu", "Password"),
+    "web.locked": ("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
+                   "Too many failed sign-ins. Try again in 15 minutes."),
     "web.login_failed": ("Tên đăng nhập hoặc mật khẩu không đúng.",
                          "The user name or the password is wrong."),
     "web.cycles": ("Các kỳ đánh giá", "Assessment cycles"),
@@ -1454,6 +1497,13 @@ WORDS: dict[str, tuple[str, str]] = {
                            "{value}: not a date (dd/mm/yyyy)."),
     "web.refuse.bad_round": ("{value}: không có vòng này (các vòng: {rounds}).",
                              "{value}: no such round (rounds: {rounds})."),
+    "web.refuse.reason_needed": ("Cần ghi lý do.", "A reason is needed."),
+    "web.refuse.no_edition": ("{value}: không có bộ chỉ số này (có: {ids}).",
+                              "{value}: no such edition (there are: {ids})."),
+    "web.refuse.no_edition_for_year": ("Không có bộ chỉ số {family} nào áp dụng cho năm {year}.",
+                                       "No {family} edition is valid for {year}."),
+    "web.refuse.cycle_exists": ("Đã có kỳ đánh giá tên {name}.",
+                                "There is already a cycle named {name}."),
     "web.refuse.too_large": ("Tệp lớn hơn {mb} MB.", "The file is larger than {mb} MB."),
     "web.refuse.bad_type": ("Chỉ nhận tệp PDF, JPEG, PNG, DOCX, XLSX (nhận biết theo nội dung "
                             "tệp, không theo tên).",
@@ -1463,6 +1513,44 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.unit.title": ("Tự đánh giá", "Self-assessment"),
     # web: the office's pages (parindex/web/office_pages.py and its templates)
     "web.office.title": ("Theo dõi kỳ đánh giá", "Cycle overview"),
+    # web: a unit's filled template workbook brought in (workbook_pages)
+    "web.workbook.title": ("Nhập từ sổ tính tự đánh giá", "Bring in a self-assessment workbook"),
+    "web.workbook.choose": ("Sổ tính đã điền (.xlsx, mẫu của parindex template)",
+                            "The filled workbook (.xlsx, the parindex template)"),
+    "web.workbook.check": ("Kiểm tra và so sánh", "Check and compare"),
+    "web.workbook.problems": ("Kết quả kiểm tra", "What the check found"),
+    "web.workbook.fix_first": ("Sổ tính có lỗi: hãy sửa rồi tải lên lại; chưa có gì thay đổi.",
+                               "The workbook has errors: fix them and upload it again; nothing "
+                               "has changed."),
+    "web.workbook.differences": ("{count} ô sẽ thay đổi", "{count} cells will change"),
+    "web.workbook.where": ("Bảng, dòng", "Table, row"),
+    "web.workbook.column": ("Cột", "Column"),
+    "web.workbook.before": ("Hiện có", "Now"),
+    "web.workbook.after": ("Trong sổ tính", "In the workbook"),
+    "web.workbook.apply": ("Áp dụng các thay đổi", "Apply the changes"),
+    "web.workbook.leave": ("Bỏ qua", "Leave it"),
+    "web.workbook.same": ("Sổ tính không thay đổi gì so với dữ liệu hiện có.",
+                          "The workbook changes nothing."),
+    "problem.web.other_units": ("sổ tính có dòng của đơn vị khác: {units}; chỉ được nhập dữ "
+                                "liệu của đơn vị mình",
+                                "the workbook holds rows of other units: {units}; only your "
+                                "own unit's rows can be brought in"),
+    # web: the home page, what needs the account now (inbox)
+    "web.news.title": ("Việc cần làm", "What needs you now"),
+    "web.news.deadline": ("Hạn của vòng:", "Deadline of the round:"),
+    "web.news.days_left": ("còn {days} ngày", "{days} days left"),
+    "web.news.overdue": ("đã quá hạn", "overdue"),
+    "web.news.missing": ("{count} tiêu chí chưa nhập", "{count} criteria not entered yet"),
+    "web.news.comments": ("{count} ý kiến của hội đồng thẩm định chờ giải trình",
+                          "{count} appraisal comments await your explanation"),
+    "web.news.requests": ("{count} yêu cầu bổ sung tài liệu chưa trả lời",
+                          "{count} document requests not answered yet"),
+    "web.news.waiting": ("{count} đơn vị chờ thẩm định", "{count} units await appraisal"),
+    "web.news.left": ("còn {count} tiêu chí", "{count} criteria left"),
+    "web.news.late": ("{count} đơn vị quá hạn chưa nộp", "{count} units late, not submitted"),
+    "web.news.ready": ("Kỳ đánh giá sẵn sàng chuyển vòng tiếp theo.",
+                       "The cycle is ready to move to the next round."),
+    "web.news.nothing": ("Không có việc nào đang chờ.", "Nothing is waiting."),
     # web: accounts and the command line (parindex workspace)
     "web.account.bad_role": ("vai trò {role}: phải là một trong {roles}",
                              "role {role}: one of {roles}"),
@@ -1493,25 +1581,75 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.cli.password_set": ("Đã đổi mật khẩu của {name}.", "The password of {name} is changed."),
     "web.cli.no_cycle": ("{cycle}: không có kỳ đánh giá này (có: {names})",
                          "{cycle}: no such cycle (there are: {names})"),
-    "help.cmd.serve": ("Chạy không gian làm việc trên web (--demo: huyện mẫu, tài khoản mẫu).",
-                       "Serve the workspace (--demo: the sample district, demo accounts)."),
+    "help.cmd.serve": (
+        "Chạy không gian làm việc trên web (--demo: huyện mẫu, tài khoản mẫu)."
+        "\n\nVí dụ: parindex serve --demo",
+        "Serve the workspace (--demo: the sample district, demo accounts)."
+        "\n\nExample: parindex serve --demo"),
     "help.cmd.workspace": ("Quản lý không gian làm việc: khởi tạo, tài khoản, nhập, xuất.",
                            "Manage the workspace: init, accounts, import, export."),
     "help.cmd.ws_user": ("Tài khoản: thêm, liệt kê, đổi mật khẩu.",
                          "Accounts: add, list, change a password."),
-    "help.cmd.ws_init": ("Tạo cơ sở dữ liệu và tài khoản quản trị đầu tiên.",
-                         "Create the database and the first admin account."),
-    "help.cmd.ws_user_add": ("Thêm một tài khoản với vai trò (và đơn vị hoặc nhóm).",
-                             "Add an account with a role (and a unit or groups)."),
-    "help.cmd.ws_user_list": ("Liệt kê các tài khoản.", "List the accounts."),
-    "help.cmd.ws_user_password": ("Đổi mật khẩu của một tài khoản.",
-                                  "Change an account's password."),
-    "help.cmd.ws_token": ("In một khóa API mới cho tài khoản (một dòng, để dùng trong script).",
-                          "Print a new API token for the account (alone, for scripts)."),
-    "help.cmd.ws_import": ("Nhập một bộ hồ sơ thành một kỳ đánh giá; in mã kỳ.",
-                           "Import a bundle as a cycle; print its id."),
-    "help.cmd.ws_export": ("Xuất một kỳ đánh giá thành bộ hồ sơ (thư mục CSV, hoặc .xlsx).",
-                           "Export a cycle as a bundle (a CSV folder, or .xlsx)."),
+    "help.cmd.ws_init": (
+        "Tạo cơ sở dữ liệu và tài khoản quản trị đầu tiên."
+        "\n\nVí dụ: parindex workspace init --admin noivu",
+        "Create the database and the first admin account."
+        "\n\nExample: parindex workspace init --admin noivu"),
+    "help.cmd.ws_user_add": (
+        "Thêm một tài khoản với vai trò (và đơn vị hoặc nhóm)."
+        "\n\nVí dụ: parindex workspace user add sm01 --role unit --unit SM01",
+        "Add an account with a role (and a unit or groups)."
+        "\n\nExample: parindex workspace user add sm01 --role unit --unit SM01"),
+    "help.cmd.ws_user_list": (
+        "Liệt kê các tài khoản."
+        "\n\nVí dụ: parindex workspace user list",
+        "List the accounts."
+        "\n\nExample: parindex workspace user list"),
+    "help.cmd.ws_user_password": (
+        "Đổi mật khẩu của một tài khoản."
+        "\n\nVí dụ: parindex workspace user password sm01",
+        "Change an account's password."
+        "\n\nExample: parindex workspace user password sm01"),
+    "help.cmd.ws_token": (
+        "In một khóa API mới cho tài khoản (một dòng, để dùng trong script)."
+        "\n\nVí dụ: parindex workspace token noivu",
+        "Print a new API token for the account (alone, for scripts)."
+        "\n\nExample: parindex workspace token noivu"),
+    "help.cmd.ws_import": (
+        "Nhập một bộ hồ sơ thành một kỳ đánh giá; in mã kỳ."
+        "\n\nVí dụ: parindex workspace import parindex/samples/sample_district/2024 "
+        "--cycle 2024",
+        "Import a bundle as a cycle; print its id."
+        "\n\nExample: parindex workspace import parindex/samples/sample_district/2024 "
+        "--cycle 2024"),
+    "help.cmd.ws_export": (
+        "Xuất một kỳ đánh giá thành bộ hồ sơ (thư mục CSV, hoặc .xlsx)."
+        "\n\nVí dụ: parindex workspace export 2024 bo-ho-so-2024.xlsx",
+        "Export a cycle as a bundle (a CSV folder, or .xlsx)."
+        "\n\nExample: parindex workspace export 2024 bo-ho-so-2024.xlsx"),
+    "help.cmd.ws_backup": (
+        "Sao lưu cơ sở dữ liệu và tài liệu minh chứng (được cả khi trang đang chạy)."
+        "\n\nVí dụ: parindex workspace backup sao-luu-2024",
+        "Back up the database and the evidence documents (also while the site runs)."
+        "\n\nExample: parindex workspace backup sao-luu-2024"),
+    "help.cmd.ws_restore": (
+        "Khôi phục bản sao lưu vào một thư mục dữ liệu mới."
+        "\n\nVí dụ: parindex workspace restore sao-luu-2024 --data du-lieu-moi",
+        "Restore a backup into a new data folder."
+        "\n\nExample: parindex workspace restore sao-luu-2024 --data du-lieu-moi"),
+    "help.arg.ws_backup_out": ("Thư mục mới chứa bản sao lưu.", "A new folder for the backup."),
+    "help.arg.ws_backup_in": ("Thư mục bản sao lưu.", "The backup's folder."),
+    "web.cli.backed_up": ("Đã sao lưu vào {path} ({files} tệp).",
+                          "Backed up to {path} ({files} files)."),
+    "web.cli.restored": ("Đã khôi phục {path} vào {data}.", "Restored {path} into {data}."),
+    "web.backup.not_empty": ("{path}: đã có dữ liệu; hãy chọn thư mục (hoặc cơ sở dữ liệu) mới",
+                             "{path}: already holds data; choose a new folder (or database)"),
+    "web.backup.no_manifest": ("{path}: không phải bản sao lưu (thiếu manifest.json)",
+                               "{path}: not a backup (no manifest.json)"),
+    "web.backup.damaged": ("{path}: tệp bị thiếu hoặc hỏng so với manifest.json",
+                           "{path}: missing or damaged against manifest.json"),
+    "web.backup.engine": ("bản sao lưu của {made} không khôi phục được vào {here}",
+                          "a backup of {made} cannot be restored into {here}"),
     "help.opt.ws_data": ("Thư mục dữ liệu (cơ sở dữ liệu SQLite, tệp minh chứng).",
                          "The data folder (the SQLite database, evidence documents)."),
     "help.opt.ws_db": ("Địa chỉ PostgreSQL postgresql://user:pass@host:5432/name thay cho SQLite.",

@@ -378,15 +378,36 @@ def compare(run: Any, case: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------------------- the workspace
 
 
-def pytest_configure() -> None:
+_CLUSTER: list[Path] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
     """Django for the workspace tests (``parindex.web``): settings from the environment,
     the data folder a fresh temporary one per test process, fast password hashing. The
-    database of each test is pytest-django's (in memory for SQLite)."""
+    database of each test is pytest-django's: SQLite (in memory), or with
+    ``PARINDEX_TEST_POSTGRES=1`` a throwaway PostgreSQL cluster per test process
+    (``tests/pg_cluster.py``)."""
     try:
         import django.conf
     except ImportError:  # the web extra is not installed: the workspace tests skip
         return
+    distributing = getattr(config.option, "numprocesses", None) and \
+        not hasattr(config, "workerinput")
+    if os.environ.get("PARINDEX_TEST_POSTGRES") == "1" and not distributing:
+        from pg_cluster import start
+
+        url, folder = start()
+        _CLUSTER.append(folder)
+        os.environ["PARINDEX_DB"] = url
     os.environ["PARINDEX_DATA"] = tempfile.mkdtemp(prefix="parindex-test-data-")
     os.environ["PARINDEX_WEB_TEST"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.web.settings")
     assert django.conf.settings.INSTALLED_APPS  # configured: pytest-django sets Django up
+
+
+def pytest_unconfigure() -> None:
+    """The throwaway PostgreSQL cluster stopped and removed."""
+    if _CLUSTER:
+        from pg_cluster import stop
+
+        stop(_CLUSTER.pop())

@@ -37,6 +37,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -275,6 +276,83 @@ class TestGoldenFiles:
         ws = openpyxl.load_workbook(out).active
         assert ws is not None
         assert ws["B5"].value == "Sở, ban, ngành và phòng, ban chuyên môn"
+
+
+def _docx_table(path: Path) -> list[list[str]]:
+    """The annex table's cell texts, heading rows first (table 0 is the heading block)."""
+    import docx
+
+    table = docx.Document(str(path)).tables[1]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+class TestDocx:
+    """The annex as a Word file: the CSV's rows, cell for cell, under the workbook's two
+    heading rows, repeated on every page."""
+
+    def _write(self, bundle: Path, out: Path, *more: str) -> None:
+        result = CliRunner().invoke(app, ["one-stop", str(bundle), "-p", "H1", "--format",
+                                          "docx", "--out", str(out), *more])
+        assert result.exit_code == 0, result.output
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_cells_equal_the_csv(self, bundle: Path, tmp_path: Path, lang: str) -> None:
+        import csv
+
+        out = tmp_path / "phu-luc.docx"
+        self._write(bundle, out, "--lang", lang)
+        got = CliRunner().invoke(app, ["one-stop", str(bundle), "-p", "H1", "--format", "csv",
+                                       "--lang", lang])
+        assert got.exit_code == 0, got.output
+        want = list(csv.reader(io.StringIO(got.stdout)))
+        rows = _docx_table(out)
+        assert rows[2:] == want[1:]  # every body row, subtotals and the total included
+        assert len(rows[2:]) == 1 + 2 + 1 + 1 + 1 + 2 + 1  # three groups, five units, total
+
+    def test_heading_rows_and_the_hand_checked_total(self, bundle: Path,
+                                                     tmp_path: Path) -> None:
+        import docx
+
+        out = tmp_path / "phu-luc.docx"
+        self._write(bundle, out)
+        rows = _docx_table(out)
+        assert rows[0][:4] == ["STT", "Tên cơ quan, đơn vị", "Tổng số TTHC",
+                               "Số hồ sơ nhận giải quyết"]
+        assert rows[0][4] == "Số hồ sơ nhận giải quyết"  # the band spans its four columns
+        assert rows[1][3:7] == ["Kỳ trước chuyển qua", "Trực tuyến", "Trực tiếp", "Bưu chính"]
+        assert rows[1][13] == "Quá hạn"
+        assert rows[-1] == ["", "Tổng cộng", "455", "19", "344", "309", "14", "231", "358",
+                            "22", "96,40", "27", "44", "4"]
+        doc = docx.Document(str(out))
+        table = doc.tables[1]
+        heads = [row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+        assert heads[:2] == [True, True]
+        assert not any(heads[2:])
+        bold = [bool(row.cells[1].paragraphs[0].runs[0].bold) for row in table.rows[2:]]
+        assert bold == [True, False, False, True, False, True, False, False, True]
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert "KẾT QUẢ THỰC HIỆN CƠ CHẾ MỘT CỬA, MỘT CỬA LIÊN THÔNG 6 THÁNG ĐẦU NĂM 2024" in text
+        assert "(Kèm theo Báo cáo số ……/BC-…… ngày …… tháng …… năm …… của UBND tỉnh Mẫu)" \
+            in text
+
+    def test_needs_out(self, bundle: Path) -> None:
+        result = CliRunner().invoke(app, ["one-stop", str(bundle), "--format", "docx"])
+        assert result.exit_code == 2
+        assert "--out" in result.output
+
+    @pytest.mark.slow
+    def test_prints_on_a4_landscape(self, bundle: Path, tmp_path: Path) -> None:
+        """Printed by LibreOffice: A4 landscape, every column and the total on the first page
+        (the signature block may run over)."""
+        from office import pdf_pages, plain, to_pdf
+
+        out = tmp_path / "phu-luc.docx"
+        self._write(bundle, out)
+        pages = pdf_pages(to_pdf(out, tmp_path))
+        assert all(page.a4 and page.landscape for page in pages)
+        text = plain(pages[0].text)  # the table whole on the first page
+        for words in ("Quá hạn", "Tổng cộng", "UBND huyện Đông Sơn", "455", "96,40"):
+            assert plain(words) in text, words
 
 
 class TestCommand:

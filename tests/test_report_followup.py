@@ -198,6 +198,41 @@ class TestCommand:
         assert [c.value for c in sheet[3 + 6]][3:] == [
             "H1", "05/06/2024", "08/06/2024", 3, "trễ 3 ngày"]
 
+    def test_docx_cells_equal_the_csv_and_the_json(self, bundle: Path, tmp_path: Path) -> None:
+        import csv
+
+        import docx
+
+        out = tmp_path / "bao-cao.docx"
+        args = ["reports", str(bundle), "--as-of", "01/10/2024"]
+        result = CliRunner().invoke(app, [*args, "--format", "docx", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        doc = docx.Document(str(out))
+        reports, remind = ([[c.text for c in row.cells] for row in table.rows]
+                           for table in doc.tables[1:3])  # table 0: the heading block
+        got = CliRunner().invoke(app, [*args, "--format", "csv"])
+        assert reports == list(csv.reader(io.StringIO(got.stdout)))  # headings and rows
+        assert reports[6][3:] == ["H1", "05/06/2024", "08/06/2024", "3", "trễ 3 ngày"]
+        data = json.loads(CliRunner().invoke(app, [*args, "--format", "json"]).stdout)
+        assert [row[1] for row in remind[1:]] == [r["unit"] for r in data["remind"]]
+        assert remind[1] == ["1", "HU", "UBND huyện Đông Sơn", "Q1, H1, Q3"]
+        said = "\n".join(p.text for p in doc.paragraphs)
+        assert "THEO DÕI BÁO CÁO CCHC ĐỊNH KỲ NĂM 2024" in said
+        assert "Đơn vị cần nhắc gửi báo cáo (tính đến 01/10/2024)" in said
+
+    def test_docx_with_no_unit_to_remind(self, bundle: Path, tmp_path: Path) -> None:
+        import docx
+
+        out = tmp_path / "bao-cao.docx"
+        result = CliRunner().invoke(app, ["reports", str(bundle), "--as-of", "01/02/2024",
+                                          "--format", "docx", "--out", str(out), "--lang",
+                                          "en"])
+        assert result.exit_code == 0, result.output
+        doc = docx.Document(str(out))
+        assert len(doc.tables) == 3  # heading block, the reports, the signature block
+        said = "\n".join(p.text for p in doc.paragraphs)
+        assert "Units to remind (as of 2024-02-01): no unit to remind" in said
+
     def test_a_bad_as_of_is_a_usage_error(self, bundle: Path) -> None:
         result = CliRunner().invoke(app, ["reports", str(bundle), "--as-of", "31/02/2024"])
         assert result.exit_code == 2

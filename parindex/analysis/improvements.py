@@ -14,7 +14,8 @@ with ``allow_na`` (a ``rebase`` leaf then enters the applicable max, recorded as
 ``added_max``; ``full`` leaves already score their max). Survey leaves are the citizens'
 answers, not the unit's doing, so they are offered only with ``include_survey`` — and never
 when no survey was run: one survey value would switch the whole bundle from "survey rebased"
-to "survey missing".
+to "survey missing". With ``areas`` only the leaves of those areas are offered (a
+department's own leaves, ``plan --owner``).
 """
 
 from __future__ import annotations
@@ -149,12 +150,16 @@ class Levers:
 
     allow_na: bool = False  # give a not-applicable leaf a value
     include_survey: bool = False  # change survey results
+    #: only the leaves of these areas (positions): a department's own (``plan --owner``)
+    areas: frozenset[int] | None = None
 
 
 def _leaf_steps(run: Run, leaf: Leaf, rows: np.ndarray, levers: Levers) -> LeafSteps | None:
     j = leaf.index
     s = run.scores
     if leaf.survey and not (levers.include_survey and run.inputs.survey_run):
+        return None
+    if levers.areas is not None and leaf.area not in levers.areas:
         return None
     cand = leaf_candidates(leaf)
     state = s.state[rows, j]

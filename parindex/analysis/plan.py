@@ -215,7 +215,8 @@ def _needed_levers(run: Run, unit: int, target: Target, costs: Costs | None,
     missing = [name for name in ("allow_na", "include_survey") if not getattr(levers, name)]
     tries = [(name,) for name in missing] + ([tuple(missing)] if len(missing) == 2 else [])
     for names in tries:
-        wider = replace(levers, **dict.fromkeys(names, True))
+        wider = replace(levers, allow_na=levers.allow_na or "allow_na" in names,
+                        include_survey=levers.include_survey or "include_survey" in names)
         result = plan_all(run, target, costs, np.array([unit]), wider)[0]
         if target_met(run.with_changes(result.changes(run)), unit, target):
             return names

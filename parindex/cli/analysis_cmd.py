@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from parindex.criteria import CompiledEdition
+    from parindex.scoring.run import Run
 
 
 def _tables(parts: list[tuple[str, pd.DataFrame]], lang: str) -> str:
@@ -136,7 +137,8 @@ def plan(bundle: Path = BundleArg,
          include_survey: bool = typer.Option(False, "--include-survey",
                                              help=h("opt.include_survey")),
          criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
-         out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+         out: Path | None = OutOpt, lang: Lang = LangOpt,
+         owner: str | None = typer.Option(None, "--owner", help=h("opt.plan_owner"))) -> None:
     """The cheapest set of criterion improvements that reaches a band, a rank or a total.
 
     Not-applicable criteria and survey results are not changed unless asked.
@@ -145,10 +147,10 @@ def plan(bundle: Path = BundleArg,
     from parindex.analysis.improvements import Levers
     from parindex.analysis.plan import parse_target
     from parindex.analysis.plan import plan as make_plan
-    from parindex.lang import number_text
+    from parindex.cli.score_cmd import owner_of
     from parindex.pipeline import open_run
     from parindex.report.analysis_tables import plan_frames
-    from parindex.report.tables import fmt as number
+    from parindex.report.owner import owned_areas
 
     run = open_run(bundle, criteria)
     lg = lang.value
@@ -157,30 +159,53 @@ def plan(bundle: Path = BundleArg,
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--target") from None
     i = unit_of(run, unit)
+    name = None if owner is None else owner_of(run, owner)
+    areas = None if name is None else frozenset(owned_areas(run, name))
     p = make_plan(run, i, goal, read_costs(costs, run.edition) if costs else None,
-                  Levers(allow_na=allow_na, include_survey=include_survey))
+                  Levers(allow_na=allow_na, include_survey=include_survey, areas=areas))
     data = p.to_json()
-    frames = plan_frames(p, lg, data)
-    b, a = data["before"], data["after"]
-    verdict = t("cli.plan_reachable" if data["reachable"] else "cli.plan_unreachable", lg)
-    head = t("cli.plan_head", lg, name=b["name"], code=b["code"], target=data["target"],
-             verdict=verdict, n=len(data["changes"]),
-             cost=number_text(data["cost"], lg)) + "\n"
+    if name is not None:
+        from parindex.report.owner import owner_unit
 
-    head += f"{number(b['index'] or 0, lg)}% → {number(a['index'] or 0, lg)}%\n"
-    for need in data["needs"]:
-        head += t(f"plan.needs.{need}", lg) + "\n"
+        data["owner"] = {**owner_unit(p.before, name, i),
+                         "after": owner_unit(p.after, name, i)}
+    frames = plan_frames(p, lg, data)
     parts = [("", frames["changes"]), ("", frames["units"])]
     if show_all:
         parts.append(("", frames["options"]))
-    _render(fmt, data, lambda: frames["changes"], lambda: parts, lg, out, head)
+    _render(fmt, data, lambda: frames["changes"], lambda: parts, lg, out,
+            _plan_head(data, lg))
+
+
+def _plan_head(data: dict[str, Any], lang: str) -> str:
+    """The lines above the plan's tables: unit, target, verdict, index before → after, the
+    levers it would need, and with an owner whose leaves the plan lifts."""
+    from parindex.lang import number_text
+    from parindex.report.tables import fmt as number
+
+    b, a = data["before"], data["after"]
+    verdict = t("cli.plan_reachable" if data["reachable"] else "cli.plan_unreachable", lang)
+    head = t("cli.plan_head", lang, name=b["name"], code=b["code"], target=data["target"],
+             verdict=verdict, n=len(data["changes"]),
+             cost=number_text(data["cost"], lang)) + "\n"
+    head += f"{number(b['index'] or 0, lang)}% → {number(a['index'] or 0, lang)}%\n"
+    for need in data["needs"]:
+        head += t(f"plan.needs.{need}", lang) + "\n"
+    if "owner" in data:
+        own = data["owner"]
+        head += t("cli.plan_owner", lang, owner=own["owner"], areas=", ".join(own["areas"]),
+                  before=number(own["points"], lang),
+                  after=number(own["after"]["points"], lang),
+                  max=number(own["max"], lang)) + "\n"
+    return head
 
 
 @handles_errors
 def weak(bundle: Path = BundleArg,
          unit: str | None = typer.Argument(None, metavar="[UNIT]", help=h("arg.weak_unit")),
          criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
-         out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
+         out: Path | None = OutOpt, lang: Lang = LangOpt,
+         owner: str | None = typer.Option(None, "--owner", help=h("opt.weak_owner"))) -> None:
     """Each unit's leaves by points lost, and where it trails its group or its band."""
     from parindex.analysis.weak import weak as weak_report
     from parindex.pipeline import open_run
@@ -188,14 +213,18 @@ def weak(bundle: Path = BundleArg,
 
     run = open_run(bundle, criteria)
     lg = lang.value
+    only, mine = _weak_owner(run, owner)
+    title = f"{run.edition.id} — {run.year}" + ("" if mine is None else f" — {mine['owner']}")
     if unit is None:
-        reports = weak_report(run)
+        reports = [only(r) for r in weak_report(run)]
         summary = weak_summary_frame(reports, lg)
         data = {"edition": run.edition.id, "year": run.year, "units": reports}
-        _render(fmt, data, lambda: summary,
-                lambda: [(f"{run.edition.id} — {run.year}", summary)], lg, out)
+        if mine is not None:
+            data["owner"] = mine
+        _render(fmt, data, lambda: summary, lambda: [(title, summary)], lg, out)
         return
-    report = weak_report(run, [unit_of(run, unit)])[0]
+    i = unit_of(run, unit)
+    report = only(weak_report(run, [i])[0])
     frames = weak_unit_frames(report, lg)
     titles = {"lost": "cli.weak_lost", "below_group_median": "cli.weak_below_group",
               "below_band": "cli.weak_below_band"}
@@ -205,8 +234,31 @@ def weak(bundle: Path = BundleArg,
 
     head = (f"{report['name']} ({report['code']}): {number(report['index'] or 0, lg)}%, "
             f"{report['band'] or ''}{rank_words(report['rank'], lg)}\n")
-    _render(fmt, {"edition": run.edition.id, "year": run.year, **report},
-            lambda: frames["lost"], lambda: parts, lg, out, head)
+    data = {"edition": run.edition.id, "year": run.year, **report}
+    if mine is not None:
+        from parindex.report.owner import owner_unit
+
+        data["owner"] = own = owner_unit(run, mine["owner"], i)
+        index = "" if own["index"] is None else f" ({number(own['index'], lg)}%)"
+        head += t("cli.weak_owner", lg, owner=own["owner"], areas=", ".join(own["areas"]),
+                  points=number(own["points"], lg), max=number(own["max"], lg),
+                  index=index) + "\n"
+    _render(fmt, data, lambda: frames["lost"], lambda: parts, lg, out, head)
+
+
+def _weak_owner(run: Run, owner: str | None
+                ) -> tuple[Callable[[dict[str, Any]], dict[str, Any]], dict[str, Any] | None]:
+    """``weak --owner``: a filter keeping a unit's report to the owner's leaves and areas,
+    and ``{"owner", "areas"}`` (codes); without an owner, reports pass unchanged."""
+    if owner is None:
+        return (lambda report: report), None
+    from parindex.cli.score_cmd import owner_of
+    from parindex.report.owner import owned_areas, owner_weak
+
+    name = owner_of(run, owner)
+    areas = owned_areas(run, name)
+    return ((lambda report: owner_weak(run, report, areas)),
+            {"owner": name, "areas": [run.edition.areas[k].code for k in areas]})
 
 
 @handles_errors

@@ -34,7 +34,7 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o", help=h("opt.demo_o
 
     With --out DIR: DIR/<year>/score.json, score.csv, league.xlsx and DIR/report.html; for
     the latest year also the papers: the decision annex (.docx), the one-stop annex and the
-    reports follow-up (.xlsx, as of 31 December).
+    reports follow-up (.xlsx and .docx, as of 31 December).
     """
     from parindex.cli.common import dump_json, frame_csv, frame_table
     from parindex.io import write_atomic
@@ -68,8 +68,10 @@ def demo(out: Path | None = typer.Option(None, "--out", "-o", help=h("opt.demo_o
                         report=out / "report.html"))
 
 
-#: the papers of the latest year, by file name
-PAPERS = ("phu-luc-xep-hang.docx", "phu-luc-mot-cua.xlsx", "theo-doi-bao-cao.xlsx")
+#: the papers of the latest year, by file name: the decision annex, then the one-stop annex
+#: and the reports' follow-up, each as a workbook and a Word file
+PAPERS = ("phu-luc-xep-hang.docx", "phu-luc-mot-cua.xlsx", "phu-luc-mot-cua.docx",
+          "theo-doi-bao-cao.xlsx", "theo-doi-bao-cao.docx")
 
 
 def _papers(run: Run, base: Path, lang: str) -> None:
@@ -78,14 +80,18 @@ def _papers(run: Run, base: Path, lang: str) -> None:
     import datetime as dt
 
     from parindex.io import write_atomic
-    from parindex.report.docx_annex import annex_docx
+    from parindex.report.docx_annex import annex_docx as decision_docx
+    from parindex.report.docx_periodic import annex_docx, followup_docx
     from parindex.report.one_stop_annex import annex
     from parindex.report.one_stop_xlsx import annex_workbook
     from parindex.report.report_followup import followup, followup_workbook
 
     authority = run.bundle.authority if run.bundle is not None else ""
-    docx, one_stop, reports = PAPERS
-    write_atomic(base / docx, annex_docx(run, lang))
-    write_atomic(base / one_stop, annex_workbook(annex(run, "YEAR", lang), authority, lang))
-    write_atomic(base / reports, followup_workbook(followup(run, dt.date(run.year, 12, 31)),
-                                                  run.year, lang))
+    decision, one_stop, one_stop_docx, reports, reports_docx = PAPERS
+    write_atomic(base / decision, decision_docx(run, lang))
+    one_stop_data = annex(run, "YEAR", lang)
+    write_atomic(base / one_stop, annex_workbook(one_stop_data, authority, lang))
+    write_atomic(base / one_stop_docx, annex_docx(one_stop_data, authority, lang))
+    reports_data = followup(run, dt.date(run.year, 12, 31))
+    write_atomic(base / reports, followup_workbook(reports_data, run.year, lang))
+    write_atomic(base / reports_docx, followup_docx(reports_data, run.year, authority, lang))

@@ -13,7 +13,6 @@ import typer
 from parindex.cli.common import (
     BundleArg,
     CriteriaOpt,
-    ExportFormat,
     Lang,
     LangOpt,
     OutOpt,
@@ -23,6 +22,7 @@ from parindex.cli.common import (
     frame_csv,
     frame_table,
     handles_errors,
+    write_docx,
 )
 from parindex.cli.language import h
 from parindex.cli.lean import LeanCommand
@@ -44,8 +44,19 @@ class Period(str, Enum):
     YEAR = "YEAR"
 
 
+class PaperFormat(str, Enum):
+    """The periodic papers are also written as print-ready workbooks and Word files (both
+    need ``--out``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
 PeriodOpt = typer.Option(Period.YEAR, "--period", "-p", help=h("periodic.period"))
-FormatOpt = typer.Option(ExportFormat.table, "--format", "-f",
+FormatOpt = typer.Option(PaperFormat.table, "--format", "-f",
                          help=h("periodic.format"))
 #: units without figures named on stderr, at most
 SHOWN = 12
@@ -73,7 +84,7 @@ def _warn(run: Run, table: str) -> None:
 
 @handles_errors
 def one_stop(bundle: Path = BundleArg, period: Period = PeriodOpt,
-             criteria: str | None = CriteriaOpt, fmt: ExportFormat = FormatOpt,
+             criteria: str | None = CriteriaOpt, fmt: PaperFormat = FormatOpt,
              out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     from parindex.pipeline import open_run
     from parindex.report.one_stop_annex import annex, annex_frame, annex_title, period_words
@@ -87,14 +98,18 @@ def one_stop(bundle: Path = BundleArg, period: Period = PeriodOpt,
         units = ", ".join(shown) + (f" … (+{more})" if more else "")
         err_console().print(t("annex.without", lang.value, units=units,
                               period=period_words(period.value, lang.value)), markup=False)
-    if fmt is ExportFormat.json:
+    authority = run.bundle.authority if run.bundle is not None else ""
+    if fmt is PaperFormat.json:
         emit(dump_json({k: v for k, v in data.items() if k != "without"}), out)
-    elif fmt is ExportFormat.xlsx:
+    elif fmt is PaperFormat.xlsx:
         from parindex.report.one_stop_xlsx import annex_workbook
 
-        authority = run.bundle.authority if run.bundle is not None else ""
         _xlsx(annex_workbook(data, authority, lang.value), out, lang.value)
-    elif fmt is ExportFormat.csv:
+    elif fmt is PaperFormat.docx:
+        from parindex.report.docx_periodic import annex_docx
+
+        write_docx(lambda: annex_docx(data, authority, lang.value), out, lang.value)
+    elif fmt is PaperFormat.csv:
         emit(frame_csv(annex_frame(data, lang.value), lang.value), out)
     else:
         emit(frame_table(annex_frame(data, lang.value), lang.value,
@@ -119,7 +134,7 @@ def _as_of(text: str | None) -> Any:
 
 @handles_errors
 def reports(bundle: Path = BundleArg, as_of: str | None = AsOfOpt,
-            criteria: str | None = CriteriaOpt, fmt: ExportFormat = FormatOpt,
+            criteria: str | None = CriteriaOpt, fmt: PaperFormat = FormatOpt,
             out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     from parindex.pipeline import open_run
     from parindex.report.report_followup import (
@@ -127,6 +142,7 @@ def reports(bundle: Path = BundleArg, as_of: str | None = AsOfOpt,
         followup_frame,
         followup_workbook,
         remind_frame,
+        shown_date,
     )
 
     day = _as_of(as_of)
@@ -134,24 +150,25 @@ def reports(bundle: Path = BundleArg, as_of: str | None = AsOfOpt,
     _warn(run, "reports")
     data = followup(run, day)
     lg = lang.value
-    if fmt is ExportFormat.json:
+    if fmt is PaperFormat.json:
         emit(dump_json(data), out)
-    elif fmt is ExportFormat.xlsx:
+    elif fmt is PaperFormat.xlsx:
         _xlsx(followup_workbook(data, run.year, lg), out, lang.value)
-    elif fmt is ExportFormat.csv:
+    elif fmt is PaperFormat.docx:
+        from parindex.report.docx_periodic import followup_docx
+
+        authority = run.bundle.authority if run.bundle is not None else ""
+        write_docx(lambda: followup_docx(data, run.year, authority, lg), out, lg)
+    elif fmt is PaperFormat.csv:
         emit(frame_csv(followup_frame(data, lg), lg), out)
     else:
         text = frame_table(followup_frame(data, lg), lg, title=t("followup.title", lg,
                                                                  year=run.year))
         remind = remind_frame(data, lg)
-        title = t("followup.remind_title", lg, date=_shown(data["as_of"], lg))
+        title = t("followup.remind_title", lg, date=shown_date(data["as_of"], lg))
         text += (frame_table(remind, lg, title=title) if len(remind)
                  else f"{title}: {t('followup.none_to_remind', lg)}\n")
         emit(text, out)
-
-
-def _shown(iso: str, lang: str) -> str:
-    return iso if lang == "en" else "/".join(reversed(iso.split("-")))
 
 
 def register(app: typer.Typer) -> None:

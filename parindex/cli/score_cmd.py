@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -33,6 +33,8 @@ from parindex.cli.names import pick, unit_of
 from parindex.words import t
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from parindex.errors import Problem
     from parindex.scoring.run import Run
 
@@ -43,6 +45,7 @@ RankOpt = typer.Option(RankFormat.table, "--format", "-f",
 ExplainOpt = typer.Option(ExplainFormat.table, "--format", "-f",
                           help=t("cli.help.explain_format", HELP_LANG))
 DocOutOpt = typer.Option(None, "--out", "-o", help=t("cli.help.docx_out", HELP_LANG))
+ExplainOwnerOpt = typer.Option(None, "--owner", help=h("opt.explain_owner"))
 
 
 #: more problems than this, and `check` ends with where they are, file and column
@@ -137,13 +140,19 @@ def score(bundle: Path = BundleArg, criteria: str | None = CriteriaOpt,
         emit(frame_table(df, lang.value, title=title), out, lang.value)
 
 
+def owner_of(run: Run, owner: str) -> str:
+    """The department named, as the edition writes it; an unknown one is refused (exit 1)."""
+    from parindex.report.owner import owners
+
+    return pick(owner, owners(run), "owner", file=run.edition.id)
+
+
 def _owner_scores(run: Run, owner: str, fmt: ExportFormat, out: Path | None,
                   lang: str) -> None:
     """``score --owner``: each unit's points, max and index on the department's areas."""
     from parindex.report.owner import owner_frame, owner_results
 
-    owners = [a.owner for a in run.edition.areas if a.owner]
-    data = owner_results(run, pick(owner, owners, "owner", file=run.edition.id))
+    data = owner_results(run, owner_of(run, owner))
     if fmt is ExportFormat.json:
         emit(dump_json(data), out, lang)
     elif fmt is ExportFormat.xlsx:
@@ -159,43 +168,82 @@ def _owner_scores(run: Run, owner: str, fmt: ExportFormat, out: Path | None,
 @handles_errors
 def explain(bundle: Path = BundleArg, unit: str = UnitArg,
             criteria: str | None = CriteriaOpt, fmt: ExplainFormat = ExplainOpt,
-            lang: Lang = LangOpt, out: Path | None = DocOutOpt) -> None:
-    """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence."""
+            lang: Lang = LangOpt, out: Path | None = DocOutOpt,
+            owner: str | None = ExplainOwnerOpt) -> None:
+    """Every leaf of one unit: input → rule → self / appraised points, points lost, evidence;
+    with --owner only the leaves of the areas that department owns, and its figures."""
     from parindex.pipeline import open_run
-    from parindex.report.tables import EXPLAIN_COLUMNS, explain_frame
 
     run = open_run(bundle, criteria)
     i = unit_of(run, unit)
+    kept, own = _owned(run, i, None if owner is None else owner_of(run, owner))
+    lg = lang.value
     if fmt is ExplainFormat.docx:
         from parindex.report.docx_annex import unit_sheet_docx
 
-        write_docx(lambda: unit_sheet_docx(run, i, lang.value), out, lang.value)
-        return
-    surveyed = _survey_counts(run, i)
-    if fmt is ExplainFormat.json:
-        leaves = explain_frame(run, i, lang.value, display=False)
-        records = leaves.to_dict(orient="records")
-        for j, (respondents, answers) in surveyed.items():
-            records[j].update(respondents=respondents, answers=answers)
-        emit(dump_json({"unit": run.unit_result(i), "leaves": records}), out, lang.value)
-        return
-    df = explain_frame(run, i, lang.value)
-    source = list(EXPLAIN_COLUMNS).index("source")
-    for j, (respondents, answers) in surveyed.items():
-        said = t("explain.survey", lang.value, respondents=respondents, answers=answers)
-        df.iat[j, source] = "; ".join(p for p in (said, str(df.iat[j, source])) if p)
-    if fmt is ExplainFormat.csv:
-        emit(frame_csv(df, lang.value), out, lang.value)
+        name = None if own is None else own["owner"]
+        write_docx(lambda: unit_sheet_docx(run, i, lg, name), out, lg)
+    elif fmt is ExplainFormat.json:
+        emit(dump_json(_explain_json(run, i, lg, kept, own)), out, lg)
+    elif fmt is ExplainFormat.csv:
+        emit(frame_csv(_explain_table(run, i, lg, kept), lg), out, lg)
     else:
-        from parindex.report.tables import fmt as number
-        from parindex.report.tables import rank_words
+        emit(frame_table(_explain_table(run, i, lg, kept), lg,
+                         title=_explain_title(run, i, lg, own)), out, lg)
 
-        r, lg = run.unit_result(i), lang.value
-        index = "" if r["index"] is None else f" ({number(r['index'], lg)}%)"
-        title = (f"{r['name']} ({r['code']}) — {run.edition.id} {run.year}: "
-                 f"{number(r['total'], lg)}/{number(r['applicable_max'], lg)}{index}, "
-                 f"{r['band'] or ''}{rank_words(r['rank'], lg)}")
-        emit(frame_table(df, lang.value, title=title), out, lang.value)
+
+def _owned(run: Run, i: int, owner: str | None) -> tuple[list[bool], dict[str, Any] | None]:
+    """Per leaf, whether ``explain`` shows it, and the owner's figures for the unit (every
+    leaf, and None, without an owner)."""
+    if owner is None:
+        return [True] * len(run.edition.leaves), None
+    from parindex.report.owner import owned_areas, owned_leaves, owner_unit
+
+    return owned_leaves(run, owned_areas(run, owner)).tolist(), owner_unit(run, owner, i)
+
+
+def _explain_json(run: Run, i: int, lang: str, kept: list[bool],
+                  own: dict[str, Any] | None) -> dict[str, Any]:
+    """``explain --format json``: the unit, its ``kept`` leaves (with the survey counts),
+    and with an owner ``owner``: its figures on its areas."""
+    from parindex.report.tables import explain_frame
+
+    records = explain_frame(run, i, lang, display=False).to_dict(orient="records")
+    for j, (respondents, answers) in _survey_counts(run, i).items():
+        records[j].update(respondents=respondents, answers=answers)
+    data: dict[str, Any] = {"unit": run.unit_result(i),
+                            "leaves": [r for r, k in zip(records, kept, strict=True) if k]}
+    return data if own is None else {**data, "owner": own}
+
+
+def _explain_table(run: Run, i: int, lang: str, kept: list[bool]) -> pd.DataFrame:
+    """The table and CSV of ``explain``: the survey counts in the evidence column."""
+    from parindex.report.tables import EXPLAIN_COLUMNS, explain_frame
+
+    df = explain_frame(run, i, lang)
+    source = list(EXPLAIN_COLUMNS).index("source")
+    for j, (respondents, answers) in _survey_counts(run, i).items():
+        said = t("explain.survey", lang, respondents=respondents, answers=answers)
+        df.iat[j, source] = "; ".join(p for p in (said, str(df.iat[j, source])) if p)
+    return df[kept].reset_index(drop=True)
+
+
+def _explain_title(run: Run, i: int, lang: str, own: dict[str, Any] | None) -> str:
+    """The unit, edition and year, then its total, max, index, band and rank — or with an
+    owner the owner's points, max and index on its areas."""
+    from parindex.report.tables import fmt as number
+    from parindex.report.tables import rank_words
+
+    r = run.unit_result(i)
+    head = f"{r['name']} ({r['code']}) — {run.edition.id} {run.year}: "
+    if own is not None:
+        index = "" if own["index"] is None else f" ({number(own['index'], lang)}%)"
+        return head + t("explain.owner_title", lang, owner=own["owner"],
+                        areas=", ".join(own["areas"]), points=number(own["points"], lang),
+                        max=number(own["max"], lang), index=index)
+    index = "" if r["index"] is None else f" ({number(r['index'], lang)}%)"
+    return (head + f"{number(r['total'], lang)}/{number(r['applicable_max'], lang)}{index}, "
+            f"{r['band'] or ''}{rank_words(r['rank'], lang)}")
 
 
 def _survey_counts(run: Run, unit: int) -> dict[int, tuple[int, int]]:

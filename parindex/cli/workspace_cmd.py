@@ -87,7 +87,13 @@ def serve(demo: bool = typer.Option(False, "--demo", help=h("opt.ws_demo")),
     from parindex.web.server import serve as run
 
     typer.echo(t("web.cli.address", lg, url=f"http://{host}:{port}/", data=str(data)))
-    run(host, port)
+    try:
+        run(host, port)
+    finally:
+        if demo:  # the demo's folder is thrown away with it
+            import shutil
+
+            shutil.rmtree(data, ignore_errors=True)
 
 
 ws = typer.Typer(help=h("cmd.workspace"), no_args_is_help=True, rich_markup_mode=None,
@@ -214,3 +220,44 @@ def export(cycle: str = typer.Argument(..., help=h("arg.ws_cycle")),
                               markup=False)
         raise typer.Exit(1)
     typer.echo(store.export_cycle(found, out))
+
+
+def _backup_call(fn: Any, lang: str, *args: Any) -> Any:
+    from parindex.web.backup import BackupError
+
+    try:
+        return fn(*args)
+    except BackupError as exc:
+        err_console().print(t(f"web.backup.{exc.key}", lang, **exc.facts), markup=False)
+        raise typer.Exit(1) from None
+
+
+@ws.command("backup", cls=LeanCommand, help=h("cmd.ws_backup"))
+@handles_errors
+def backup(out: Path = typer.Argument(..., help=h("arg.ws_backup_out")),
+           data: Path = DataOpt, db: str | None = DbOpt, lang: Lang = LangOpt) -> None:
+    lg = lang.value
+    _start(data, db, lg)
+    from parindex.web.backup import backup as make
+
+    manifest = _backup_call(make, lg, out)
+    typer.echo(t("web.cli.backed_up", lg, path=str(out), files=len(manifest["files"])))
+
+
+@ws.command("restore", cls=LeanCommand, help=h("cmd.ws_restore"))
+@handles_errors
+def restore(source: Path = typer.Argument(..., help=h("arg.ws_backup_in")),
+            data: Path = DataOpt, db: str | None = DbOpt, lang: Lang = LangOpt) -> None:
+    lg = lang.value
+    try:
+        import django  # noqa: F401
+    except ImportError:
+        err_console().print(t("web.cli.no_extra", lg))
+        raise typer.Exit(1) from None
+    from parindex.web import migrate, setup
+    from parindex.web.backup import restore as bring_back
+
+    setup(data, db)
+    _backup_call(bring_back, lg, source, data.resolve())
+    migrate()  # an older backup is brought up to this version's tables
+    typer.echo(t("web.cli.restored", lg, path=str(source), data=str(data.resolve())))

@@ -10,7 +10,8 @@
   width at 12 pt; the workbook and the CSV carry them.
 - :func:`unit_sheet_docx` — ``parindex explain --format docx``: one unit's results and every
   criterion (area rows in bold above their leaves): max, self-assessed and appraised points,
-  points lost, status, evidence, note.
+  points lost, status, evidence, note; with ``--owner`` only the areas that department owns
+  and its points, max and index on them.
 
 The paper (A4 landscape, margins, Times New Roman, header rows repeated on every page) is
 :mod:`parindex.report.docx_page`'s. Numbers to two decimals, with a decimal comma in
@@ -34,6 +35,7 @@ from parindex.report.docx_page import (
     paragraph,
     signature_block,
 )
+from parindex.report.owner import owned_areas, owned_leaves, owner_unit
 from parindex.report.published import detail_frame, is_area_row, roman
 from parindex.report.tables import fmt, header, league_frames, rank_words
 from parindex.scoring.run import Run
@@ -104,8 +106,9 @@ _SHEET = {"code": 15, "criterion": None, "max": 16, "self": 18, "appraised": 18,
           "status": 24, "source": 40, "note": 30}
 
 
-def unit_sheet_docx(run: Run, unit: int, lang: str = "vi") -> bytes:
-    """One unit's criterion-by-criterion scoring sheet, ready to sign (module docstring)."""
+def unit_sheet_docx(run: Run, unit: int, lang: str = "vi", owner: str | None = None) -> bytes:
+    """One unit's criterion-by-criterion scoring sheet, ready to sign (module docstring);
+    with ``owner`` only the areas that department owns, and its figures on them."""
     doc = new_document()
     _top(doc, run, lang, t("docx.sheet_title", lang, year=run.year))
     r = run.unit_result(unit)
@@ -115,8 +118,20 @@ def unit_sheet_docx(run: Run, unit: int, lang: str = "vi") -> bytes:
     paragraph(doc, t("docx.sheet_summary", lang, total=fmt(r["total"], lang),
                      max=fmt(r["applicable_max"], lang), index=index,
                      band=clean(r["band"] or ""), rank=rank_words(r["group_rank"], lang)),
-              center=False, after=6)
+              center=False, after=0 if owner else 6)
     df = detail_frame(run, lang, units=[unit])
+    if owner is not None:
+        own = owner_unit(run, owner, unit)
+        paragraph(doc, t("docx.sheet_owner", lang, owner=clean(owner),
+                         areas=", ".join(own["areas"]), points=fmt(own["points"], lang),
+                         max=fmt(own["max"], lang),
+                         index="" if own["index"] is None else fmt(own["index"], lang)),
+                  center=False, after=6)
+        areas = owned_areas(run, owner)
+        codes = {run.edition.areas[k].code for k in areas} | {
+            lf.code for lf, keep in zip(run.edition.leaves, owned_leaves(run, areas),
+                                        strict=True) if keep}
+        df = df[df[header("code", lang)].isin(codes)].reset_index(drop=True)
     rest = TEXT_WIDTH_MM - sum(mm for mm in _SHEET.values() if mm is not None)
     numbers = {"max", "self", "appraised", "lost"}
     columns = [Column(header(k, lang), rest if mm is None else mm, number=k in numbers)

@@ -3,9 +3,10 @@
 What Nghị định 30/2020/NĐ-CP asks of an administrative document, as far as an annex needs
 it: A4 landscape (the tables are wide) with margins top and bottom 20 mm, left 30 mm, right
 15 mm; Times New Roman, 13 pt text, 12 pt tables; the issuing body top left and the national
-motto top right (:func:`heading_block`); a title; tables whose header row repeats on every
-printed page and whose rows never break across pages (:func:`add_table`); the signature
-block bottom right (:func:`signature_block`).
+motto top right (:func:`heading_block`); a title; tables whose header rows repeat on every
+printed page and whose rows never break across pages (:func:`add_table`, with headings over
+groups of columns as :class:`Band`; from :mod:`parindex.report.docx_table`, exported here
+too); the signature block bottom right (:func:`signature_block`).
 
 **The issuing body** is worded from the bundle's ``authority`` (:func:`issuing_body`): a
 department of a people's committee written "Sở Nội vụ tỉnh Sơn Ngọc" or "Phòng Nội vụ huyện
@@ -22,28 +23,30 @@ without the control characters an XML document cannot hold, so the file always o
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table, _Cell, _Row
+from docx.table import _Cell
 
+from parindex.report.docx_table import (
+    TABLE_PT,
+    Band,
+    Column,
+    add_table,
+    borderless,
+    set_widths,
+)
 from parindex.words import t
 
 FONT = "Times New Roman"
-TEXT_PT, TABLE_PT = 13, 12
+TEXT_PT = 13
 #: A4 landscape and the margins of Nghị định 30/2020 (mm)
 PAGE_MM = (297, 210)
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
@@ -132,23 +135,11 @@ def paragraph(target: DocumentObject | _Cell, text: str, *, bold: bool = False,
         run.font.size = Pt(size)
 
 
-def _borderless(table: Table, widths_mm: Sequence[float]) -> None:
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar",
-                                           *_AFTER_CELL_MARGINS)
-    set_widths(table, widths_mm)
-
-
 def heading_block(doc: DocumentObject, authority: str, lang: str) -> None:
     """Issuing body top left, the national motto top right (no borders)."""
     parent, body = issuing_body(authority)
     table = doc.add_table(rows=1, cols=2)
-    _borderless(table, (TEXT_WIDTH_MM * 0.42, TEXT_WIDTH_MM * 0.58))
+    borderless(table, (TEXT_WIDTH_MM * 0.42, TEXT_WIDTH_MM * 0.58))
     left, right = table.rows[0].cells
     if parent:
         paragraph(left, parent, size=TABLE_PT)
@@ -172,7 +163,7 @@ def signature_block(doc: DocumentObject, authority: str, lang: str) -> None:
     on_behalf, title = signer(authority, lang)
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=2)
-    _borderless(table, (TEXT_WIDTH_MM * 0.5, TEXT_WIDTH_MM * 0.5))
+    borderless(table, (TEXT_WIDTH_MM * 0.5, TEXT_WIDTH_MM * 0.5))
     cell = table.rows[0].cells[1]
     for text in (on_behalf, title):
         if text:
@@ -182,95 +173,6 @@ def signature_block(doc: DocumentObject, authority: str, lang: str) -> None:
     _drop_first(cell)
 
 
-#: what follows w:tblCellMar in a table's properties (Word wants the schema's order)
-_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-#: the space between a cell's border and its text, left and right (mm)
-CELL_PAD_MM = 1.0
-
-
-def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
-    """Fixed column widths, in the grid (LibreOffice reads it) and every cell (Word does),
-    and narrow cell padding (:data:`CELL_PAD_MM`) so that 12 pt numbers fit 16 mm."""
-    table.autofit = False  # w:tblLayout fixed
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(round(CELL_PAD_MM / 25.4 * 1440)))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    table._tbl.tblPr.insert_element_before(margins, *_AFTER_CELL_MARGINS)
-    for col, mm in zip(table._tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
-        col.w = Mm(mm)
-    for row in table.rows:
-        for cell, mm in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(mm)
-
-
-def _row_flag(row: _Row, name: str) -> None:
-    """A row property that is on (``w:tblHeader``, ``w:cantSplit``)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement(f"w:{name}")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: its heading, width (mm) and whether it holds numbers (right-aligned)."""
-
-    heading: str
-    width: float
-    number: bool = False
-
-
-def add_table(doc: DocumentObject, columns: Sequence[Column], rows: Sequence[Sequence[str]],
-              bold_rows: Sequence[bool] = ()) -> None:
-    """A bordered table: the header row repeated on every page, rows kept whole, 12 pt.
-
-    The header row is made with python-docx; each body row is a copy of a formatted model
-    row with its texts filled in (python-docx's per-cell calls took 75 s for the 3,321
-    communes of the national bench bundle)."""
-    table = doc.add_table(rows=1, cols=len(columns))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    set_widths(table, [c.width for c in columns])
-    _row_flag(table.rows[0], "tblHeader")
-    _row_flag(table.rows[0], "cantSplit")
-    _fill(table.rows[0], columns, [c.heading for c in columns], bold=True, header=True)
-    models = {bold: _model_row(table, columns, bold) for bold in (False, True)}
-    tbl = table._tbl
-    for r, values in enumerate(rows):
-        tr = copy.deepcopy(models[r < len(bold_rows) and bold_rows[r]])
-        for text, value in zip(tr.iter(qn("w:t")), values, strict=True):
-            text.text = value
-        tbl.append(tr)
-
-
-def _fill(row: _Row, columns: Sequence[Column], values: Sequence[str], bold: bool,
-          header: bool = False) -> None:
-    for cell, column, value in zip(row.cells, columns, values, strict=True):
-        p = cell.paragraphs[0]
-        p.alignment = (WD_ALIGN_PARAGRAPH.CENTER if header else
-                       WD_ALIGN_PARAGRAPH.RIGHT if column.number else WD_ALIGN_PARAGRAPH.LEFT)
-        run = p.add_run(value)
-        run.bold = bold
-        run.font.size = Pt(TABLE_PT)
-
-
-def _model_row(table: Table, columns: Sequence[Column], bold: bool) -> Any:
-    """A formatted body row (taken out of the table again), its texts to be replaced."""
-    row = table.add_row()  # type: ignore[no-untyped-call]
-    _row_flag(row, "cantSplit")
-    for cell, column in zip(row.cells, columns, strict=True):
-        cell.width = Mm(column.width)
-    _fill(row, columns, ["-"] * len(columns), bold)
-    tr = row._tr
-    for text in tr.iter(qn("w:t")):
-        text.set(qn("xml:space"), "preserve")
-    table._tbl.remove(tr)
-    return tr
-
-
-__all__ = ["FONT", "MARGINS_MM", "PAGE_MM", "TEXT_WIDTH_MM", "Column", "add_table", "clean",
-           "document_bytes", "heading_block", "issuing_body", "new_document", "paragraph",
-           "set_widths", "signature_block", "signer"]
+__all__ = ["FONT", "MARGINS_MM", "PAGE_MM", "TABLE_PT", "TEXT_WIDTH_MM", "Band", "Column",
+           "add_table", "clean", "document_bytes", "heading_block", "issuing_body",
+           "new_document", "paragraph", "set_widths", "signature_block", "signer"]

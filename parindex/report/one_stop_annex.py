@@ -23,7 +23,7 @@ import pandas as pd
 from parindex.evidence.one_stop_periods import COLUMNS, OneStopPeriods
 from parindex.evidence.parse import percent_of
 from parindex.scoring.run import Run
-from parindex.words import t
+from parindex.words import WORDS, t
 
 #: the annex's groups of units: words key (``annex.group.KEY``) → unit types
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -36,6 +36,18 @@ ROMAN = ("I", "II", "III", "IV", "V")
 FIGURES = ("procedures", "carried_over", "received_online", "received_direct",
            "received_post", "resolved_early", "resolved_on_time", "resolved_late",
            "on_time_rate", "returned", "pending_in_time", "pending_overdue")
+#: the print layouts' headings over figure columns: words key (``annex.band.KEY``) → the
+#: columns it spans (adjacent, in the order of FIGURES)
+BANDS = {"received": ("carried_over", "received_online", "received_direct", "received_post"),
+         "resolved": ("resolved_early", "resolved_on_time", "resolved_late", "on_time_rate"),
+         "pending": ("pending_in_time", "pending_overdue")}
+
+
+def short_heading(column: str, lang: str) -> str:
+    """A figure column's heading under its band (``Trực tuyến`` under "received"), else its
+    full heading."""
+    key = f"annex.short.{column}"
+    return t(key if key in WORDS else f"annex.col.{column}", lang)
 
 
 def on_time_rate(early: float, on_time: float, late: float) -> float | None:
@@ -138,5 +150,5 @@ def annex_title(data: dict[str, Any], lang: str) -> str:
     return text.upper() if lang != "en" else text
 
 
-__all__ = ["FIGURES", "GROUPS", "annex", "annex_frame", "annex_of", "annex_title",
-           "kind_of_rows", "on_time_rate", "period_words"]
+__all__ = ["BANDS", "FIGURES", "GROUPS", "annex", "annex_frame", "annex_of", "annex_title",
+           "kind_of_rows", "on_time_rate", "period_words", "short_heading"]

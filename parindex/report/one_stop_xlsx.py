@@ -19,17 +19,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.io import safe_cell
-from parindex.report.one_stop_annex import FIGURES, annex_frame, annex_title, kind_of_rows
-from parindex.words import WORDS, t
+from parindex.report.one_stop_annex import (
+    BANDS,
+    FIGURES,
+    annex_frame,
+    annex_title,
+    kind_of_rows,
+    short_heading,
+)
+from parindex.words import t
 
 HEAD = 3  # the first heading row; units start two rows below
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
-#: heading bands over the figure columns: words key → the columns it spans
-_BANDS = {"received": ("carried_over", "received_online", "received_direct", "received_post"),
-          "resolved": ("resolved_early", "resolved_on_time", "resolved_late", "on_time_rate"),
-          "pending": ("pending_in_time", "pending_overdue")}
 
 
 def _head(ws: Worksheet, row: int, col: int, text: str, span: tuple[int, int] = (1, 1)) -> None:
@@ -48,16 +51,15 @@ def _head(ws: Worksheet, row: int, col: int, text: str, span: tuple[int, int] = 
 def _headings(ws: Worksheet, lang: str) -> None:
     _head(ws, HEAD, 1, t("annex.col.stt", lang), (2, 1))
     _head(ws, HEAD, 2, t("annex.col.name", lang), (2, 1))
-    in_band = {c: band for band, cols in _BANDS.items() for c in cols}
+    in_band = {c: band for band, cols in BANDS.items() for c in cols}
     for j, col in enumerate(FIGURES, start=3):
         band = in_band.get(col)
         if band is None:
             _head(ws, HEAD, j, t(f"annex.col.{col}", lang), (2, 1))
             continue
-        if _BANDS[band][0] == col:
-            _head(ws, HEAD, j, t(f"annex.band.{band}", lang), (1, len(_BANDS[band])))
-        short = f"annex.short.{col}"
-        _head(ws, HEAD + 1, j, t(short if short in WORDS else f"annex.col.{col}", lang))
+        if BANDS[band][0] == col:
+            _head(ws, HEAD, j, t(f"annex.band.{band}", lang), (1, len(BANDS[band])))
+        _head(ws, HEAD + 1, j, short_heading(col, lang))
 
 
 def _body(ws: Worksheet, data: dict[str, Any], lang: str) -> int:

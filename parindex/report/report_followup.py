@@ -70,7 +70,8 @@ def status_words(row: dict[str, Any], lang: str) -> str:
     return t(f"followup.status.{row['status']}", lang, days=row["days_late"])
 
 
-def _shown_date(iso: str | None, lang: str) -> str:
+def shown_date(iso: str | None, lang: str) -> str:
+    """An ISO date as the language writes it (dd/mm/yyyy in Vietnamese); None → ''."""
     if iso is None:
         return ""
     return iso if lang == "en" else dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
@@ -78,10 +79,12 @@ def _shown_date(iso: str | None, lang: str) -> str:
 
 def followup_frame(data: dict[str, Any], lang: str = "vi") -> pd.DataFrame:
     """One row per unit and report: STT, unit code and name, report, deadline, date sent,
-    days late, status in words."""
+    days late, status in words; blanks ``""``."""
     cols = ["stt", "unit", "name", "report", "deadline", "submitted", "days_late", "status"]
-    rows = [[n, r["unit"], r["name"], r["report"], _shown_date(r["deadline"], lang),
-             _shown_date(r["submitted"], lang), r["days_late"], status_words(r, lang)]
+    # a blank is "" (a None would turn the whole days-late column into floats: "3.0")
+    rows = [[n, r["unit"], r["name"], r["report"], shown_date(r["deadline"], lang),
+             shown_date(r["submitted"], lang), "" if r["days_late"] is None else r["days_late"],
+             status_words(r, lang)]
             for n, r in enumerate(data["reports"], start=1)]
     return pd.DataFrame(rows, columns=[t(f"followup.col.{c}", lang) for c in cols],
                         dtype=object)
@@ -112,7 +115,7 @@ def _sheet(wb: Any, title: str, heading: str, frame: pd.DataFrame) -> None:
         ws.column_dimensions[get_column_letter(c)].width = min(max(width, 6), 40)
     for r, values in enumerate(frame.itertuples(index=False), start=4):
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=None if value is None else safe_cell(value)
+            ws.cell(row=r, column=c, value=None if value in (None, "") else safe_cell(value)
                     ).border = border
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
@@ -134,7 +137,7 @@ def followup_workbook(data: dict[str, Any], year: int, lang: str = "vi") -> byte
     _sheet(wb, t("followup.sheet.reports", lang), t("followup.title", lang, year=year),
            followup_frame(data, lang))
     _sheet(wb, t("followup.sheet.remind", lang),
-           t("followup.remind_title", lang, date=_shown_date(data["as_of"], lang)),
+           t("followup.remind_title", lang, date=shown_date(data["as_of"], lang)),
            remind_frame(data, lang))
     buf = io.BytesIO()
     wb.save(buf)
@@ -142,4 +145,4 @@ def followup_workbook(data: dict[str, Any], year: int, lang: str = "vi") -> byte
 
 
 __all__ = ["STATUSES", "followup", "followup_frame", "followup_workbook", "remind_frame",
-           "status_words"]
+           "shown_date", "status_words"]

@@ -19,6 +19,7 @@ from ninja.security import APIKeyHeader, SessionAuth
 from parindex import words
 from parindex.web import models as m
 from parindex.web import scores, services
+from parindex.web.api_rounds import router as rounds_router
 from parindex.web.permissions import decide
 from parindex.web.services import Refused
 
@@ -226,6 +227,7 @@ def audit(request: HttpRequest, cycle_id: int, unit: str | None = None
 class RoundIn(Schema):
     round: str
     deadline: str | None = None
+    reason: str = ""
 
 
 @api.post("/cycles/{cycle_id}/round")
@@ -233,4 +235,8 @@ def move_round(request: HttpRequest, cycle_id: int, body: RoundIn) -> dict[str, 
     lang = lang_of(request)
     cycle = services.get_cycle(request.user, cycle_id, lang)
     return _cycle_dict(services.move_round(request.user, cycle, body.round, body.deadline,
-                                           lang))
+                                           lang, body.reason))
+
+
+# the appraisal rounds' endpoints, on the same API (their errors take its shape)
+api.add_router("", rounds_router)

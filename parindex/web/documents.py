@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from parindex import words
 from parindex.web import models as m
@@ -109,6 +110,9 @@ def upload(user: Any, cycle: m.Cycle, code: str, criterion: str, name: str,
                                             uploaded_by=user)
             record(cycle, user, "files.upload", code, criterion, "file", "",
                    f"{doc.name} ({size} B, {sha[:12]})")
+            # a document on a leaf answers the council's open requests for that leaf
+            m.DocumentRequest.objects.filter(evidence=row, answered_at__isnull=True).update(
+                answered_at=timezone.now())
             os.replace(tmp, folder() / stored)
     finally:
         tmp.unlink(missing_ok=True)

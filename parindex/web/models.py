@@ -153,6 +153,11 @@ class Evidence(models.Model):
     explanation = models.TextField(blank=True)
     version = models.IntegerField(default=1)
     position = models.IntegerField(default=0)
+    #: when and by whom the council decided this leaf (a blank ``appraised`` with a date is
+    #: "accepted as declared"; without one, not appraised yet)
+    appraised_at = models.DateTimeField(null=True, blank=True)
+    appraised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "criterion"],
@@ -198,6 +203,8 @@ class Adjustment(models.Model):
     kind = models.CharField(max_length=20)
     points = models.CharField(max_length=40)
     reason = models.TextField(blank=True)
+    document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
     version = models.IntegerField(default=1)
     position = models.IntegerField(default=0)
 

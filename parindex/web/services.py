@@ -86,7 +86,7 @@ def record(cycle: m.Cycle | None, user: Any, action: str, unit: str = "", criter
                             before=str(before), after=str(after))
 
 
-def _touch(cycle: m.Cycle) -> None:
+def touch(cycle: m.Cycle) -> None:
     m.Cycle.objects.filter(pk=cycle.pk).update(data_version=models_f("data_version") + 1)
     cycle.refresh_from_db(fields=["data_version"])
 
@@ -97,7 +97,7 @@ def models_f(name: str) -> Any:
     return F(name)
 
 
-def _validate(cycle: m.Cycle, member: m.Member, lang: str) -> dict[str, Any]:
+def validate_unit(cycle: m.Cycle, member: m.Member, lang: str) -> dict[str, Any]:
     """The unit checked as ``parindex check`` would; an error rolls the write back (400)."""
     run, errors = scores.unit_errors(cycle, member.code)
     if run is None:
@@ -155,14 +155,17 @@ def patch_evidence(user: Any, cycle: m.Cycle, code: str, criterion: str,
         changed = {k: (getattr(row, k), v) for k, v in wanted.items() if getattr(row, k) != v}
         for k, (_, v) in changed.items():
             setattr(row, k, v)
-        if changed:
+        if action == "evidence.appraise":  # the council decided this leaf, now
+            row.appraised_at = timezone.now()
+            row.appraised_by = user if getattr(user, "pk", None) else None
+        if changed or action == "evidence.appraise":
             row.version += 1
             row.save()
-        result = _validate(cycle, member, lang)
+        result = validate_unit(cycle, member, lang)
         for k, (before, after) in changed.items():
             record(cycle, user, action, code, criterion, k, before, after)
         if changed:
-            _touch(cycle)
+            touch(cycle)
     return row, result
 
 
@@ -187,18 +190,18 @@ def put_one_stop(user: Any, cycle: m.Cycle, code: str, counts: dict[str, Any],
         if row.counts != before:
             row.version += 1
             row.save()
-            _ensure_table(cycle, "one_stop", ["unit", *ONE_STOP_COUNTS])
-        result = _validate(cycle, member, lang)
+            ensure_table(cycle, "one_stop", ["unit", *ONE_STOP_COUNTS])
+        result = validate_unit(cycle, member, lang)
         for k in clean:
             if before.get(k, "") != row.counts[k]:
                 record(cycle, user, "one_stop.write", code, "", k, before.get(k, ""),
                        row.counts[k])
         if row.counts != before:
-            _touch(cycle)
+            touch(cycle)
     return row, result
 
 
-def _ensure_table(cycle: m.Cycle, name: str, columns: list[str]) -> None:
+def ensure_table(cycle: m.Cycle, name: str, columns: list[str]) -> None:
     """A table written in the workspace joins the cycle's shape (its columns kept)."""
     if name not in cycle.tables:
         cycle.tables = {**cycle.tables, name: columns}
@@ -231,11 +234,11 @@ def put_report(user: Any, cycle: m.Cycle, code: str, report: str, submitted: str
             row.submitted = text
             row.version += 1
             row.save()
-            _ensure_table(cycle, "reports", ["unit", "report", "submitted"])
-        result = _validate(cycle, member, lang)
+            ensure_table(cycle, "reports", ["unit", "report", "submitted"])
+        result = validate_unit(cycle, member, lang)
         if before != text:
             record(cycle, user, "reports.write", code, report, "submitted", before, text)
-            _touch(cycle)
+            touch(cycle)
     return row, result
 
 
@@ -252,19 +255,24 @@ def submit(user: Any, cycle: m.Cycle, code: str, lang: str) -> m.Member:
 
 
 def move_round(user: Any, cycle: m.Cycle, round_: str, deadline: str | None,
-               lang: str) -> m.Cycle:
-    """The office moves the cycle to a round (and sets that round's deadline)."""
+               lang: str, reason: str = "") -> m.Cycle:
+    """The office moves the cycle to a round (and sets that round's deadline). Leaving
+    ``published`` reopens published numbers: it needs a reason, kept on the record."""
     check(user, "round.move", cycle, None, lang)
     if round_ not in m.ROUNDS:
         raise Refused(400, "invalid_value", words.t("web.refuse.bad_round", lang,
                                                     value=round_,
                                                     rounds=", ".join(m.ROUNDS)))
+    reopening = cycle.round == "published" and round_ != "published"
+    if reopening and not reason.strip():
+        raise Refused(400, "reason_needed", words.t("web.refuse.reason_needed", lang))
     day = parse_day(deadline, lang) if deadline else None
     with transaction.atomic():
         before = cycle.round
         cycle.round = round_
         cycle.save(update_fields=["round"])
-        record(cycle, user, "round.move", field="round", before=before, after=round_)
+        record(cycle, user, "cycle.reopen" if reopening else "round.move", field="round",
+               before=before, after=round_ + (f": {reason.strip()}" if reopening else ""))
         if day is not None:
             old = cycle.deadlines.filter(round=round_).first()
             m.Deadline.objects.update_or_create(cycle=cycle, round=round_,

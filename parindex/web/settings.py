@@ -5,6 +5,10 @@
   secret key); default ``./parindex-data``.
 - ``PARINDEX_DB``: a PostgreSQL URL ``postgresql://user:pass@host:5432/name`` instead of
   SQLite.
+- ``PARINDEX_HTTPS=1``: the site is reached over HTTPS through a reverse proxy (nginx) that
+  sets ``X-Forwarded-Proto``: cookies only over HTTPS, HSTS, HTTP redirected to HTTPS.
+- ``PARINDEX_HOSTS``: the host names the site answers to (comma-separated).
+- ``PARINDEX_SESSION_SECONDS``: sign-out after this long without a request (default 8 h).
 - ``PARINDEX_WEB_TEST``: set by the test suite only (fast password hashing). Debug is never
   on.
 """
@@ -59,10 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "parindex.web.apps.WorkspaceConfig",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "parindex.web.security.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,7 +77,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parindex.web.middleware.language",
+    "parindex.web.health.request_log",
+    "axes.middleware.AxesMiddleware",
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
 ROOT_URLCONF = "parindex.web.urls"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -91,14 +101,19 @@ AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [] if TESTING else [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# argon2 first (the argon2-cffi package of the web extra); older hashes still verify
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA / "static"
+# served by whitenoise from the package (its finders), no collectstatic folder
+STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = TESTING
 LOGIN_URL = "/login/"
@@ -107,6 +122,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("PARINDEX_SESSION_SECONDS", "28800"))
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' script reads it for htmx and API calls
+HTTPS = os.environ.get("PARINDEX_HTTPS") == "1"
+# failed sign-ins throttled per account and per address (django-axes): after 5, 15 minutes
+# of refusal with a Vietnamese page; the same for names that exist and names that do not
+AXES_ENABLED = not TESTING  # the tests that check it turn it on
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "parindex.web.views.locked_out"
+AXES_IPWARE_PROXY_COUNT = 1 if HTTPS else None
+AXES_VERBOSE = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -115,3 +148,16 @@ UPLOAD_MAX_BYTES = int(os.environ.get("PARINDEX_UPLOAD_MB", "20")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 NINJA_PAGINATION_PER_PAGE = 100
+
+# one JSON line per request on stderr (parindex.web.health); Django's own warnings too
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "loggers": {
+        "parindex.requests": {"handlers": ["stderr"],
+                              "level": "WARNING" if TESTING else "INFO", "propagate": False},
+        "django": {"handlers": ["stderr"], "level": "WARNING"},
+    },
+}

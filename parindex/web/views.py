@@ -34,7 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     cycles = services.visible_cycles(request.user)
     profile = getattr(request.user, "profile", None)
     unit = profile.unit.code if profile is not None and profile.unit_id else None
-    context: dict[str, Any] = {"cycles": cycles, "role": role, "unit": unit}
+    from parindex.web.inbox import news_for
+
+    context: dict[str, Any] = {"cycles": cycles, "role": role, "unit": unit,
+                               "news": news_for(request.user, cycles)}
     return render(request, "workspace/home.html", context)
 
 
@@ -56,3 +59,9 @@ def download(request: HttpRequest, doc_id: int) -> FileResponse:
                             content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def locked_out(request: HttpRequest, _response: object, _credentials: object) -> HttpResponse:
+    """Too many failed sign-ins from this account or address: refused for a while, said in
+    the request's language (the same for every name, so none is revealed)."""
+    return render(request, "workspace/locked.html", status=429)
