@@ -184,10 +184,13 @@ class TestReading:
 def test_a_cycle_id_that_comes_back_does_not_find_old_scores(db: None) -> None:  # noqa: ARG001
     """A rolled-back (or restored) database gives a new cycle the id and data version of a
     cycle scored before: its results are its own."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from parindex.samples.sample import sample_bundles
     from parindex.web import scores, store
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL never hands out an id twice, even after a rollback")
 
     def imported(year: str) -> Any:
         checked, edition = store.read_checked(next(p for p in sample_bundles()

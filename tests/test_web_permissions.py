@@ -110,6 +110,28 @@ EXPECT: dict[tuple[str, str, str], dict[str, Expect]] = {
                                                     DENIED),
     ("POST", "/cycles/{cycle_id}/round", ""): _table(200, DENIED, DENIED, DENIED, DENIED,
                                                      DENIED),
+    # the appraisal rounds (issue #13): the council's acts on a unit it sees
+    ("POST", "/cycles/{cycle_id}/units/{code}/accept", ""): _table(
+        Opens(APPRAISAL), Opens(APPRAISAL), HIDDEN, DENIED, HIDDEN, DENIED),
+    ("POST", "/cycles/{cycle_id}/units/{code}/adjustments", ""): _table(
+        Opens(APPRAISAL), Opens(APPRAISAL), HIDDEN, DENIED, HIDDEN, DENIED),
+    ("PUT", "/cycles/{cycle_id}/units/{code}/adjustments/{ident}", ""): _table(
+        Opens(APPRAISAL), Opens(APPRAISAL), HIDDEN, DENIED, HIDDEN, DENIED),
+    ("DELETE", "/cycles/{cycle_id}/units/{code}/adjustments/{ident}", ""): _table(
+        Opens(APPRAISAL), Opens(APPRAISAL), HIDDEN, DENIED, HIDDEN, DENIED),
+    ("POST", "/cycles/{cycle_id}/units/{code}/evidence/{criterion}/requests", ""): _table(
+        Opens(APPRAISAL), Opens(APPRAISAL), HIDDEN, DENIED, HIDDEN, DENIED),
+    # a leaf's history: whoever sees the unit
+    ("GET", "/cycles/{cycle_id}/units/{code}/evidence/{criterion}/history", ""): _table(
+        200, 200, HIDDEN, 200, HIDDEN, 200),
+    # the office's: a unit's extension (any round, after its deadline too: that is what it
+    # is for), the record as CSV, next year's cycle
+    ("POST", "/cycles/{cycle_id}/units/{code}/extension", ""): _table(
+        200, DENIED, DENIED, DENIED, DENIED, DENIED),
+    ("GET", "/cycles/{cycle_id}/audit.csv", ""): _table(200, DENIED, DENIED, DENIED, DENIED,
+                                                        DENIED),
+    ("POST", "/cycles/{cycle_id}/next", ""): _table(200, DENIED, DENIED, DENIED, DENIED,
+                                                    DENIED),
 }
 
 #: what a request of each endpoint (and variant) sends
@@ -119,17 +141,30 @@ PATH_BODIES: dict[str, Any] = {
     "/cycles/{cycle_id}/units/{code}/one_stop": {"period": "Q1", "resolved_early": 175,
                                                  "resolved_on_time": 326},
     "/cycles/{cycle_id}/units/{code}/reports/{report}": {"submitted": "15/02/2024"},
+    "/cycles/{cycle_id}/units/{code}/accept": {"criteria": ["1.1.3"]},
+    "/cycles/{cycle_id}/units/{code}/adjustments": {"kind": "bonus", "points": "1",
+                                                    "reason": "Sáng kiến"},
+    "/cycles/{cycle_id}/units/{code}/adjustments/{ident}": {"reason": "Sáng kiến cấp tỉnh"},
+    "/cycles/{cycle_id}/units/{code}/evidence/{criterion}/requests": {
+        "text": "Bổ sung biên bản tự kiểm tra", "due": "31/12/2099"},
+    "/cycles/{cycle_id}/units/{code}/extension": {"round": "appraisal",
+                                                  "deadline": "31/12/2099", "reason": "ốm"},
+    "/cycles/{cycle_id}/next": {"year": 2025, "name": "2025 (walk)"},
 }
 
 #: page route (as registered in parindex.web.urls) → role → status of a GET. ``api/`` is
 #: walked above, endpoint by endpoint.
+SEES_UNIT = {**{r: 200 for r in ROLES}, "anonymous": 302, "appraiser_other_group": 404,
+             "unit_other": 404}
 PAGES: dict[str, dict[str, int]] = {
     "": {**{r: 200 for r in ROLES}, "anonymous": 302},
     "login/": {**{r: 302 for r in ROLES}, "anonymous": 200},
     "logout/": {r: 405 for r in ROLES},  # only a POST signs out
-    "files/<int:doc_id>/": {**{r: 200 for r in ROLES}, "anonymous": 302,
-                            "appraiser_other_group": 404, "unit_other": 404},
+    "files/<int:doc_id>/": SEES_UNIT,
+    "healthz": {r: 200 for r in ROLES},  # for the monitor: no account, no data
     "admin/": {**{r: 302 for r in ROLES}, "admin": 200},
+    # the workbook page explains a refusal on the page itself (200) to those who see the unit
+    "cycles/<int:cycle_id>/units/<str:code>/workbook/": SEES_UNIT,
 }
 
 
@@ -223,8 +258,17 @@ def _enter(cycle: Any, state: State) -> None:
         m.Member.objects.filter(cycle=cycle, unit__code=UNIT).update(submitted_at=timezone.now())
 
 
+def _adjustment(cycle: Any) -> int:
+    """The id of the unit's first bonus or penalty (the sample gives NN01 one)."""
+    from parindex.web import models as m
+
+    return int(m.Adjustment.objects.filter(member__cycle=cycle, member__unit__code=UNIT)
+               .order_by("id").values_list("id", flat=True)[0])
+
+
 def _request(client: Any, method: str, path: str, variant: str, cycle: Any) -> Any:
-    url = "/api" + path.format(cycle_id=cycle.id, code=UNIT, criterion="1.1.3", report="Q1")
+    url = "/api" + path.format(cycle_id=cycle.id, code=UNIT, criterion="1.1.3", report="Q1",
+                               ident=_adjustment(cycle) if "{ident}" in path else 0)
     extra = {"HTTP_X_CSRFTOKEN": CSRF}
     if path.endswith("/files"):
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -293,7 +337,8 @@ def test_pages(cycle: Any, accounts: dict[str, Any], state: State) -> None:
     _enter(cycle, state)
     wrong = []
     for route, answers in PAGES.items():
-        url = "/" + route.replace("<int:doc_id>", str(doc))
+        url = "/" + route.replace("<int:doc_id>", str(doc)).replace(
+            "<int:cycle_id>", str(cycle.id)).replace("<str:code>", UNIT)
         for role, want in answers.items():
             r = accounts[role].get(url)
             r.close()  # a download is a file left open until then
