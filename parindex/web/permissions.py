@@ -24,7 +24,8 @@ APPRAISAL = frozenset({"appraisal", "appraisal_2"})
 @dataclass(frozen=True)
 class Rule:
     """Who may do an action: roles, the rounds it is open in, whether it writes a unit's
-    data (then the round's deadline counts), and whether the unit's submission closes it."""
+    data (then the round's deadline counts), and whether the unit's submission closes it
+    (in the self-assessment round: an upload in the explanation round stays open)."""
 
     roles: frozenset[str]
     rounds: frozenset[str] = ALL_ROUNDS
@@ -136,6 +137,8 @@ def decide(user: object, action: str, cycle: m.Cycle | None = None,
         last = deadline_of(cycle, cycle.round, member)
         if last is not None and today() > last:
             return Refusal(403, "deadline_passed", {"day": last.strftime("%d/%m/%Y")})
-    if rule.closed_by_submit and member is not None and member.submitted_at is not None:
+    # submitting locks the self-assessment; documents backing an explanation stay open
+    if rule.closed_by_submit and member is not None and member.submitted_at is not None \
+            and cycle is not None and cycle.round in SELF:
         return Refusal(403, "submitted", {})
     return None

@@ -18,18 +18,22 @@ from parindex.web import models as m
 from parindex.web import store
 
 _lock = threading.Lock()
-_runs: dict[int, tuple[int, Run]] = {}
+_runs: dict[int, tuple[tuple[int, object], Run]] = {}
 
 
 def cycle_run(cycle: m.Cycle) -> Run:
-    """The cycle's run at its current data version (scored once per version)."""
+    """The cycle's run at its current data version (scored once per version). The key holds
+    the cycle's creation time too: a cycle id can come back with the same version (a
+    database rolled back, as after each test, or restored), and must not find the scores of
+    the cycle that had that id before."""
+    key = (cycle.data_version, cycle.created_at)
     with _lock:
         known = _runs.get(cycle.id)
-        if known is not None and known[0] == cycle.data_version:
+        if known is not None and known[0] == key:
             return known[1]
     run = store.checked(cycle).run()
     with _lock:
-        _runs[cycle.id] = (cycle.data_version, run)
+        _runs[cycle.id] = (key, run)
     return run
 
 

@@ -202,12 +202,34 @@ def _optional_tables(cycle: m.Cycle, ids: list[int], code: dict[int, str],
             tables[name] = _frame([[code[r[0]], *r[1:]] for r in
                                    rows.values_list("member_id", *cols)], ["unit", *cols])
     if "survey" in shape:
-        sheets = m.SurveySheet.objects.filter(member_id__in=ids).order_by("member__position")
-        tables["survey"] = _frame([[code[s.member_id], *a] for s in sheets for a in s.answers],
-                                  ["unit", "respondent", "question", "answer"])
+        tables["survey"] = _survey_frame(ids, code)
     if "lineage" in shape:
         tables["lineage"] = _frame([list(r) for r in cycle.lineage.values_list(
             "code", "predecessor")], ["code", "predecessor"])
+
+
+def _survey_frame(ids: list[int], code: dict[int, str]) -> pd.DataFrame:
+    """The survey answers as one table, laid out by column: each unit's sheet read as JSON
+    text and decoded by orjson (nationally 1.7 million answers: the ORM's decoding and a list
+    per answer took 12 of the results API's first 13 seconds)."""
+    import orjson
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    sheets = (m.SurveySheet.objects.filter(member_id__in=ids).order_by("member__position")
+              .annotate(raw=Cast("answers", TextField())).values_list("member_id", "raw"))
+    columns: list[list[Any]] = [[], [], [], []]
+    for member_id, raw in sheets:
+        rows = orjson.loads(raw)
+        if not rows:
+            continue
+        columns[0].extend([code[member_id]] * len(rows))
+        for column, values in zip(columns[1:], zip(*rows, strict=True), strict=True):
+            column.extend(values)
+    names = ["unit", "respondent", "question", "answer"]
+    df = pd.DataFrame(dict(zip(names, columns, strict=True)), dtype=object)
+    df["_row"] = range(2, len(df) + 2)
+    return df
 
 
 def cycle_bundle(cycle: m.Cycle, codes: list[str] | None = None) -> Bundle:
