@@ -154,9 +154,20 @@ PATH_BODIES: dict[str, Any] = {
 
 #: page route (as registered in parindex.web.urls) → role → status of a GET. ``api/`` is
 #: walked above, endpoint by endpoint.
-SEES_UNIT = {**{r: 200 for r in ROLES}, "anonymous": 302, "appraiser_other_group": 404,
-             "unit_other": 404}
-PAGES: dict[str, dict[str, int]] = {
+Answer = int | tuple[int, int]
+SEES_UNIT: dict[str, Answer] = {**{r: 200 for r in ROLES}, "anonymous": 302,
+                                "appraiser_other_group": 404, "unit_other": 404}
+#: a form's target, POST only: signed-in accounts get 405 to a GET, anyone else the sign-in
+POST_ONLY: dict[str, Answer] = {**{r: 405 for r in ROLES}, "anonymous": 302}
+#: the cycle's own pages: everyone signed in but unit accounts, which may open them only
+#: once the cycle is published — (before publication, published)
+CYCLE_PAGE: dict[str, Answer] = {
+    **{r: 200 for r in ROLES}, "anonymous": 302, "unit_own": (403, 200),
+    "unit_other": (403, 200)}
+UNIT_PAGES = ("", "submit/", "workbook/template/", "explain/", "plan/")
+FORMS = ("leaf/<str:criterion>/", "leaf/<str:criterion>/files/", "one_stop/",
+         "reports/<str:report>/", "workbook/apply/")
+PAGES: dict[str, dict[str, Answer]] = {
     "": {**{r: 200 for r in ROLES}, "anonymous": 302},
     "login/": {**{r: 302 for r in ROLES}, "anonymous": 200},
     "logout/": {r: 405 for r in ROLES},  # only a POST signs out
@@ -165,6 +176,12 @@ PAGES: dict[str, dict[str, int]] = {
     "admin/": {**{r: 302 for r in ROLES}, "admin": 200},
     # the workbook page explains a refusal on the page itself (200) to those who see the unit
     "cycles/<int:cycle_id>/units/<str:code>/workbook/": SEES_UNIT,
+    **{f"cycles/<int:cycle_id>/units/<str:code>/{page}": SEES_UNIT for page in UNIT_PAGES},
+    **{f"cycles/<int:cycle_id>/units/<str:code>/{form}": POST_ONLY for form in FORMS},
+    "cycles/<int:cycle_id>/": CYCLE_PAGE,
+    "cycles/<int:cycle_id>/league/": CYCLE_PAGE,
+    "cycles/<int:cycle_id>/download/<str:kind>/": CYCLE_PAGE,  # walked with kind=league
+    "office/plotly.min.js": {**{r: 200 for r in ROLES}},  # a published library, no data
 }
 
 
@@ -338,8 +355,12 @@ def test_pages(cycle: Any, accounts: dict[str, Any], state: State) -> None:
     wrong = []
     for route, answers in PAGES.items():
         url = "/" + route.replace("<int:doc_id>", str(doc)).replace(
-            "<int:cycle_id>", str(cycle.id)).replace("<str:code>", UNIT)
-        for role, want in answers.items():
+            "<int:cycle_id>", str(cycle.id)).replace("<str:code>", UNIT).replace(
+            "<str:criterion>", "1.1.3").replace("<str:report>", "Q1").replace(
+            "<str:kind>", "league")
+        for role, answer in answers.items():
+            want = answer if isinstance(answer, int) else \
+                answer[state.name == "published"]
             r = accounts[role].get(url)
             r.close()  # a download is a file left open until then
             got = r.status_code

@@ -20,7 +20,7 @@ from parindex import words
 from parindex.web import models as m
 from parindex.web import scores, services
 from parindex.web.api_rounds import router as rounds_router
-from parindex.web.permissions import decide
+from parindex.web.permissions import decide, visible_codes
 from parindex.web.services import Refused
 
 
@@ -110,9 +110,7 @@ def results(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     lang = lang_of(request)
     cycle = services.get_cycle(request.user, cycle_id, lang)
     services.check(request.user, "results.read", cycle, None, lang)
-    profile = getattr(request.user, "profile", None)
-    code = profile.unit.code if profile is not None and profile.role == "unit" else None
-    return scores.results(cycle, code, _ranks(request, cycle))
+    return scores.results(cycle, visible_codes(request.user, cycle), _ranks(request, cycle))
 
 
 @api.get("/cycles/{cycle_id}/units/{code}")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parindex import words
+from parindex.lang import number_text
 from parindex.web import models as m
 from parindex.web.services import Refused, check, get_member, record
 from parindex.web.store import compiled
@@ -61,6 +62,11 @@ def safe_name(name: str) -> str:
     return name or "tai-lieu"
 
 
+def megabytes(size: int, lang: str) -> str:
+    """A size limit in MB as the language writes it (0,5 for half a megabyte)."""
+    return number_text(round(size / 2**20, 2), lang)
+
+
 def folder() -> Path:
     path = Path(settings.FILES)
     path.mkdir(parents=True, exist_ok=True)
@@ -77,7 +83,7 @@ def _receive(stream: IO[bytes], limit: int, lang: str) -> tuple[Path, int, str]:
                 size += len(chunk)
                 if size > limit:
                     raise Refused(400, "too_large", words.t(
-                        "web.refuse.too_large", lang, mb=limit // (1024 * 1024)))
+                        "web.refuse.too_large", lang, mb=megabytes(limit, lang)))
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()

@@ -142,3 +142,24 @@ def decide(user: object, action: str, cycle: m.Cycle | None = None,
             and cycle is not None and cycle.round in SELF:
         return Refusal(403, "submitted", {})
     return None
+
+
+def visible_codes(user: object, cycle: m.Cycle) -> set[str] | None:
+    """The units whose results the account may read in this cycle (None: every unit): a
+    unit account its own (CONTRACT §5: also once published, when the league is opened to
+    it); an appraiser given some groups the units of those groups until publication."""
+    role = role_of(user)
+    if role in ("admin", "viewer"):
+        return None
+    members = cycle.members.select_related("unit")
+    if role == "appraiser":
+        if cycle.round == "published":
+            return None
+        profile = getattr(user, "profile", None)
+        if profile is None or not list(profile.groups):
+            return None
+        return {mb.unit.code for mb in members.filter(group__in=list(profile.groups))}
+    if role == "unit":
+        profile = getattr(user, "profile", None)
+        return {mb.unit.code for mb in members.filter(unit_id=getattr(profile, "unit_id", -1))}
+    return set()

@@ -42,12 +42,14 @@ def unit_run(cycle: m.Cycle, code: str) -> Run:
     return store.checked(cycle, [code]).run()
 
 
-def results(cycle: m.Cycle, code: str | None = None, ranks: bool = True) -> dict[str, Any]:
-    """The ``parindex score --format json`` object of the cycle (of one unit when ``code``
-    is given), ranks blanked when the caller may not see them."""
+def results(cycle: m.Cycle, code: str | set[str] | None = None, ranks: bool = True
+            ) -> dict[str, Any]:
+    """The ``parindex score --format json`` object of the cycle (of one unit, or of the
+    units ``code`` names, when given), ranks blanked when the caller may not see them."""
     data = cycle_run(cycle).to_json()
     if code is not None:
-        data["units"] = [u for u in data["units"] if u["code"] == code]
+        wanted = {code} if isinstance(code, str) else code
+        data["units"] = [u for u in data["units"] if u["code"] in wanted]
     if not ranks:
         for u in data["units"]:
             u["rank"] = u["group_rank"] = None
