@@ -204,6 +204,8 @@ def national(admin: Browser, path: Path, server: int) -> dict[str, Any]:
     code = cycle.members.order_by("position").first().unit.code
     out["unit_page"] = timed_get(admin, f"/api/cycles/{cycle.id}/units/{code}")
     out["admin_saves"] = saves(admin, cycle.id, code, "1.1.3", 20, server)
+    # the league after a save: the cycle is scored again, its survey kept checked
+    out["results_after_save"] = timed_get(admin, f"/api/cycles/{cycle.id}/results")
     return out
 
 
@@ -252,6 +254,8 @@ def _verdict(report: dict[str, Any], units: int) -> None:
     nat = report.get("national")
     if nat:
         lines.append(f"national import {nat['import_s']} s (target ≤ {TARGETS['import_s']:g})")
+        lines.append(f"national results after a save {nat['results_after_save']['first_s']} s "
+                     "(target ≤ 2)")
         lines.append(f"national results {nat['results']['first_s']} s first, "
                      f"{nat['results']['cached_s']} s cached "
                      f"(target ≤ {TARGETS['results_s']:g})")

@@ -624,3 +624,17 @@ class TestLanguage:
         assert en["error"] == "not_allowed"
         assert en["message"] != vi["message"]
         assert en["message"].isascii()
+
+
+def test_tokens_are_revoked_by_the_command(cycle: Any) -> None:
+    """``workspace token NAME --revoke``: every token of the account stops working."""
+    from django.test import Client
+
+    from parindex.web.accounts import new_token, revoke_tokens
+
+    key = new_token("noivu")
+    client = Client()
+    url = f"/api/cycles/{cycle.id}/results"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    assert revoke_tokens("noivu") == 1
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {key}").status_code == 401

@@ -200,6 +200,18 @@ class TestRefused:
         exact = data + b"%" + b"x" * (1024 * 1024 - len(data) - 1)
         assert send(client_for("nn01"), cycle, "vua.pdf", exact).status_code == 200
 
+    def test_over_the_units_quota(self, cycle: Any, settings: Any) -> None:
+        """A unit's documents together stay within its quota; another unit's are apart."""
+        data = pdf()
+        settings.UNIT_QUOTA_BYTES = 2 * len(data) + 10
+        assert send(client_for("nn01"), cycle, "a.pdf", data).status_code == 200
+        assert send(client_for("nn01"), cycle, "b.pdf", data).status_code == 200
+        before = kept(cycle)
+        r = send(client_for("nn01"), cycle, "c.pdf", data, lang="en")
+        assert (r.status_code, r.json()["error"]) == (400, "quota")
+        assert kept(cycle) == before
+        assert send(client_for("sm01"), cycle, "d.pdf", data, unit="SM01").status_code == 200
+
     def test_a_failure_while_recording_leaves_no_file(self, cycle: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
         from parindex.web import documents

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from parindex import words
@@ -102,8 +103,15 @@ def upload(user: Any, cycle: m.Cycle, code: str, criterion: str, name: str,
     if criterion not in compiled(cycle.edition).leaf_index:
         raise Refused(404, "not_found", words.t("web.refuse.no_criterion", lang,
                                                 criterion=criterion))
+    used = m.Document.objects.filter(evidence__member=member, removed_at__isnull=True
+                                     ).aggregate(total=Sum("size"))["total"] or 0
+    room = int(settings.UNIT_QUOTA_BYTES) - int(used)
     tmp, size, sha = _receive(stream, int(settings.UPLOAD_MAX_BYTES), lang)
     try:
+        if size > room:
+            raise Refused(400, "quota", words.t("web.refuse.quota", lang,
+                                                mb=megabytes(int(settings.UNIT_QUOTA_BYTES),
+                                                             lang)))
         kind = content_type(tmp)
         if kind is None:
             raise Refused(400, "bad_type", words.t("web.refuse.bad_type", lang))
