@@ -23,10 +23,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # the whole suite on SQLite, then the workspace's tests again on a throwaway PostgreSQL
-# cluster (tests/pg_cluster.py; Debian's postgresql, installed when missing)
+# cluster (tests/pg_cluster.py; Debian's postgresql, installed when missing) — all but the
+# browser tests and the long round trips of separate processes, which the first pass ran
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2
-	PARINDEX_TEST_POSTGRES=1 $(BIN)/pytest -n 2 -m "not browser" tests/test_web_*.py
+	PARINDEX_TEST_POSTGRES=1 $(BIN)/pytest -n 2 -m "not browser and not slow" tests/test_web_*.py
 
 test: lint pytest
 

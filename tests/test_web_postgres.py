@@ -42,7 +42,6 @@ def _run(data: Path, db: str, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=600, check=True)
 
 
-@pytest.mark.slow
 def test_serve_backup_and_restore_on_postgresql(tmp_path: Path) -> None:
     first, second = _database("parindex_cli_a"), _database("parindex_cli_b")
     data = tmp_path / "data"
