@@ -1,7 +1,8 @@
 """Load on the workspace, bounded and on this machine only (issue #14 item 4).
 
     python bench/web_load.py [--units 300] [--seconds 60] [--db sqlite|postgresql]
-                             [--think 3.0] [--appraisers 10] [--office 2] [--json FILE]
+                             [--think 20] [--appraisers 10] [--office 2] [--workers 2]
+                             [--json FILE]
 
 Generates a bundle of ``--units`` communes (``bench/generate.py``), makes a workspace of it
 in a temporary folder (SQLite, or a throwaway PostgreSQL cluster as the tests make one),
@@ -181,9 +182,11 @@ def main() -> int:
     ap.add_argument("--units", type=int, default=300)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--db", choices=("sqlite", "postgresql"), default="postgresql")
-    ap.add_argument("--think", type=float, default=3.0)
+    # a person types a field, checks it and moves on: a save every 20 s on average
+    ap.add_argument("--think", type=float, default=20.0)
     ap.add_argument("--appraisers", type=int, default=10)
     ap.add_argument("--office", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="parindex serve --workers")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="parindex-load-"))
@@ -193,7 +196,7 @@ def main() -> int:
         os.environ["PARINDEX_DB"] = url
     try:
         data, codes = prepare(folder, args.units, args.appraisers, args.office)
-        server = Server(data)
+        server = Server(data, "--workers", str(args.workers))
         try:
             report = _load(server, codes, args)
         finally:
@@ -235,7 +238,8 @@ def _load(server: Server, codes: list[str], args: argparse.Namespace) -> dict[st
         t.join()
     took = time.monotonic() - start
     requests = sum(len(v) for v in rec.times.values())
-    return {"units": len(codes), "db": args.db, "seconds": round(took, 1),
+    return {"units": len(codes), "db": args.db, "workers": args.workers,
+            "seconds": round(took, 1),
             "think_s": args.think, "requests": requests,
             "throughput_per_s": round(requests / took, 1),
             "kinds": {k: _percentiles(v) for k, v in sorted(rec.times.items())},

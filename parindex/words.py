@@ -1786,6 +1786,8 @@ WORDS: dict[str, tuple[str, str]] = {
                            "{path}: missing or damaged against manifest.json"),
     "web.backup.engine": ("bản sao lưu của {made} không khôi phục được vào {here}",
                           "a backup of {made} cannot be restored into {here}"),
+    "help.opt.ws_workers": ("Số tiến trình phục vụ (Linux; mỗi lõi CPU một tiến trình).",
+                            "Processes serving (Linux; one a CPU core)."),
     "help.opt.ws_revoke": ("Thu hồi mọi khóa API của tài khoản thay vì tạo khóa mới.",
                            "Revoke every API token of the account instead of making one."),
     "web.cli.revoked": ("Đã thu hồi {count} khóa API của {name}.",

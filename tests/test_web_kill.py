@@ -78,3 +78,27 @@ def test_killed_mid_burst_keeps_every_acknowledged_write(tmp_path: Path) -> None
         assert values[leaf] in (acked[leaf][-1], sent[leaf]), (leaf, values[leaf])
         assert audit[leaf] >= len([v for i, v in enumerate(acked[leaf])
                                    if i == 0 or acked[leaf][i - 1] != v])
+
+
+@pytest.mark.slow
+def test_several_processes_serve_one_site(tmp_path: Path) -> None:
+    """``serve --workers 2``: two processes on one socket; what one saves, the other reads,
+    and the league follows every save (each process reads the data version)."""
+    data = tmp_path / "data"
+    parindex(data, "workspace", "init")
+    parindex(data, "workspace", "import", str(sample_root() / "2024"), "--cycle", "2024")
+    parindex(data, "workspace", "user", "add", "sm01", "--role", "unit", "--unit", "SM01")
+    server = Server(data, "--workers", "2")
+    try:
+        cycle = Browser(server, "sm01").call("GET", "/api/cycles")[1][0]["id"]
+        for value in ("61", "62", "63", "64"):
+            # a new connection each time: the kernel hands them to either process
+            status, saved = Browser(server, "sm01").call(
+                "PATCH", f"/api/cycles/{cycle}/units/SM01/evidence/1.3", {"value": value})
+            assert status == 200
+            for _ in range(3):
+                got = Browser(server, "sm01").call("GET", f"/api/cycles/{cycle}/results")[1]
+                assert got["units"][0]["total"] == saved["result"]["total"]
+    finally:
+        server.stop()
+    assert server.proc.returncode is not None

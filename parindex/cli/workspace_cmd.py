@@ -73,6 +73,7 @@ def serve(demo: bool = typer.Option(False, "--demo", help=h("opt.ws_demo")),
           data: Path = DataOpt, db: str | None = DbOpt,
           host: str = typer.Option("127.0.0.1", "--host", help=h("opt.ws_host")),
           port: int = typer.Option(8000, "--port", help=h("opt.ws_port")),
+          workers: int = typer.Option(1, "--workers", min=1, help=h("opt.ws_workers")),
           lang: Lang = LangOpt) -> None:
     """Serve the workspace (waitress; never in debug)."""
     lg = lang.value
@@ -88,7 +89,7 @@ def serve(demo: bool = typer.Option(False, "--demo", help=h("opt.ws_demo")),
 
     typer.echo(t("web.cli.address", lg, url=f"http://{host}:{port}/", data=str(data)))
     try:
-        run(host, port)
+        run(host, port, workers=workers)
     finally:
         if demo:  # the demo's folder is thrown away with it
             import shutil

@@ -4,7 +4,11 @@ office PC and a Linux server)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,13 +49,45 @@ def load_demo(step: Callable[[str], None] | None = None) -> list[m.Cycle]:
     return cycles
 
 
-def serve(host: str, port: int, threads: int = 8) -> None:
-    """Serve the workspace with waitress until interrupted."""
+def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
+    """Serve the workspace with waitress until interrupted: one process, or (``workers``
+    above one, where processes can be forked: Linux) that many processes accepting on one
+    listening socket, so a site with many people at once uses every core. The processes
+    share nothing but the database and the data folder; each reads the cycle's data version
+    on every request, so a change made through one is seen by all."""
     from waitress import serve as waitress_serve
 
     from parindex.web.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="parindex")
+    if workers <= 1 or not hasattr(os, "fork"):
+        waitress_serve(application, host=host, port=port, threads=threads, ident="parindex")
+        return
+    from django.db import connections
+
+    listening = socket.create_server((host, port), backlog=2048)
+    connections.close_all()  # each process opens its own
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (a child process)
+            try:
+                waitress_serve(application, sockets=[listening], threads=threads,
+                               ident="parindex")
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(*_: object) -> None:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        stop()
 
 
 def data_folder(data: Path) -> Path:
