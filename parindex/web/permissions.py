@@ -136,6 +136,8 @@ def decide(user: object, action: str, cycle: m.Cycle | None = None,
         last = deadline_of(cycle, cycle.round, member)
         if last is not None and today() > last:
             return Refusal(403, "deadline_passed", {"day": last.strftime("%d/%m/%Y")})
-    if rule.closed_by_submit and member is not None and member.submitted_at is not None:
+    # the submission closes the self-assessment, not the explanation round after it
+    if rule.closed_by_submit and member is not None and member.submitted_at is not None \
+            and (cycle is None or cycle.round in SELF):
         return Refusal(403, "submitted", {})
     return None
