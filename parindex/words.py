@@ -1655,6 +1655,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.rounds.history_open": ("Xem lịch sử", "Open the history"),
     "web.rounds.history_title": ("Lịch sử tiêu chí {criterion}",
                                  "History of criterion {criterion}"),
+    "web.rounds.back_to_leaf": ("Quay lại tiêu chí", "Back to the criterion"),
     "web.rounds.no_history": ("Chưa có thay đổi nào được ghi.", "No change on the record yet."),
     "web.rounds.request": ("Yêu cầu bổ sung", "Document request"),
     "web.rounds.step.declared": ("Tự đánh giá", "Declared"),

@@ -208,6 +208,7 @@ def history_page(request: HttpRequest, cycle_id: int, code: str, criterion: str
     if leaf is None:
         raise Http404
     context = {"cycle": cycle, "member": member, "leaf": leaf,
+               "council": role_of(request.user) in TABLE["evidence.appraise"].roles,
                "steps": round_history.story(cycle, code, criterion, lang)}
     name = "round_history_list.html" if is_htmx(request) else "round_history.html"
     return render(request, f"workspace/{name}", context)
