@@ -139,6 +139,10 @@ def _decide(b: DevTools, base: str, cycle: Any) -> None:
     _saved(b, "st-l2-appraised")
     _change(b, "#f-l2-comment", "Chấp nhận giải trình một phần")
     _saved(b, "st-l2-comment")
+    # the leaf's history, unfolded in place (loaded by htmx)
+    b.evaluate("document.querySelector('#leaf-l2 details.history summary').click()")
+    b.wait_for("document.querySelector('#leaf-l2 .history-steps') !== null")
+    assert "Chấp nhận giải trình một phần" in _text(b, "#leaf-l2 .history-steps")
     _go(b, f"{base}/cycles/{cycle.id}/units/SM01/history/1.1.3/")
     steps = _text(b, ".history-steps")
     for step in ("Tự đánh giá", "Thẩm định", "Giải trình", "Quyết định"):

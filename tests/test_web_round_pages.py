@@ -356,3 +356,29 @@ def test_the_appraiser_home_links_the_appraisal_page(cycle: Any) -> None:
     _move(cycle, "appraisal")
     home = client_for("thamdinh").get("/").content.decode()
     assert f'href="/cycles/{cycle.id}/units/SM01/appraise/"' in home
+
+
+def test_the_office_sees_who_is_late_in_the_explanation_round(cycle: Any) -> None:
+    _move(cycle, "appraisal")
+    c = _client("thamdinh")
+    _post(c, _base(cycle) + "appraise/leaf/1.1.3/",
+          {"comment": "Thiếu báo cáo", "version": _row(cycle, "SM01", "1.1.3").version},
+          htmx=True)
+    from django.contrib.auth import get_user_model
+
+    from parindex.web import services
+
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    services.move_round(get_user_model().objects.get(username="noivu"), cycle,
+                        "explanation", yesterday, "vi")
+    page = client_for("noivu").get(f"/cycles/{cycle.id}/").content.decode()
+    late = re.search(r'<p class="late" data-late>(.*?)</p>', page, re.S)
+    assert late is not None
+    assert "(SM01)" in late.group(1)
+    # an extension for SM01 takes it off the list
+    _post(_client("noivu"), f"/cycles/{cycle.id}/extend/",
+          {"unit": "SM01", "round": "explanation", "deadline": "2099-01-31",
+           "reason": "Ốm"})
+    page = client_for("noivu").get(f"/cycles/{cycle.id}/").content.decode()
+    late = re.search(r'<p class="late" data-late>(.*?)</p>', page, re.S)
+    assert late is None or "(SM01)" not in late.group(1)
