@@ -15,7 +15,7 @@ from pathlib import Path
 from parindex.criteria import CompiledEdition, load_edition, resolve, shipped_ids
 from parindex.errors import CriteriaError, EvidenceError, Problem, quote
 from parindex.evidence.bundle import load_bundle
-from parindex.evidence.inputs import Inputs, build_inputs
+from parindex.evidence.inputs import Inputs, KnownSurvey, build_inputs
 from parindex.evidence.tables import Bundle
 from parindex.scoring.run import Run, sorted_runs
 
@@ -58,11 +58,12 @@ class Checked:
         return Run.from_inputs(self.inputs, self.bundle)
 
 
-def check_bundle(bundle: Bundle, edition: CompiledEdition, owner: str | None = None
-                 ) -> Checked:
+def check_bundle(bundle: Bundle, edition: CompiledEdition, owner: str | None = None,
+                 survey: KnownSurvey | None = None) -> Checked:
     """Check a read bundle against an edition, building the inputs once (``owner``: a
-    department's workbook, warned about missing evidence only in its areas)."""
-    inputs, problems = build_inputs(bundle, edition, owner)
+    department's workbook, warned about missing evidence only in its areas; ``survey``: its
+    survey already checked, see :class:`~parindex.evidence.inputs.KnownSurvey`)."""
+    inputs, problems = build_inputs(bundle, edition, owner, survey)
     problems = list(problems)
     start, until = edition.valid_from, edition.valid_until
     if bundle.year and not (start <= bundle.year <= (until or 9999)):

@@ -345,3 +345,29 @@ def test_after_publication_a_unit_has_the_papers_but_not_the_bundle(cycle: Any) 
     assert unit.get(f"/cycles/{cycle.id}/download/bundle/").status_code == 403
     assert "download/bundle" not in unit.get(f"/cycles/{cycle.id}/league/").content.decode()
     assert f"/cycles/{cycle.id}/league/" in unit.get("/").content.decode()
+
+
+def test_an_appraiser_of_one_group_follows_its_units_until_publication(cycle: Any) -> None:
+    """Results, progress and league of an appraiser given one group: that group's units
+    (no charts of the others) until publication, then the whole league."""
+    from django.contrib.auth import get_user_model
+
+    from parindex.web import services
+    from parindex.web.accounts import add_user
+
+    add_user("tdsm", "appraiser", "demo", groups=["Huyện Sông Mây"], check_password=False)
+    group = {mb.unit.code for mb in cycle.members.select_related("unit")
+             if mb.group == "Huyện Sông Mây"}
+    who = client_for("tdsm")
+    got = who.get(f"/api/cycles/{cycle.id}/results").json()
+    assert {u["code"] for u in got["units"]} == group
+    for page in ("", "league/"):
+        text = who.get(f"/cycles/{cycle.id}/{page}").content.decode()
+        assert "NN01" not in text, page
+        assert "SM01" in text, page
+    assert 'id="fig-' not in who.get(f"/cycles/{cycle.id}/league/").content.decode()
+    services.move_round(get_user_model().objects.get(username="noivu"), cycle, "published",
+                        None, "vi")
+    got = who.get(f"/api/cycles/{cycle.id}/results").json()
+    assert len(got["units"]) == cycle.members.count()
+    assert "NN01" in who.get(f"/cycles/{cycle.id}/league/").content.decode()

@@ -40,14 +40,14 @@ def free_port() -> int:
 
 
 class Server:
-    """``parindex serve --data DATA`` on a free port of 127.0.0.1 until stopped."""
+    """``parindex serve --data DATA [ARGS]`` on a free port of 127.0.0.1 until stopped."""
 
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, *args: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "parindex", "serve", "--data", str(data), "--port",
-             str(self.port)], env=env_for(), stdout=subprocess.DEVNULL,
+             str(self.port), *args], env=env_for(), stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         for _ in range(300):
             try:

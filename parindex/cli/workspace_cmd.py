@@ -171,11 +171,16 @@ def user_password(name: str = typer.Argument(..., help=h("arg.ws_name")),
 @ws.command("token", cls=LeanCommand, help=h("cmd.ws_token"))
 @handles_errors
 def token(name: str = typer.Argument(..., help=h("arg.ws_name")),
+          revoke: bool = typer.Option(False, "--revoke", help=h("opt.ws_revoke")),
           data: Path = DataOpt, db: str | None = DbOpt, lang: Lang = LangOpt) -> None:
     lg = lang.value
     _start(data, db, lg)
-    from parindex.web.accounts import new_token
+    from parindex.web.accounts import new_token, revoke_tokens
 
+    if revoke:
+        count = _account_call(revoke_tokens, lg, name)
+        typer.echo(t("web.cli.revoked", lg, name=name, count=count))
+        return
     typer.echo(_account_call(new_token, lg, name))
 
 

@@ -84,9 +84,31 @@ class Inputs:
                     .any())
 
 
-def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = None
-                 ) -> tuple[Inputs, list[Problem]]:
-    """Check the bundle and build the engine's inputs; returns every problem found."""
+@dataclass(frozen=True)
+class KnownSurvey:
+    """A survey table already checked against an edition for the same units in the same
+    order (what :func:`check_survey` gave, and the problems it found), so a bundle whose
+    survey does not change need not be read and checked again (the workspace re-scores a
+    cycle after each write; its survey, millions of answers, changes only on import)."""
+
+    survey: Survey
+    problems: tuple[Problem, ...]
+
+
+def known_survey(bundle: Bundle, edition: CompiledEdition) -> KnownSurvey:
+    """The bundle's survey checked once, to be given to :func:`build_inputs` again."""
+    out = Collector(replace(bundle, problems=()))
+    units = check_units(bundle, out)
+    index = {c: i for i, c in enumerate(units["code"])}
+    start = len(out.problems)
+    survey = check_survey(bundle, edition, index, out)
+    return KnownSurvey(survey, tuple(out.problems[start:]))
+
+
+def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = None,
+                 survey: KnownSurvey | None = None) -> tuple[Inputs, list[Problem]]:
+    """Check the bundle and build the engine's inputs; returns every problem found.
+    ``survey``: the bundle's survey already checked (its table need not be in ``bundle``)."""
     out = Collector(bundle)
     units = check_units(bundle, out)
     index = {c: i for i, c in enumerate(units["code"])}
@@ -112,10 +134,14 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     periods = read_one_stop(bundle, index, out)
     one_stop = periods.figures("YEAR")[list(COUNTS)]
     rep = check_reports(bundle, edition, index, out)
-    survey = check_survey(bundle, edition, index, out)
+    if survey is None:
+        checked_survey = check_survey(bundle, edition, index, out)
+    else:
+        checked_survey = survey.survey
+        out.problems.extend(survey.problems)
     for leaf_obj in edition.leaves:
         if leaf_obj.computed:
-            x, st = _computed_column(leaf_obj, one_stop, rep, survey)
+            x, st = _computed_column(leaf_obj, one_stop, rep, checked_survey)
             j = leaf_obj.index
             x_self[:, j], st_self[:, j], x_appr[:, j], st_appr[:, j] = x, st, x, st
             if leaf_obj.na == "forbidden":
@@ -137,7 +163,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     bonus, penalty = check_adjustments(bundle, edition, index, n_units, out)
     inputs = Inputs(edition, bundle.year, units.drop(columns="_row"), x_self, st_self, x_appr,
                     st_appr, bonus, penalty, ev_row, one_stop, one_stop_periods=periods,
-                    reports=rep, survey=survey)
+                    reports=rep, survey=checked_survey)
     _warnings(inputs, cells, out, owner)
     return replace(inputs, problems=tuple(out.problems)), out.problems
 

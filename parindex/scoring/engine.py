@@ -98,6 +98,17 @@ def effective_states(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
     return st_self, st_appr
 
 
+def _row_sums(per_leaf: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Per row, the sum of the columns ``cols``, added column by column in edition order
+    (as ``area_sums``): a unit's points do not depend on how many units are scored with it
+    (numpy's ``sum(axis=1)`` adds one row pairwise but many rows in order, so a unit scored
+    alone could differ in the last bits from the same unit scored with its district)."""
+    out = np.zeros(per_leaf.shape[0])
+    for j in np.flatnonzero(cols).tolist():
+        out += per_leaf[:, j]
+    return out
+
+
 def score(inputs: Inputs) -> Scores:
     """Score every unit of a bundle at once."""
     ed = inputs.edition
@@ -113,12 +124,12 @@ def score(inputs: Inputs) -> Scores:
     applicable = np.where(rebased, 0.0, ed.leaf_max[None, :])
 
     evidence_cols = ~ed.survey
-    self_points = pts_self[:, evidence_cols].sum(axis=1)
-    appraised_points = pts_appr[:, evidence_cols].sum(axis=1)
-    survey_points = pts_appr[:, ed.survey].sum(axis=1)
+    self_points = _row_sums(pts_self, evidence_cols)
+    appraised_points = _row_sums(pts_appr, evidence_cols)
+    survey_points = _row_sums(pts_appr, ed.survey)
     bonus = np.minimum(inputs.bonus, ed.bonus_max)
     penalty = np.minimum(inputs.penalty, ed.penalty_max)
-    applicable_max = applicable.sum(axis=1)
+    applicable_max = _row_sums(applicable, np.ones(applicable.shape[1], dtype=bool))
     total, index = totals(appraised_points, survey_points, bonus, penalty, applicable_max)
     with np.errstate(divide="ignore", invalid="ignore"):
         area_points = ed.area_sums(pts_appr)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
 from parindex import words
 from parindex.web import models as m
@@ -82,3 +83,16 @@ def new_token(name: str, by: str = "console") -> str:
         m.Token.objects.create(user=user, digest=hashlib.sha256(key.encode()).hexdigest())
         record(None, by, "token.add", field=name)
     return key
+
+
+def revoke_tokens(name: str, by: str = "console") -> int:
+    """Every API token of the account stops working now (they are kept, revoked, for the
+    record); answers how many were revoked."""
+    user = get_user_model().objects.filter(username=name).first()
+    if user is None:
+        raise AccountError("no_account", name=name)
+    with transaction.atomic():
+        count = m.Token.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        record(None, by, "token.revoke", field=name, after=str(count))
+    return int(count)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, NinjaAPI, Schema
+from ninja import Body, File, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader, SessionAuth
@@ -20,7 +20,7 @@ from parindex import words
 from parindex.web import models as m
 from parindex.web import scores, services
 from parindex.web.api_rounds import router as rounds_router
-from parindex.web.permissions import decide
+from parindex.web.permissions import decide, visible_codes
 from parindex.web.services import Refused
 
 
@@ -45,7 +45,17 @@ class TokenAuth(APIKeyHeader):
         return token.user
 
 
-api = NinjaAPI(title="parindex workspace", version="1", auth=[TokenAuth(), SessionAuth()],
+class Session(SessionAuth):
+    """The browser's session; CSRF is checked for a signed-in session only, so a caller
+    with no session (or a bad token) is told 401, not 403."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+api = NinjaAPI(title="parindex workspace", version="1", auth=[TokenAuth(), Session()],
                urls_namespace="api", docs_url=None)
 
 
@@ -100,9 +110,7 @@ def results(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     lang = lang_of(request)
     cycle = services.get_cycle(request.user, cycle_id, lang)
     services.check(request.user, "results.read", cycle, None, lang)
-    profile = getattr(request.user, "profile", None)
-    code = profile.unit.code if profile is not None and profile.role == "unit" else None
-    return scores.results(cycle, code, _ranks(request, cycle))
+    return scores.results(cycle, visible_codes(request.user, cycle), _ranks(request, cycle))
 
 
 @api.get("/cycles/{cycle_id}/units/{code}")
@@ -151,7 +159,7 @@ def patch_evidence(request: HttpRequest, cycle_id: int, code: str, criterion: st
 
 @api.put("/cycles/{cycle_id}/units/{code}/one_stop")
 def put_one_stop(request: HttpRequest, cycle_id: int, code: str,
-                 body: dict[str, Any]) -> dict[str, Any]:
+                 body: dict[str, Any] = Body(...)) -> dict[str, Any]:  # type: ignore[type-arg]
     lang = lang_of(request)
     cycle = services.get_cycle(request.user, cycle_id, lang)
     version = body.pop("version", None)

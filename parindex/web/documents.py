@@ -15,9 +15,11 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from parindex import words
+from parindex.lang import number_text
 from parindex.web import models as m
 from parindex.web.services import Refused, check, get_member, record
 from parindex.web.store import compiled
@@ -61,6 +63,11 @@ def safe_name(name: str) -> str:
     return name or "tai-lieu"
 
 
+def megabytes(size: int, lang: str) -> str:
+    """A size limit in MB as the language writes it (0,5 for half a megabyte)."""
+    return number_text(round(size / 2**20, 2), lang)
+
+
 def folder() -> Path:
     path = Path(settings.FILES)
     path.mkdir(parents=True, exist_ok=True)
@@ -77,7 +84,7 @@ def _receive(stream: IO[bytes], limit: int, lang: str) -> tuple[Path, int, str]:
                 size += len(chunk)
                 if size > limit:
                     raise Refused(400, "too_large", words.t(
-                        "web.refuse.too_large", lang, mb=limit // (1024 * 1024)))
+                        "web.refuse.too_large", lang, mb=megabytes(limit, lang)))
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()
@@ -96,8 +103,15 @@ def upload(user: Any, cycle: m.Cycle, code: str, criterion: str, name: str,
     if criterion not in compiled(cycle.edition).leaf_index:
         raise Refused(404, "not_found", words.t("web.refuse.no_criterion", lang,
                                                 criterion=criterion))
+    used = m.Document.objects.filter(evidence__member=member, removed_at__isnull=True
+                                     ).aggregate(total=Sum("size"))["total"] or 0
+    room = int(settings.UNIT_QUOTA_BYTES) - int(used)
     tmp, size, sha = _receive(stream, int(settings.UPLOAD_MAX_BYTES), lang)
     try:
+        if size > room:
+            raise Refused(400, "quota", words.t("web.refuse.quota", lang,
+                                                mb=megabytes(int(settings.UNIT_QUOTA_BYTES),
+                                                             lang)))
         kind = content_type(tmp)
         if kind is None:
             raise Refused(400, "bad_type", words.t("web.refuse.bad_type", lang))

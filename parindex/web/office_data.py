@@ -71,10 +71,12 @@ def positions(run: Run) -> dict[str, int]:
     return {str(c): i for i, c in enumerate(run.units["code"].tolist())}
 
 
-def progress(cycle: m.Cycle, run: Run | None) -> tuple[list[Progress], Counts]:
-    """Every unit of the cycle in its order: leaves filled (its evidence rows with a
-    declared value), leaves missing (the result's ``missing`` list), submitted or not, late
-    (the self-assessment deadline, or the unit's extension, passed without submission)."""
+def progress(cycle: m.Cycle, run: Run | None, only: set[str] | None = None
+             ) -> tuple[list[Progress], Counts]:
+    """Every unit of the cycle (of ``only``, when given) in its order: leaves filled (its
+    evidence rows with a declared value), leaves missing (the result's ``missing`` list),
+    submitted or not, late (the self-assessment deadline, or the unit's extension, passed
+    without submission)."""
     prefetch_related_objects([cycle], "deadlines")  # read once, not once per unit
     members = (m.Member.objects.filter(cycle=cycle).select_related("unit")
                .prefetch_related("extensions")
@@ -84,6 +86,8 @@ def progress(cycle: m.Cycle, run: Run | None) -> tuple[list[Progress], Counts]:
     where = positions(run) if run is not None else {}
     now, counts, rows = today(), Counts(), []
     for mb in members:
+        if only is not None and mb.unit.code not in only:
+            continue
         i = where.get(mb.unit.code)
         last = deadline_of(cycle, "self_assessment", mb)
         late = mb.submitted_at is None and last is not None and now > last

@@ -30,7 +30,7 @@ from parindex.scoring.run import Run
 from parindex.web import models as m
 from parindex.web import office_data as od
 from parindex.web import office_rounds, scores, services
-from parindex.web.permissions import TABLE, decide, role_of, sees
+from parindex.web.permissions import TABLE, decide, role_of, sees, visible_codes
 from parindex.web.services import Refused
 from parindex.web.store import compiled
 from parindex.words import t
@@ -91,7 +91,8 @@ def cycle_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
         run: Run | None = scores.cycle_run(cycle)
     except EvidenceError:  # progress is still shown, without the missing leaves
         run = None
-    rows, counts = od.progress(cycle, run)
+    # an appraiser given some groups follows those units
+    rows, counts = od.progress(cycle, run, visible_codes(request.user, cycle))
     links = {r.code for r in rows if sees(request.user, r.member)}
     return render(request, "workspace/office_cycle.html", {
         **_cycle_context(request, cycle), "rows": rows, "counts": counts, "links": links,
@@ -107,13 +108,18 @@ def league_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
     lang = lang_of(request)
     run = scores.cycle_run(cycle)
     table = od.league(run, lang, f"/cycles/{cycle.id}/units/")
+    readable = None if cycle.round == "published" else visible_codes(request.user, cycle)
+    charts = od.chart_blocks(run, lang)
+    if readable is not None:  # before publication, an appraiser of some groups: theirs only
+        table = od.League(table.areas, [r for r in table.rows if r["code"] in readable])
+        charts = []
     visible = {mb.unit.code for mb in m.Member.objects.filter(cycle=cycle)
                .select_related("unit") if sees(request.user, mb)}
     profile = getattr(request.user, "profile", None)
     own = profile.unit.code if profile is not None and profile.unit_id else ""
     return render(request, "workspace/office_league.html", {
         **_cycle_context(request, cycle), "league": table, "links": visible, "own": own,
-        "charts": od.chart_blocks(run, lang), "template": od.plotly_template()})
+        "charts": charts, "template": od.plotly_template()})
 
 
 def _unit(request: HttpRequest, cycle_id: int, code: str, action: str

@@ -24,7 +24,8 @@ APPRAISAL = frozenset({"appraisal", "appraisal_2"})
 @dataclass(frozen=True)
 class Rule:
     """Who may do an action: roles, the rounds it is open in, whether it writes a unit's
-    data (then the round's deadline counts), and whether the unit's submission closes it."""
+    data (then the round's deadline counts), and whether the unit's submission closes it
+    (in the self-assessment round: an upload in the explanation round stays open)."""
 
     roles: frozenset[str]
     rounds: frozenset[str] = ALL_ROUNDS
@@ -136,8 +137,29 @@ def decide(user: object, action: str, cycle: m.Cycle | None = None,
         last = deadline_of(cycle, cycle.round, member)
         if last is not None and today() > last:
             return Refusal(403, "deadline_passed", {"day": last.strftime("%d/%m/%Y")})
-    # the submission closes the self-assessment, not the explanation round after it
+    # submitting locks the self-assessment; documents backing an explanation stay open
     if rule.closed_by_submit and member is not None and member.submitted_at is not None \
-            and (cycle is None or cycle.round in SELF):
+            and cycle is not None and cycle.round in SELF:
         return Refusal(403, "submitted", {})
     return None
+
+
+def visible_codes(user: object, cycle: m.Cycle) -> set[str] | None:
+    """The units whose results the account may read in this cycle (None: every unit): a
+    unit account its own (CONTRACT §5: also once published, when the league is opened to
+    it); an appraiser given some groups the units of those groups until publication."""
+    role = role_of(user)
+    if role in ("admin", "viewer"):
+        return None
+    members = cycle.members.select_related("unit")
+    if role == "appraiser":
+        if cycle.round == "published":
+            return None
+        profile = getattr(user, "profile", None)
+        if profile is None or not list(profile.groups):
+            return None
+        return {mb.unit.code for mb in members.filter(group__in=list(profile.groups))}
+    if role == "unit":
+        profile = getattr(user, "profile", None)
+        return {mb.unit.code for mb in members.filter(unit_id=getattr(profile, "unit_id", -1))}
+    return set()

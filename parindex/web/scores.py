@@ -18,18 +18,22 @@ from parindex.web import models as m
 from parindex.web import store
 
 _lock = threading.Lock()
-_runs: dict[int, tuple[int, Run]] = {}
+_runs: dict[int, tuple[tuple[int, object], Run]] = {}
 
 
 def cycle_run(cycle: m.Cycle) -> Run:
-    """The cycle's run at its current data version (scored once per version)."""
+    """The cycle's run at its current data version (scored once per version). The key holds
+    the cycle's creation time too: a cycle id can come back with the same version (a
+    database rolled back, as after each test, or restored), and must not find the scores of
+    the cycle that had that id before."""
+    key = (cycle.data_version, cycle.created_at)
     with _lock:
         known = _runs.get(cycle.id)
-        if known is not None and known[0] == cycle.data_version:
+        if known is not None and known[0] == key:
             return known[1]
     run = store.checked(cycle).run()
     with _lock:
-        _runs[cycle.id] = (cycle.data_version, run)
+        _runs[cycle.id] = (key, run)
     return run
 
 
@@ -38,12 +42,14 @@ def unit_run(cycle: m.Cycle, code: str) -> Run:
     return store.checked(cycle, [code]).run()
 
 
-def results(cycle: m.Cycle, code: str | None = None, ranks: bool = True) -> dict[str, Any]:
-    """The ``parindex score --format json`` object of the cycle (of one unit when ``code``
-    is given), ranks blanked when the caller may not see them."""
+def results(cycle: m.Cycle, code: str | set[str] | None = None, ranks: bool = True
+            ) -> dict[str, Any]:
+    """The ``parindex score --format json`` object of the cycle (of one unit, or of the
+    units ``code`` names, when given), ranks blanked when the caller may not see them."""
     data = cycle_run(cycle).to_json()
     if code is not None:
-        data["units"] = [u for u in data["units"] if u["code"] == code]
+        wanted = {code} if isinstance(code, str) else code
+        data["units"] = [u for u in data["units"] if u["code"] in wanted]
     if not ranks:
         for u in data["units"]:
             u["rank"] = u["group_rank"] = None

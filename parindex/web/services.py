@@ -280,4 +280,5 @@ def move_round(user: Any, cycle: m.Cycle, round_: str, deadline: str | None,
             record(cycle, user, "deadline.set", field=round_,
                    before=old.day.strftime("%d/%m/%Y") if old else "",
                    after=day.strftime("%d/%m/%Y"))
+    cycle.refresh_from_db()  # the deadlines prefetched with the cycle are stale now
     return cycle

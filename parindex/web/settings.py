@@ -145,6 +145,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = int(os.environ.get("PARINDEX_UPLOAD_MB", "20")) * 1024 * 1024
+#: the documents of one unit in one cycle, together
+UNIT_QUOTA_BYTES = int(os.environ.get("PARINDEX_UNIT_QUOTA_MB", "500")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 NINJA_PAGINATION_PER_PAGE = 100

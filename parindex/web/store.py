@@ -7,6 +7,7 @@ exactly what the site shows.
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.db import transaction
 
 from parindex.criteria import CompiledEdition, load_edition, resolve, shipped_dir
 from parindex.evidence.bundle import bundle_from, load_bundle
+from parindex.evidence.inputs import KnownSurvey, known_survey
 from parindex.evidence.tables import TABLES, Bundle, RawTables
 from parindex.evidence.write import write_bundle_any
 from parindex.pipeline import Checked, check_bundle, edition_for
@@ -162,8 +164,10 @@ def _frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
     return df
 
 
-def cycle_tables(cycle: m.Cycle, codes: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """The cycle's data as bundle tables of text (only the units ``codes`` when given)."""
+def cycle_tables(cycle: m.Cycle, codes: list[str] | None = None, survey: bool = True
+                 ) -> dict[str, pd.DataFrame]:
+    """The cycle's data as bundle tables of text (only the units ``codes`` when given;
+    without the survey table when not ``survey``)."""
     members = m.Member.objects.filter(cycle=cycle).select_related("unit")
     if codes is not None:
         members = members.filter(unit__code__in=codes)
@@ -178,12 +182,12 @@ def cycle_tables(cycle: m.Cycle, codes: list[str] | None = None) -> dict[str, pd
          .order_by("member__position", "position", "id")
          .values_list("member_id", "criterion", "value", "appraised", "source", "note")],
         ["unit", "criterion", "value", "appraised", "source", "note"])
-    _optional_tables(cycle, ids, code, tables)
+    _optional_tables(cycle, ids, code, tables, survey)
     return tables
 
 
 def _optional_tables(cycle: m.Cycle, ids: list[int], code: dict[int, str],
-                     tables: dict[str, pd.DataFrame]) -> None:
+                     tables: dict[str, pd.DataFrame], survey: bool = True) -> None:
     """The optional tables the cycle has (present even when the units asked for have no
     row in them: a table's presence changes how a unit is scored)."""
     shape: dict[str, list[str]] = cycle.tables
@@ -201,18 +205,41 @@ def _optional_tables(cycle: m.Cycle, ids: list[int], code: dict[int, str],
             rows = model.objects.filter(member_id__in=ids).order_by(*order)
             tables[name] = _frame([[code[r[0]], *r[1:]] for r in
                                    rows.values_list("member_id", *cols)], ["unit", *cols])
-    if "survey" in shape:
-        sheets = m.SurveySheet.objects.filter(member_id__in=ids).order_by("member__position")
-        tables["survey"] = _frame([[code[s.member_id], *a] for s in sheets for a in s.answers],
-                                  ["unit", "respondent", "question", "answer"])
+    if "survey" in shape and survey:
+        tables["survey"] = _survey_frame(ids, code)
     if "lineage" in shape:
         tables["lineage"] = _frame([list(r) for r in cycle.lineage.values_list(
             "code", "predecessor")], ["code", "predecessor"])
 
 
-def cycle_bundle(cycle: m.Cycle, codes: list[str] | None = None) -> Bundle:
+def _survey_frame(ids: list[int], code: dict[int, str]) -> pd.DataFrame:
+    """The survey answers as one table, laid out by column: each unit's sheet read as JSON
+    text and decoded by orjson (nationally 1.7 million answers: the ORM's decoding and a list
+    per answer took 12 of the results API's first 13 seconds)."""
+    import orjson
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    sheets = (m.SurveySheet.objects.filter(member_id__in=ids).order_by("member__position")
+              .annotate(raw=Cast("answers", TextField())).values_list("member_id", "raw"))
+    columns: list[list[Any]] = [[], [], [], []]
+    for member_id, raw in sheets:
+        rows = orjson.loads(raw)
+        if not rows:
+            continue
+        columns[0].extend([code[member_id]] * len(rows))
+        for column, values in zip(columns[1:], zip(*rows, strict=True), strict=True):
+            column.extend(values)
+    names = ["unit", "respondent", "question", "answer"]
+    df = pd.DataFrame(dict(zip(names, columns, strict=True)), dtype=object)
+    df["_row"] = range(2, len(df) + 2)
+    return df
+
+
+def cycle_bundle(cycle: m.Cycle, codes: list[str] | None = None, survey: bool = True
+                 ) -> Bundle:
     """The cycle read as a bundle, as the readers would read its export."""
-    tables = cycle_tables(cycle, codes)
+    tables = cycle_tables(cycle, codes, survey)
     path = edition_file(cycle.edition)
     meta = {"year": cycle.year, "edition": str(path), "authority": cycle.authority}
     raw = RawTables(Path(f"cycle-{cycle.id}"), meta, "bundle.yaml", tables,
@@ -221,8 +248,36 @@ def cycle_bundle(cycle: m.Cycle, codes: list[str] | None = None) -> Bundle:
 
 
 def checked(cycle: m.Cycle, codes: list[str] | None = None) -> Checked:
-    """The cycle's data checked against its edition (the engine's inputs, every problem)."""
-    return check_bundle(cycle_bundle(cycle, codes), compiled(cycle.edition))
+    """The cycle's data checked against its edition (the engine's inputs, every problem).
+    The whole cycle's survey is read and checked once per import (no write of the
+    workspace changes it), then given to the check as known."""
+    edition = compiled(cycle.edition)
+    if codes is not None or "survey" not in cycle.tables:
+        return check_bundle(cycle_bundle(cycle, codes), edition)
+    key = _survey_key(cycle)
+    with _survey_lock:
+        known = _surveys.get(cycle.id)
+    if known is not None and known[0] == key:
+        return check_bundle(cycle_bundle(cycle, survey=False), edition, survey=known[1])
+    bundle = cycle_bundle(cycle)
+    found = known_survey(bundle, edition)
+    with _survey_lock:
+        _surveys[cycle.id] = (key, found)
+    return check_bundle(bundle, edition, survey=found)
+
+
+_survey_lock = threading.Lock()
+_surveys: dict[int, tuple[tuple[Any, ...], KnownSurvey]] = {}
+
+
+def _survey_key(cycle: m.Cycle) -> tuple[Any, ...]:
+    """What the cycle's checked survey depends on: the cycle itself, its last import (the
+    only write of survey answers) and its units (the survey is indexed by their order)."""
+    last = m.Change.objects.filter(cycle=cycle, action="import").order_by("-id").values_list(
+        "id", flat=True).first()
+    units = tuple(m.Member.objects.filter(cycle=cycle).order_by("position", "id")
+                  .values_list("unit_id", flat=True))
+    return (cycle.created_at, last, hash(units), len(units), cycle.edition_id)
 
 
 def export_cycle(cycle: m.Cycle, out: Path) -> Path:

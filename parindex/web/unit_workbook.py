@@ -27,7 +27,7 @@ from parindex.evidence.tables import Bundle
 from parindex.pipeline import check_bundle
 from parindex.web import models as m
 from parindex.web import services
-from parindex.web.documents import content_type, safe_name
+from parindex.web.documents import content_type, megabytes, safe_name
 from parindex.web.services import Refused
 from parindex.web.store import ONE_STOP_COUNTS, compiled
 
@@ -69,7 +69,7 @@ def _receive(stream: IO[bytes], name: str, folder: Path, lang: str) -> Path:
             size += len(chunk)
             if size > limit:
                 raise Refused(400, "too_large", words.t("web.refuse.too_large", lang,
-                                                        mb=limit // (1024 * 1024)))
+                                                        mb=megabytes(limit, lang)))
             out.write(chunk)
     if content_type(path) != XLSX:
         raise Refused(400, "bad_type", words.t("web.unit.wb.not_xlsx", lang))
