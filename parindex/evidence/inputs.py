@@ -134,11 +134,7 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     periods = read_one_stop(bundle, index, out)
     one_stop = periods.figures("YEAR")[list(COUNTS)]
     rep = check_reports(bundle, edition, index, out)
-    if survey is None:
-        checked_survey = check_survey(bundle, edition, index, out)
-    else:
-        checked_survey = survey.survey
-        out.problems.extend(survey.problems)
+    checked_survey = _survey(bundle, edition, index, out, survey)
     for leaf_obj in edition.leaves:
         if leaf_obj.computed:
             x, st = _computed_column(leaf_obj, one_stop, rep, checked_survey)
@@ -166,6 +162,15 @@ def build_inputs(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
                     reports=rep, survey=checked_survey)
     _warnings(inputs, cells, out, owner)
     return replace(inputs, problems=tuple(out.problems)), out.problems
+
+
+def _survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int], out: Collector,
+            known: KnownSurvey | None) -> Survey:
+    """The survey checked now, or as it was checked before (its problems told again)."""
+    if known is None:
+        return check_survey(bundle, edition, index, out)
+    out.problems.extend(known.problems)
+    return known.survey
 
 
 def _computed_column(leaf: Leaf, one_stop: pd.DataFrame, rep: Reports,
