@@ -167,6 +167,9 @@ CYCLE_PAGE: dict[str, Answer] = {
 UNIT_PAGES = ("", "submit/", "workbook/template/", "explain/", "plan/")
 FORMS = ("leaf/<str:criterion>/", "leaf/<str:criterion>/files/", "one_stop/",
          "reports/<str:report>/", "workbook/apply/")
+APPRAISE_FORMS = ("leaf/<str:criterion>/", "leaf/<str:criterion>/request/", "accept/",
+                  "adjustments/", "adjustments/<int:ident>/",
+                  "adjustments/<int:ident>/delete/")
 PAGES: dict[str, dict[str, Answer]] = {
     "": {**{r: 200 for r in ROLES}, "anonymous": 302},
     "login/": {**{r: 302 for r in ROLES}, "anonymous": 200},
@@ -182,6 +185,18 @@ PAGES: dict[str, dict[str, Answer]] = {
     "cycles/<int:cycle_id>/league/": CYCLE_PAGE,
     "cycles/<int:cycle_id>/download/<str:kind>/": CYCLE_PAGE,  # walked with kind=league
     "office/plotly.min.js": {**{r: 200 for r in ROLES}},  # a published library, no data
+    # the rounds' pages: the council's appraisal page (read-only outside the appraisal
+    # rounds; a unit account is refused on its own, another unit's is not found), a leaf's
+    # history (whoever sees the unit), the office's record; their forms are POST only
+    "cycles/<int:cycle_id>/units/<str:code>/appraise/": {
+        "admin": 200, "appraiser": 200, "appraiser_other_group": 404, "unit_own": 403,
+        "unit_other": 404, "viewer": 403, "anonymous": 302},
+    **{f"cycles/<int:cycle_id>/units/<str:code>/appraise/{form}": POST_ONLY
+       for form in APPRAISE_FORMS},
+    "cycles/<int:cycle_id>/units/<str:code>/history/<str:criterion>/": SEES_UNIT,
+    **{f"cycles/<int:cycle_id>/{form}": POST_ONLY for form in ("round/", "extend/", "next/")},
+    "cycles/<int:cycle_id>/audit/": {**{r: 403 for r in ROLES}, "admin": 200,
+                                     "anonymous": 302},
 }
 
 
@@ -357,7 +372,7 @@ def test_pages(cycle: Any, accounts: dict[str, Any], state: State) -> None:
         url = "/" + route.replace("<int:doc_id>", str(doc)).replace(
             "<int:cycle_id>", str(cycle.id)).replace("<str:code>", UNIT).replace(
             "<str:criterion>", "1.1.3").replace("<str:report>", "Q1").replace(
-            "<str:kind>", "league")
+            "<str:kind>", "league").replace("<int:ident>", "1")
         for role, answer in answers.items():
             want = answer if isinstance(answer, int) else \
                 answer[state.name == "published"]

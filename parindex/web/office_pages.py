@@ -29,8 +29,8 @@ from parindex.errors import EvidenceError
 from parindex.scoring.run import Run
 from parindex.web import models as m
 from parindex.web import office_data as od
-from parindex.web import scores, services
-from parindex.web.permissions import decide, sees, visible_codes
+from parindex.web import office_rounds, scores, services
+from parindex.web.permissions import TABLE, decide, role_of, sees, visible_codes
 from parindex.web.services import Refused
 from parindex.web.store import compiled
 from parindex.words import t
@@ -96,7 +96,8 @@ def cycle_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
     links = {r.code for r in rows if sees(request.user, r.member)}
     return render(request, "workspace/office_cycle.html", {
         **_cycle_context(request, cycle), "rows": rows, "counts": counts, "links": links,
-        "scored": run is not None,
+        "scored": run is not None, **office_rounds.controls(request, cycle),
+        "can_appraise": role_of(request.user) in TABLE["evidence.appraise"].roles,
         "leaves": len(compiled(cycle.edition).leaves)})
 
 

@@ -18,8 +18,8 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex import words
+from parindex.web import appraise_sheet, scores, services, unit_sheet, unit_workbook_pages
 from parindex.web import models as m
-from parindex.web import scores, services, unit_sheet, unit_workbook_pages
 from parindex.web.services import Refused
 from parindex.web.unit_access import is_htmx, lang_of, open_unit, signed_in
 
@@ -35,8 +35,9 @@ def _version(request: HttpRequest) -> int | None:
 @signed_in
 def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     cycle, member = open_unit(request, cycle_id, code)
-    return render(request, TEMPLATE, unit_sheet.page(request.user, cycle, member,
-                                                      lang_of(request)))
+    context = unit_sheet.page(request.user, cycle, member, lang_of(request))
+    context.update(appraise_sheet.council(context["rows"], member))
+    return render(request, TEMPLATE, context)
 
 
 def _answer(request: HttpRequest, cycle: m.Cycle, code: str, extra: dict[str, Any],

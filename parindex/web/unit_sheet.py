@@ -62,6 +62,13 @@ class LeafRow:
     state: str = "missing"
 
     @property
+    def council(self) -> bool:
+        """Whether the council changed this leaf (an appraised input other than the
+        declared one) or commented on it: the leaves the unit may explain."""
+        return bool(self.comment.strip()) or (bool(self.appraised.strip())
+                                              and self.appraised != self.value)
+
+    @property
     def selected(self) -> str:
         """The option the stored value reads as ("" when none fits)."""
         return option_of(self.value, self.leaf, self.kind)
