@@ -16,13 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from parindex import words
 from parindex.errors import Problem
 from parindex.evidence.states import MISSING, NA
 from parindex.scoring.run import Run
 from parindex.web import models as m
 from parindex.web import rounds, scores, unit_sheet
-from parindex.web.permissions import decide
+from parindex.web.services import why_not
 from parindex.web.store import compiled
 
 APPRAISAL_ROUNDS = ("appraisal", "appraisal_2")
@@ -79,13 +78,6 @@ class Lock:
         return self.appraise is not None
 
 
-def _why(user: Any, action: str, cycle: m.Cycle, member: m.Member, lang: str) -> str | None:
-    found = decide(user, action, cycle, member)
-    if found is None:
-        return None
-    return words.t(f"web.refuse.{found.code}", lang, **found.facts)
-
-
 def adjustments(member: m.Member) -> list[dict[str, Any]]:
     return [{**rounds.adjustment_dict(a), "document_name": a.document.name if a.document
              else ""} for a in member.adjustments.select_related("document")
@@ -129,7 +121,7 @@ def page(user: Any, cycle: m.Cycle, member: m.Member, lang: str, reuse: bool = F
             "result": result, "before": before,
             "problems": [scores.reason(p, lang) for p in problems],
             "decided": done, "leaves": len(rows), "left": len(rows) - done,
-            "lock": Lock(*(_why(user, a, cycle, member, lang) for a in (
+            "lock": Lock(*(why_not(user, a, cycle, member, lang) for a in (
                 "evidence.appraise", "adjustments.write", "requests.write"))),
             "second": cycle.round == "appraisal_2",
             "adjustments": adjustments(member), "documents": documents(rows),

@@ -40,6 +40,14 @@ def refusal(r: Refusal, lang: str) -> Refused:
     return Refused(r.status, r.code, words.t(f"web.refuse.{r.code}", lang, **r.facts))
 
 
+def why_not(user: Any, action: str, cycle: m.Cycle, member: m.Member | None,
+            lang: str) -> str | None:
+    """Why ``user`` may not do ``action`` now, in ``lang`` (None: it may): what a page says
+    beside a locked field."""
+    found = decide(user, action, cycle, member)
+    return None if found is None else refusal(found, lang).message
+
+
 def check(user: Any, action: str, cycle: m.Cycle | None, member: m.Member | None,
           lang: str) -> None:
     found = decide(user, action, cycle, member)

@@ -24,8 +24,8 @@ from parindex.evidence.parse import NA_TOKENS, NO, YES, leaf_kind
 from parindex.evidence.states import MISSING, NA
 from parindex.web import models as m
 from parindex.web import scores
-from parindex.web.permissions import deadline_of, decide, today
-from parindex.web.services import document_dict
+from parindex.web.permissions import deadline_of, today
+from parindex.web.services import document_dict, why_not
 from parindex.web.store import ONE_STOP_COUNTS, compiled
 
 #: the option values a yes/no leaf's drop-down sends (read by the same reader as a cell)
@@ -191,15 +191,8 @@ class Lock:
         return self.evidence is not None
 
 
-def _why(user: Any, action: str, cycle: m.Cycle, member: m.Member, lang: str) -> str | None:
-    found = decide(user, action, cycle, member)
-    if found is None:
-        return None
-    return words.t(f"web.refuse.{found.code}", lang, **found.facts)
-
-
 def lock_of(user: Any, cycle: m.Cycle, member: m.Member, lang: str) -> Lock:
-    return Lock(*(_why(user, a, cycle, member, lang) for a in (
+    return Lock(*(why_not(user, a, cycle, member, lang) for a in (
         "evidence.declare", "one_stop.write", "reports.write", "files.upload", "unit.submit",
         "evidence.explain")))
 
