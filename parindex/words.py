@@ -1715,6 +1715,11 @@ WORDS: dict[str, tuple[str, str]] = {
                        "The cycle is ready to move to the next round."),
     "web.news.nothing": ("Không có việc nào đang chờ.", "Nothing is waiting."),
     "web.office.deadline": ("Hạn", "Deadline"),
+    "web.office.sheet": ("Phiếu chấm điểm của đơn vị (.docx)", "The unit's scoring sheet (.docx)"),
+    "web.office.sheet_after": ("Phiếu chấm điểm có thứ hạng: đơn vị nhận khi kết quả được "
+                               "công bố.",
+                               "The scoring sheet shows the rank: a unit has it once the results "
+                               "are published."),
     "web.office.no_deadline": ("chưa đặt", "not set"),
     "web.office.nav": ("Các trang của kỳ", "The cycle's pages"),
     "web.office.progress": ("Tiến độ các đơn vị", "Progress of the units"),

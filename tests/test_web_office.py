@@ -371,3 +371,57 @@ def test_an_appraiser_of_one_group_follows_its_units_until_publication(cycle: An
     got = who.get(f"/api/cycles/{cycle.id}/results").json()
     assert len(got["units"]) == cycle.members.count()
     assert "NN01" in who.get(f"/cycles/{cycle.id}/league/").content.decode()
+
+
+def test_a_units_scoring_sheet_for_the_office_and_after_publication(cycle: Any) -> None:
+    import docx
+    from django.contrib.auth import get_user_model
+
+    from parindex.web import services
+
+    url = f"/cycles/{cycle.id}/units/SM01/sheet/"
+    got = client_for("noivu").get(url)
+    assert got.status_code == 200
+    assert got["Content-Disposition"].startswith("attachment;")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(got.content)).paragraphs)
+    assert "Thị trấn Sông Mây" in text
+    assert client_for("sm01").get(url).status_code == 403  # the sheet shows the rank
+    assert client_for("sm02").get(url).status_code == 404
+    services.move_round(get_user_model().objects.get(username="noivu"), cycle, "published",
+                        None, "vi")
+    assert client_for("sm01").get(url).status_code == 200
+
+
+def test_the_report_shows_the_years_of_the_workspace(cycle: Any) -> None:
+    """The HTML report of a cycle carries the earlier cycles as its trends."""
+    from parindex.samples.sample import sample_bundles
+    from parindex.web import store
+
+    url = f"/cycles/{cycle.id}/download/report/"
+    assert 'id="trends"' not in client_for("noivu").get(url).content.decode()
+    for path in sample_bundles()[-3:-1]:  # 2022 and 2023
+        checked, edition = store.read_checked(path)
+        store.import_bundle(checked.bundle, edition, path.name, "published", "test")
+    page = client_for("noivu").get(url).content.decode()
+    trends = page.split('id="trends"', 1)[1]
+    assert "2022" in trends
+    assert "2023" in trends
+
+
+def test_a_role_changed_in_the_admin_is_on_the_record(cycle: Any) -> None:
+    from parindex.web import models as m
+
+    profile = m.Profile.objects.get(user__username="xem")
+    admin = client_for("noivu")
+    page = admin.get(f"/admin/workspace/profile/{profile.pk}/change/")
+    assert page.status_code == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token
+    done = admin.post(f"/admin/workspace/profile/{profile.pk}/change/", {
+        "csrfmiddlewaretoken": token.group(1), "user": profile.user_id, "role": "appraiser",
+        "unit": "", "groups": '["Huyện Núi Ngọc"]'})
+    assert done.status_code == 302, done.content[:500]
+    entry = m.Change.objects.filter(action="account.role").last()
+    assert entry is not None
+    assert (entry.user, entry.field, entry.before, entry.after) == (
+        "noivu", "xem", "viewer", "appraiser Huyện Núi Ngọc")

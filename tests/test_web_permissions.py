@@ -165,6 +165,8 @@ CYCLE_PAGE: dict[str, Answer] = {
     **{r: 200 for r in ROLES}, "anonymous": 302, "unit_own": (403, 200),
     "unit_other": (403, 200)}
 UNIT_PAGES = ("", "submit/", "workbook/template/", "explain/", "plan/")
+#: the unit's scoring sheet shows the rank: a unit account has it with publication
+SHEET: dict[str, Answer] = {**SEES_UNIT, "unit_own": (403, 200)}
 FORMS = ("leaf/<str:criterion>/", "leaf/<str:criterion>/files/", "one_stop/",
          "reports/<str:report>/", "workbook/apply/")
 APPRAISE_FORMS = ("leaf/<str:criterion>/", "leaf/<str:criterion>/request/", "accept/",
@@ -181,6 +183,7 @@ PAGES: dict[str, dict[str, Answer]] = {
     "cycles/<int:cycle_id>/units/<str:code>/workbook/": SEES_UNIT,
     **{f"cycles/<int:cycle_id>/units/<str:code>/{page}": SEES_UNIT for page in UNIT_PAGES},
     **{f"cycles/<int:cycle_id>/units/<str:code>/{form}": POST_ONLY for form in FORMS},
+    "cycles/<int:cycle_id>/units/<str:code>/sheet/": SHEET,
     "cycles/<int:cycle_id>/": CYCLE_PAGE,
     "cycles/<int:cycle_id>/league/": CYCLE_PAGE,
     "cycles/<int:cycle_id>/download/<str:kind>/": CYCLE_PAGE,  # walked with kind=league

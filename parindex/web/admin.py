@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
 from parindex.web import models as m
+from parindex.web.services import record
 
 
 class ProfileInline(admin.StackedInline):
@@ -24,8 +26,30 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(m.Profile)
 class ProfileAdmin(admin.ModelAdmin):
+    """Roles, units and groups of accounts; each change is on the record."""
+
     list_display = ("user", "role", "unit")
     list_filter = ("role",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = m.Profile.objects.filter(pk=obj.pk).first() if change else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record(None, request.user, "account.role", obj.unit.code if obj.unit else "",
+                   field=str(obj.user), before=_role(before), after=_role(obj))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            record(None, request.user, "account.role", field=str(obj.user),
+                   before=_role(obj), after="")
+            super().delete_model(request, obj)
+
+
+def _role(profile: Any) -> str:
+    if profile is None:
+        return ""
+    where = profile.unit.code if profile.unit else ", ".join(profile.groups or [])
+    return f"{profile.role} {where}".strip()
 
 
 @admin.register(m.Cycle)

@@ -142,7 +142,7 @@ def explain_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse
     cycle, member, i, ranks = _unit(request, cycle_id, code, "results.read")
     run, lang = scores.cycle_run(cycle), lang_of(request)
     return render(request, "workspace/office_explain.html", {
-        **_cycle_context(request, cycle), "member": member,
+        **_cycle_context(request, cycle), "member": member, "ranks": ranks,
         "unit": od.unit_header(run, i, ranks, lang), "leaves": od.explain_rows(run, i, lang)})
 
 
@@ -191,7 +191,40 @@ def _content(cycle: m.Cycle, kind: str, lang: str) -> bytes:
         return annex_docx(run, lang)
     from parindex.report.html import build_report
 
-    return build_report([run], lang).encode("utf-8")
+    return build_report(_years(cycle, run), lang).encode("utf-8")
+
+
+def _years(cycle: m.Cycle, run: Run) -> list[Run]:
+    """The runs of the report: this cycle's, and one a year for the earlier years of the
+    workspace (the latest cycle of each), so the report shows the trends across years."""
+    earlier: dict[int, m.Cycle] = {}
+    for c in m.Cycle.objects.filter(year__lt=cycle.year).order_by("id"):
+        earlier[c.year] = c
+    runs = []
+    for c in earlier.values():
+        try:
+            runs.append(scores.cycle_run(c))
+        except EvidenceError:
+            continue  # a year whose rows do not score is left out of the trends
+    return [*runs, run]
+
+
+@page
+def sheet_download(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    """One unit's criterion-by-criterion scoring sheet (.docx, ready to sign). It shows the
+    rank, so a unit account has it with publication; the office and the council at once."""
+    from parindex.report.docx_annex import unit_sheet_docx
+
+    cycle, member, i, ranks = _unit(request, cycle_id, code, "results.read")
+    lang = lang_of(request)
+    if not ranks:
+        raise Refused(403, "not_allowed", t("web.office.sheet_after", lang))
+    response = HttpResponse(unit_sheet_docx(scores.cycle_run(cycle), i, lang),
+                            content_type=TYPES[".docx"])
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"phieu-cham-{cycle.name}-{member.code}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @page
@@ -223,6 +256,7 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/", cycle_page, name="office_cycle"),
     path("cycles/<int:cycle_id>/league/", league_page, name="office_league"),
     path("cycles/<int:cycle_id>/download/<str:kind>/", download, name="office_download"),
+    path("cycles/<int:cycle_id>/units/<str:code>/sheet/", sheet_download, name="office_sheet"),
     path("cycles/<int:cycle_id>/units/<str:code>/explain/", explain_page,
          name="office_explain"),
     path("cycles/<int:cycle_id>/units/<str:code>/plan/", plan_page, name="office_plan"),
