@@ -408,7 +408,8 @@ def test_the_report_shows_the_years_of_the_workspace(cycle: Any) -> None:
     assert "2023" in trends
 
 
-def test_a_role_changed_in_the_admin_is_on_the_record(cycle: Any) -> None:
+@pytest.mark.usefixtures("cycle")
+def test_a_role_changed_in_the_admin_is_on_the_record() -> None:
     from parindex.web import models as m
 
     profile = m.Profile.objects.get(user__username="xem")
