@@ -1715,6 +1715,12 @@ WORDS: dict[str, tuple[str, str]] = {
                        "The cycle is ready to move to the next round."),
     "web.news.nothing": ("Không có việc nào đang chờ.", "Nothing is waiting."),
     "web.office.deadline": ("Hạn", "Deadline"),
+    "web.periodic.one_stop": ("Phụ lục kết quả giải quyết hồ sơ một cửa",
+                              "The one-stop annex"),
+    "web.periodic.reports": ("Theo dõi báo cáo định kỳ", "Periodic reports followed up"),
+    "web.periodic.period": ("Kỳ", "Period"),
+    "web.periodic.show": ("Xem", "Show"),
+    "web.periodic.as_of": ("Tính đến ngày", "As of"),
     "web.office.sheet": ("Phiếu chấm điểm của đơn vị (.docx)", "The unit's scoring sheet (.docx)"),
     "web.office.sheet_after": ("Phiếu chấm điểm có thứ hạng: đơn vị nhận khi kết quả được "
                                "công bố.",

@@ -4,6 +4,7 @@ data, and against the permission table (ranks hidden from a unit before publicat
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
 import io
@@ -426,3 +427,35 @@ def test_a_role_changed_in_the_admin_is_on_the_record() -> None:
     assert entry is not None
     assert (entry.user, entry.field, entry.before, entry.after) == (
         "noivu", "xem", "viewer", "appraiser Huyện Núi Ngọc")
+
+
+def test_the_periodic_papers_are_pages_of_the_office(cycle: Any, tmp_path: Path) -> None:
+    """The one-stop annex and the reports followed up, as ``parindex one-stop`` and
+    ``parindex reports`` give them for the exported cycle; with their .xlsx and .docx."""
+    import docx
+    import openpyxl
+
+    from parindex.web import store
+
+    office = client_for("noivu")
+    page = office.get(f"/cycles/{cycle.id}/one-stop/?period=H1").content.decode()
+    bundle = store.export_cycle(cycle, tmp_path / "b")
+    result = CliRunner().invoke(app, ["one-stop", str(bundle), "--period", "H1", "--format",
+                                      "csv"])
+    assert result.exit_code == 0, result.output
+    first = next(csv.reader(io.StringIO(result.stdout)))
+    assert all(f">{h}</th>" in page for h in first)
+    total = list(csv.reader(io.StringIO(result.stdout)))[-1]
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert cells[-len(total):] == total
+    for kind, opened in (("xlsx", openpyxl.load_workbook), ("docx", docx.Document)):
+        got = office.get(f"/cycles/{cycle.id}/one-stop/?period=H1&as={kind}")
+        assert got["Content-Disposition"].startswith("attachment;")
+        assert opened(io.BytesIO(got.content))
+    follow = office.get(f"/cycles/{cycle.id}/reports/?as_of=31/12/2024").content.decode()
+    sent = CliRunner().invoke(app, ["reports", str(bundle), "--as-of", "31/12/2024",
+                                    "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(sent.stdout)))
+    assert rows[1][2] in follow
+    assert client_for("sm01").get(f"/cycles/{cycle.id}/one-stop/").status_code == 403
+    assert office.get(f"/cycles/{cycle.id}/one-stop/?period=Q9").status_code == 404

@@ -186,6 +186,8 @@ PAGES: dict[str, dict[str, Answer]] = {
     "cycles/<int:cycle_id>/units/<str:code>/sheet/": SHEET,
     "cycles/<int:cycle_id>/": CYCLE_PAGE,
     "cycles/<int:cycle_id>/league/": CYCLE_PAGE,
+    "cycles/<int:cycle_id>/one-stop/": CYCLE_PAGE,
+    "cycles/<int:cycle_id>/reports/": CYCLE_PAGE,
     "cycles/<int:cycle_id>/download/<str:kind>/": CYCLE_PAGE,  # walked with kind=league
     "office/plotly.min.js": {**{r: 200 for r in ROLES}},  # a published library, no data
     # the rounds' pages: the council's appraisal page (read-only outside the appraisal
