@@ -221,3 +221,54 @@ def test_next_year_opens_from_this_one(cycle: Any) -> None:
     assert again.status_code == 400
     assert _call(client_for("thamdinh"), "post", f"/api/cycles/{cycle.id}/next",
                  {"year": 2026}).status_code == 403
+
+
+def test_a_whole_year_through_the_api(cycle: Any, tmp_path: Any) -> None:
+    """Self-assessment → appraisal → explanation → appraisal_2 → final → published, every
+    step through the API: the unit then sees its rank, both sides show, final locks every
+    value, and ``parindex score`` of the export is the published results."""
+    import subprocess
+    import sys
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parindex.web import store
+
+    unit, council, office = client_for("sm01"), client_for("thamdinh"), client_for("noivu")
+    url = f"/api/cycles/{cycle.id}/units/SM01"
+    for leaf, value in (("1.3", "90"), ("1.4", "95%")):
+        assert _call(unit, "patch", f"{url}/evidence/{leaf}", {"value": value}).status_code == 200
+    assert _call(unit, "post", f"{url}/submit").status_code == 200
+    _move(cycle, "appraisal")
+    for leaf, value in (("1.3", "60"), ("1.4", "70%")):
+        assert _call(council, "patch", f"{url}/evidence/{leaf}",
+                     {"appraised": value, "comment": f"Thiếu hồ sơ {leaf}"}).status_code == 200
+    _move(cycle, "explanation")
+    assert _call(unit, "patch", f"{url}/evidence/1.3",
+                 {"explanation": "Đã bổ sung biên bản"}).status_code == 200
+    unit.get("/")
+    sent = unit.post(f"{url}/evidence/1.3/files", {"file": SimpleUploadedFile("bb.pdf", PDF)},
+                     HTTP_X_CSRFTOKEN=unit.cookies["csrftoken"].value)
+    assert sent.status_code == 200
+    _move(cycle, "appraisal_2")
+    assert _call(council, "patch", f"{url}/evidence/1.3",
+                 {"appraised": "85", "comment": "Chấp nhận giải trình"}).status_code == 200
+    _move(cycle, "final")
+    for who, body in ((unit, {"value": "100"}), (council, {"appraised": "100"}),
+                      (unit, {"explanation": "thêm"})):
+        late = _call(who, "patch", f"{url}/evidence/1.4", body)
+        assert (late.status_code, late.json()["error"]) == (403, "wrong_round")
+    before = unit.get(f"/api/cycles/{cycle.id}/results").json()["units"][0]
+    assert before["rank"] is None
+    _move(cycle, "published")
+    mine = unit.get(f"/api/cycles/{cycle.id}/results").json()["units"][0]
+    assert mine["rank"] is not None
+    assert mine["self_points"] > mine["appraised_points"]  # the council took points off
+    published = office.get(f"/api/cycles/{cycle.id}/results").json()
+    out = store.export_cycle(cycle, tmp_path / "bundle")
+    scored = subprocess.run([sys.executable, "-m", "parindex", "score", str(out), "--format",
+                             "json"], capture_output=True, text=True, check=True).stdout
+    assert json.loads(scored) == published
+    rows = {e["criterion"]: e for e in office.get(url).json()["evidence"]}
+    assert (rows["1.3"]["value"], rows["1.3"]["appraised"], rows["1.3"]["explanation"]) == (
+        "90", "85", "Đã bổ sung biên bản")
