@@ -5,9 +5,7 @@ extra), imported inside the commands so the rest of the command line never loads
 from __future__ import annotations
 
 import os
-import secrets
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -51,6 +49,8 @@ def _password(lang: str) -> tuple[str, bool]:
     if sys.stdin.isatty():
         return typer.prompt(t("web.cli.password_prompt", lang), hide_input=True,
                             confirmation_prompt=True), False
+    import secrets  # here, not at the top: --help stays quick
+
     return secrets.token_urlsafe(12), True
 
 
@@ -78,6 +78,8 @@ def serve(demo: bool = typer.Option(False, "--demo", help=h("opt.ws_demo")),
     """Serve the workspace (waitress; never in debug)."""
     lg = lang.value
     if demo:
+        import tempfile
+
         data, db, host = Path(tempfile.mkdtemp(prefix="parindex-demo-")), None, "127.0.0.1"
     _start(data, db, lg)
     if demo:
