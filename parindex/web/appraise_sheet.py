@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from parindex.errors import Problem
-from parindex.evidence.states import MISSING, NA
 from parindex.scoring.run import Run
 from parindex.web import models as m
 from parindex.web import rounds, scores, unit_sheet
@@ -52,17 +51,6 @@ def before_result(run: Run) -> dict[str, Any]:
     result = Run.from_inputs(own, run.bundle).unit_result(0)
     result["rank"] = result["group_rank"] = None
     return result
-
-
-def _fill(run: Run, rows: list[unit_sheet.LeafRow]) -> None:
-    s = run.scores
-    for row in rows:
-        j = row.leaf.index
-        row.points = float(s.leaf_appr[0, j])
-        row.self_points = float(s.leaf_self[0, j])
-        row.applicable = float(s.leaf_applicable[0, j])
-        state = int(s.state[0, j])
-        row.state = "missing" if state == MISSING else "na" if state == NA else "value"
 
 
 @dataclass
@@ -101,7 +89,7 @@ def page(user: Any, cycle: m.Cycle, member: m.Member, lang: str, reuse: bool = F
         run, problems = scores.unit_errors(cycle, member.code)
     result = before = None
     if run is not None:
-        _fill(run, rows)
+        unit_sheet.fill_points(run, rows)
         result = run.unit_result(0)
         result["rank"] = result["group_rank"] = None
         before = before_result(run)

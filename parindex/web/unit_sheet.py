@@ -22,6 +22,7 @@ from parindex.criteria.keys import fold_key
 from parindex.errors import Problem
 from parindex.evidence.parse import NA_TOKENS, NO, YES, leaf_kind
 from parindex.evidence.states import MISSING, NA
+from parindex.scoring.run import Run
 from parindex.web import models as m
 from parindex.web import scores
 from parindex.web.permissions import deadline_of, today
@@ -151,6 +152,18 @@ def leaf_rows(edition: CompiledEdition, member: m.Member, lang: str) -> list[Lea
     return out
 
 
+def fill_points(run: Run, rows: list[LeafRow]) -> None:
+    """Each leaf's points (both sides), applicable max and state from a one-unit run."""
+    s = run.scores
+    for row in rows:
+        j = row.leaf.index
+        row.points = float(s.leaf_appr[0, j])
+        row.self_points = float(s.leaf_self[0, j])
+        row.applicable = float(s.leaf_applicable[0, j])
+        state = int(s.state[0, j])
+        row.state = "missing" if state == MISSING else "na" if state == NA else "value"
+
+
 def score_rows(cycle: m.Cycle, member: m.Member, rows: list[LeafRow], lang: str,
                reuse: bool = False) -> tuple[dict[str, Any] | None, list[str]]:
     """The unit's result (None with the reasons when its rows do not check), and each
@@ -162,14 +175,7 @@ def score_rows(cycle: m.Cycle, member: m.Member, rows: list[LeafRow], lang: str,
         run, problems = scores.unit_errors(cycle, member.code)
     if run is None:
         return None, [scores.reason(p, lang) for p in problems]
-    s = run.scores
-    for row in rows:
-        j = row.leaf.index
-        row.points = float(s.leaf_appr[0, j])
-        row.self_points = float(s.leaf_self[0, j])
-        row.applicable = float(s.leaf_applicable[0, j])
-        state = int(s.state[0, j])
-        row.state = "missing" if state == MISSING else "na" if state == NA else "value"
+    fill_points(run, rows)
     result = run.unit_result(0)
     result["rank"] = result["group_rank"] = None
     return result, []
