@@ -638,3 +638,12 @@ def test_tokens_are_revoked_by_the_command(cycle: Any) -> None:
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     assert revoke_tokens("noivu") == 1
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_a_cycle_without_units_has_empty_results(cycle: Any) -> None:
+    from parindex.web import models as m
+
+    empty = m.Cycle.objects.create(name="trống", year=2025, edition=cycle.edition)
+    got = client_for("noivu").get(f"/api/cycles/{empty.id}/results")
+    assert got.status_code == 200
+    assert got.json() == {"edition": "xa-2024", "year": 2025, "scale": 100, "units": []}

@@ -41,8 +41,8 @@ def for_unit(cycle: m.Cycle, member: m.Member) -> CycleNews:
     news = CycleNews(cycle)
     _deadline(news, member)
     if cycle.round == "self_assessment" and member.submitted_at is None:
-        result = scores.unit_result(cycle, member.code, ranks=False)
-        news.missing = list(result.get("missing", []))
+        run, _ = scores.unit_errors(cycle, member.code)  # the unit alone, not the cycle
+        news.missing = list(run.unit_result(0)["missing"]) if run is not None else []
     if cycle.round == "explanation":
         news.comments = [(e.criterion, e.comment) for e in member.evidence.exclude(comment="")
                          .filter(explanation="")]

@@ -45,11 +45,21 @@ def unit_run(cycle: m.Cycle, code: str) -> Run:
 def results(cycle: m.Cycle, code: str | set[str] | None = None, ranks: bool = True
             ) -> dict[str, Any]:
     """The ``parindex score --format json`` object of the cycle (of one unit, or of the
-    units ``code`` names, when given), ranks blanked when the caller may not see them."""
-    data = cycle_run(cycle).to_json()
-    if code is not None:
+    units ``code`` names, when given: only theirs are built), ranks blanked when the caller
+    may not see them. A cycle without units (made in the admin) has no results yet."""
+    if not cycle.members.exists():
+        edition = store.compiled(cycle.edition)
+        return {"edition": edition.id, "year": cycle.year, "scale": edition.scale,
+                "units": []}
+    run = cycle_run(cycle)
+    if code is None:
+        data = run.to_json()
+    else:
         wanted = {code} if isinstance(code, str) else code
-        data["units"] = [u for u in data["units"] if u["code"] in wanted]
+        codes = run.units["code"].tolist()
+        data = {"edition": run.edition.id, "year": run.year, "scale": run.edition.scale,
+                "units": run.unit_results([i for i in run.order().tolist()
+                                           if codes[i] in wanted])}
     if not ranks:
         for u in data["units"]:
             u["rank"] = u["group_rank"] = None

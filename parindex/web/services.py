@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from parindex import words
@@ -95,14 +96,8 @@ def record(cycle: m.Cycle | None, user: Any, action: str, unit: str = "", criter
 
 
 def touch(cycle: m.Cycle) -> None:
-    m.Cycle.objects.filter(pk=cycle.pk).update(data_version=models_f("data_version") + 1)
+    m.Cycle.objects.filter(pk=cycle.pk).update(data_version=F("data_version") + 1)
     cycle.refresh_from_db(fields=["data_version"])
-
-
-def models_f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
 
 
 def validate_unit(cycle: m.Cycle, member: m.Member, lang: str) -> dict[str, Any]:
