@@ -60,6 +60,28 @@ class Problem:
         """The column of a table problem (pandera's name for ``field``)."""
         return self.field
 
+    def reason(self, lang: str = "en") -> str:
+        """The reason and its hint in ``lang`` (English for a plain-text problem), without
+        the file and place: what a page shows beside the cell."""
+        if self.code is None:
+            return f"{self.message} ({self.hint})" if self.hint else self.message
+        message, hint = self.message, self.hint_in(lang)
+        if words.language(lang) != "en":
+            message = words.t(f"problem.{self.code}", lang, **self.facts)
+        return f"{message} ({hint})" if hint else message
+
+    def hint_in(self, lang: str) -> str | None:
+        """The hint in ``lang``: the words' ``hint.CODE``, or a hint the checker gave in
+        Vietnamese too (the ``hint_vi`` fact: a leaf's rule in words), else as given."""
+        if self.code is None or words.language(lang) == "en" or self.hint is None:
+            return self.hint
+        if f"hint.{self.code}" in words.WORDS \
+                and self.hint == words.t(f"hint.{self.code}", "en", **self.facts):
+            return words.t(f"hint.{self.code}", lang, **self.facts)
+        if "hint_vi" in self.facts:
+            return str(self.facts["hint_vi"])
+        return self.hint
+
     def render(self, lang: str = "en") -> str:
         """`evidence.csv: row 17, column "value": "95%%" is not a percentage (hint: ...)`,
         in ``lang`` when the problem has a reason code (English otherwise)."""
@@ -68,9 +90,7 @@ class Problem:
             lang = "en"  # a plain-text problem is English throughout
         if words.language(lang) != "en":
             message = words.t(f"problem.{self.code}", lang, **self.facts)
-            if self.hint is not None and f"hint.{self.code}" in words.WORDS \
-                    and self.hint == words.t(f"hint.{self.code}", "en", **self.facts):
-                hint = words.t(f"hint.{self.code}", lang, **self.facts)
+            hint = self.hint_in(lang)
             location = _located(location, lang)
         place = f"{self.file}: {location}" if location else self.file
         if self.field and self.location.startswith("row"):

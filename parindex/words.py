@@ -1911,6 +1911,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.arg.ws_name": ("Tên tài khoản.", "The account name."),
     "help.arg.ws_cycle": ("Kỳ đánh giá (tên hoặc mã số).", "The cycle (name or id)."),
     "help.arg.ws_out": ("Thư mục hoặc tệp .xlsx ra.", "The folder or .xlsx file to write."),
+    "rule.choose_one": ("chọn một trong: {keys}", "choose one of: {keys}"),
     # Where a problem is (errors.Problem.render)
     "where.row": ("dòng", "row"),
     "where.cell": ("ô", "cell"),

@@ -21,6 +21,7 @@ from parindex.evidence.collect import Collector, Columns, close_hint, folded, un
 from parindex.evidence.parse import Parsed, cell_problems, leaf_kinds, parse_cells
 from parindex.evidence.states import INHERIT, NA
 from parindex.evidence.tables import Bundle
+from parindex.words import t
 
 _DECIMAL_FRACTION = re.compile(r"^0?[.,]\d+$")
 
@@ -37,10 +38,11 @@ def fraction_warnings(evc: Columns, x: np.ndarray, leaf: np.ndarray, ok: np.ndar
                 code="evidence.below_one_percent", percent=f"{x[i] * 100:g}")
 
 
-def rule_hint(leaf: Leaf) -> str:
+def rule_hint(leaf: Leaf, lang: str = "en") -> str:
+    """What a leaf takes, in words: its options, or its input and rule."""
     if leaf.keys:
-        return "choose one of: " + ", ".join(leaf.keys)
-    return f"{leaf.code}: {leaf.describe_input()}, {leaf.describe_rule()}"
+        return t("rule.choose_one", lang, keys=", ".join(leaf.keys))
+    return f"{leaf.code}: {leaf.describe_input(lang)}, {leaf.describe_rule(lang)}"
 
 
 def note_changes(evc: Columns, ok: np.ndarray, out: Collector) -> None:
@@ -135,9 +137,11 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
     for parsed, column, cells in ((declared, "value", evc["value"]),
                                   (appraised, "appraised", appraised_col.to_numpy(dtype=object))):
         for k, reason in cell_problems(parsed, leaf, edition, ok):
-            hint = None if parsed.state[k] == NA and not parsed.bad[k] else \
-                rule_hint(edition.leaves[leaf[k]])
+            rule = not (parsed.state[k] == NA and not parsed.bad[k])
+            hint = rule_hint(edition.leaves[leaf[k]]) if rule else None
             code, facts = reason_code(reason)
+            if rule:  # the rule in Vietnamese too, for the Vietnamese message
+                facts["hint_vi"] = rule_hint(edition.leaves[leaf[k]], "vi")
             out.add("evidence", evc["_row"][k], column, cells[k], reason, hint=hint,
                     code=code, **facts)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from parindex import words
 from parindex.errors import EvidenceError, Problem
 from parindex.scoring.run import Run
 from parindex.web import models as m
@@ -74,16 +73,7 @@ def unit_result(cycle: m.Cycle, code: str, ranks: bool = True) -> dict[str, Any]
 def reason(problem: Problem, lang: str) -> str:
     """A problem's reason in ``lang``, without the file and row of a bundle (the page shows
     where)."""
-    if problem.code is None:
-        text = problem.message
-    else:
-        text = words.t(f"problem.{problem.code}", lang, **problem.facts)
-    hint_key = f"hint.{problem.code}"
-    if problem.code and hint_key in words.WORDS:
-        text += f" ({words.t(hint_key, lang, **problem.facts)})"
-    elif problem.hint:
-        text += f" ({problem.hint})"
-    return text
+    return problem.reason(lang)
 
 
 def unit_errors(cycle: m.Cycle, code: str) -> tuple[Run | None, list[Problem]]:
