@@ -42,12 +42,12 @@ def free_port() -> int:
 class Server:
     """``parindex serve --data DATA [ARGS]`` on a free port of 127.0.0.1 until stopped."""
 
-    def __init__(self, data: Path, *args: str):
+    def __init__(self, data: Path, *args: str, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "parindex", "serve", "--data", str(data), "--port",
-             str(self.port), *args], env=env_for(), stdout=subprocess.DEVNULL,
+             str(self.port), *args], env={**env_for(), **(env or {})}, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         for _ in range(300):
             try:

@@ -49,6 +49,23 @@ def load_demo(step: Callable[[str], None] | None = None) -> list[m.Cycle]:
     return cycles
 
 
+def proxy_options() -> dict[str, object]:
+    """Waitress's trust of the reverse proxy behind HTTPS (``PARINDEX_HTTPS=1``): the
+    ``X-Forwarded-Proto`` and ``X-Forwarded-For`` headers are believed from the proxy's
+    address only (``PARINDEX_PROXY``, default 127.0.0.1: nginx on the same server), which
+    makes the request HTTPS and its address the person's, for the secure cookies and the
+    sign-in throttling. Waitress drops these headers from anyone else, so they cannot be
+    forged; without this trust it drops them from the proxy too, and every request behind
+    nginx would look like plain HTTP and be redirected to HTTPS again, without end."""
+    from django.conf import settings
+
+    if not settings.HTTPS:
+        return {}
+    return {"trusted_proxy": os.environ.get("PARINDEX_PROXY") or "127.0.0.1",
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}}
+
+
 def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     """Serve the workspace with waitress until interrupted: one process, or (``workers``
     above one, where processes can be forked: Linux) that many processes accepting on one
@@ -59,8 +76,10 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
 
     from parindex.web.wsgi import application
 
+    options = proxy_options()
     if workers <= 1 or not hasattr(os, "fork"):
-        waitress_serve(application, host=host, port=port, threads=threads, ident="parindex")
+        waitress_serve(application, host=host, port=port, threads=threads, ident="parindex",
+                       **options)
         return
     from django.db import connections
 
@@ -72,7 +91,7 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
         if pid == 0:  # pragma: no cover (a child process)
             try:
                 waitress_serve(application, sockets=[listening], threads=threads,
-                               ident="parindex")
+                               ident="parindex", **options)
             finally:
                 os._exit(0)
         children.append(pid)

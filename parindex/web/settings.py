@@ -7,7 +7,10 @@
   SQLite.
 - ``PARINDEX_HTTPS=1``: the site is reached over HTTPS through a reverse proxy (nginx) that
   sets ``X-Forwarded-Proto``: cookies only over HTTPS, HSTS, HTTP redirected to HTTPS.
-- ``PARINDEX_HOSTS``: the host names the site answers to (comma-separated).
+- ``PARINDEX_PROXY``: the reverse proxy's address, whose ``X-Forwarded-*`` headers waitress
+  believes when ``PARINDEX_HTTPS=1`` (default 127.0.0.1: nginx on the same server).
+- ``PARINDEX_HOSTS``: the host names the site answers to (comma-separated), besides
+  127.0.0.1 and localhost.
 - ``PARINDEX_SESSION_SECONDS``: sign-out after this long without a request (default 8 h).
 - ``PARINDEX_WEB_TEST``: set by the test suite only (fast password hashing). Debug is never
   on.
@@ -54,7 +57,8 @@ def database(url: str | None) -> dict[str, Any]:
 
 SECRET_KEY = _secret_key()
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("PARINDEX_HOSTS", "").split(",") if h] or [
+# the machine's own names always: the proxy and a health monitor reach waitress on loopback
+ALLOWED_HOSTS = [h for h in os.environ.get("PARINDEX_HOSTS", "").split(",") if h] + [
     "127.0.0.1", "localhost", "testserver"]
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -131,10 +135,12 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "parindex.web.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = 1 if HTTPS else None
+# the address is REMOTE_ADDR (axes's default): behind the proxy, waitress has already put the
+# person's address there from X-Forwarded-For, believed from the proxy only (server.py)
 AXES_VERBOSE = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a monitor may ask waitress directly, in plain HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
