@@ -159,3 +159,16 @@ def test_refusals(cycle: Any) -> None:
     assert "không phải sổ tính" in r.content.decode()
     assert _apply(c, cycle, "forged:plan").status_code == 400
     assert c.get(f"/cycles/{cycle.id}/units/SM02/workbook/").status_code == 404
+
+
+def test_a_value_that_means_the_same_is_no_change(cycle: Any) -> None:
+    """``92.4`` for a stored ``92,4``, ``Dung_han`` for ``dung_han``: read as scoring reads
+    them, the same value; the note's text is compared as typed."""
+    c = client_for("sm01")
+    data = _fill(_template(c, cycle), {("1.1.3", "I"): "92.4", ("1.1.1", "I"): "Dung_han",
+                                       ("1.1.2", "I"): "x"}, {})
+    r = _upload(c, cycle, data)
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert 'name="plan"' not in text  # nothing to apply
+    assert "1.1.3" not in re.findall(r"<tr><td>([^<]*)</td>", text)

@@ -21,8 +21,10 @@ from django.core import signing
 from django.db import transaction
 
 from parindex import words
+from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem
 from parindex.evidence.bundle import load_bundle
+from parindex.evidence.merge import same_value
 from parindex.evidence.tables import Bundle
 from parindex.pipeline import check_bundle
 from parindex.web import models as m
@@ -90,8 +92,11 @@ def _own_rows(bundle: Bundle, name: str, code: str, lang: str) -> list[dict[str,
     return [dict(zip(cols, map(str, r), strict=True)) for r in df[cols].itertuples(index=False)]
 
 
-def _evidence_plan(rows: list[dict[str, str]], member: m.Member, changes: list[Any]
-                   ) -> list[dict[str, Any]]:
+def _evidence_plan(rows: list[dict[str, str]], member: m.Member, changes: list[Any],
+                   edition: CompiledEdition) -> list[dict[str, Any]]:
+    """A value is changed only when it means something else as scoring reads it (``92.4``
+    for a stored ``92,4`` is no change, as ``parindex merge`` sees it); the texts (source,
+    note) when they differ at all."""
     current = {e.criterion: e for e in member.evidence.all()}
     plan = []
     for r in rows:
@@ -99,7 +104,8 @@ def _evidence_plan(rows: list[dict[str, str]], member: m.Member, changes: list[A
         fields = {}
         for f in DECLARED:
             new, old = r.get(f, ""), getattr(row, f) if row is not None else ""
-            if new and new != old:
+            if new and new != old and not (
+                    f == "value" and old and same_value("evidence", f, r, new, old, edition)):
                 fields[f] = new
                 changes.append((r["criterion"], f"col.evidence.{f}", old, new))
         if fields:
@@ -117,7 +123,8 @@ def _one_stop_plan(rows: list[dict[str, str]], member: m.Member, changes: list[A
         row = current.get(period)
         before = dict(row.counts) if row is not None else {}
         counts = {c: r[c] for c in ONE_STOP_COUNTS
-                  if r.get(c, "") and r[c] != str(before.get(c, ""))}
+                  if r.get(c, "") and not same_value("one_stop", c, r, r[c],
+                                                     str(before.get(c, "")), None)}
         for c, v in counts.items():
             changes.append((period or "—", f"col.one_stop.{c}", str(before.get(c, "")), v))
         if counts:
@@ -177,7 +184,7 @@ def preview(user: Any, cycle: m.Cycle, member: m.Member, name: str, stream: IO[b
     changes: list[tuple[str, str, str, str]] = []
     plan = {"cycle": cycle.id, "unit": code, "user": getattr(user, "pk", None),
             "evidence": _evidence_plan(_own_rows(bundle, "evidence", code, lang), member,
-                                       changes),
+                                       changes, compiled(cycle.edition)),
             "one_stop": _one_stop_plan(_own_rows(bundle, "one_stop", code, lang), member,
                                        changes),
             "reports": _reports_plan(_own_rows(bundle, "reports", code, lang), member,
