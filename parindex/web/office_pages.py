@@ -11,7 +11,6 @@ served from the ``plotly`` package (no other host), their JSON in data blocks th
 
 from __future__ import annotations
 
-import functools
 import re
 import tempfile
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from parindex.web import office_rounds, scores, services
 from parindex.web.permissions import TABLE, decide, role_of, sees, visible_codes
 from parindex.web.services import Refused
 from parindex.web.store import compiled
+from parindex.web.unit_access import refusals_shown
 from parindex.words import t
 
 View = Callable[..., HttpResponse]
@@ -44,22 +44,7 @@ def lang_of(request: HttpRequest) -> str:
 
 def page(view: View) -> View:
     """A signed-in page; a refusal is shown as a page with its status and reason."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Refused as exc:
-            return render(request, "workspace/office_refused.html",
-                          {"message": exc.message}, status=exc.status)
-        except EvidenceError as exc:  # the cycle's rows do not score: say the first reason
-            lang, first = lang_of(request), exc.problems[0]
-            message = t("web.office.data_errors", lang, count=len(exc.problems),
-                        first=f"{first.location}: {scores.reason(first, lang)}")
-            return render(request, "workspace/office_refused.html", {"message": message},
-                          status=409)
-
-    return login_required(wrapped)
+    return login_required(refusals_shown(view))
 
 
 def allowed(request: HttpRequest, action: str, cycle: m.Cycle) -> bool:

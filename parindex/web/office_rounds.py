@@ -10,7 +10,6 @@ table, the record); a refusal is a page with its status and reason.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +25,7 @@ from parindex.web import models as m
 from parindex.web import rounds, services
 from parindex.web.permissions import deadline_of, decide, today
 from parindex.web.services import Refused
-from parindex.web.unit_access import lang_of
+from parindex.web.unit_access import lang_of, refusals_shown
 
 View = Callable[..., HttpResponse]
 #: rows of the record per page
@@ -78,16 +77,7 @@ def controls(request: HttpRequest, cycle: m.Cycle) -> dict[str, Any]:
 
 def office_post(view: View) -> View:
     """A signed-in POST of the office; a refusal is a page with its status and reason."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Refused as exc:
-            return render(request, "workspace/office_refused.html", {"message": exc.message},
-                          status=exc.status)
-
-    return login_required(require_POST(wrapped))
+    return login_required(require_POST(refusals_shown(view)))
 
 
 @office_post

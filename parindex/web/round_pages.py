@@ -10,7 +10,6 @@ and nothing is kept.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +24,7 @@ from parindex.web import models as m
 from parindex.web.permissions import TABLE, role_of
 from parindex.web.services import Refused
 from parindex.web.store import compiled
-from parindex.web.unit_access import is_htmx, lang_of, open_unit, signed_in
+from parindex.web.unit_access import is_htmx, lang_of, open_unit, refusals_shown, signed_in
 
 TEMPLATE = "workspace/appraise_page.html"
 
@@ -72,16 +71,7 @@ def _stale(refused: Refused, field: str, lang: str) -> str:
 def _council_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A signed-in POST of the council; a refusal before the write is a page with its
     status and reason."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Refused as exc:
-            return render(request, "workspace/office_refused.html",
-                          {"message": exc.message}, status=exc.status)
-
-    return signed_in(require_POST(wrapped))
+    return signed_in(require_POST(refusals_shown(view)))
 
 
 @_council_post

@@ -12,10 +12,13 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from parindex.errors import EvidenceError
 from parindex.web import models as m
-from parindex.web import services
+from parindex.web import scores, services
 from parindex.web.services import Refused
+from parindex.words import t
 
 
 def lang_of(request: HttpRequest) -> str:
@@ -57,3 +60,24 @@ def _local(url: str) -> str:
     """The path (and query) of an address of this site."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+
+
+def refusals_shown(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A refusal raised by the view is a page with its status and reason; a cycle whose rows
+    do not score says the first reason (409)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Refused as exc:
+            message, status = exc.message, exc.status
+        except EvidenceError as exc:
+            lang, first = lang_of(request), exc.problems[0]
+            message = t("web.office.data_errors", lang, count=len(exc.problems),
+                        first=f"{first.location}: {scores.reason(first, lang)}")
+            status = 409
+        return render(request, "workspace/office_refused.html", {"message": message},
+                      status=status)
+
+    return wrapped
