@@ -278,21 +278,22 @@ def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None,
                detail: bool = True) -> None:
     """The published workbook to ``--out`` (atomically); ``--out`` is required; ``detail``
     adds the criterion-by-criterion sheet."""
-    if out is None:
-        raise typer.BadParameter(t("cli.xlsx_needs_out", lang), param_hint="--out")
-    from parindex.io import write_atomic
     from parindex.report.xlsx import league_workbook
 
-    write_atomic(out, league_workbook(run, lang, group, detail))
-    err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
+    write_out(lambda: league_workbook(run, lang, group, detail), out, lang,
+              "cli.xlsx_needs_out")
 
 
 def write_docx(data: Callable[[], bytes], out: Path | None, lang: str) -> None:
     """A Word file (made by ``data``) to ``--out``, atomically; ``--out`` is required."""
-    from parindex.words import t
+    write_out(data, out, lang, "docx.needs_out")
 
+
+def write_out(data: Callable[[], bytes], out: Path | None, lang: str, needs: str) -> None:
+    """A file made by ``data`` to ``--out``, atomically, and said on stderr; without
+    ``--out`` the words ``needs`` refuse (before anything is made)."""
     if out is None:
-        raise typer.BadParameter(t("docx.needs_out", lang), param_hint="--out")
+        raise typer.BadParameter(t(needs, lang), param_hint="--out")
     from parindex.io import write_atomic
 
     write_atomic(out, data())

@@ -23,6 +23,7 @@ from parindex.cli.common import (
     frame_table,
     handles_errors,
     write_docx,
+    write_out,
 )
 from parindex.cli.language import h
 from parindex.cli.lean import LeanCommand
@@ -63,15 +64,6 @@ SHOWN = 12
 AsOfOpt = typer.Option(None, "--as-of", metavar="DD/MM/YYYY", help=h("periodic.as_of"))
 
 
-def _xlsx(data: bytes, out: Path | None, lang: str) -> None:
-    if out is None:
-        raise typer.BadParameter(t("cli.xlsx_needs_out", lang), param_hint="--out")
-    from parindex.io import write_atomic
-
-    write_atomic(out, data)
-    err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
-
-
 def _warn(run: Run, table: str) -> None:
     """The bundle's warnings about ``table`` on stderr (the scores still stand)."""
     from parindex.cli.common import print_problems
@@ -104,7 +96,8 @@ def one_stop(bundle: Path = BundleArg, period: Period = PeriodOpt,
     elif fmt is PaperFormat.xlsx:
         from parindex.report.one_stop_xlsx import annex_workbook
 
-        _xlsx(annex_workbook(data, authority, lang.value), out, lang.value)
+        write_out(lambda: annex_workbook(data, authority, lang.value), out, lang.value,
+                  "cli.xlsx_needs_out")
     elif fmt is PaperFormat.docx:
         from parindex.report.docx_periodic import annex_docx
 
@@ -153,7 +146,8 @@ def reports(bundle: Path = BundleArg, as_of: str | None = AsOfOpt,
     if fmt is PaperFormat.json:
         emit(dump_json(data), out)
     elif fmt is PaperFormat.xlsx:
-        _xlsx(followup_workbook(data, run.year, lg), out, lang.value)
+        write_out(lambda: followup_workbook(data, run.year, lg), out, lang.value,
+                  "cli.xlsx_needs_out")
     elif fmt is PaperFormat.docx:
         from parindex.report.docx_periodic import followup_docx
 
