@@ -218,8 +218,8 @@ class TestOptionsWithoutPydantic:
     def test_a_bad_choice_reads_as_typer_words_it(self) -> None:
         result = CliRunner().invoke(app, ["score", str(sample_bundles()[-1]), "-f", "bogus"])
         assert result.exit_code == 2
-        assert "Invalid value for '--format' / '-f'" in result.output
-        assert "'bogus' is not one of 'table', 'json', 'csv', 'xlsx'" in result.output
+        assert "giá trị không hợp lệ của '--format' / '-f'" in result.output
+        assert "'bogus' không phải một trong 'table', 'json', 'csv', 'xlsx'" in result.output
 
 
 class TestCellsOncePerText:

@@ -12,7 +12,10 @@ keep typer's converter; a typer without these internals is used as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -21,6 +24,11 @@ from typer.core import TyperCommand, TyperGroup
 
 from parindex.cli.language import HELP_LANG
 from parindex.words import t
+
+try:  # typer's own copy of click (typer ≥ 0.2x), else click
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import UsageError  # type: ignore[no-redef]
 
 try:
     from typer._coercion import RuntimeParam, build_runtime_param
@@ -115,6 +123,19 @@ if HELP_LANG != "en" and callable(getattr(typer_core, "_", None)):
     typer_core._ = _typer_word  # type: ignore[attr-defined,assignment]  # typer looks words up via ``_``
 
 
+@contextmanager
+def _said_locally() -> Iterator[None]:
+    """A refused command line (the parser's ``UsageError``) is shown in the language of the
+    command line (:mod:`parindex.cli.usage_words`) instead of the parser's English."""
+    try:
+        yield
+    except UsageError as exc:
+        from parindex.cli import usage_words
+
+        exc.show = partial(usage_words.show, exc, HELP_LANG)  # type: ignore[method-assign]
+        raise
+
+
 class _Lean:
     """Parameters (and the ``--help`` option) converted without pydantic, and the help
     page's own words in the language of ``--help``: mixed into a typer command or group,
@@ -133,6 +154,10 @@ class _Lean:
             option.help = t("help.typer.help", HELP_LANG)
         return option
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        with _said_locally():
+            return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces),
@@ -146,3 +171,7 @@ class LeanCommand(_Lean, TyperCommand):
 class LeanGroup(_Lean, TyperGroup):
     """A typer group (the root command, ``criteria``) whose options (``--debug``,
     ``--help``) are converted without pydantic."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        with _said_locally():
+            return super().resolve_command(ctx, args)
