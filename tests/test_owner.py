@@ -201,3 +201,22 @@ def test_an_edition_without_owners_refuses_every_owner() -> None:
         assert result.stdout == ""
         assert "bộ chỉ số xa-2024 không ghi cơ quan chủ trì (owner) cho lĩnh vực nào" in \
             result.output
+
+
+def test_a_workbook_owner_the_edition_does_not_name_is_refused_in_words() -> None:
+    """A department's template for an owner no area has: the words of ``--owner``, in both
+    languages, naming the owners there are."""
+    from parindex.criteria.loader import check_edition_file, shipped_dir
+    from parindex.errors import EvidenceError
+    from parindex.evidence.template_leaves import select_leaves
+
+    edition, _ = check_edition_file(shipped_dir() / "huyen-2024.yaml")
+    assert edition is not None
+    assert len(select_leaves(edition, "phòng nội vụ")) > 0
+    with pytest.raises(EvidenceError) as caught:
+        select_leaves(edition, "Phòng Không Có")
+    problem = caught.value.problems[0]
+    assert problem.code == "pick.owner"
+    assert problem.reason("vi") == (
+        'không có lĩnh vực nào do "Phòng Không Có" chủ trì (các cơ quan chủ trì: Phòng Nội vụ, '
+        "Phòng Tài chính - Kế hoạch, Phòng Tư pháp, Văn phòng HĐND và UBND huyện)")

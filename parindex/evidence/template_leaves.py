@@ -116,9 +116,12 @@ def select_leaves(edition: CompiledEdition, owner: str | None) -> list[Leaf]:
     areas = [k for k, a in enumerate(edition.areas) if a.owner and _nfc(a.owner).lower() == key]
     if not areas:
         owners = sorted({a.owner for a in edition.areas if a.owner})
-        raise EvidenceError([Problem(edition.id, "areas", f"no area is owned by {quote(owner)}",
-                                     field="owner", value=owner,
-                                     hint="owners: " + (", ".join(owners) or "none declared"))])
+        if not owners:
+            raise EvidenceError([Problem.of("pick.owner.none", edition.id, "areas",
+                                            field="owner", value=owner, edition=edition.id)])
+        raise EvidenceError([Problem.of("pick.owner", edition.id, "areas", field="owner",
+                                        value=owner, quoted=quote(owner),
+                                        known=", ".join(owners))])
     return [leaf for leaf in edition.leaves if leaf.area in areas]
 
 
