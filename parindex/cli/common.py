@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from parindex.cli.language import LANG_ENV, h, lang_of
+from parindex.cli.lazy import STATE
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from parindex.scoring.run import Run
 
 F = TypeVar("F", bound=Callable[..., Any])
-STATE = {"debug": False}
 
 
 class Format(str, Enum):
