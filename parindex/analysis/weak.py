@@ -90,11 +90,11 @@ def _lost(run: Run, w: Weakness, idx: np.ndarray) -> tuple[list[list[dict[str, A
     median = w.leaf_median[units, cols]
     below = w.leaf_share[units, cols] < median - _TOL
     leaves = [(lf.code, lf.name, ed.areas[lf.area].code, lf.max) for lf in ed.leaves]
-    items = [{"criterion": leaf[0], "name": leaf[1], "area": leaf[2], "max": leaf[3],
-              "points": points, "lost": value, "status": st,
-              "group_median": None if m != m else m, "below_group_median": b}
-             for leaf, points, value, st, m, b in zip(
-                 [leaves[j] for j in cols.tolist()], s.leaf_appr[units, cols].tolist(),
+    items = [{"criterion": code, "name": name, "area": area, "max": top, "points": points,
+              "lost": value, "status": st, "group_median": None if m != m else m,
+              "below_group_median": b}
+             for (code, name, area, top), points, value, st, m, b in zip(
+                 map(leaves.__getitem__, cols.tolist()), s.leaf_appr[units, cols].tolist(),
                  lost[rows, cols].tolist(), status.tolist(), median.tolist(), below.tolist(),
                  strict=True)]
     totals = [float(lost[k].sum()) for k in range(len(idx))]
