@@ -24,11 +24,11 @@ from parindex.cli.common import (
     frame_csv,
     frame_table,
     handles_errors,
-    json_bytes,
     progress,
 )
 from parindex.cli.language import h
 from parindex.cli.names import pick, unit_of
+from parindex.cli.stdout import json_bytes
 from parindex.words import t
 
 if TYPE_CHECKING:

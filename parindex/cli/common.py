@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -224,44 +223,28 @@ def progress(total: int, title: str = "parindex") -> Iterator[Callable[..., None
 
 
 def emit(text: str | bytes, out: Path | None, lang: str = "vi") -> None:
-    """Results to ``--out`` (atomically) or stdout; ``bytes`` are UTF-8 text (JSON as
-    :func:`json_bytes` makes it, never decoded only to be encoded again)."""
+    """Results to ``--out`` (atomically) or stdout; ``bytes`` are UTF-8 text (JSON from
+    :func:`parindex.cli.stdout.json_bytes`)."""
     if out is not None:
         from parindex.io import write_atomic
 
         write_atomic(out, text)
         err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
     elif isinstance(text, bytes):
-        _write_utf8(text, b"" if text.endswith(b"\n") else b"\n")
+        from parindex.cli.stdout import write_utf8
+
+        write_utf8(text, b"" if text.endswith(b"\n") else b"\n")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _write_utf8(*parts: bytes) -> None:
-    """UTF-8 text to stdout: to its byte stream when it writes UTF-8 with ``\\n`` line ends
-    (the same bytes, tens of megabytes sooner), through its text layer otherwise."""
-    stream = sys.stdout
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-    if encoding == "utf8" and os.linesep == "\n" and hasattr(stream, "buffer"):
-        stream.flush()
-        for part in parts:
-            stream.buffer.write(part)
-    else:
-        stream.write(b"".join(parts).decode())
-
-
-def json_bytes(data: Any) -> bytes:
-    """:func:`dump_json` as UTF-8 bytes."""
-    import orjson
-
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
-                        | orjson.OPT_NON_STR_KEYS)
 
 
 def dump_json(data: Any) -> str:
     """Indented JSON, UTF-8 text as written (orjson: the layout of ``json.dumps(indent=2,
     ensure_ascii=False)``, ten times faster on a national bundle)."""
-    return json_bytes(data).decode()
+    import orjson
+
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+                        | orjson.OPT_NON_STR_KEYS).decode()
 
 
 def frame_csv(df: pd.DataFrame, lang: str) -> str:
@@ -277,31 +260,18 @@ def frame_csv(df: pd.DataFrame, lang: str) -> str:
 
 def frame_table(df: pd.DataFrame, lang: str, title: str | None = None,
                 whole: tuple[str, ...] = ()) -> str:
-    """A table for the terminal (rich), numbers formatted for the language; the ``whole``
-    columns keep their longest cell on one line (headings of other columns wrap instead).
-    A table that fits the console is drawn directly as text (:mod:`parindex.cli.text_table`,
-    the same characters rich prints, without its per-cell cost)."""
-    from parindex.cli.text_table import draw, plain_console
+    """A table for the terminal (:func:`parindex.cli.text_table.table_text`), numbers
+    formatted for the language; the ``whole`` columns keep their longest cell on one line
+    (headings of other columns wrap instead)."""
+    from parindex.cli.text_table import table_text
     from parindex.report.tables import fmt
 
-    heads = [str(col) for col in df.columns]
-    right = [df[col].dtype.kind in "fiu" for col in df.columns]
-    rows = [[fmt(v, lang) for v in row] for row in df.itertuples(index=False)]
-    console = out_console()
-    text = draw(console, heads, rows, right, title) if plain_console(console) else None
-    if text is not None:
-        return text
-    from rich.table import Table
-
-    table = Table(title=title, show_lines=False, title_justify="left")
-    for head, col, to_right in zip(heads, df.columns, right, strict=True):
-        table.add_column(head, justify="right" if to_right else "left",
-                         overflow="fold", no_wrap=col in whole)
-    for row in rows:
-        table.add_row(*row)
-    with console.capture() as cap:
-        console.print(table)
-    return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"
+    columns = [df.iloc[:, k].tolist() for k in range(df.shape[1])]  # as itertuples gives
+    rows = [[v if type(v) is str else fmt(v, lang) for v in row]
+            for row in zip(*columns, strict=True)]
+    return table_text(out_console(), [str(c) for c in df.columns], rows,
+                      [df[c].dtype.kind in "fiu" for c in df.columns], title,
+                      [c in whole for c in df.columns])
 
 
 def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None,

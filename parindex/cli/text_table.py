@@ -68,6 +68,27 @@ def draw(console: Any, heads: Sequence[str], rows: Sequence[Sequence[str]],
     return "\n".join(out) + "\n"
 
 
+def table_text(console: Any, heads: Sequence[str], rows: Sequence[Sequence[str]],
+               right: Sequence[bool], title: str | None = None,
+               whole: Sequence[bool] | None = None) -> str:
+    """The table for the terminal: :func:`draw` when it can, else rich (the ``whole``
+    columns keep their longest cell on one line when rich wraps)."""
+    text = draw(console, heads, rows, right, title) if plain_console(console) else None
+    if text is not None:
+        return text
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, title_justify="left")
+    for k, (head, to_right) in enumerate(zip(heads, right, strict=True)):
+        table.add_column(head, justify="right" if to_right else "left", overflow="fold",
+                         no_wrap=bool(whole and whole[k]))
+    for row in rows:
+        table.add_row(*row)
+    with console.capture() as cap:
+        console.print(table)
+    return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"
+
+
 def _line(bar: str, row: Sequence[str], sizes: Sequence[int], widths: Sequence[int],
           right: Sequence[bool]) -> str:
     """One row between ``bar`` borders, each cell padded to its column (right-aligned cells
