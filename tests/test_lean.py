@@ -194,6 +194,22 @@ def _modules(args: list[str]) -> set[str]:
                           re.M))
 
 
+def test_json_weak_imports_no_other_analysis(cache_home: Path) -> None:
+    """`weak --format json` with a cached edition imports no pydantic, no rich and none of the
+    other analyses (the analysis tables name plan, uncertainty and whatif for types only)."""
+    _load("xa-2024")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent.parent)}
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "parindex", "weak",
+                           str(sample_bundles()[-1]), "--format", "json"],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", proc.stderr, re.M))
+    assert "parindex.analysis.weak" in names
+    assert not {n for n in names if n.startswith("parindex.analysis.")} - {
+        "parindex.analysis", "parindex.analysis.weak"}
+    assert not {n.split(".")[0] for n in names} & {"pydantic", "rich"}
+
+
 class TestCommandsBuiltWhenUsed:
     """`parindex --help` lists the commands from their help texts: no command module is
     imported, nor what the commands share (`parindex.cli.common`); a command imports its own
