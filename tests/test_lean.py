@@ -20,7 +20,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from parindex.cli import app
+from parindex.cli import COMMANDS, app
+from parindex.cli.lazy import LazyCommands, RootGroup
 from parindex.cli.lean import plain_param
 from parindex.criteria import cache, loader
 from parindex.criteria.compiled import CompiledEdition, compile_edition
@@ -182,6 +183,63 @@ class TestImports:
         imported = _imported(["score", str(sample_bundles()[-1]), "--format", "json"], env)
         assert {"pandas", "numpy"} <= imported
         assert not imported & {"pydantic", "rich"}
+
+
+def _modules(args: list[str]) -> set[str]:
+    """The parindex modules a `python -m parindex ARGS` run imports."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "parindex", *args],
+                          capture_output=True, text=True, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(parindex\S*)$", proc.stderr,
+                          re.M))
+
+
+def test_json_weak_imports_no_other_analysis(cache_home: Path) -> None:
+    """`weak --format json` with a cached edition imports no pydantic, no rich and none of the
+    other analyses (the analysis tables name plan, uncertainty and whatif for types only)."""
+    _load("xa-2024")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent.parent)}
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "parindex", "weak",
+                           str(sample_bundles()[-1]), "--format", "json"],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", proc.stderr, re.M))
+    assert "parindex.analysis.weak" in names
+    assert not {n for n in names if n.startswith("parindex.analysis.")} - {
+        "parindex.analysis", "parindex.analysis.weak"}
+    assert not {n.split(".")[0] for n in names} & {"pydantic", "rich"}
+
+
+class TestCommandsBuiltWhenUsed:
+    """`parindex --help` lists the commands from their help texts: no command module is
+    imported, nor what the commands share (`parindex.cli.common`); a command imports its own
+    module and not the others'."""
+
+    def test_help_imports_no_command_module(self) -> None:
+        modules = _modules(["--help"])
+        assert "parindex.cli.lazy" in modules
+        assert not {m for m in modules if m.endswith("_cmd")}, sorted(modules)
+        assert "parindex.cli.common" not in modules
+
+    def test_a_command_imports_its_own_module(self) -> None:
+        modules = {m for m in _modules(["weak", "--help"]) if m.endswith("_cmd")}
+        assert modules == {"parindex.cli.analysis_cmd"}
+
+    def test_the_listing_is_what_the_built_commands_say(self) -> None:
+        group = typer.main.get_command(app)
+        assert isinstance(group, RootGroup)
+        assert isinstance(group.commands, LazyCommands)
+        stand_ins = group.commands.listing()  # a fresh group: nothing built yet
+        assert list(stand_ins) == list(COMMANDS)
+        built = dict(group.commands.items())
+        assert list(built) == list(COMMANDS)
+        for name, command in built.items():
+            assert command.name == name
+            assert command.help == stand_ins[name].help
+            assert command.get_short_help_str(60) == stand_ins[name].get_short_help_str(60)
+        assert {n for n, c in built.items() if isinstance(c, typer.core.TyperGroup)} == {
+            "criteria", "workspace"}
+        assert group.commands["weak"] is built["weak"]  # built once
 
 
 class TestOptionsWithoutPydantic:

@@ -6,14 +6,15 @@ import json
 from typing import Any
 
 import numpy as np
+import orjson
 import pytest
 from typer.testing import CliRunner
 
-from parindex.analysis.weak import weak
+from parindex.analysis.weak import Weakness, weak
 from parindex.cli import app
-from parindex.evidence.states import NA
+from parindex.evidence.states import MISSING, NA
 from parindex.samples.sample import sample_root
-from parindex.scoring.run import Run
+from parindex.scoring.run import Run, num_or_none
 
 SAMPLE = sample_root() / "2024"
 runner = CliRunner()
@@ -102,3 +103,65 @@ class TestWeakCLI:
         res = runner.invoke(app, ["weak", str(SAMPLE), "ZZ01"])
         assert res.exit_code == 1
         assert "Traceback" not in res.output
+
+
+def _one_unit(run: Run, i: int) -> dict[str, Any]:
+    """One unit's report computed the plain way, unit by unit and leaf by leaf (the way
+    ``weak`` computed it before it made every unit's lists at once)."""
+    s, ed = run.scores, run.edition
+    w = Weakness.of(run)
+    lost = sorted((j for j in range(len(ed.leaves)) if w.lost[i, j] > 1e-9),
+                  key=lambda j: (-w.lost[i, j], j))
+    r = run.unit_result(i)
+    status = {MISSING: "missing", NA: "na"}
+    area = [(a.code, a.name) for a in ed.areas]
+    return {
+        "code": r["code"], "name": r["name"], "group": r["group"], "index": r["index"],
+        "band": r["band"], "band_min": num_or_none(w.band_min[i]), "rank": r["rank"],
+        "group_rank": r["group_rank"], "points_lost": float(w.lost[i].sum()),
+        "lost": [{"criterion": ed.leaves[j].code, "name": ed.leaves[j].name,
+                  "area": ed.areas[ed.leaves[j].area].code, "max": ed.leaves[j].max,
+                  "points": float(s.leaf_appr[i, j]), "lost": float(w.lost[i, j]),
+                  "status": status.get(int(s.state[i, j]), ""),
+                  "group_median": num_or_none(w.leaf_median[i, j]),
+                  "below_group_median": bool(w.leaf_share[i, j] < w.leaf_median[i, j] - 1e-9)}
+                 for j in lost],
+        "below_group_median": {
+            "areas": [{"area": c, "name": n, "index": float(s.area_index[i, k]),
+                       "group_median": float(w.area_median[i, k])}
+                      for k, (c, n) in enumerate(area)
+                      if s.area_index[i, k] < w.area_median[i, k] - 1e-9],
+            "criteria": [{"criterion": lf.code, "name": lf.name,
+                          "percent": float(w.leaf_share[i, j]),
+                          "group_median": float(w.leaf_median[i, j])}
+                         for j, lf in enumerate(ed.leaves)
+                         if w.leaf_share[i, j] < w.leaf_median[i, j] - 1e-9]},
+        "areas_below_band": [{"area": c, "name": n, "index": float(s.area_index[i, k])}
+                             for k, (c, n) in enumerate(area)
+                             if s.area_index[i, k] < w.band_min[i] - 1e-9]}
+
+
+class TestAllUnitsAtOnce:
+    """``weak`` makes every unit's lists in one pass over all units; each report is, key
+    for key and in the same order, what the unit's own plain computation gives."""
+
+    def test_every_year_every_unit(self, sample_runs: list[Run]) -> None:
+        for run in sample_runs:
+            got = weak(run)
+            assert [r["code"] for r in got] == [run.units["code"].iloc[i]
+                                                for i in run.order()]
+            for r in got:
+                want = _one_unit(run, run.unit_index(r["code"]))
+                assert orjson.dumps(r) == orjson.dumps(want), r["code"]
+
+    def test_some_units_in_the_order_given(self, run: Run) -> None:
+        got = weak(run, [5, 0, 5, 13])
+        assert [r["code"] for r in got] == [run.units["code"].iloc[i] for i in (5, 0, 5, 13)]
+        assert got == [_one_unit(run, i) for i in (5, 0, 5, 13)]
+        assert weak(run, []) == []
+
+    def test_ties_keep_the_edition_order(self, run: Run) -> None:
+        for r in weak(run):
+            place = {lf.code: j for j, lf in enumerate(run.edition.leaves)}
+            pairs = [(-x["lost"], place[x["criterion"]]) for x in r["lost"]]
+            assert pairs == sorted(pairs)

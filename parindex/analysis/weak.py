@@ -10,14 +10,18 @@ band. Everything is computed for all units at once.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from parindex.evidence.states import MISSING, NA
-from parindex.scoring.run import Run, num_or_none
+from parindex.scoring.run import Run, column_or_none, num_or_none
 
 _TOL = 1e-9
 
@@ -52,43 +56,104 @@ class Weakness:
                    _group_median(s.area_index, groups), band_min)
 
 
-def unit_weakness(run: Run, w: Weakness, i: int,
-                  r: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One unit's report (JSON-ready); ``r`` is its ``unit_result`` when already at hand."""
+def _heads(run: Run, idx: np.ndarray) -> list[tuple[Any, ...]]:
+    """Per unit of ``idx``, the figures of its ``unit_result`` a report repeats (code, name,
+    group, index, band, rank, group rank), made column by column as ``unit_results`` makes
+    them, without the areas and leaf lists a report does not use."""
+    s = run.scores
+    units = run.units.iloc[idx]
+    names = run.edition.band_names()
+    band = [names[b] if b >= 0 else None for b in s.band[idx].tolist()]
+    return list(zip(units["code"].tolist(), units["name"].tolist(), units["group"].tolist(),
+                    column_or_none(s.index[idx]), band, column_or_none(s.rank[idx], int),
+                    column_or_none(s.group_rank[idx], int), strict=True))
+
+
+def _split(items: list[Any], rows: np.ndarray, n: int) -> list[list[Any]]:
+    """``items`` (one per marked cell, row by row) cut into one list per row of ``n``."""
+    bounds = [0, *np.cumsum(np.bincount(rows, minlength=n)).tolist()]
+    return [items[a:b] for a, b in pairwise(bounds)]
+
+
+def _lost(run: Run, w: Weakness, idx: np.ndarray) -> tuple[list[list[dict[str, Any]]],
+                                                            list[float]]:
+    """Per unit of ``idx``: its leaves by points lost (most first, ties in edition order),
+    and the points it loses in all."""
     s, ed = run.scores, run.edition
-    state = s.state[i]
-    order = sorted(np.flatnonzero(w.lost[i] > _TOL), key=lambda j: (-w.lost[i, j], j))
-    lost = [{"criterion": ed.leaves[j].code, "name": ed.leaves[j].name,
-             "area": ed.areas[ed.leaves[j].area].code, "max": ed.leaves[j].max,
-             "points": float(s.leaf_appr[i, j]), "lost": float(w.lost[i, j]),
-             "status": "missing" if state[j] == MISSING else "na" if state[j] == NA else "",
-             "group_median": num_or_none(w.leaf_median[i, j]),
-             "below_group_median": bool(w.leaf_share[i, j] < w.leaf_median[i, j] - _TOL)}
-            for j in order]
-    areas_below = [{"area": a.code, "name": a.name, "index": float(s.area_index[i, k]),
-                    "group_median": float(w.area_median[i, k])}
-                   for k, a in enumerate(ed.areas)
-                   if s.area_index[i, k] < w.area_median[i, k] - _TOL]
-    leaves_below = [{"criterion": ed.leaves[j].code, "name": ed.leaves[j].name,
-                     "percent": float(w.leaf_share[i, j]),
-                     "group_median": float(w.leaf_median[i, j])}
-                    for j in range(len(ed.leaves))
-                    if w.leaf_share[i, j] < w.leaf_median[i, j] - _TOL]
-    below_band = [{"area": a.code, "name": a.name, "index": float(s.area_index[i, k])}
-                  for k, a in enumerate(ed.areas)
-                  if s.area_index[i, k] < w.band_min[i] - _TOL]
-    r = run.unit_result(i) if r is None else r
-    return {"code": r["code"], "name": r["name"], "group": r["group"], "index": r["index"],
-            "band": r["band"], "band_min": num_or_none(w.band_min[i]), "rank": r["rank"],
-            "group_rank": r["group_rank"], "points_lost": float(w.lost[i].sum()),
-            "lost": lost,
-            "below_group_median": {"areas": areas_below, "criteria": leaves_below},
-            "areas_below_band": below_band}
+    lost = np.ascontiguousarray(w.lost[idx])
+    order = np.argsort(-lost, axis=1, kind="stable")
+    rows, pos = np.nonzero(np.take_along_axis(lost, order, axis=1) > _TOL)
+    cols = order[rows, pos]
+    units = idx[rows]
+    state = s.state[units, cols]
+    status = np.where(state == MISSING, "missing", np.where(state == NA, "na", ""))
+    median = w.leaf_median[units, cols]
+    below = w.leaf_share[units, cols] < median - _TOL
+    leaves = [(lf.code, lf.name, ed.areas[lf.area].code, lf.max) for lf in ed.leaves]
+    items = [{"criterion": code, "name": name, "area": area, "max": top, "points": points,
+              "lost": value, "status": st, "group_median": None if m != m else m,
+              "below_group_median": b}
+             for (code, name, area, top), points, value, st, m, b in zip(
+                 map(leaves.__getitem__, cols.tolist()), s.leaf_appr[units, cols].tolist(),
+                 lost[rows, cols].tolist(), status.tolist(), median.tolist(), below.tolist(),
+                 strict=True)]
+    totals = [float(lost[k].sum()) for k in range(len(idx))]
+    return _split(items, rows, len(idx)), totals
+
+
+def _below(mask: np.ndarray, make: Any) -> list[list[dict[str, Any]]]:
+    """Per row of ``mask``, ``make(row, column)`` for each marked column, in column order."""
+    rows, cols = np.nonzero(mask)
+    return _split([make(r, c) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)],
+                  rows, mask.shape[0])
+
+
+def _reports(run: Run, w: Weakness, idx: np.ndarray) -> list[dict[str, Any]]:
+    """The reports of the units ``idx``, every unit's lists made in one pass over all."""
+    s, ed = run.scores, run.edition
+    areas = [(a.code, a.name) for a in ed.areas]
+    crit = [(lf.code, lf.name) for lf in ed.leaves]
+    index, a_med = s.area_index[idx].tolist(), w.area_median[idx].tolist()
+    share, l_med = w.leaf_share[idx].tolist(), w.leaf_median[idx].tolist()
+    band_min = w.band_min[idx]
+    lost, totals = _lost(run, w, idx)
+    areas_below = _below(
+        s.area_index[idx] < w.area_median[idx] - _TOL,
+        lambda i, k: {"area": areas[k][0], "name": areas[k][1], "index": index[i][k],
+                      "group_median": a_med[i][k]})
+    leaves_below = _below(
+        w.leaf_share[idx] < w.leaf_median[idx] - _TOL,
+        lambda i, j: {"criterion": crit[j][0], "name": crit[j][1], "percent": share[i][j],
+                      "group_median": l_med[i][j]})
+    below_band = _below(s.area_index[idx] < band_min[:, None] - _TOL,
+                        lambda i, k: {"area": areas[k][0], "name": areas[k][1],
+                                      "index": index[i][k]})
+    return [{"code": code, "name": name, "group": group, "index": ix, "band": band,
+             "band_min": num_or_none(bmin), "rank": rank, "group_rank": group_rank,
+             "points_lost": total, "lost": ls,
+             "below_group_median": {"areas": ab, "criteria": lb}, "areas_below_band": bb}
+            for (code, name, group, ix, band, rank, group_rank), bmin, total, ls, ab, lb, bb
+            in zip(_heads(run, idx), band_min.tolist(), totals, lost, areas_below,
+                   leaves_below, below_band, strict=True)]
 
 
 def weak(run: Run, units: list[int] | None = None) -> list[dict[str, Any]]:
     """The report for the given units (default: every unit, by rank)."""
     w = Weakness.of(run)
-    rows = [int(i) for i in run.order()] if units is None else units
-    return [unit_weakness(run, w, i, r)
-            for i, r in zip(rows, run.unit_results(rows), strict=True)]
+    idx = run.order() if units is None else units
+    with _no_cycle_collection():
+        return _reports(run, w, np.asarray(idx, dtype=np.intp))
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector held off while the reports are made: a national run makes
+    some 150,000 small dicts, none in a cycle, and each pass of the collector they set off
+    walks every object the run holds (it doubled the time spent here)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

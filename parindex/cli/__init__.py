@@ -1,58 +1,79 @@
 """The `parindex` command line. Commands live one group per module; each calls the pipeline
 and a renderer, nothing else. Heavy libraries are imported inside the commands that use
 them, so `parindex --help` and a JSON score start quickly: help is laid out by click, not
-rich (``rich_markup_mode=None``), and options are converted without pydantic
-(:class:`~parindex.cli.lean.LeanCommand`). `tests/test_lean.py` keeps pandas, numpy,
-pydantic and rich out of `--help`."""
+rich (``rich_markup_mode=None``), options are converted without pydantic
+(:class:`~parindex.cli.lean.LeanCommand`), and a command's module is imported and the
+command built only when it is used (:mod:`parindex.cli.lazy`): `parindex --help` lists the
+commands from their help texts alone. `tests/test_lean.py` keeps pandas, numpy, pydantic,
+rich and the command modules out of `--help`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
-from parindex.cli import (
-    analysis_cmd,
-    criteria_cmd,
-    demo_cmd,
-    periodic_cmd,
-    report_cmd,
-    score_cmd,
-    workbook_cmd,
-    workspace_cmd,
-)
-from parindex.cli.common import STATE
 from parindex.cli.language import h, safe_console_streams
-from parindex.cli.lean import LeanCommand, LeanGroup
+from parindex.cli.lazy import STATE, Install, RootGroup
+from parindex.cli.lean import LeanCommand
 
-app = typer.Typer(
-    name="parindex",
-    help=h("app"),
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-    rich_markup_mode=None, cls=LeanGroup,
-)
+#: the settings of the root app, which its subcommands are built with too
+SETTINGS: dict[str, Any] = {"add_completion": False, "pretty_exceptions_enable": False,
+                            "rich_markup_mode": None}
+
+
+def _command(attr: str) -> Install:
+    """A command ``NAME`` is added as ``app.command(NAME, ...)(module.ATTR)``."""
+    def install(module: Any, app: typer.Typer) -> None:
+        name = attr.replace("_", "-")
+        app.command(name, cls=LeanCommand, help=h(f"cmd.{name}"))(getattr(module, attr))
+
+    return install
+
+
+def _group(name: str, attr: str) -> Install:
+    """A group ``NAME`` is ``app.add_typer(module.ATTR, name=NAME, ...)``."""
+    def install(module: Any, app: typer.Typer) -> None:
+        app.add_typer(getattr(module, attr), name=name, help=h(f"cmd.{name}"))
+
+    return install
+
+
+#: every subcommand, in the order ``--help`` lists them (groups last, as typer orders
+#: them): its module and how it is added
+COMMANDS: dict[str, tuple[str, Install]] = {
+    "editions": ("criteria_cmd", _command("editions")),
+    "check": ("score_cmd", _command("check")),
+    "score": ("score_cmd", _command("score")),
+    "explain": ("score_cmd", _command("explain")),
+    "rank": ("score_cmd", _command("rank")),
+    "demo": ("demo_cmd", _command("demo")),
+    "report": ("report_cmd", _command("report")),
+    "template": ("workbook_cmd", _command("template")),
+    "merge": ("workbook_cmd", _command("merge")),
+    "whatif": ("analysis_cmd", _command("whatif")),
+    "plan": ("analysis_cmd", _command("plan")),
+    "weak": ("analysis_cmd", _command("weak")),
+    "uncertainty": ("analysis_cmd", _command("uncertainty")),
+    "one-stop": ("periodic_cmd", lambda module, app: module.register(app)),  # and reports
+    "reports": ("periodic_cmd", lambda module, app: module.register(app)),
+    "serve": ("workspace_cmd", _command("serve")),
+    "criteria": ("criteria_cmd", _group("criteria", "app")),
+    "workspace": ("workspace_cmd", _group("workspace", "ws")),
+}
+
+
+class _Root(RootGroup):
+    recipes = COMMANDS
+    settings = SETTINGS
+
+
+app = typer.Typer(name="parindex", help=h("app"), no_args_is_help=True, cls=_Root, **SETTINGS)
 
 
 @app.callback()
 def _root(debug: bool = typer.Option(False, "--debug", help=h("opt.debug"))) -> None:
     STATE["debug"] = debug
-
-
-app.command("editions", cls=LeanCommand, help=h("cmd.editions"))(criteria_cmd.editions)
-app.add_typer(criteria_cmd.app, name="criteria", help=h("cmd.criteria"))
-app.command("check", cls=LeanCommand, help=h("cmd.check"))(score_cmd.check)
-app.command("score", cls=LeanCommand, help=h("cmd.score"))(score_cmd.score)
-app.command("explain", cls=LeanCommand, help=h("cmd.explain"))(score_cmd.explain)
-app.command("rank", cls=LeanCommand, help=h("cmd.rank"))(score_cmd.rank)
-app.command("demo", cls=LeanCommand, help=h("cmd.demo"))(demo_cmd.demo)
-app.command("report", cls=LeanCommand, help=h("cmd.report"))(report_cmd.report)
-app.command("template", cls=LeanCommand, help=h("cmd.template"))(workbook_cmd.template)
-app.command("merge", cls=LeanCommand, help=h("cmd.merge"))(workbook_cmd.merge)
-app.command("whatif", cls=LeanCommand, help=h("cmd.whatif"))(analysis_cmd.whatif)
-app.command("plan", cls=LeanCommand, help=h("cmd.plan"))(analysis_cmd.plan)
-app.command("weak", cls=LeanCommand, help=h("cmd.weak"))(analysis_cmd.weak)
-app.command("uncertainty", cls=LeanCommand, help=h("cmd.uncertainty"))(analysis_cmd.uncertainty)
-periodic_cmd.register(app)  # one-stop, reports
-app.command("serve", cls=LeanCommand, help=h("cmd.serve"))(workspace_cmd.serve)
-app.add_typer(workspace_cmd.ws, name="workspace", help=h("cmd.workspace"))
 
 
 def main() -> None:

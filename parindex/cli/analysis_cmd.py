@@ -20,7 +20,6 @@ from parindex.cli.common import (
     Lang,
     LangOpt,
     OutOpt,
-    dump_json,
     emit,
     frame_csv,
     frame_table,
@@ -29,6 +28,7 @@ from parindex.cli.common import (
 )
 from parindex.cli.language import h
 from parindex.cli.names import pick, unit_of
+from parindex.cli.stdout import json_bytes
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _render(fmt: Format, data: dict[str, Any], csv_frame: Callable[[], pd.DataFr
     """JSON, CSV (the frame ``csv_frame`` builds) or titled tables (``parts`` builds) with a
     heading: only the output asked for is built."""
     if fmt is Format.json:
-        emit(dump_json(data), out, lang)
+        emit(json_bytes(data), out, lang)
     elif fmt is Format.csv:
         emit(frame_csv(csv_frame(), lang), out, lang)
     else:
@@ -217,11 +217,11 @@ def weak(bundle: Path = BundleArg,
     title = f"{run.edition.id} — {run.year}" + ("" if mine is None else f" — {mine['owner']}")
     if unit is None:
         reports = [only(r) for r in weak_report(run)]
-        summary = weak_summary_frame(reports, lg)
         data = {"edition": run.edition.id, "year": run.year, "units": reports}
         if mine is not None:
             data["owner"] = mine
-        _render(fmt, data, lambda: summary, lambda: [(title, summary)], lg, out)
+        _render(fmt, data, lambda: weak_summary_frame(reports, lg),
+                lambda: [(title, weak_summary_frame(reports, lg))], lg, out)
         return
     i = unit_of(run, unit)
     report = only(weak_report(run, [i])[0])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from parindex.cli.language import LANG_ENV, h, lang_of
+from parindex.cli.lazy import STATE
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from parindex.scoring.run import Run
 
 F = TypeVar("F", bound=Callable[..., Any])
-STATE = {"debug": False}
 
 
 class Format(str, Enum):
@@ -222,13 +222,18 @@ def progress(total: int, title: str = "parindex") -> Iterator[Callable[..., None
         yield advance
 
 
-def emit(text: str, out: Path | None, lang: str = "vi") -> None:
-    """Results to ``--out`` (atomically) or stdout."""
+def emit(text: str | bytes, out: Path | None, lang: str = "vi") -> None:
+    """Results to ``--out`` (atomically) or stdout; ``bytes`` are UTF-8 text (JSON from
+    :func:`parindex.cli.stdout.json_bytes`)."""
     if out is not None:
         from parindex.io import write_atomic
 
         write_atomic(out, text)
         err_console().print(t("cli.wrote", lang, out=out), markup=False, highlight=False)
+    elif isinstance(text, bytes):
+        from parindex.cli.stdout import write_utf8
+
+        write_utf8(text, b"" if text.endswith(b"\n") else b"\n")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -255,23 +260,18 @@ def frame_csv(df: pd.DataFrame, lang: str) -> str:
 
 def frame_table(df: pd.DataFrame, lang: str, title: str | None = None,
                 whole: tuple[str, ...] = ()) -> str:
-    """A table for the terminal (rich), numbers formatted for the language; the ``whole``
-    columns keep their longest cell on one line (headings of other columns wrap instead)."""
-    from rich.table import Table
-
+    """A table for the terminal (:func:`parindex.cli.text_table.table_text`), numbers
+    formatted for the language; the ``whole`` columns keep their longest cell on one line
+    (headings of other columns wrap instead)."""
+    from parindex.cli.text_table import table_text
     from parindex.report.tables import fmt
 
-    table = Table(title=title, show_lines=False, title_justify="left")
-    for col in df.columns:
-        numeric = df[col].dtype.kind in "fiu"
-        table.add_column(str(col), justify="right" if numeric else "left",
-                         overflow="fold", no_wrap=col in whole)
-    for row in df.itertuples(index=False):
-        table.add_row(*[fmt(v, lang) for v in row])
-    console = out_console()
-    with console.capture() as cap:
-        console.print(table)
-    return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"
+    columns = [df.iloc[:, k].tolist() for k in range(df.shape[1])]  # as itertuples gives
+    rows = [[v if type(v) is str else fmt(v, lang) for v in row]
+            for row in zip(*columns, strict=True)]
+    return table_text(out_console(), [str(c) for c in df.columns], rows,
+                      [df[c].dtype.kind in "fiu" for c in df.columns], title,
+                      [c in whole for c in df.columns])
 
 
 def write_xlsx(run: Run, out: Path | None, lang: str, group: str | None = None,

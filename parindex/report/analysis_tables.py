@@ -8,17 +8,19 @@ with Vietnamese headers by default (English with ``lang="en"``) and numbers left
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from parindex import words
-from parindex.analysis.plan import Plan
-from parindex.analysis.uncertainty import Uncertainty
-from parindex.analysis.whatif import WhatIf, rank_table
 from parindex.lang import typed_text
 from parindex.report.tables import fmt
-from parindex.scoring.run import Run
+
+if TYPE_CHECKING:  # only named here: `weak` needs none of them (plan loads the rule models)
+    from parindex.analysis.plan import Plan
+    from parindex.analysis.uncertainty import Uncertainty
+    from parindex.analysis.whatif import WhatIf
+    from parindex.scoring.run import Run
 
 
 def label(key: str, lang: str) -> str:
@@ -82,6 +84,8 @@ def units_frame(before: Run, after: Run, units: list[int], lang: str) -> pd.Data
 def ranks_frame(before: Run, after: Run, lang: str, only: set[str] | None = None
                 ) -> pd.DataFrame:
     """Every unit (or those in ``only``) side by side in two runs, by the second run's rank."""
+    from parindex.analysis.whatif import rank_table
+
     rows = []
     for r in rank_table(before, after):
         if only is not None and r["code"] not in only:
@@ -149,17 +153,13 @@ def weak_unit_frames(report: dict[str, Any], lang: str) -> dict[str, pd.DataFram
 
 def weak_summary_frame(reports: list[dict[str, Any]], lang: str) -> pd.DataFrame:
     """Every unit in one row: points lost, the three biggest losses, areas trailing."""
-    rows = []
-    for r in reports:
-        top = "; ".join(f"{x['criterion']} ({fmt(x['lost'], lang)})" for x in r["lost"][:3])
-        rows.append({label("rank", lang): _rank(r["rank"]), label("code", lang): r["code"],
-                     label("unit", lang): r["name"], label("index", lang): r["index"],
-                     label("band", lang): r["band"] or "", label("lost", lang): r["points_lost"],
-                     label("top_lost", lang): top,
-                     label("areas_below_median", lang): ", ".join(
-                         a["area"] for a in r["below_group_median"]["areas"]),
-                     label("areas_below_band", lang): ", ".join(
-                         a["area"] for a in r["areas_below_band"])})
+    heads = [label(k, lang) for k in ("rank", "code", "unit", "index", "band", "lost",
+                                       "top_lost", "areas_below_median", "areas_below_band")]
+    rows = [dict(zip(heads, (
+        _rank(r["rank"]), r["code"], r["name"], r["index"], r["band"] or "", r["points_lost"],
+        "; ".join(f"{x['criterion']} ({fmt(x['lost'], lang)})" for x in r["lost"][:3]),
+        ", ".join(a["area"] for a in r["below_group_median"]["areas"]),
+        ", ".join(a["area"] for a in r["areas_below_band"])), strict=True)) for r in reports]
     return pd.DataFrame(rows)
 
 
