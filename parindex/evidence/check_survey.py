@@ -16,7 +16,7 @@ import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, SurveySource
 from parindex.evidence.cells import cell_text, distinct
-from parindex.evidence.collect import Collector, Columns, unit_index
+from parindex.evidence.collect import Collector, unit_index
 from parindex.evidence.states import MISSING, VALUE
 from parindex.evidence.tables import Bundle
 
@@ -52,9 +52,23 @@ class Survey:
 def _per_unit(unit: np.ndarray, respondent: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:
     """Per unit, the distinct respondents among the kept rows (a respondent's number holds
     its unit, so distinct numbers are distinct respondents)."""
-    first = ~pd.Series(respondent[keep]).duplicated().to_numpy()
+    kept = respondent[keep]
+    first = ~repeated(kept, int(kept.max()) + 1 if len(kept) else 0)
     count: np.ndarray = np.bincount(unit[keep][first], minlength=n)
     return count
+
+
+def repeated(keys: np.ndarray, size: int) -> np.ndarray:
+    """Which of ``keys`` (whole numbers in ``0 .. size-1``) came before (``duplicated``);
+    through a table of every possible key when that is not much larger than the keys."""
+    if size > 4 * len(keys) + (1 << 20):
+        out: np.ndarray = pd.Series(keys).duplicated().to_numpy()
+        return out
+    first = np.empty(size, dtype=np.intp)
+    order = np.arange(len(keys), dtype=np.intp)
+    first[keys[::-1]] = order[::-1]  # the last write of each key is its first row
+    seen: np.ndarray = first[keys] != order
+    return seen
 
 
 def edition_questions(edition: CompiledEdition) -> dict[str, int]:
@@ -67,10 +81,40 @@ def edition_questions(edition: CompiledEdition) -> dict[str, int]:
     return out
 
 
-def _column(df: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
-    """A column's codes and its distinct texts, cleaned and upper-cased (each text once)."""
-    codes, uniques = distinct(df[name])
-    return codes, [cell_text(v).upper() for v in uniques]
+class _Coded:
+    """The survey table's columns as codes and distinct texts, only the rows with an answer
+    (a blank answer: the question was skipped); texts are compared cleaned and upper-cased,
+    each once, and a problem shows a cell as the table holds it."""
+
+    def __init__(self, df: pd.DataFrame):
+        self.codes: dict[str, np.ndarray] = {}
+        self.texts: dict[str, np.ndarray] = {}
+        for col in ("unit", "respondent", "question", "answer"):
+            self.codes[col], self.texts[col] = distinct(df[col])
+        self.rows: np.ndarray = df["_row"].to_numpy()
+        given = np.array([cell_text(t) != "" for t in self.texts["answer"]] or [False],
+                         dtype=bool)[self.codes["answer"]]
+        if not given.all():
+            at = np.flatnonzero(given)
+            self.rows = self.rows[at]
+            self.codes = {col: c[at] for col, c in self.codes.items()}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def upper(self, col: str) -> list[str]:
+        return [cell_text(t).upper() for t in self.texts[col]]
+
+    def lookup(self, col: str, table: dict[str, object], missing: object,
+               dtype: type) -> np.ndarray:
+        """Each row's cell (cleaned, upper case) looked up in ``table``."""
+        found = np.array([table.get(t, missing) for t in self.upper(col)] or [missing],
+                         dtype=dtype)
+        out: np.ndarray = found[self.codes[col]]
+        return out
+
+    def cell(self, col: str, i: int) -> object:
+        return self.texts[col][self.codes[col][i]]
 
 
 def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
@@ -86,32 +130,29 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
             out.add("survey", None, None, None, severity="warning", code="survey.unused",
                     edition=edition.id)
         return Survey(questions, np.zeros((n, nq)), np.zeros((n, nq)), empty, empty, empty)
-    codes, texts = _column(df, "answer")
-    given = np.array([t != "" for t in texts], dtype=bool)[codes]
-    df = df[given].reset_index(drop=True)  # a blank answer: the question was skipped
-    cols = Columns(df)
-    u = _units(df, index, out)
-    codes, texts = _column(df, "question")
-    q = np.array([questions.get(t, -1) for t in texts], dtype=np.intp)[codes]
+    t = _Coded(df)
+    u = _units(t, index, out)
+    q = t.lookup("question", questions, -1, np.intp)  # type: ignore[arg-type]
     for i in np.flatnonzero(q < 0):
-        out.add("survey", cols["_row"][i], "question", cols["question"][i], severity="warning",
+        out.add("survey", t.rows[i], "question", t.cell("question", i), severity="warning",
                 code="survey.question", edition=edition.id, questions=", ".join(questions))
     weights = edition.survey_answers
-    codes, texts = _column(df, "answer")
-    w = np.array([weights.get(t, np.nan) for t in texts], dtype=float)[codes]
+    w = t.lookup("answer", weights, np.nan, float)  # type: ignore[arg-type]
     for i in np.flatnonzero(np.isnan(w)):
-        out.add("survey", cols["_row"][i], "answer", cols["answer"][i], code="survey.answer",
+        out.add("survey", t.rows[i], "answer", t.cell("answer", i), code="survey.answer",
                 answers=", ".join(weights))
-    codes, texts = _column(df, "respondent")
-    blank = np.array([t == "" for t in texts], dtype=bool)[codes]
+    texts = t.upper("respondent")
+    codes = t.codes["respondent"]
+    blank = np.array([x == "" for x in texts] or [False], dtype=bool)[codes]
     for i in np.flatnonzero(blank):
-        out.add("survey", cols["_row"][i], "respondent", None, code="survey.respondent")
+        out.add("survey", t.rows[i], "respondent", None, code="survey.respondent")
     same = pd.factorize(np.array(texts, dtype=object))[0]  # " P001" is P001
     r = (u + 1).astype(np.int64) * len(texts) + same[codes]  # a respondent: unit and code
-    dup = pd.Series(r * (nq + 1) + q + 1).duplicated().to_numpy() & (u >= 0) & (q >= 0)
+    dup = repeated(r * (nq + 1) + q + 1, (n + 1) * len(texts) * (nq + 1)) & (u >= 0) & (q >= 0)
     for i in np.flatnonzero(dup):
-        out.add("survey", cols["_row"][i], "question", cols["question"][i], severity="warning",
-                code="survey.twice", unit=cols["unit"][i], respondent=cols["respondent"][i])
+        out.add("survey", t.rows[i], "question", t.cell("question", i), severity="warning",
+                code="survey.twice", unit=t.cell("unit", i),
+                respondent=t.cell("respondent", i))
     keep = (u >= 0) & (q >= 0) & ~np.isnan(w) & ~blank & ~dup
     key = u[keep] * nq + q[keep]
     weight_sum = np.bincount(key, weights=w[keep], minlength=n * nq).reshape(n, nq)
@@ -121,14 +162,15 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
     return survey
 
 
-def _units(df: pd.DataFrame, index: dict[str, int], out: Collector) -> np.ndarray:
+def _units(t: _Coded, index: dict[str, int], out: Collector) -> np.ndarray:
     """Each row's unit number (-1, and an error, for a unit not in units)."""
-    codes, uniques = distinct(df["unit"])
-    u: np.ndarray = np.array([index.get(cell_text(v), -1) for v in uniques],
+    codes, uniques = t.codes["unit"], t.texts["unit"]
+    u: np.ndarray = np.array([index.get(cell_text(v), -1) for v in uniques] or [-1],
                              dtype=np.intp)[codes]
     bad = np.flatnonzero(u < 0)
     if len(bad):
-        unit_index("survey", df["unit"].iloc[bad], df["_row"].iloc[bad], index, out)
+        unit_index("survey", pd.Series(uniques[codes[bad]], dtype=object),
+                   pd.Series(t.rows[bad]), index, out)
     return u
 
 
