@@ -9,7 +9,9 @@ who answered any of them. Questions and answer keys match after trimming, ignori
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,15 +107,15 @@ class _Coded:
     def upper(self, col: str) -> list[str]:
         return [cell_text(t).upper() for t in self.texts[col]]
 
-    def lookup(self, col: str, table: dict[str, object], missing: object,
+    def lookup(self, col: str, table: Mapping[str, object], missing: object,
                dtype: type) -> np.ndarray:
         """Each row's cell (cleaned, upper case) looked up in ``table``."""
-        found = np.array([table.get(t, missing) for t in self.upper(col)] or [missing],
-                         dtype=dtype)
+        found: np.ndarray = np.array(
+            [table.get(t, missing) for t in self.upper(col)] or [missing], dtype=dtype)
         out: np.ndarray = found[self.codes[col]]
         return out
 
-    def cell(self, col: str, i: int) -> object:
+    def cell(self, col: str, i: int | np.integer[Any]) -> object:
         return self.texts[col][self.codes[col][i]]
 
 
@@ -132,12 +134,12 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
         return Survey(questions, np.zeros((n, nq)), np.zeros((n, nq)), empty, empty, empty)
     t = _Coded(df)
     u = _units(t, index, out)
-    q = t.lookup("question", questions, -1, np.intp)  # type: ignore[arg-type]
+    q = t.lookup("question", questions, -1, np.intp)
     for i in np.flatnonzero(q < 0):
         out.add("survey", t.rows[i], "question", t.cell("question", i), severity="warning",
                 code="survey.question", edition=edition.id, questions=", ".join(questions))
     weights = edition.survey_answers
-    w = t.lookup("answer", weights, np.nan, float)  # type: ignore[arg-type]
+    w = t.lookup("answer", weights, np.nan, float)
     for i in np.flatnonzero(np.isnan(w)):
         out.add("survey", t.rows[i], "answer", t.cell("answer", i), code="survey.answer",
                 answers=", ".join(weights))
