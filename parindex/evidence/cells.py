@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 
 
-def distinct(values: Any) -> tuple[np.ndarray, np.ndarray]:
+def distinct(values: Any, narrow: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values of a column (first-seen order), the values as a Python
     object array: factorizing Python strings is about twice as fast as a string column. A
     categorical column (how the CSV reader reads a bundle) has them already: its codes and
-    categories (not in first-seen order, and a category may be unused)."""
+    categories (not in first-seen order, and a category may be unused); ``narrow``: its
+    codes as it holds them (one or two bytes each, not eight), to index arrays with."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        return _category_codes(values)
+        return _category_codes(values, narrow)
     vals = np.asarray(values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values,
                       dtype=object)
     codes, uniques = pd.factorize(vals)  # NaN gets no code: rare, so looked for after
@@ -31,10 +32,13 @@ def distinct(values: Any) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _category_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes = np.asarray(values.cat.codes.to_numpy(), dtype=np.intp)
+def _category_codes(values: pd.Series, narrow: bool) -> tuple[np.ndarray, np.ndarray]:
+    codes = values.cat.codes.to_numpy()
     uniques = np.asarray(values.cat.categories.to_numpy(dtype=object), dtype=object)
-    if len(codes) and codes.min() < 0:  # a missing cell: its own distinct value, NaN
+    missing = len(codes) > 0 and codes.min() < 0
+    if not narrow or missing:
+        codes = codes.astype(np.intp)
+    if missing:  # a missing cell: its own distinct value, NaN
         codes = np.where(codes < 0, len(uniques), codes)
         uniques = np.append(uniques, np.array([np.nan], dtype=object))
     return codes, uniques

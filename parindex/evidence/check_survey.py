@@ -92,7 +92,7 @@ class _Coded:
         self.codes: dict[str, np.ndarray] = {}
         self.texts: dict[str, np.ndarray] = {}
         for col in ("unit", "respondent", "question", "answer"):
-            self.codes[col], self.texts[col] = distinct(df[col])
+            self.codes[col], self.texts[col] = distinct(df[col], narrow=True)
         self.rows: np.ndarray = df["_row"].to_numpy()
         given = np.array([cell_text(t) != "" for t in self.texts["answer"]] or [False],
                          dtype=bool)[self.codes["answer"]]
