@@ -54,18 +54,27 @@ class Survey:
 def _per_unit(unit: np.ndarray, respondent: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:
     """Per unit, the distinct respondents among the kept rows (a respondent's number holds
     its unit, so distinct numbers are distinct respondents)."""
-    kept = respondent[keep]
-    first = ~repeated(kept, int(kept.max()) + 1 if len(kept) else 0)
-    count: np.ndarray = np.bincount(unit[keep][first], minlength=n)
+    kept, units = respondent[keep], unit[keep]
+    size = int(kept.max()) + 1 if len(kept) else 0
+    if size > 4 * len(kept) + (1 << 20):
+        first = ~pd.Series(kept).duplicated().to_numpy()
+        many: np.ndarray = np.bincount(units[first], minlength=n)
+        return many
+    unit_of = np.full(size, -1, dtype=np.intp)
+    unit_of[kept] = units  # each respondent's number, once, with its unit
+    count: np.ndarray = np.bincount(unit_of[unit_of >= 0], minlength=n)
     return count
 
 
 def repeated(keys: np.ndarray, size: int) -> np.ndarray:
     """Which of ``keys`` (whole numbers in ``0 .. size-1``) came before (``duplicated``);
-    through a table of every possible key when that is not much larger than the keys."""
+    through a table of every possible key when that is not much larger than the keys, and
+    none at all when no key is counted twice (the usual case: one pass)."""
     if size > 4 * len(keys) + (1 << 20):
         out: np.ndarray = pd.Series(keys).duplicated().to_numpy()
         return out
+    if not len(keys) or np.bincount(keys, minlength=size).max() < 2:
+        return np.zeros(len(keys), dtype=bool)
     first = np.empty(size, dtype=np.intp)
     order = np.arange(len(keys), dtype=np.intp)
     first[keys[::-1]] = order[::-1]  # the last write of each key is its first row
@@ -97,9 +106,8 @@ class _Coded:
         given = np.array([cell_text(t) != "" for t in self.texts["answer"]] or [False],
                          dtype=bool)[self.codes["answer"]]
         if not given.all():
-            at = np.flatnonzero(given)
-            self.rows = self.rows[at]
-            self.codes = {col: c[at] for col, c in self.codes.items()}
+            self.rows = self.rows[given]
+            self.codes = {col: c[given] for col, c in self.codes.items()}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -133,8 +141,12 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
                     edition=edition.id)
         return Survey(questions, np.zeros((n, nq)), np.zeros((n, nq)), empty, empty, empty)
     t = _Coded(df)
-    u = _units(t, index, out)
-    q = t.lookup("question", questions, -1, np.intp)
+    texts = t.upper("respondent")
+    # whole numbers of four bytes when every number below fits (they do nationally): half
+    # the memory and traffic of eight
+    whole = np.int32 if (n + 1) * max(len(texts), 1) * (nq + 1) < 2**31 else np.int64
+    u = _units(t, index, out, whole)
+    q = t.lookup("question", questions, -1, whole)
     for i in np.flatnonzero(q < 0):
         out.add("survey", t.rows[i], "question", t.cell("question", i), severity="warning",
                 code="survey.question", edition=edition.id, questions=", ".join(questions))
@@ -143,13 +155,12 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
     for i in np.flatnonzero(np.isnan(w)):
         out.add("survey", t.rows[i], "answer", t.cell("answer", i), code="survey.answer",
                 answers=", ".join(weights))
-    texts = t.upper("respondent")
     codes = t.codes["respondent"]
     blank = np.array([x == "" for x in texts] or [False], dtype=bool)[codes]
     for i in np.flatnonzero(blank):
         out.add("survey", t.rows[i], "respondent", None, code="survey.respondent")
-    same = pd.factorize(np.array(texts, dtype=object))[0]  # " P001" is P001
-    r = (u + 1).astype(np.int64) * len(texts) + same[codes]  # a respondent: unit and code
+    same = pd.factorize(np.array(texts, dtype=object))[0].astype(whole)  # " P001" is P001
+    r = (u + 1) * len(texts) + same[codes]  # a respondent: unit and code
     dup = repeated(r * (nq + 1) + q + 1, (n + 1) * len(texts) * (nq + 1)) & (u >= 0) & (q >= 0)
     for i in np.flatnonzero(dup):
         out.add("survey", t.rows[i], "question", t.cell("question", i), severity="warning",
@@ -173,11 +184,11 @@ def _narrow(numbers: np.ndarray) -> np.ndarray:
     return numbers.astype(np.int32)
 
 
-def _units(t: _Coded, index: dict[str, int], out: Collector) -> np.ndarray:
+def _units(t: _Coded, index: dict[str, int], out: Collector, whole: type) -> np.ndarray:
     """Each row's unit number (-1, and an error, for a unit not in units)."""
     codes, uniques = t.codes["unit"], t.texts["unit"]
     u: np.ndarray = np.array([index.get(cell_text(v), -1) for v in uniques] or [-1],
-                             dtype=np.intp)[codes]
+                             dtype=whole)[codes]
     bad = np.flatnonzero(u < 0)
     if len(bad):
         unit_index("survey", pd.Series(uniques[codes[bad]], dtype=object),
