@@ -84,8 +84,17 @@ def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None,
     # object columns of Python strings: what the workbook reader gives, and what the
     # per-distinct-text work downstream reads fastest; or categorical columns (``codes``),
     # each distinct text once with a code per row, for a bundle's cleaning and checking
-    return pd.read_csv(source, sep=sep, dtype="category" if codes else object,
-                       keep_default_na=False, skipinitialspace=False, encoding=encoding)
+    if codes:
+        df = pd.read_csv(source, sep=sep, dtype="category", keep_default_na=False,
+                         skipinitialspace=False, encoding=encoding)
+        if all(df[c].cat.categories.inferred_type in ("string", "empty")
+               for c in df.columns.unique()):
+            return df
+        # pandas turns a column whose every text reads as a number (or true/false) into
+        # numbers (1.10 would be 1.1, 01 would be 1): such a file is read again as text
+        source.seek(0)
+    return pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False,
+                       skipinitialspace=False, encoding=encoding)
 
 
 def read_csv_file(path: Path, table: str | None = None, codes: bool = False
