@@ -14,6 +14,7 @@ from pathlib import Path
 
 from parindex.criteria import CompiledEdition, load_edition, resolve, shipped_ids
 from parindex.errors import CriteriaError, EvidenceError, Problem, quote
+from parindex.evidence import cache
 from parindex.evidence.bundle import load_bundle
 from parindex.evidence.inputs import Inputs, KnownSurvey, build_inputs
 from parindex.evidence.tables import Bundle
@@ -78,17 +79,33 @@ def run_bundle(bundle: Bundle, edition: CompiledEdition) -> Run:
     return check_bundle(bundle, edition).run()
 
 
+def checked(path: str | Path, criteria: str | None = None, owner: str | None = None
+            ) -> Checked:
+    """Load a bundle and check it against its edition, or find it checked in the cache of
+    checked bundles (:mod:`parindex.evidence.cache`: same files, options and code), and
+    save it there when it was not."""
+    p = Path(path)
+    key = cache.bundle_key(p, (criteria, owner)) if cache.enabled() else None
+    if key is not None:
+        found = cache.read_entry(key, lambda bundle: edition_for(bundle, criteria))
+        if found is not None:
+            return Checked(*found)
+    bundle = load_bundle(p)
+    result = check_bundle(bundle, edition_for(bundle, criteria), owner)
+    if key is not None:
+        cache.write_entry(key, result.bundle, result.inputs, result.problems)
+    return result
+
+
 def check(path: str | Path, criteria: str | None = None, owner: str | None = None
           ) -> list[Problem]:
     """Every problem of a bundle against its edition (errors and warnings)."""
-    bundle = load_bundle(path)
-    return check_bundle(bundle, edition_for(bundle, criteria), owner).problems
+    return checked(path, criteria, owner).problems
 
 
 def open_run(path: str | Path, criteria: str | None = None) -> Run:
     """Load, check and score a bundle."""
-    bundle = load_bundle(path)
-    return run_bundle(bundle, edition_for(bundle, criteria))
+    return checked(path, criteria).run()
 
 
 def open_runs(paths: Sequence[str | Path], criteria: str | None = None,

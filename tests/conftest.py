@@ -76,6 +76,9 @@ settings.load_profile(hypothesis_profile(os.environ))
 if "PARINDEX_TEST_CACHE" not in os.environ:
     os.environ["PARINDEX_TEST_CACHE"] = tempfile.mkdtemp(prefix="parindex-cache-")
     os.environ["XDG_CACHE_HOME"] = os.environ["PARINDEX_TEST_CACHE"]
+# checked bundles are not cached (parindex.evidence.cache) but where a test says so
+# (tests/test_bundle_cache.py): a test that changes how a bundle is read must see it read
+os.environ.setdefault("PARINDEX_NO_CACHE", "1")
 
 CASES_DIR = Path(__file__).parent / "cases"
 DEFAULT_TOLERANCE = 1e-6

@@ -71,6 +71,21 @@ class TestCsvEdges:
         raw = read_csv_folder(folder)
         assert "must be a mapping" in _messages(raw.problems)
 
+    def test_texts_that_read_as_numbers_stay_text(self, tmp_path: Path) -> None:
+        """Read as codes and distinct texts, a column whose every cell reads as a number or
+        true/false is still the text written: 1.10 is not 1.1, 01 is not 1."""
+        folder = tmp_path / "b"
+        folder.mkdir()
+        (folder / "evidence.csv").write_text("unit,criterion,value\nA,1.1,01\nA,1.10,1\n"
+                                             "A,01,TRUE\n", encoding="utf-8")
+        (folder / "survey.csv").write_text("unit,respondent,question,answer\n1,01,Q,A\n"
+                                           "1,1,Q,B\n", encoding="utf-8")
+        for codes in (False, True):
+            tables = read_csv_folder(folder, codes=codes).tables
+            assert tables["evidence"]["criterion"].tolist() == ["1.1", "1.10", "01"]
+            assert tables["evidence"]["value"].tolist() == ["01", "1", "TRUE"]
+            assert tables["survey"]["respondent"].tolist() == ["01", "1"]
+
 
 class TestYamlEdges:
     """YAML and edition files that cannot be read are one problem each."""

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.errors import EvidenceError, Problem, quote
-from parindex.evidence.cells import cell_text, distinct
+from parindex.evidence.cells import categorical, cell_text, distinct
 from parindex.evidence.legacy import legacy_encoding
 from parindex.evidence.read_csv import read_csv_folder
 from parindex.evidence.tables import REQUIRED_TABLES, TABLES, Bundle, RawTables
@@ -34,8 +34,19 @@ def _read_xlsx(path: Path) -> RawTables:
     return read_xlsx(path)
 
 
+def _read_csv(path: Path) -> RawTables:
+    """A folder of CSV files, each column read as codes and distinct texts (cleaned and
+    checked once per distinct text)."""
+    return read_csv_folder(path, codes=True)
+
+
 #: readers by kind: "dir" for folders, else the file suffix
-READERS: dict[str, Reader] = {"dir": read_csv_folder, ".xlsx": _read_xlsx}
+READERS: dict[str, Reader] = {"dir": _read_csv, ".xlsx": _read_xlsx}
+
+#: tables kept as codes and distinct texts once cleaned (categorical columns): the survey's
+#: millions of answers repeat a few thousand texts; other tables' checkers read Python
+#: strings
+CODED_TABLES = ("survey",)
 
 
 def load_bundle(path: str | Path) -> Bundle:
@@ -93,8 +104,8 @@ def strip_cell(value: object) -> str:
 
 def _strip_cells(df: pd.DataFrame, name: str,
                  texts: dict[tuple[str, str], np.ndarray]) -> pd.DataFrame:
-    """Every text cell cleaned (once per distinct text), as Python strings; each column's
-    distinct cleaned texts go to ``texts``."""
+    """Every text cell cleaned (once per distinct text), as Python strings (categorical in
+    :data:`CODED_TABLES`); each column's distinct cleaned texts go to ``texts``."""
     columns: dict[str, Any] = {}
     for col in df.columns:
         if col == "_row":
@@ -102,7 +113,10 @@ def _strip_cells(df: pd.DataFrame, name: str,
             continue
         codes, uniques = distinct(df[col])
         cleaned = np.array([strip_cell(u) for u in uniques] or [""], dtype=object)
-        columns[col] = pd.Series(cleaned[codes], index=df.index, dtype=object)
+        if name in CODED_TABLES:
+            columns[col] = categorical(codes, cleaned, df.index)
+        else:
+            columns[col] = pd.Series(cleaned[codes], index=df.index, dtype=object)
         texts[name, col] = cleaned
     out = pd.DataFrame(columns, index=df.index)
     out.attrs.update(df.attrs)

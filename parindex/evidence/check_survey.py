@@ -9,14 +9,16 @@ who answered any of them. Questions and answer keys match after trimming, ignori
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition, SurveySource
 from parindex.evidence.cells import cell_text, distinct
-from parindex.evidence.collect import Collector, Columns, unit_index
+from parindex.evidence.collect import Collector, unit_index
 from parindex.evidence.states import MISSING, VALUE
 from parindex.evidence.tables import Bundle
 
@@ -52,9 +54,32 @@ class Survey:
 def _per_unit(unit: np.ndarray, respondent: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:
     """Per unit, the distinct respondents among the kept rows (a respondent's number holds
     its unit, so distinct numbers are distinct respondents)."""
-    first = ~pd.Series(respondent[keep]).duplicated().to_numpy()
-    count: np.ndarray = np.bincount(unit[keep][first], minlength=n)
+    kept, units = respondent[keep], unit[keep]
+    size = int(kept.max()) + 1 if len(kept) else 0
+    if size > 4 * len(kept) + (1 << 20):
+        first = ~pd.Series(kept).duplicated().to_numpy()
+        many: np.ndarray = np.bincount(units[first], minlength=n)
+        return many
+    unit_of = np.full(size, -1, dtype=np.intp)
+    unit_of[kept] = units  # each respondent's number, once, with its unit
+    count: np.ndarray = np.bincount(unit_of[unit_of >= 0], minlength=n)
     return count
+
+
+def repeated(keys: np.ndarray, size: int) -> np.ndarray:
+    """Which of ``keys`` (whole numbers in ``0 .. size-1``) came before (``duplicated``);
+    through a table of every possible key when that is not much larger than the keys, and
+    none at all when no key is counted twice (the usual case: one pass)."""
+    if size > 4 * len(keys) + (1 << 20):
+        out: np.ndarray = pd.Series(keys).duplicated().to_numpy()
+        return out
+    if not len(keys) or np.bincount(keys, minlength=size).max() < 2:
+        return np.zeros(len(keys), dtype=bool)
+    first = np.empty(size, dtype=np.intp)
+    order = np.arange(len(keys), dtype=np.intp)
+    first[keys[::-1]] = order[::-1]  # the last write of each key is its first row
+    seen: np.ndarray = first[keys] != order
+    return seen
 
 
 def edition_questions(edition: CompiledEdition) -> dict[str, int]:
@@ -67,10 +92,39 @@ def edition_questions(edition: CompiledEdition) -> dict[str, int]:
     return out
 
 
-def _column(df: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
-    """A column's codes and its distinct texts, cleaned and upper-cased (each text once)."""
-    codes, uniques = distinct(df[name])
-    return codes, [cell_text(v).upper() for v in uniques]
+class _Coded:
+    """The survey table's columns as codes and distinct texts, only the rows with an answer
+    (a blank answer: the question was skipped); texts are compared cleaned and upper-cased,
+    each once, and a problem shows a cell as the table holds it."""
+
+    def __init__(self, df: pd.DataFrame):
+        self.codes: dict[str, np.ndarray] = {}
+        self.texts: dict[str, np.ndarray] = {}
+        for col in ("unit", "respondent", "question", "answer"):
+            self.codes[col], self.texts[col] = distinct(df[col], narrow=True)
+        self.rows: np.ndarray = df["_row"].to_numpy()
+        given = np.array([cell_text(t) != "" for t in self.texts["answer"]] or [False],
+                         dtype=bool)[self.codes["answer"]]
+        if not given.all():
+            self.rows = self.rows[given]
+            self.codes = {col: c[given] for col, c in self.codes.items()}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def upper(self, col: str) -> list[str]:
+        return [cell_text(t).upper() for t in self.texts[col]]
+
+    def lookup(self, col: str, table: Mapping[str, object], missing: object,
+               dtype: type) -> np.ndarray:
+        """Each row's cell (cleaned, upper case) looked up in ``table``."""
+        found: np.ndarray = np.array(
+            [table.get(t, missing) for t in self.upper(col)] or [missing], dtype=dtype)
+        out: np.ndarray = found[self.codes[col]]
+        return out
+
+    def cell(self, col: str, i: int | np.integer[Any]) -> object:
+        return self.texts[col][self.codes[col][i]]
 
 
 def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int],
@@ -86,49 +140,59 @@ def check_survey(bundle: Bundle, edition: CompiledEdition, index: dict[str, int]
             out.add("survey", None, None, None, severity="warning", code="survey.unused",
                     edition=edition.id)
         return Survey(questions, np.zeros((n, nq)), np.zeros((n, nq)), empty, empty, empty)
-    codes, texts = _column(df, "answer")
-    given = np.array([t != "" for t in texts], dtype=bool)[codes]
-    df = df[given].reset_index(drop=True)  # a blank answer: the question was skipped
-    cols = Columns(df)
-    u = _units(df, index, out)
-    codes, texts = _column(df, "question")
-    q = np.array([questions.get(t, -1) for t in texts], dtype=np.intp)[codes]
+    t = _Coded(df)
+    texts = t.upper("respondent")
+    # whole numbers of four bytes when every number below fits (they do nationally): half
+    # the memory and traffic of eight
+    whole = np.int32 if (n + 1) * max(len(texts), 1) * (nq + 1) < 2**31 else np.int64
+    u = _units(t, index, out, whole)
+    q = t.lookup("question", questions, -1, whole)
     for i in np.flatnonzero(q < 0):
-        out.add("survey", cols["_row"][i], "question", cols["question"][i], severity="warning",
+        out.add("survey", t.rows[i], "question", t.cell("question", i), severity="warning",
                 code="survey.question", edition=edition.id, questions=", ".join(questions))
     weights = edition.survey_answers
-    codes, texts = _column(df, "answer")
-    w = np.array([weights.get(t, np.nan) for t in texts], dtype=float)[codes]
+    w = t.lookup("answer", weights, np.nan, float)
     for i in np.flatnonzero(np.isnan(w)):
-        out.add("survey", cols["_row"][i], "answer", cols["answer"][i], code="survey.answer",
+        out.add("survey", t.rows[i], "answer", t.cell("answer", i), code="survey.answer",
                 answers=", ".join(weights))
-    codes, texts = _column(df, "respondent")
-    blank = np.array([t == "" for t in texts], dtype=bool)[codes]
+    codes = t.codes["respondent"]
+    blank = np.array([x == "" for x in texts] or [False], dtype=bool)[codes]
     for i in np.flatnonzero(blank):
-        out.add("survey", cols["_row"][i], "respondent", None, code="survey.respondent")
-    same = pd.factorize(np.array(texts, dtype=object))[0]  # " P001" is P001
-    r = (u + 1).astype(np.int64) * len(texts) + same[codes]  # a respondent: unit and code
-    dup = pd.Series(r * (nq + 1) + q + 1).duplicated().to_numpy() & (u >= 0) & (q >= 0)
+        out.add("survey", t.rows[i], "respondent", None, code="survey.respondent")
+    same = pd.factorize(np.array(texts, dtype=object))[0].astype(whole)  # " P001" is P001
+    r = (u + 1) * len(texts) + same[codes]  # a respondent: unit and code
+    dup = repeated(r * (nq + 1) + q + 1, (n + 1) * len(texts) * (nq + 1)) & (u >= 0) & (q >= 0)
     for i in np.flatnonzero(dup):
-        out.add("survey", cols["_row"][i], "question", cols["question"][i], severity="warning",
-                code="survey.twice", unit=cols["unit"][i], respondent=cols["respondent"][i])
+        out.add("survey", t.rows[i], "question", t.cell("question", i), severity="warning",
+                code="survey.twice", unit=t.cell("unit", i),
+                respondent=t.cell("respondent", i))
     keep = (u >= 0) & (q >= 0) & ~np.isnan(w) & ~blank & ~dup
     key = u[keep] * nq + q[keep]
     weight_sum = np.bincount(key, weights=w[keep], minlength=n * nq).reshape(n, nq)
     answers = np.bincount(key, minlength=n * nq).reshape(n, nq).astype(float)
-    survey = Survey(questions, weight_sum, answers, u[keep], q[keep], r[keep])
+    survey = Survey(questions, weight_sum, answers, _narrow(u[keep]), _narrow(q[keep]),
+                    _narrow(r[keep]))
     _few(survey, edition, index, out)
     return survey
 
 
-def _units(df: pd.DataFrame, index: dict[str, int], out: Collector) -> np.ndarray:
+def _narrow(numbers: np.ndarray) -> np.ndarray:
+    """Whole numbers four bytes each when they fit (a national survey's kept rows: 20 MB,
+    not 40, in memory and in a cached entry)."""
+    if len(numbers) and (numbers.min() < 0 or numbers.max() >= 2**31):
+        return numbers
+    return numbers.astype(np.int32)
+
+
+def _units(t: _Coded, index: dict[str, int], out: Collector, whole: type) -> np.ndarray:
     """Each row's unit number (-1, and an error, for a unit not in units)."""
-    codes, uniques = distinct(df["unit"])
-    u: np.ndarray = np.array([index.get(cell_text(v), -1) for v in uniques],
-                             dtype=np.intp)[codes]
+    codes, uniques = t.codes["unit"], t.texts["unit"]
+    u: np.ndarray = np.array([index.get(cell_text(v), -1) for v in uniques] or [-1],
+                             dtype=whole)[codes]
     bad = np.flatnonzero(u < 0)
     if len(bad):
-        unit_index("survey", df["unit"].iloc[bad], df["_row"].iloc[bad], index, out)
+        unit_index("survey", pd.Series(uniques[codes[bad]], dtype=object),
+                   pd.Series(t.rows[bad]), index, out)
     return u
 
 

@@ -79,21 +79,33 @@ def _delimiter(head: str) -> str:
     return ";" if head.count(";") > head.count(",") else ","
 
 
-def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None) -> pd.DataFrame:
+def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None,
+           codes: bool = False) -> pd.DataFrame:
     # object columns of Python strings: what the workbook reader gives, and what the
-    # per-distinct-text work downstream reads fastest
+    # per-distinct-text work downstream reads fastest; or categorical columns (``codes``),
+    # each distinct text once with a code per row, for a bundle's cleaning and checking
+    if codes:
+        df = pd.read_csv(source, sep=sep, dtype="category", keep_default_na=False,
+                         skipinitialspace=False, encoding=encoding)
+        if all(df[c].cat.categories.inferred_type in ("string", "empty")
+               for c in df.columns.unique()):
+            return df
+        # pandas turns a column whose every text reads as a number (or true/false) into
+        # numbers (1.10 would be 1.1, 01 would be 1): such a file is read again as text
+        source.seek(0)
     return pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False,
                        skipinitialspace=False, encoding=encoding)
 
 
-def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | None,
-                                                                  list[Problem]]:
+def read_csv_file(path: Path, table: str | None = None, codes: bool = False
+                  ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """One CSV file as text cells (blank = ``""``) with a ``_row`` column (the row number a
     spreadsheet shows; the heading is row 1), and every problem of reading it.
 
     Rows with every cell blank (Excel's trailing ``,,,``) and columns with neither a heading
     nor a value are dropped; headings are matched in NFC lower case, and for a bundle table
-    the template's Vietnamese or English headings name their columns.
+    the template's Vietnamese or English headings name their columns. ``codes``: the
+    columns categorical (the same texts, each distinct one held once).
     """
     try:
         if path.stat().st_size > MAX_CSV_BYTES:
@@ -108,13 +120,14 @@ def read_csv_file(path: Path, table: str | None = None) -> tuple[pd.DataFrame | 
         # UTF-8 (the usual case) goes to the parser as bytes, without a decoded copy; the
         # parser drops a BOM itself ("utf-8-sig" would make it decode through a slow wrapper)
         df = _parse(io.BytesIO(raw), _delimiter(raw[:max(raw.find(b"\n"), 0)].decode(
-            "utf-8", "replace")), "utf-8")
+            "utf-8", "replace")), "utf-8", codes)
     except UnicodeDecodeError:
         text, problems = _decode(raw, path.name)
         if text is None:
             return None, problems
         try:
-            df = _parse(io.StringIO(text), _delimiter(text[:max(text.find("\n"), 0)]), None)
+            df = _parse(io.StringIO(text), _delimiter(text[:max(text.find("\n"), 0)]), None,
+                        codes)
         except pd.errors.EmptyDataError:
             return None, [*problems, Problem.of("csv.empty", path.name)]
         except pd.errors.ParserError as exc:
@@ -168,8 +181,9 @@ def read_csv_table(path: Path, table: str | None = None) -> pd.DataFrame:
     return df
 
 
-def read_csv_folder(path: Path) -> RawTables:
-    """A folder of CSV files: ``bundle.yaml`` plus one ``NAME.csv`` per table."""
+def read_csv_folder(path: Path, codes: bool = False) -> RawTables:
+    """A folder of CSV files: ``bundle.yaml`` plus one ``NAME.csv`` per table (``codes``:
+    columns categorical, see :func:`read_csv_file`)."""
     problems: list[Problem] = []
     meta_path = path / "bundle.yaml"
     meta: dict[str, Any] = {}
@@ -188,7 +202,7 @@ def read_csv_folder(path: Path) -> RawTables:
         if not file.is_file():
             continue
         files[name] = file.name
-        df, found = read_csv_file(file, name)
+        df, found = read_csv_file(file, name, codes)
         problems += found
         if df is not None:
             tables[name] = df
