@@ -138,6 +138,12 @@ class OutputError(ParIndexError):
     way, an input of the command)."""
 
 
+def shown(value: object) -> str:
+    """A value inside a message of its own quotes: :func:`quote` without the quotes (the
+    characters a terminal would act on shown as escapes)."""
+    return quote(value)[1:-1]
+
+
 def quote(value: object) -> str:
     """Show a bad value the way the user typed it: `"95%%"`, `""` for blank. Characters a
     terminal would act on or that cannot be seen (an escape sequence, a zero-width or a

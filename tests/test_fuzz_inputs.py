@@ -86,3 +86,13 @@ def test_csv_shapes_never_crash(tmp_path_factory: object, delimiter: str, encodi
     assert before == after
     if not title and encoding != "latin-1":  # read right: no error about units.csv
         assert not [p for p in problems if p.file == "units.csv" and p.severity == "error"]
+
+
+def test_every_hostile_line_is_shown_escaped() -> None:
+    """Every line of the edition replaced by every hostile value (what the property above
+    samples), once: no problem prints a terminal escape (an unknown score kind or input
+    typed as ``"\\x1b[2J"`` once did)."""
+    for line_no in range(len(LINES)):
+        for value in HOSTILE:
+            _, problems = check_edition_text(_mutated(line_no, value), "fuzz.yaml")
+            assert all("\x1b" not in p.render() for p in problems), (line_no, value)

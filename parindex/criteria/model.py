@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from parindex.criteria.rules import ScoreSpec, parse_score
+from parindex.errors import shown
 
 NAPolicy = Literal["rebase", "full", "forbidden"]
 Level = Literal["xa", "huyen", "so", "phong"]
@@ -75,7 +76,7 @@ def parse_input(raw: Any) -> Any:
     if isinstance(raw, str):
         if raw in ("value", "percent"):
             return raw
-        raise ValueError(f"unknown input '{raw}' (known: {_INPUTS})")
+        raise ValueError(f"unknown input '{shown(raw)}' (known: {_INPUTS})")
     if isinstance(raw, dict):
         if "one_stop" in raw:
             return OneStopInput.model_validate(raw)
@@ -83,7 +84,7 @@ def parse_input(raw: Any) -> Any:
             return ReportsInput.model_validate(raw)
         if "survey" in raw:
             return SurveyInput.model_validate(raw)
-        raise ValueError(f"unknown input {sorted(raw)} (known: {_INPUTS})")
+        raise ValueError(f"unknown input {shown(sorted(raw))} (known: {_INPUTS})")
     raise ValueError(f"input must be one of {_INPUTS}")
 
 

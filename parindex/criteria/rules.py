@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from parindex.criteria import rule_math
 from parindex.criteria.rule_math import FloatArray
+from parindex.errors import shown
 from parindex.lang import number_text
 from parindex.words import t
 
@@ -202,12 +203,12 @@ def parse_score(raw: object) -> ScoreSpec:
         kind = REGISTRY.get(raw)
         if kind is not None:
             raise ValueError(f"score kind '{raw}' needs parameters, e.g. {{{raw}: ...}}")
-        raise ValueError(f"unknown score kind '{raw}' (known: {known})")
+        raise ValueError(f"unknown score kind '{shown(raw)}' (known: {known})")
     if isinstance(raw, dict) and len(raw) == 1:
         (name,) = raw.keys()
         kind = REGISTRY.get(name)
         if kind is None or kind.params is None:
-            raise ValueError(f"unknown score kind '{name}' (known: {known})")
+            raise ValueError(f"unknown score kind '{shown(name)}' (known: {known})")
         return kind.params.model_validate(raw)  # type: ignore[return-value]
     if isinstance(raw, (OptionsScore, BandsScore, ProportionalScore, DeductionScore,
                         LevelsScore)):
