@@ -30,18 +30,18 @@ summary share the arrays of one simulation and are read together.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from parindex.criteria.compiled import CompiledEdition
+from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.evidence.parse import leaf_kinds
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.engine import DECIMALS, leaf_points, totals
-from parindex.scoring.rank import assign_bands, row_ranks
+from parindex.scoring.rank import assign_bands
 from parindex.scoring.run import Run
 
 _CELLS_PER_CHUNK = 1_000_000
@@ -147,6 +147,8 @@ def _percentiles(arr: np.ndarray) -> np.ndarray:
 
 
 _STEPPED = ("boolean", "key", "count", "points")  # inputs that move by whole steps
+#: a leaf whose points move for more than this share of units is drawn for every unit
+_DENSE = 0.5
 
 
 def _sub_edition(ed: CompiledEdition, cols: np.ndarray) -> CompiledEdition:
@@ -159,14 +161,33 @@ def _sub_edition(ed: CompiledEdition, cols: np.ndarray) -> CompiledEdition:
                    leaf_index={lf.code: lf.index for lf in leaves})
 
 
-class _Perturber:
-    """Perturbed inputs for a chunk of draws, one leaf at a time (leaf-major arrays: a
-    leaf's cells for all draws and units are one contiguous row).
+def _flat_between(leaf: Leaf, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per unit, whether the leaf's rule gives the same points for every input within
+    ``lo``…``hi`` (bands without a threshold inside; a proportional rule at its cap or below
+    its floor throughout); False when the rule has no such shortcut."""
+    args = leaf.args
+    if leaf.rule == "bands":
+        flat = np.ones(len(lo), dtype=bool)
+        for band in args.bands:
+            t = band.above if band.above is not None else band.threshold
+            flat &= (hi < t) | (lo > t)
+        return flat
+    if leaf.rule == "proportional" and args.proportional.target > 0:
+        p = args.proportional
+        return (lo > max(p.target, p.floor)) | (hi < p.floor)
+    return np.zeros(len(lo), dtype=bool)
 
-    A percentage or a number moves continuously, so its cells are scored per draw. Any
-    other input takes one of three values per cell (a step down, as is, a step up): those
-    are scored once, for all units, by ``leaf_points`` on the three stacked, and each draw
-    picks its step's points."""
+
+class _Perturber:
+    """Perturbed points for a chunk of draws, one leaf at a time (each leaf's points for a
+    chunk's draws × units are one array).
+
+    Any input other than a percentage or a number takes one of three values per cell (a
+    step down, as is, a step up): those are scored once, for all units, by ``leaf_points``
+    on the three stacked, and each draw picks its step's points. A percentage or a number
+    moves continuously and is scored per draw, but only where its points can move: a cell
+    without a value, a cell kept as is, or a value whose whole tolerance range lies between
+    two thresholds of its rule scores its nominal points in every draw."""
 
     def __init__(self, run: Run, tol: Tolerance):
         ed, s = run.edition, run.scores
@@ -174,12 +195,42 @@ class _Perturber:
         self.x = np.where(value, run.inputs.x_appr.T, 0.0)
         self.tol = tol
         self.kinds = leaf_kinds(ed)
+        self.leaves = ed.leaves
         self.stepped = np.array([k in _STEPPED for k in self.kinds], dtype=bool)
         percent = np.array([k == "percent" for k in self.kinds])[:, None]
         self.keep = ~value | (percent & ((self.x <= 0) | (self.x >= 100)))  # as is
-        down, up = self.x.copy(), self.x.copy()
+        # survey leaves of a bundle without survey score 0 (the engine's rebasing)
+        self.forced = ed.survey[None, :] & (s.state == NA) & (not run.inputs.survey_run)
+        self.step = self._step_points(ed, s.state)
+        self.prob = np.array([tol.count if k == "count" else tol.step if k in _STEPPED
+                              else 0.0 for k in self.kinds])
+        # percentages and numbers: scored per draw, as an edition of their own
+        self.cont = np.flatnonzero(~self.stepped)
+        cont_edition = _sub_edition(ed, self.cont)
+        # runs of continuous columns in one area and block (evidence or survey): weights
+        # apply per run, so each draw's weighting is a sum of a few columns, not a matmul
+        key = ed.area_of[self.cont] * 2 + ed.survey[self.cont]
+        self.run_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        self.run_area = ed.area_of[self.cont][self.run_start]
+        self.run_survey = ed.survey[self.cont][self.run_start]
+        # every leaf's nominal points (its points in a draw that does not move it)
+        self.const = np.empty(value.shape)
+        self.const[self.stepped] = self.step[1][:, self.stepped].T
+        nominal = leaf_points(cont_edition, self.x[self.cont].T, s.state[:, self.cont])
+        self.const[self.cont] = np.where(self.forced[:, self.cont], 0.0, nominal).T
+        moving = [self._moving(j, value[j]) for j in range(len(ed.leaves))]
+        #: per leaf, the units whose points move (None: many, so drawn for all units)
+        self.moving = [None if m.sum() > _DENSE * len(m) else np.flatnonzero(m)
+                       for m in moving]
+        self.fixed = [~m for m in moving]
+
+    def _step_points(self, ed: CompiledEdition, state: np.ndarray) -> np.ndarray:
+        """Each stepped leaf's points a step down, as is and a step up (3 × units × leaves;
+        other leaves' columns are not used)."""
+        x = self.x
+        down, up = x.copy(), x.copy()
         for leaf in ed.leaves:
-            j, x0, kind = leaf.index, self.x[leaf.index], self.kinds[leaf.index]
+            j, x0, kind = leaf.index, x[leaf.index], self.kinds[leaf.index]
             if kind == "boolean":
                 down[j] = up[j] = 1.0 - x0
             elif kind == "count":
@@ -188,40 +239,71 @@ class _Perturber:
                 q = leaf.max / 4
                 down[j], up[j] = np.maximum(x0 - q, 0.0), np.minimum(x0 + q, leaf.max)
             elif kind == "key":  # one step along the rule's points order
-                pts = leaf.kind.apply(np.arange(len(leaf.keys), dtype=float), leaf.max,
-                                      leaf.score)
+                pts = leaf.points(np.arange(len(leaf.keys), dtype=float))
                 order = np.argsort(pts, kind="stable")
                 r = np.argsort(order)[x0.astype(np.intp)]
                 down[j] = order[np.maximum(r - 1, 0)]
                 up[j] = order[np.minimum(r + 1, len(order) - 1)]
-        down, up = np.where(self.keep, self.x, down), np.where(self.keep, self.x, up)
-        only = np.where(self.stepped[None, :], s.state, MISSING).astype(np.int8)
-        three = np.concatenate([down.T, self.x.T, up.T])
-        # survey leaves of a bundle without survey score 0 (the engine's rebasing)
-        self.forced = ed.survey[None, :] & (s.state == NA) & (not run.inputs.survey_run)
-        self.step_points = np.where(self.forced, 0.0, leaf_points(
-            ed, three, np.tile(only, (3, 1))).reshape(3, *s.state.shape))
-        self.prob = np.array([tol.count if k == "count" else tol.step if k in _STEPPED
-                              else 0.0 for k in self.kinds])
-        # percentages and numbers: scored per draw, as an edition of their own
-        self.cont = np.flatnonzero(~self.stepped)
-        self.cont_edition = _sub_edition(ed, self.cont)
-        self.cont_state = s.state[:, self.cont]
-        # runs of continuous columns in one area and block (evidence or survey): weights
-        # apply per run, so each draw's weighting is a sum of a few columns, not a matmul
-        key = ed.area_of[self.cont] * 2 + ed.survey[self.cont]
-        self.run_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        self.run_area = ed.area_of[self.cont][self.run_start]
-        self.run_survey = ed.survey[self.cont][self.run_start]
+        down, up = np.where(self.keep, x, down), np.where(self.keep, x, up)
+        only = np.where(self.stepped[None, :], state, MISSING).astype(np.int8)
+        three = np.concatenate([down.T, x.T, up.T])
+        points: np.ndarray = np.where(self.forced, 0.0, leaf_points(
+            ed, three, np.tile(only, (3, 1))).reshape(3, *state.shape))
+        return points
 
-    def continuous(self, j: int, u: np.ndarray, out: np.ndarray) -> None:
-        """A percentage or number leaf's inputs for a chunk into ``out`` (draws × units),
-        from uniforms ``u`` of that shape (float32, overwritten)."""
-        t, x0 = self.tol, self.x[j]
-        width = t.percent if self.kinds[j] == "percent" else t.number / 100
+    def _moving(self, j: int, value: np.ndarray) -> np.ndarray:
+        """Per unit, whether leaf ``j``'s points may differ from its nominal points."""
+        if self.stepped[j]:
+            down, same, up = self.step[:, :, j]
+            if not self.prob[j]:
+                return np.zeros(len(same), dtype=bool)
+            moves: np.ndarray = up != same
+            return moves if self.kinds[j] == "boolean" else moves | (down != same)
+        width = self.tol.percent if self.kinds[j] == "percent" else self.tol.number / 100
+        moves = value & ~self.keep[j]
         if not width:
-            out[...] = x0
-            return
+            return np.zeros_like(moves)
+        x0 = self.x[j]
+        if self.kinds[j] == "percent":  # a margin beyond the float32 rounding of u
+            lo, hi = x0 - width * 1.001 - 1e-9, x0 + width * 1.001 + 1e-9
+        else:
+            lo, hi = x0 * (1 - width * 1.001) - 1e-9, x0 * (1 + width * 1.001) + 1e-9
+        return moves & ~_flat_between(self.leaves[j], lo, hi)
+
+    def points(self, j: int, u: np.ndarray | None, c: int) -> np.ndarray:
+        """Leaf ``j``'s points in a chunk of ``c`` draws (draws × units) from its uniforms
+        ``u`` (float32, overwritten; None: no appraisal perturbation)."""
+        const, moving = self.const[j], self.moving[j]
+        if u is None or (moving is not None and not len(moving)):
+            return np.broadcast_to(const, (c, len(const)))
+        if moving is None:
+            pts = self._draw(j, u, slice(None))
+            np.copyto(pts, const, where=self.fixed[j])
+            return pts
+        pts = np.empty((c, len(const)))
+        pts[...] = const
+        pts[:, moving] = self._draw(j, u[:, moving], moving)
+        return pts
+
+    def _draw(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
+        """Points of leaf ``j`` for the units ``cols`` from their uniforms ``u``."""
+        if not self.stepped[j]:
+            return self.leaves[j].points(self._continuous(j, u, cols))
+        down, same, up = (a[cols] for a in self.step[:, :, j])
+        p = self.prob[j]
+        points: np.ndarray
+        if self.kinds[j] == "boolean":
+            points = np.where(u < p, up, same)
+        else:
+            points = np.where(u < p / 2, down, np.where(u >= 1 - p / 2, up, same))
+        return points
+
+    def _continuous(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
+        """A percentage or number leaf's inputs for the units ``cols`` (draws × those
+        units) from uniforms ``u`` of that shape (float32, overwritten)."""
+        t, x0 = self.tol, self.x[j][cols]
+        width = t.percent if self.kinds[j] == "percent" else t.number / 100
+        out = np.empty(u.shape)
         u *= 2 * width
         u -= width  # U(−width, width)
         if self.kinds[j] == "percent":
@@ -231,59 +313,114 @@ class _Perturber:
             u += 1
             np.multiply(x0, u, out=out)
             np.maximum(out, 0.0, out=out)
-        np.copyto(out, np.broadcast_to(x0, out.shape), where=self.keep[j])
-
-    def stepped_points(self, j: int, u: np.ndarray | None) -> np.ndarray:
-        """A stepped leaf's points for a chunk (draws × units) from uniforms ``u``."""
-        down, same, up = self.step_points[:, :, j]
-        p = self.prob[j]
-        if u is None or not p:
-            return np.broadcast_to(same, (1 if u is None else u.shape[0], len(same)))
-        points: np.ndarray
-        if self.kinds[j] == "boolean":
-            points = np.where(u < p, up, same)
-        else:
-            points = np.where(u < p / 2, down, np.where(u >= 1 - p / 2, up, same))
-        return points
+        np.copyto(out, np.broadcast_to(x0, out.shape), where=self.keep[j][cols])
+        return out
 
 
-def _scores(run: Run, perturb: _Perturber, x: np.ndarray, state: np.ndarray,
-            u: np.ndarray | None, w_area: np.ndarray | None) -> np.ndarray:
-    """Index keys (draws × units) from the continuous leaves' inputs ``x`` (those leaves ×
-    draws × units; ``state`` their states stacked draws × units, leaves), the stepped leaves'
-    uniforms ``u`` (all leaves × draws × units), the engine's leaf points and aggregation;
-    ``w_area`` scales each draw's areas (draws × areas)."""
+def _pairwise(terms: Sequence[np.ndarray]) -> np.ndarray:
+    """Σ ``terms`` in the order numpy's pairwise summation adds n numbers of a contiguous
+    axis (eight running sums per block of 128, halves beyond), so a leaf-by-leaf sum gives
+    the very bits a sum along the leaf axis gave. The result may be one of ``terms``."""
+    n = len(terms)
+    if n < 8:
+        out = terms[0]
+        for k, term in enumerate(terms[1:]):
+            out = out + term if k == 0 else np.add(out, term, out=out)
+        return out
+    if n > 128:
+        half = n // 2
+        half -= half % 8
+        return _pairwise(terms[:half]) + _pairwise(terms[half:])
+    whole = n - n % 8
+    acc = [terms[k] for k in range(8)]
+    for i in range(8, whole, 8):
+        acc = [a + terms[i + k] if i == 8 else np.add(a, terms[i + k], out=a)
+               for k, a in enumerate(acc)]
+    out = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    for term in terms[whole:]:
+        out += term
+    return out
+
+
+def _in_order(terms: Sequence[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    """Σ ``terms`` one after the other (as numpy sums a selection of columns), a new array."""
+    out = np.zeros(shape)
+    for term in terms:
+        out += term
+    return out
+
+
+def _scores(run: Run, perturb: _Perturber, u: np.ndarray | None, c: int,
+            w_area: np.ndarray | None) -> np.ndarray:
+    """Index keys (draws × units) of a chunk of ``c`` draws from the leaves' uniforms ``u``
+    (draws × leaves × units), the leaves' points and the engine's aggregation; ``w_area``
+    scales each draw's areas (draws × areas). Sums are added in the order the stacked
+    computation added them (leaves along a contiguous axis: :func:`_pairwise`)."""
     ed, s = run.edition, run.scores
-    n_cont, c, n_units = x.shape
-    cols = perturb.cont
-    cont = leaf_points(perturb.cont_edition, x.reshape(n_cont, -1).T, state)
-    cont = cont.reshape(c, n_units, n_cont)
-    if perturb.forced.any():
-        cont = np.where(perturb.forced[:, cols], 0.0, cont)
-    stepped = ((j, perturb.stepped_points(j, None if u is None else u[j]))
-               for j in np.flatnonzero(perturb.stepped).tolist())
+    shape = (c, len(run.units))
+    pts = [perturb.points(j, None if u is None else u[:, j], c) for j in range(len(ed.leaves))]
     if w_area is None:  # the engine's sums, term for term
-        pts = np.empty((c, n_units, len(ed.leaves)))
-        pts[..., cols] = cont
-        for j, points in stepped:
-            pts[..., j] = points
-        appraised = pts[..., ~ed.survey].sum(axis=-1)
-        survey = pts[..., ed.survey].sum(axis=-1)
-        applicable_max = np.broadcast_to(s.applicable_max, (c, n_units))
-    else:  # weighted: sums per run of columns, then per leaf (no BLAS in the loop)
-        runs = np.add.reduceat(cont, perturb.run_start, axis=-1)
-        runs *= w_area[:, None, perturb.run_area]
-        appraised = runs[..., ~perturb.run_survey].sum(axis=-1)
-        survey = runs[..., perturb.run_survey].sum(axis=-1)
-        for j, points in stepped:
+        appraised = _in_order([pts[j] for j in np.flatnonzero(~ed.survey)], shape)
+        survey = _in_order([pts[j] for j in np.flatnonzero(ed.survey)], shape)
+        applicable_max = np.broadcast_to(s.applicable_max, shape)
+    else:  # weighted: sums per run of columns, then per leaf
+        ends = [*perturb.run_start[1:].tolist(), len(perturb.cont)]
+        runs = []
+        for r, (lo, hi) in enumerate(zip(perturb.run_start.tolist(), ends, strict=True)):
+            cols = perturb.cont[lo:hi].tolist()
+            first = pts[cols[0]]
+            total = first + _pairwise([pts[j] for j in cols[1:]]) if len(cols) > 1 \
+                else first
+            runs.append(total * w_area[:, perturb.run_area[r], None])
+        appraised = _in_order([v for v, sv in zip(runs, perturb.run_survey, strict=True)
+                               if not sv], shape)
+        survey = _in_order([v for v, sv in zip(runs, perturb.run_survey, strict=True) if sv],
+                           shape)
+        for j in np.flatnonzero(perturb.stepped).tolist():
             (survey if ed.survey[j] else appraised)[...] += \
-                points * w_area[:, ed.area_of[j], None]
-        applicable_max = np.zeros((c, n_units))
+                pts[j] * w_area[:, ed.area_of[j], None]
+        applicable_max = np.zeros(shape)
         for k in range(len(ed.areas)):
             applicable_max += w_area[:, k, None] * s.area_max[:, k]
     _, index = totals(appraised, survey, s.bonus, s.penalty, applicable_max)
     keys: np.ndarray = np.round(index, DECIMALS)
     return keys
+
+
+def _ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's overall and group ranks, as :func:`parindex.scoring.rank.row_ranks` gives
+    them, from one sort of the row."""
+    neg = np.where(np.isnan(keys), np.inf, -keys)
+    order = np.argsort(neg, axis=1)
+    overall = _ranked(neg, order, np.zeros(keys.shape[1], dtype=np.intp), ties)
+    if groups.size and groups.min() != groups.max():
+        small = groups.astype(np.int16) if groups.max() < 2**15 else groups
+        order = np.take_along_axis(order, np.argsort(small[order], axis=1, kind="stable"),
+                                   axis=1)
+    within = _ranked(neg, order, groups, ties)
+    for out in (overall, within):
+        out[np.isnan(keys)] = np.nan
+    return overall, within
+
+
+def _ranked(neg: np.ndarray, order: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:
+    """Ranks from ``order`` (by group, then by ``neg`` ascending)."""
+    srt = np.take_along_axis(neg, order, axis=1)
+    g = groups[order]
+    pos = np.broadcast_to(np.arange(neg.shape[1]), srt.shape)
+    start = np.ones(srt.shape, dtype=bool)
+    start[:, 1:] = g[:, 1:] != g[:, :-1]
+    new = start.copy()
+    new[:, 1:] |= srt[:, 1:] != srt[:, :-1]
+    group_start = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
+    if ties == "dense":
+        count = np.cumsum(new, axis=1)
+        ranked = count - np.take_along_axis(count, group_start, axis=1) + 1
+    else:
+        ranked = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - group_start + 1
+    out = np.empty(neg.shape)
+    np.put_along_axis(out, order, ranked.astype(float), axis=1)
+    return out
 
 
 def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance | None = None,
@@ -301,12 +438,11 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
     area_max = np.array([a.max for a in ed.areas])
     perturb = _Perturber(run, tol)
     groups = run.inputs.group_codes
-    zeros = np.zeros(n_units, dtype=int)
     rank = np.empty((draws, n_units))
     group_rank = np.empty((draws, n_units))
     band = np.empty((draws, n_units), dtype=np.int8)
     chunk = max(1, _CELLS_PER_CHUNK // max(n_units * n_leaves, 1))
-    state = np.empty((0, 0), dtype=np.int8)
+    buffer = np.empty((0, n_leaves, n_units), dtype=np.float32)
     for lo in range(0, draws, chunk):
         hi = min(draws, lo + chunk)
         c = hi - lo
@@ -316,23 +452,17 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
                                for d in range(lo, hi)])
             scaled = area_max * u_area
             w_area = scaled * (ed.scale / scaled.sum(axis=1, keepdims=True)) / area_max
-        if len(state) != c * n_units:
-            state = np.tile(perturb.cont_state, (c, 1))
         u = None
-        x = np.empty((len(perturb.cont), c, n_units))
-        if tol.is_zero():
-            x[...] = perturb.x[perturb.cont, None, :]
-        else:
-            u = np.empty((n_leaves, c, n_units), dtype=np.float32)
+        if not tol.is_zero():
+            if len(buffer) != c:
+                buffer = np.empty((c, n_leaves, n_units), dtype=np.float32)
             for k, d in enumerate(range(lo, hi)):
-                u[:, k, :] = streams[d].random((n_leaves, n_units), dtype=np.float32)
-            for k, j in enumerate(perturb.cont.tolist()):
-                perturb.continuous(j, u[j], x[k])
-        key = _scores(run, perturb, x, state, u, w_area)
+                streams[d].random(dtype=np.float32, out=buffer[k])
+            u = buffer
+        key = _scores(run, perturb, u, c, w_area)
         band[lo:hi] = assign_bands(key.ravel(), ed.band_mins()).reshape(c, n_units)
         ranked_key = np.where(run.inputs.ranked[None, :], key, np.nan)  # others: no rank
-        rank[lo:hi] = row_ranks(ranked_key, zeros, ed.model.ties)
-        group_rank[lo:hi] = row_ranks(ranked_key, groups, ed.model.ties)
+        rank[lo:hi], group_rank[lo:hi] = _ranks(ranked_key, groups, ed.model.ties)
         if progress is not None:
             progress(c)
     return Uncertainty(run, draws, seed, tol, weights, rank, group_rank, band)
