@@ -291,11 +291,13 @@ class _Perturber:
             return self.leaves[j].points(self._continuous(j, u, cols))
         down, same, up = (a[cols] for a in self.step[:, :, j])
         p = self.prob[j]
-        points: np.ndarray
+        points = np.empty(u.shape)
+        points[...] = same
         if self.kinds[j] == "boolean":
-            points = np.where(u < p, up, same)
-        else:
-            points = np.where(u < p / 2, down, np.where(u >= 1 - p / 2, up, same))
+            np.copyto(points, up, where=u < p)
+        else:  # a step up overrides a step down where both hold (never, for p ≤ 1)
+            np.copyto(points, up, where=u >= 1 - p / 2)
+            np.copyto(points, down, where=u < p / 2)
         return points
 
     def _continuous(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
@@ -387,6 +389,16 @@ def _scores(run: Run, perturb: _Perturber, u: np.ndarray | None, c: int,
     return keys
 
 
+def _bands(keys: np.ndarray, mins: np.ndarray) -> np.ndarray:
+    """:func:`parindex.scoring.rank.assign_bands` of every key; by a search when the bands'
+    lower bounds fall (as editions give them), else by that function."""
+    if not len(mins) or (np.diff(mins) >= 0).any():
+        out: np.ndarray = assign_bands(keys.ravel(), mins).reshape(keys.shape)
+        return out
+    above = len(mins) - np.searchsorted(mins[::-1], keys, side="right")  # bounds above a key
+    return np.where((above == len(mins)) | np.isnan(keys), -1, above)
+
+
 def _ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> tuple[np.ndarray, np.ndarray]:
     """Each row's overall and group ranks, as :func:`parindex.scoring.rank.row_ranks` gives
     them, from one sort of the row."""
@@ -460,7 +472,7 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
                 streams[d].random(dtype=np.float32, out=buffer[k])
             u = buffer
         key = _scores(run, perturb, u, c, w_area)
-        band[lo:hi] = assign_bands(key.ravel(), ed.band_mins()).reshape(c, n_units)
+        band[lo:hi] = _bands(key, ed.band_mins())
         ranked_key = np.where(run.inputs.ranked[None, :], key, np.nan)  # others: no rank
         rank[lo:hi], group_rank[lo:hi] = _ranks(ranked_key, groups, ed.model.ties)
         if progress is not None:
