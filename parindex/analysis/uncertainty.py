@@ -30,6 +30,7 @@ summary share the arrays of one simulation and are read together.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
@@ -44,7 +45,7 @@ from parindex.scoring.engine import DECIMALS, leaf_points, totals
 from parindex.scoring.rank import assign_bands
 from parindex.scoring.run import Run
 
-_CELLS_PER_CHUNK = 1_000_000
+_CELLS_PER_CHUNK = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -270,19 +271,19 @@ class _Perturber:
             lo, hi = x0 * (1 - width * 1.001) - 1e-9, x0 * (1 + width * 1.001) + 1e-9
         return moves & ~_flat_between(self.leaves[j], lo, hi)
 
-    def points(self, j: int, u: np.ndarray | None, c: int) -> np.ndarray:
-        """Leaf ``j``'s points in a chunk of ``c`` draws (draws × units) from its uniforms
-        ``u`` (float32, overwritten; None: no appraisal perturbation)."""
+    def points(self, j: int, bits: np.ndarray | None, c: int) -> np.ndarray:
+        """Leaf ``j``'s points in a chunk of ``c`` draws (draws × units) from its random
+        bits (:func:`_uniform`; None: no appraisal perturbation)."""
         const, moving = self.const[j], self.moving[j]
-        if u is None or (moving is not None and not len(moving)):
+        if bits is None or (moving is not None and not len(moving)):
             return np.broadcast_to(const, (c, len(const)))
         if moving is None:
-            pts = self._draw(j, u, slice(None))
+            pts = self._draw(j, _uniform(bits), slice(None))
             np.copyto(pts, const, where=self.fixed[j])
             return pts
         pts = np.empty((c, len(const)))
         pts[...] = const
-        pts[:, moving] = self._draw(j, u[:, moving], moving)
+        pts[:, moving] = self._draw(j, _uniform(bits[:, moving]), moving)
         return pts
 
     def _draw(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
@@ -352,26 +353,49 @@ def _in_order(terms: Sequence[np.ndarray], shape: tuple[int, int]) -> np.ndarray
     return out
 
 
-def _scores(run: Run, perturb: _Perturber, u: np.ndarray | None, c: int,
+def _uniform(bits: np.ndarray) -> np.ndarray:
+    """Uniforms in [0, 1) as ``Generator.random(dtype=np.float32)`` makes them from the
+    32-bit halves of its bit generator's output: the top 24 bits × 2⁻²⁴."""
+    out: np.ndarray = (bits >> 8).astype(np.float32)
+    out *= np.float32(2.0**-24)
+    return out
+
+
+def _random_bits(stream: np.random.Generator, n: int, out: np.ndarray) -> None:
+    """The 32-bit halves ``stream.random(n, dtype=np.float32)`` would read, into ``out``
+    (uint32): each 64-bit output gives its low half, then its high half. The raw outputs
+    are made in one call and only the cells a draw moves are turned into numbers."""
+    if sys.byteorder == "little":
+        out[:] = stream.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    else:  # the same numbers, from the uniforms themselves
+        out[:] = (stream.random(n, dtype=np.float32) * 2.0**24).astype(np.uint32) << 8
+
+
+def _scores(run: Run, perturb: _Perturber, bits: np.ndarray | None, c: int,
             w_area: np.ndarray | None) -> np.ndarray:
-    """Index keys (draws × units) of a chunk of ``c`` draws from the leaves' uniforms ``u``
-    (draws × leaves × units), the leaves' points and the engine's aggregation; ``w_area``
+    """Index keys (draws × units) of a chunk of ``c`` draws from the cells' random bits
+    (draws × leaves·units), the leaves' points and the engine's aggregation; ``w_area``
     scales each draw's areas (draws × areas). Sums are added in the order the stacked
-    computation added them (leaves along a contiguous axis: :func:`_pairwise`)."""
+    computation added them (leaves along a contiguous axis: :func:`_pairwise`); each
+    leaf's points are made when they are added."""
     ed, s = run.edition, run.scores
-    shape = (c, len(run.units))
-    pts = [perturb.points(j, None if u is None else u[:, j], c) for j in range(len(ed.leaves))]
+    n = len(run.units)
+    shape = (c, n)
+
+    def pts(j: int) -> np.ndarray:
+        return perturb.points(j, None if bits is None else bits[:, j * n:(j + 1) * n], c)
+
     if w_area is None:  # the engine's sums, term for term
-        appraised = _in_order([pts[j] for j in np.flatnonzero(~ed.survey)], shape)
-        survey = _in_order([pts[j] for j in np.flatnonzero(ed.survey)], shape)
+        appraised = _in_order([pts(j) for j in np.flatnonzero(~ed.survey)], shape)
+        survey = _in_order([pts(j) for j in np.flatnonzero(ed.survey)], shape)
         applicable_max = np.broadcast_to(s.applicable_max, shape)
     else:  # weighted: sums per run of columns, then per leaf
         ends = [*perturb.run_start[1:].tolist(), len(perturb.cont)]
         runs = []
         for r, (lo, hi) in enumerate(zip(perturb.run_start.tolist(), ends, strict=True)):
             cols = perturb.cont[lo:hi].tolist()
-            first = pts[cols[0]]
-            total = first + _pairwise([pts[j] for j in cols[1:]]) if len(cols) > 1 \
+            first = pts(cols[0])
+            total = first + _pairwise([pts(j) for j in cols[1:]]) if len(cols) > 1 \
                 else first
             runs.append(total * w_area[:, perturb.run_area[r], None])
         appraised = _in_order([v for v, sv in zip(runs, perturb.run_survey, strict=True)
@@ -380,7 +404,7 @@ def _scores(run: Run, perturb: _Perturber, u: np.ndarray | None, c: int,
                            shape)
         for j in np.flatnonzero(perturb.stepped).tolist():
             (survey if ed.survey[j] else appraised)[...] += \
-                pts[j] * w_area[:, ed.area_of[j], None]
+                pts(j) * w_area[:, ed.area_of[j], None]
         applicable_max = np.zeros(shape)
         for k in range(len(ed.areas)):
             applicable_max += w_area[:, k, None] * s.area_max[:, k]
@@ -454,7 +478,7 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
     group_rank = np.empty((draws, n_units))
     band = np.empty((draws, n_units), dtype=np.int8)
     chunk = max(1, _CELLS_PER_CHUNK // max(n_units * n_leaves, 1))
-    buffer = np.empty((0, n_leaves, n_units), dtype=np.float32)
+    buffer = np.empty((0, n_leaves * n_units), dtype=np.uint32)
     for lo in range(0, draws, chunk):
         hi = min(draws, lo + chunk)
         c = hi - lo
@@ -464,14 +488,14 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
                                for d in range(lo, hi)])
             scaled = area_max * u_area
             w_area = scaled * (ed.scale / scaled.sum(axis=1, keepdims=True)) / area_max
-        u = None
+        bits = None
         if not tol.is_zero():
             if len(buffer) != c:
-                buffer = np.empty((c, n_leaves, n_units), dtype=np.float32)
+                buffer = np.empty((c, n_leaves * n_units), dtype=np.uint32)
             for k, d in enumerate(range(lo, hi)):
-                streams[d].random(dtype=np.float32, out=buffer[k])
-            u = buffer
-        key = _scores(run, perturb, u, c, w_area)
+                _random_bits(streams[d], n_leaves * n_units, buffer[k])
+            bits = buffer
+        key = _scores(run, perturb, bits, c, w_area)
         band[lo:hi] = _bands(key, ed.band_mins())
         ranked_key = np.where(run.inputs.ranked[None, :], key, np.nan)  # others: no rank
         rank[lo:hi], group_rank[lo:hi] = _ranks(ranked_key, groups, ed.model.ties)
