@@ -168,14 +168,15 @@ def _flat_between(leaf: Leaf, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     its floor throughout); False when the rule has no such shortcut."""
     args = leaf.args
     if leaf.rule == "bands":
-        flat = np.ones(len(lo), dtype=bool)
+        flat: np.ndarray = np.ones(len(lo), dtype=bool)
         for band in args.bands:
             t = band.above if band.above is not None else band.threshold
             flat &= (hi < t) | (lo > t)
         return flat
     if leaf.rule == "proportional" and args.proportional.target > 0:
         p = args.proportional
-        return (lo > max(p.target, p.floor)) | (hi < p.floor)
+        capped: np.ndarray = (lo > max(p.target, p.floor)) | (hi < p.floor)
+        return capped
     return np.zeros(len(lo), dtype=bool)
 
 
@@ -269,7 +270,9 @@ class _Perturber:
             lo, hi = x0 - width * 1.001 - 1e-9, x0 + width * 1.001 + 1e-9
         else:
             lo, hi = x0 * (1 - width * 1.001) - 1e-9, x0 * (1 + width * 1.001) + 1e-9
-        return moves & ~_flat_between(self.leaves[j], lo, hi)
+        flat = _flat_between(self.leaves[j], lo, hi) & (x0 >= 0)  # a negative number → 0
+        out: np.ndarray = moves & ~flat
+        return out
 
     def points(self, j: int, bits: np.ndarray | None, c: int) -> np.ndarray:
         """Leaf ``j``'s points in a chunk of ``c`` draws (draws × units) from its random
@@ -333,16 +336,18 @@ def _pairwise(terms: Sequence[np.ndarray]) -> np.ndarray:
     if n > 128:
         half = n // 2
         half -= half % 8
-        return _pairwise(terms[:half]) + _pairwise(terms[half:])
+        split: np.ndarray = _pairwise(terms[:half]) + _pairwise(terms[half:])
+        return split
     whole = n - n % 8
     acc = [terms[k] for k in range(8)]
     for i in range(8, whole, 8):
         acc = [a + terms[i + k] if i == 8 else np.add(a, terms[i + k], out=a)
                for k, a in enumerate(acc)]
-    out = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    total: np.ndarray = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + \
+        ((acc[4] + acc[5]) + (acc[6] + acc[7]))
     for term in terms[whole:]:
-        out += term
-    return out
+        total += term
+    return total
 
 
 def _in_order(terms: Sequence[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
@@ -386,8 +391,8 @@ def _scores(run: Run, perturb: _Perturber, bits: np.ndarray | None, c: int,
         return perturb.points(j, None if bits is None else bits[:, j * n:(j + 1) * n], c)
 
     if w_area is None:  # the engine's sums, term for term
-        appraised = _in_order([pts(j) for j in np.flatnonzero(~ed.survey)], shape)
-        survey = _in_order([pts(j) for j in np.flatnonzero(ed.survey)], shape)
+        appraised = _in_order([pts(j) for j in np.flatnonzero(~ed.survey).tolist()], shape)
+        survey = _in_order([pts(j) for j in np.flatnonzero(ed.survey).tolist()], shape)
         applicable_max = np.broadcast_to(s.applicable_max, shape)
     else:  # weighted: sums per run of columns, then per leaf
         ends = [*perturb.run_start[1:].tolist(), len(perturb.cont)]
