@@ -45,12 +45,12 @@ class Advice:
 
 def next_band(run: Run, i: int) -> int | None:
     """Position of the band above the unit's own (the lowest when it has none)."""
-    if math.isnan(run.scores.index[i]) or not run.edition.model.bands:
+    if math.isnan(run.scores.index[i]) or not run.edition.bands:
         return None
     own = int(run.scores.band[i])
     if own == 0:
         return None
-    return len(run.edition.model.bands) - 1 if own < 0 else own - 1
+    return len(run.edition.bands) - 1 if own < 0 else own - 1
 
 
 def advice(run: Run) -> list[Advice]:
@@ -59,9 +59,9 @@ def advice(run: Run) -> list[Advice]:
     targets = [next_band(run, i) for i in range(len(run.units))]
     plans: dict[int, tuple[list[Step], Solution]] = {}
     for b in sorted({t for t in targets if t is not None}):
-        band = ed.model.bands[b]
+        name, low = ed.bands[b]
         rows = np.array([i for i, t in enumerate(targets) if t == b])
-        found = plan_all_chosen(run, Target("band", float(band.min), band.name), rows)
+        found = plan_all_chosen(run, Target("band", float(low), name), rows)
         plans.update(zip(rows.tolist(), found, strict=True))
     out = []
     for i, t in enumerate(targets):
@@ -72,6 +72,6 @@ def advice(run: Run) -> list[Advice]:
         moves = tuple(Move(ed.leaves[s.leaf].code, ed.leaves[s.leaf].name,
                            input_text(run, i, s.leaf, "appr"), s.to, s.gained)
                       for s in sorted(chosen, key=lambda s: s.leaf))
-        out.append(Advice(ed.model.bands[t].name, float(ed.model.bands[t].min),
+        out.append(Advice(ed.bands[t][0], float(ed.bands[t][1]),
                           solution.reachable, moves, float(solution.index)))
     return out

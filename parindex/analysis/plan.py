@@ -10,6 +10,10 @@ is the effort of the criterion (1 per change unless a costs file says otherwise)
 ``per_step`` for every level beyond the first; :mod:`parindex.analysis.knapsack` picks the
 cheapest set. The plan's ``after`` is the run re-scored with the plan's changes, exactly as
 ``parindex whatif --set CODE=TO ...`` would.
+
+Longer than 300 lines because :func:`plan_all` and the report's lean plans
+(:func:`plan_all_chosen`, the same plans without every unit's full list of improvements)
+share the solver's inputs and must choose alike, so they are read together.
 """
 
 from __future__ import annotations
@@ -60,10 +64,10 @@ def parse_target(text: str, edition: CompiledEdition) -> Target:
         if not math.isfinite(points):
             raise ValueError(f"points:X needs a number X, not {tail!r}")
         return Target("points", points, raw)
-    for band in edition.model.bands:
-        if unicodedata.normalize("NFC", band.name).casefold() == raw.casefold():
-            return Target("band", float(band.min), band.name)
-    names = ", ".join(b.name for b in edition.model.bands)
+    for name, low in edition.bands:
+        if unicodedata.normalize("NFC", name).casefold() == raw.casefold():
+            return Target("band", float(low), name)
+    names = ", ".join(name for name, _ in edition.bands)
     raise ValueError(f"{text!r} is not a target: give a band ({names}), rank:N, group:N "
                      "or points:X")
 
@@ -87,7 +91,7 @@ def goals_for(run: Run, rows: np.ndarray, target: Target) -> list[Goal]:
     groups = run.units["group"].to_numpy() if target.kind == "group" else \
         np.zeros(len(keys), dtype=int)
     current = s.rank if target.kind == "rank" else s.group_rank
-    unique = run.edition.model.ties == "dense"
+    unique = run.edition.ties == "dense"
     nth: dict[Any, float] = {}  # per group: the N-th best index (distinct with dense ties)
     for g in set(groups[rows].tolist()):
         pool = keys[(groups == g) & ~np.isnan(keys)]
@@ -276,7 +280,7 @@ def target_met(run: Run, unit: int, target: Target) -> bool:
         return bool(s.total[unit] >= target.value - 1e-9)
     if target.kind == "band":
         b = int(s.band[unit])
-        return b >= 0 and run.edition.model.bands[b].min >= target.value
+        return b >= 0 and run.edition.bands[b][1] >= target.value
     rank = s.rank[unit] if target.kind == "rank" else s.group_rank[unit]
     return bool(rank <= target.value)
 

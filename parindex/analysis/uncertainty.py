@@ -503,7 +503,7 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
         key = _scores(run, perturb, bits, c, w_area)
         band[lo:hi] = _bands(key, ed.band_mins())
         ranked_key = np.where(run.inputs.ranked[None, :], key, np.nan)  # others: no rank
-        rank[lo:hi], group_rank[lo:hi] = _ranks(ranked_key, groups, ed.model.ties)
+        rank[lo:hi], group_rank[lo:hi] = _ranks(ranked_key, groups, ed.ties)
         if progress is not None:
             progress(c)
     return Uncertainty(run, draws, seed, tol, weights, rank, group_rank, band)

@@ -29,7 +29,7 @@ from plotly.subplots import make_subplots
 from parindex import words
 from parindex.analysis.trends import area_trends_frame, edition_changes, unit_trends_frame
 from parindex.analysis.uncertainty import Uncertainty
-from parindex.criteria.model import OneStopInput
+from parindex.criteria.compiled import OneStopSource
 from parindex.evidence.check_one_stop import one_stop_metric
 from parindex.report.tables import fmt
 from parindex.scoring.run import Run, int_or_none, num_or_none
@@ -161,10 +161,10 @@ def ranking_bar_data(run: Run, lang: str = "vi") -> dict[str, Any]:
             customdata=[[esc(groups[i]), int_or_none(rank[i])] for i in rows],
             hovertemplate="%{y}<br>%{customdata[0]}<br>" + t("rank", lang)
             + " %{customdata[1]}: %{x:.2f}%<extra></extra>"))
-    lines = [_sorted({"type": "line", "x0": b.min, "x1": b.min, "xref": "x", "y0": 0,
+    lines = [_sorted({"type": "line", "x0": low, "x1": low, "xref": "x", "y0": 0,
                       "y1": 1, "yref": "y domain",
                       "line": {"dash": "dot", "color": "#757575", "width": 1}})
-             for b in run.edition.model.bands if 0 < b.min < 100]
+             for _, low in run.edition.bands if 0 < low < 100]
     axes = {"yaxis": {"categoryorder": "array",
                       "categoryarray": [labels[i] for i in order[::-1]], "automargin": True},
             "xaxis": {"range": [0, 100], "title": {"text": t("index", lang)},
@@ -282,10 +282,10 @@ def on_time_rates(run: Run) -> np.ndarray:
     uses (``resolved`` when it has none); NaN without a one-stop row or with nothing due."""
     denominator = "resolved"
     for leaf in run.edition.leaves:
-        if isinstance(leaf.input, OneStopInput) and leaf.input.one_stop == "on_time_rate":
-            denominator = leaf.input.denominator or "resolved"
+        if isinstance(leaf.source, OneStopSource) and leaf.source.one_stop == "on_time_rate":
+            denominator = leaf.source.denominator or "resolved"
             break
-    spec = OneStopInput(one_stop="on_time_rate", denominator=denominator)
+    spec = OneStopSource("on_time_rate", denominator)
     rate = one_stop_metric(run.inputs.one_stop, spec)
     return np.where(np.isfinite(rate), rate, np.nan)
 
