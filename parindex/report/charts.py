@@ -66,10 +66,10 @@ def band_colors(names: Sequence[str]) -> dict[str, str]:
 
 def unit_labels(run: Run) -> list[str]:
     """Escaped unit names, with the code added where two units share a name."""
-    names = [str(n) for n in run.units["name"]]
+    names = [str(n) for n in run.units["name"].tolist()]
     dup = {n for n, k in Counter(names).items() if k > 1}
-    return [esc(f"{n} ({c})" if n in dup else n) for n, c in zip(names, run.units["code"],
-                                                                 strict=True)]
+    return [esc(f"{n} ({c})" if n in dup else n)
+            for n, c in zip(names, run.units["code"].tolist(), strict=True)]
 
 
 def unit_colors(run: Run) -> list[str]:
@@ -346,25 +346,36 @@ class Scorecards:
         self.layout = {k: v for k, v in plain["layout"].items() if k != "template"}
         self.place = [{k: v for k, v in tr.items() if k in ("xaxis", "yaxis", "domain")}
                       for tr in plain["data"]]
+        s = run.scores  # every unit's numbers as Python lists, and its top points lost, once
+        self.area_index = [[num_or_none(v) for v in row] for row in s.area_index.tolist()]
+        self.mean_index = [[num_or_none(v) for v in row] for row in self.means.tolist()]
+        self.rate = [num_or_none(v) for v in self.rates.tolist()]
+        self.words = {k: t(k, lang) for k in ("group_avg", "lost")}
+        lost = s.leaf_applicable - s.leaf_appr
+        top = np.argsort(-lost, axis=1, kind="stable")[:, :5]
+        self.top = [[(j, v) for j, v in zip(js, vs, strict=True) if v > 1e-9] for js, vs in
+                    zip(top.tolist(), np.take_along_axis(lost, top, axis=1).tolist(),
+                        strict=True)]
+        self.leaf_text = [(esc(lf.code), esc(lf.name)) for lf in run.edition.leaves]
 
     def figure(self, i: int) -> dict[str, Any]:
         """Unit ``i``'s figure as plotly JSON data (no template: the page supplies one)."""
-        s, lang = self.run.scores, self.lang
+        lang = self.lang
         hover = "%{customdata}: %{y:.2f}%<extra></extra>"
-        lost = top_lost(self.run, i)[::-1]
+        lost = self.top[i][::-1]  # top_lost(run, i), least first
         data = [
-            {"type": "bar", "x": self.codes, "y": [num_or_none(v) for v in s.area_index[i]],
+            {"type": "bar", "x": self.codes, "y": self.area_index[i],
              "name": self.labels[i], "marker": {"color": self.colors[i]},
              "customdata": self.names, "hovertemplate": hover, **self.place[0]},
-            {"type": "bar", "x": self.codes, "y": [num_or_none(v) for v in self.means[i]],
-             "name": t("group_avg", lang), "marker": {"color": "#90a4ae"},
+            {"type": "bar", "x": self.codes, "y": self.mean_index[i],
+             "name": self.words["group_avg"], "marker": {"color": "#90a4ae"},
              "customdata": self.names, "hovertemplate": hover, **self.place[0]},
-            {"type": "bar", "x": [v for *_, v in lost], "y": [esc(c) for c, *_ in lost],
-             "orientation": "h", "name": t("lost", lang), "showlegend": False,
-             "marker": {"color": "#e57373"}, "customdata": [esc(n) for _, n, _ in lost],
-             "text": [fmt(v, lang) for *_, v in lost], "textposition": "auto",
+            {"type": "bar", "x": [v for _, v in lost], "y": [self.leaf_text[j][0] for j, _ in lost],
+             "orientation": "h", "name": self.words["lost"], "showlegend": False,
+             "marker": {"color": "#e57373"}, "customdata": [self.leaf_text[j][1] for j, _ in lost],
+             "text": [fmt(v, lang) for _, v in lost], "textposition": "auto",
              "hovertemplate": "%{y} %{customdata}: %{x:.2f}<extra></extra>", **self.place[1]},
-            {"type": "indicator", "mode": "gauge+number", "value": num_or_none(self.rates[i]),
+            {"type": "indicator", "mode": "gauge+number", "value": self.rate[i],
              "number": {"suffix": "%", "valueformat": ".1f"},
              "gauge": {"axis": {"range": [0, 100]}, "bar": {"color": "#1565c0"}},
              **self.place[2]},

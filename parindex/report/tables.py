@@ -34,14 +34,33 @@ def header(key: str, lang: str) -> str:
 
 
 def fmt(value: Any, lang: str = "vi", decimals: int = 2) -> str:
-    """Numbers to two decimals with a decimal comma in Vietnamese; text as is; None → ''."""
+    """Numbers to two decimals with a decimal comma in Vietnamese; text as is; None → ''.
+
+    A float's text is kept once made (a national report formats 120,000 numbers, most of
+    them seen before); zero is not kept, as 0.0 and -0.0 are one key but two texts."""
+    if isinstance(value, float) and value == value and value != 0.0:
+        key = (value, lang, decimals)
+        text = _FLOAT_TEXT.get(key)
+        if text is None:
+            if len(_FLOAT_TEXT) >= _KEPT:
+                _FLOAT_TEXT.clear()
+            text = _FLOAT_TEXT[key] = _float_text(float(value), lang, decimals)
+        return text
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         return str(value)
     if isinstance(value, (int, np.integer)):
         return str(value)
-    text = _rounded(float(value), decimals)
+    return _float_text(float(value), lang, decimals)
+
+
+_FLOAT_TEXT: dict[tuple[float, str, int], str] = {}
+_KEPT = 100_000
+
+
+def _float_text(value: float, lang: str, decimals: int) -> str:
+    text = _rounded(value, decimals)
     if lang == "en":
         return text
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
