@@ -43,7 +43,7 @@ from parindex.evidence.parse import leaf_kinds
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.engine import DECIMALS, leaf_points, totals
 from parindex.scoring.rank import assign_bands
-from parindex.scoring.run import Run
+from parindex.scoring.run import Run, column_or_none
 
 _CELLS_PER_CHUNK = 4_000_000
 
@@ -112,14 +112,15 @@ class Uncertainty:
         probs = np.stack([(self.band == b).mean(axis=0) for b in range(len(names))], axis=1)
         out = []
         order = self.run.order()
-        for i, r in zip(order, self.run.unit_results(order), strict=True):
+        lists = {key: [column_or_none(row) for row in stats[key]] for key in stats}
+        shares = probs.tolist()
+        for i, r in zip(order.tolist(), self.run.unit_results(order), strict=True):
             row = {k: r[k] for k in ("code", "name", "group", "index", "band", "rank",
                                      "group_rank")}
             for key in ("rank", "group_rank"):
-                p5, p50, p95 = (None if np.isnan(v) else float(v) for v in stats[key][:, i])
+                p5, p50, p95 = (v[i] for v in lists[key])
                 row.update({f"{key}_median": p50, f"{key}_p5": p5, f"{key}_p95": p95})
-            row["band_probability"] = {n: float(p) for n, p in zip(names, probs[i],
-                                                                   strict=True)}
+            row["band_probability"] = dict(zip(names, shares[i], strict=True))
             out.append(row)
         return out
 

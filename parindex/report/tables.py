@@ -63,7 +63,10 @@ def _float_text(value: float, lang: str, decimals: int) -> str:
     text = _rounded(value, decimals)
     if lang == "en":
         return text
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text.translate(_VI) if "," in text else text.replace(".", ",")
+
+
+_VI = str.maketrans({",": ".", ".": ","})  # 1,234.50 → 1.234,50
 
 
 def _rounded(value: float, decimals: int) -> str:
@@ -78,6 +81,11 @@ def _rounded(value: float, decimals: int) -> str:
     >>> _rounded(2.675, 2), _rounded(1234.5, 2), _rounded(-0.125, 2), _rounded(0.1 + 0.2, 2)
     ('2.68', '1,234.50', '-0.13', '0.30')
     """
+    if 1e-4 <= abs(value) < 1e9:  # a written tie only near ...5 one place on (checked below)
+        shifted = abs(value) * 10.0 ** (decimals + 1)
+        near = round(shifted)
+        if near % 10 != 5 or abs(shifted - near) > 1e-6 * shifted:
+            return f"{value:,.{decimals}f}"
     written = repr(value)
     point = written.find(".")
     if "e" in written or "n" in written or (
