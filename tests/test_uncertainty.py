@@ -166,6 +166,16 @@ class TestSameBits:
         unc._random_bits(ours, n, bits)
         assert np.array_equal(unc._uniform(bits), theirs.random(n, dtype=np.float32))
 
+    @pytest.mark.parametrize("c", [0.0, 0.05, 0.1, 0.2, 0.95, 0.5, 1.0, 1 - 0.1 / 2, 2.0**-24,
+                                   3 * 2.0**-24, 1 - 2.0**-24, 0.3 / 2])
+    def test_below_reads_the_bits(self, c: float) -> None:
+        rng = np.random.default_rng(8)
+        bits = rng.integers(0, 2**32, 20_000, dtype=np.uint32)
+        k = int(np.ceil(c * 2**24))  # the bits on both sides of the cut
+        edge = np.array([max(k - 1, 0), k, min(k + 1, 2**24 - 1)], dtype=np.uint32) << 8
+        bits = np.concatenate([bits, edge, edge | 255, np.array([0, 2**32 - 1], np.uint32)])
+        assert np.array_equal(unc._below(bits, np.float64(c)), unc._uniform(bits) < np.float64(c))
+
     def test_ranks_are_row_ranks(self) -> None:
         rng = np.random.default_rng(3)
         keys = np.round(rng.choice([50.0, 60.0, 70.5, np.nan], size=(20, 30)), 6)

@@ -29,6 +29,7 @@ summary share the arrays of one simulation and are read together.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -282,27 +283,28 @@ class _Perturber:
         if bits is None or (moving is not None and not len(moving)):
             return np.broadcast_to(const, (c, len(const)))
         if moving is None:
-            pts = self._draw(j, _uniform(bits), slice(None))
-            np.copyto(pts, const, where=self.fixed[j])
+            pts = self._draw(j, bits, slice(None))
+            if not self.stepped[j]:  # a fixed stepped cell steps to its own points
+                np.copyto(pts, const, where=self.fixed[j])
             return pts
         pts = np.empty((c, len(const)))
         pts[...] = const
-        pts[:, moving] = self._draw(j, _uniform(bits[:, moving]), moving)
+        pts[:, moving] = self._draw(j, bits[:, moving], moving)
         return pts
 
-    def _draw(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
-        """Points of leaf ``j`` for the units ``cols`` from their uniforms ``u``."""
+    def _draw(self, j: int, bits: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
+        """Points of leaf ``j`` for the units ``cols`` from their random bits."""
         if not self.stepped[j]:
-            return self.leaves[j].points(self._continuous(j, u, cols))
+            return self.leaves[j].points(self._continuous(j, _uniform(bits), cols))
         down, same, up = (a[cols] for a in self.step[:, :, j])
         p = self.prob[j]
-        points = np.empty(u.shape)
+        points = np.empty(bits.shape)
         points[...] = same
         if self.kinds[j] == "boolean":
-            np.copyto(points, up, where=u < p)
+            np.copyto(points, up, where=_below(bits, p))
         else:  # a step up overrides a step down where both hold (never, for p ≤ 1)
-            np.copyto(points, up, where=u >= 1 - p / 2)
-            np.copyto(points, down, where=u < p / 2)
+            np.copyto(points, up, where=~_below(bits, 1 - p / 2))
+            np.copyto(points, down, where=_below(bits, p / 2))
         return points
 
     def _continuous(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
@@ -365,6 +367,16 @@ def _uniform(bits: np.ndarray) -> np.ndarray:
     out: np.ndarray = (bits >> 8).astype(np.float32)
     out *= np.float32(2.0**-24)
     return out
+
+
+def _below(bits: np.ndarray, c: float) -> np.ndarray:
+    """``_uniform(bits) < c``, read from the bits: a uniform is k·2⁻²⁴ for the top 24 bits
+    k, and k·2⁻²⁴ < c exactly when k < ⌈c·2²⁴⌉, that is when bits < ⌈c·2²⁴⌉·2⁸."""
+    top = math.ceil(c * 2.0**24) if c > 0 else 0
+    if top >= 2**24:
+        return np.ones(bits.shape, dtype=bool)
+    below: np.ndarray = bits < top << 8
+    return below
 
 
 def _random_bits(stream: np.random.Generator, n: int, out: np.ndarray) -> None:
