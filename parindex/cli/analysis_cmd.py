@@ -276,7 +276,6 @@ def uncertainty(bundle: Path = BundleArg,
     from parindex.analysis.uncertainty import Tolerance
     from parindex.analysis.uncertainty import uncertainty as monte_carlo
     from parindex.pipeline import open_run
-    from parindex.report.analysis_tables import uncertainty_frame
 
     try:
         tol = Tolerance.parse(tolerance)
@@ -289,10 +288,15 @@ def uncertainty(bundle: Path = BundleArg,
     from parindex.lang import number_text
 
     lg = lang.value
-    df = uncertainty_frame(u, lg)
     given = {k: number_text(v, lg) for k, v in vars(tol).items()}
     tolerances = (t("rule.list_sep", lg).join(f"{k}={v}" for k, v in given.items())
                   if any(vars(tol).values()) else t("cli.no_tolerance", lg))
     head = t("cli.uncertainty_head", lg, edition=run.edition.id, year=run.year, draws=draws,
              seed=seed, tolerance=tolerances, weights=number_text(weights, lg)) + "\n"
-    _render(fmt, u.to_json(), lambda: df, lambda: [("", df)], lg, out, head)
+
+    def frame() -> pd.DataFrame:  # tables only: JSON needs no pandas
+        from parindex.report.analysis_tables import uncertainty_frame
+
+        return uncertainty_frame(u, lg)
+
+    _render(fmt, u.to_json(), frame, lambda: [("", frame())], lg, out, head)
