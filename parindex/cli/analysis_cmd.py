@@ -276,6 +276,7 @@ def uncertainty(bundle: Path = BundleArg,
     from parindex.analysis.uncertainty import Tolerance
     from parindex.analysis.uncertainty import uncertainty as monte_carlo
     from parindex.pipeline import open_run
+    from parindex.report.analysis_tables import uncertainty_frame
 
     try:
         tol = Tolerance.parse(tolerance)
@@ -293,10 +294,5 @@ def uncertainty(bundle: Path = BundleArg,
                   if any(vars(tol).values()) else t("cli.no_tolerance", lg))
     head = t("cli.uncertainty_head", lg, edition=run.edition.id, year=run.year, draws=draws,
              seed=seed, tolerance=tolerances, weights=number_text(weights, lg)) + "\n"
-
-    def frame() -> pd.DataFrame:  # tables only: JSON needs no pandas
-        from parindex.report.analysis_tables import uncertainty_frame
-
-        return uncertainty_frame(u, lg)
-
-    _render(fmt, u.to_json(), frame, lambda: [("", frame())], lg, out, head)
+    _render(fmt, u.to_json(), lambda: uncertainty_frame(u, lg),  # tables only when asked
+            lambda: [("", uncertainty_frame(u, lg))], lg, out, head)
