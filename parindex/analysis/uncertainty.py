@@ -17,11 +17,13 @@ Following the JRC/OECD handbook on composite indicators, every unit gets its ran
 and the median rank, the 5th–95th percentile rank band and the share of draws in each band
 (percentiles are ranks some draw had: numpy's ``inverted_cdf``).
 
-Draws are scored in chunks: a chunk's draws × units are stacked into one array and scored by
-:func:`parindex.scoring.engine.leaf_points` in one call, then aggregated, banded and ranked as
-arrays. Each draw has its own random stream spawned from the seed (its area weights first,
-then its cells), so a seed gives the same result whatever the chunk size, and the first N
-draws of a longer run are the N draws of a shorter one.
+Draws are scored in chunks, a leaf at a time: each leaf's points for a chunk's draws × units
+are one array, computed by the rule's own function only where a cell's points can move (see
+:class:`_Perturber`), then weighted and summed in the order a sum along the leaf axis adds
+(:func:`_pairwise`), banded and ranked as arrays. Each draw has its own random stream spawned
+from the seed (its area weights first, then its cells), so a seed gives the same result
+whatever the chunk size, and the first N draws of a longer run are the N draws of a shorter
+one.
 
 Longer than 300 lines because the perturbation model, the chunked scoring of draws and the
 summary share the arrays of one simulation and are read together.
