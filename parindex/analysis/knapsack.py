@@ -171,7 +171,6 @@ def _best_total(leaves: Sequence[Sequence[Option]], base: float, applicable: flo
 def _search(leaves: Sequence[Sequence[Option]], base: float, applicable: float,
             goal: Goal) -> dict[int, int] | None:
     """Leaf position → option position of a cheapest set reaching ``goal``; None if none."""
-    costs = _int_costs(leaves)
     if goal.kind == "index":
         tau = index_tau(goal)
         values = [[o.gained - tau * o.added for o in opts] for opts in leaves]
@@ -181,6 +180,10 @@ def _search(leaves: Sequence[Sequence[Option]], base: float, applicable: float,
         values = [[o.gained for o in opts] for opts in leaves]
         keys = [opts[0].added if opts and goal.value > applicable else 0.0 for opts in leaves]
         need = goal.value - base
+    same = {o.cost for opts in leaves for o in opts}  # one finite cost: one integer cost
+    if not any(keys) and len(same) <= 1 and all(math.isfinite(c) for c in same):
+        return _greedy(values, need)
+    costs = _int_costs(leaves)
     if not any(keys) and len({c for row in costs for c in row}) <= 1:
         return _greedy(values, need)
     best, trail = _dp(values, costs, keys)
