@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from parindex.analysis.costs import Costs, read_costs
 from parindex.analysis.improvements import Levers, leaf_candidates, steps_for
 from parindex.analysis.knapsack import Goal, Option, met, outcome, solve
-from parindex.analysis.plan import parse_target, plan, plan_all, target_met
+from parindex.analysis.plan import parse_target, plan, plan_all, plan_all_chosen, target_met
 from parindex.analysis.whatif import whatif
 from parindex.cli import app
 from parindex.samples.sample import sample_root
@@ -266,6 +266,35 @@ class TestPlanOnSample:
         for res in many[:5]:
             one = plan(run, res.unit, t).result
             assert [(s.leaf, s.to) for s in one.chosen] == [(s.leaf, s.to) for s in res.chosen]
+
+
+class TestPlanAllChosen:
+    """The report's plans (only the chosen changes, greedy for all units at once when every
+    change costs the same) are plan_all's plans, whatever the target and the costs."""
+
+    @pytest.mark.parametrize("target", ["Tốt", "Xuất sắc", "Khá", "rank:3", "group:1",
+                                        "points:60"])
+    def test_same_as_plan_all(self, sample_runs: list[Run], target: str) -> None:
+        for run in sample_runs:
+            t = parse_target(target, run.edition)
+            rows = np.arange(len(run.units))
+            ranked = rows[run.inputs.ranked] if t.kind in ("rank", "group") else rows
+            for costs in (None, Costs(np.full(len(run.edition.leaves), 2.0),
+                                      np.zeros(len(run.edition.leaves)))):
+                full = plan_all(run, t, costs, ranked)
+                lean = plan_all_chosen(run, t, ranked, costs)
+                assert [(r.chosen, r.solution) for r in full] == lean
+
+    def test_uneven_costs_take_the_full_path(self, run: Run) -> None:
+        costs = Costs.unit(run.edition)
+        costs.cost[::3] = 3.0
+        costs.per_step[1::4] = 0.5
+        costs.cost[2] = math.nan  # not to be changed
+        t = parse_target("Tốt", run.edition)
+        rows = np.arange(len(run.units))
+        full = plan_all(run, t, costs, rows)
+        assert [(r.chosen, r.solution) for r in full] == plan_all_chosen(run, t, rows, costs)
+        assert any(r.chosen for r in full)
 
 
 # ---------------------------------------------------------------------------- targets and costs

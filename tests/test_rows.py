@@ -88,3 +88,35 @@ class TestNumberFormat:
         assert [fmt(v, "vi") for v in (2.675, 1.005, 0.125, -0.125, 1234.5)] == [
             "2,68", "1,01", "0,13", "-0,13", "1.234,50"]
         assert fmt(2.675, "en") == "2.68"
+
+
+class TestFmt:
+    """Table numbers: half up on the number as written, whichever path formats them."""
+
+    @staticmethod
+    def written(value: float, lang: str, decimals: int) -> str:
+        from decimal import ROUND_HALF_UP, Decimal
+
+        text = f"{Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):,}"
+        return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.integers(-10**12, 10**12), st.integers(0, 6), st.sampled_from([0, 1, 2, 3]),
+           st.sampled_from(["vi", "en"]))
+    def test_half_up_as_written(self, whole: int, places: int, decimals: int,
+                                lang: str) -> None:
+        from parindex.report.tables import fmt
+
+        value = whole / 10**places  # written with at most `places` decimals
+        if value == 0.0 or not 1e-4 <= abs(value) < 1e15:
+            return
+        assert fmt(value, lang, decimals) == self.written(value, lang, decimals)
+        assert fmt(value, lang, decimals) == fmt(value, lang, decimals)  # kept text alike
+
+    def test_ties_and_signs(self) -> None:
+        from parindex.report.tables import fmt
+
+        assert [fmt(v, "en") for v in (2.675, 1.005, -0.125, 0.015, 99.995, 0.1 + 0.2)] == \
+            ["2.68", "1.01", "-0.13", "0.02", "100.00", "0.30"]
+        assert (fmt(-0.0, "vi"), fmt(0.0, "vi"), fmt(1234.5, "vi")) == ("-0,00", "0,00",
+                                                                         "1.234,50")

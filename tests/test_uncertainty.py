@@ -144,6 +144,57 @@ class TestAgainstReference:
         assert not np.array_equal(u.rank[0], run.scores.rank)
 
 
+class TestSameBits:
+    """The leaf-by-leaf simulation adds and draws exactly as the stacked one did."""
+
+    @pytest.mark.parametrize("n", [*range(1, 20), 64, 127, 128, 129, 130, 300])
+    def test_pairwise_is_numpys_sum(self, n: int) -> None:
+        rng = np.random.default_rng(n)
+        arr = rng.random((3, 50, n)) * rng.choice([1e-3, 1.0, 1e3], size=(3, 50, n))
+        terms = [arr[..., k] for k in range(n)]
+        assert np.array_equal(unc._pairwise(terms), np.ascontiguousarray(arr).sum(axis=-1))
+        run_sum = terms[0] + unc._pairwise(terms[1:]) if n > 1 else terms[0]
+        assert np.array_equal(run_sum, np.add.reduceat(arr, [0], axis=-1)[..., 0])
+
+    @pytest.mark.parametrize("n", [1, 2, 7, 44 * 14])
+    def test_random_bits_are_the_generators_uniforms(self, n: int) -> None:
+        ours, theirs = (np.random.default_rng(np.random.SeedSequence(4).spawn(3)[2])
+                        for _ in range(2))
+        for g in (ours, theirs):
+            g.uniform(0.9, 1.1, 7)  # the area weights come first
+        bits = np.empty(n, dtype=np.uint32)
+        unc._random_bits(ours, n, bits)
+        assert np.array_equal(unc._uniform(bits), theirs.random(n, dtype=np.float32))
+
+    @pytest.mark.parametrize("c", [0.0, 0.05, 0.1, 0.2, 0.95, 0.5, 1.0, 1 - 0.1 / 2, 2.0**-24,
+                                   3 * 2.0**-24, 1 - 2.0**-24, 0.3 / 2])
+    def test_below_reads_the_bits(self, c: float) -> None:
+        rng = np.random.default_rng(8)
+        bits = rng.integers(0, 2**32, 20_000, dtype=np.uint32)
+        k = int(np.ceil(c * 2**24))  # the bits on both sides of the cut
+        edge = np.array([max(k - 1, 0), k, min(k + 1, 2**24 - 1)], dtype=np.uint32) << 8
+        bits = np.concatenate([bits, edge, edge | 255, np.array([0, 2**32 - 1], np.uint32)])
+        assert np.array_equal(unc._below(bits, np.float64(c)), unc._uniform(bits) < np.float64(c))
+
+    def test_ranks_are_row_ranks(self) -> None:
+        rng = np.random.default_rng(3)
+        keys = np.round(rng.choice([50.0, 60.0, 70.5, np.nan], size=(20, 30)), 6)
+        groups = rng.integers(0, 4, 30)
+        for ties in ("min", "dense"):
+            overall, within = unc._ranks(keys, groups, ties)
+            assert np.array_equal(overall, row_ranks(keys, np.zeros(30, int), ties),
+                                  equal_nan=True)
+            assert np.array_equal(within, row_ranks(keys, groups, ties), equal_nan=True)
+
+    def test_bands_by_search(self) -> None:
+        from parindex.scoring.rank import assign_bands
+
+        keys = np.array([[95.0, 90.0, 89.999999, 10.0, np.nan, 80.0, 0.0]])
+        for mins in ([90.0, 80.0, 55.0], [80.0, 90.0], [50.0]):
+            m = np.array(mins)
+            assert np.array_equal(unc._bands(keys, m), assign_bands(keys.ravel(), m)[None])
+
+
 class TestRowRanks:
     """Ranking every draw at once agrees with the engine's ranking, ties and groups included."""
 

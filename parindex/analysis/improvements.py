@@ -28,11 +28,6 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from parindex.criteria.compiled import Leaf
-from parindex.criteria.rules import (
-    BandsScore,
-    DeductionScore,
-    ProportionalScore,
-)
 from parindex.evidence.parse import leaf_kind
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.run import Run
@@ -77,20 +72,20 @@ def _eps(threshold: float) -> float:
 
 def _numbers(leaf: Leaf, kind: str) -> np.ndarray:
     """Candidate numbers for a numeric leaf (percent, number, count or points)."""
-    spec = leaf.score
+    spec = leaf.args  # the rule's params as plain data (no model to load)
     hi = 100.0 if kind == "percent" else leaf.max if kind == "points" else math.inf
     integer = kind == "count"
     raw: list[float] = [0.0]
-    if isinstance(spec, BandsScore):
+    if leaf.rule == "bands":
         ts = [b.threshold for b in spec.bands]
         integer |= kind == "number" and all(float(t).is_integer() for t in ts)
         for t in ts:
             e = 1.0 if integer else _eps(t)
             raw += [t - e, t, t + e]
-    elif isinstance(spec, ProportionalScore):
+    elif leaf.rule == "proportional":
         p = spec.proportional
         raw += [p.target * k / 10 for k in range(1, 11)] + [p.floor]
-    elif isinstance(spec, DeductionScore):
+    elif leaf.rule == "deduction":
         d = spec.deduction
         n = min(math.ceil((leaf.max - min(d.floor, leaf.max)) / d.per_item), _MAX_COUNT)
         raw += list(range(n + 2))
@@ -120,7 +115,7 @@ def leaf_candidates(leaf: Leaf) -> Candidates:
         x = _numbers(leaf, kind)
         text = tuple(_text(v) for v in x)
         x = np.array([float(t) for t in text])  # exactly what the engine will read
-    points = leaf.kind.apply(x, leaf.max, leaf.score)
+    points = leaf.points(x)
     return Candidates(x, text, np.asarray(points, dtype=float))
 
 

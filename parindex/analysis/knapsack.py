@@ -171,9 +171,8 @@ def _best_total(leaves: Sequence[Sequence[Option]], base: float, applicable: flo
 def _search(leaves: Sequence[Sequence[Option]], base: float, applicable: float,
             goal: Goal) -> dict[int, int] | None:
     """Leaf position → option position of a cheapest set reaching ``goal``; None if none."""
-    costs = _int_costs(leaves)
     if goal.kind == "index":
-        tau = max(goal.value - _HALF, 0.0) / 100.0
+        tau = index_tau(goal)
         values = [[o.gained - tau * o.added for o in opts] for opts in leaves]
         keys = [0.0] * len(leaves)
         need = tau * applicable - base
@@ -181,6 +180,10 @@ def _search(leaves: Sequence[Sequence[Option]], base: float, applicable: float,
         values = [[o.gained for o in opts] for opts in leaves]
         keys = [opts[0].added if opts and goal.value > applicable else 0.0 for opts in leaves]
         need = goal.value - base
+    same = {o.cost for opts in leaves for o in opts}  # one finite cost: one integer cost
+    if not any(keys) and len(same) <= 1 and all(math.isfinite(c) for c in same):
+        return _greedy(values, need)
+    costs = _int_costs(leaves)
     if not any(keys) and len({c for row in costs for c in row}) <= 1:
         return _greedy(values, need)
     best, trail = _dp(values, costs, keys)
@@ -203,12 +206,17 @@ def _search(leaves: Sequence[Sequence[Option]], base: float, applicable: float,
 def _greedy(values: list[list[float]], need: float) -> dict[int, int] | None:
     """Every option costs the same: the fewest leaves reaching ``need`` are those with the
     most value, each at its most valuable option (exact; ties to the most value)."""
-    tops = sorted(((max(vals), pos, vals.index(max(vals)))
-                   for pos, vals in enumerate(values) if vals and max(vals) > 1e-12),
-                  key=lambda t: (-t[0], t[1]))
+    tops = [(max(vals), pos, vals.index(max(vals)))
+            for pos, vals in enumerate(values) if vals and max(vals) > 1e-12]
+    return _take(tops, need)
+
+
+def _take(tops: list[tuple[float, int, int]], need: float) -> dict[int, int] | None:
+    """The greedy picks from each leaf's most valuable option ``(value, leaf position,
+    option position)``: most value first (ties: leaf order) until ``need`` is reached."""
     picks: dict[int, int] = {}
     total = 0.0
-    for val, pos, k in tops:
+    for val, pos, k in sorted(tops, key=lambda t: (-t[0], t[1])):
         if total >= need - _TOL:
             break
         picks[pos] = k
@@ -255,8 +263,35 @@ def solve(leaves: Sequence[Sequence[Option]], base: float, applicable: float,
             best = _best_total(leaves, base, applicable)
         goal = Goal(goal.kind, best)
         picks = _search(leaves, base, applicable, goal) or {}
-    picks = _trim(picks, leaves, base, applicable, goal)
+    return _solution(_trim(picks, leaves, base, applicable, goal), leaves, base, applicable,
+                     reachable)
+
+
+def _solution(picks: dict[int, int], leaves: Sequence[Sequence[Option]], base: float,
+              applicable: float, reachable: bool) -> Solution:
     g, a = _sums(picks, leaves)
     total, index = outcome(base, applicable, g, a)
     cost = sum(leaves[p][k].cost for p, k in picks.items())
     return Solution(tuple(sorted(picks.items())), reachable, cost, g, a, total, index)
+
+
+def index_tau(goal: Goal) -> float:
+    """The index an index goal asks for, as a fraction, less half the tie precision."""
+    return max(goal.value - _HALF, 0.0) / 100.0
+
+
+def solve_greedy(tops: list[tuple[float, int, int]], leaves: Sequence[Sequence[Option]],
+                 base: float, applicable: float, goal: Goal) -> Solution | None:
+    """:func:`solve` for an index goal when every option costs the same, from each leaf's
+    most valuable option (``(gained − τ·added, leaf position, option position)`` with τ
+    from :func:`index_tau`, only values above 1e-12): the same solution, reading
+    ``leaves`` only at the leaves it picks. None when the goal is out of reach (then
+    :func:`solve` finds the closest plan)."""
+    if met(goal, *outcome(base, applicable, 0.0, 0.0)):
+        total, index = outcome(base, applicable, 0.0, 0.0)
+        return Solution((), True, 0.0, 0.0, 0.0, total, index)
+    picks = _take(tops, index_tau(goal) * applicable - base)
+    if picks is None or not met(goal, *outcome(base, applicable, *_sums(picks, leaves))):
+        return None
+    return _solution(_trim(picks, leaves, base, applicable, goal), leaves, base, applicable,
+                     True)

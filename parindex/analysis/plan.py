@@ -10,20 +10,25 @@ is the effort of the criterion (1 per change unless a costs file says otherwise)
 ``per_step`` for every level beyond the first; :mod:`parindex.analysis.knapsack` picks the
 cheapest set. The plan's ``after`` is the run re-scored with the plan's changes, exactly as
 ``parindex whatif --set CODE=TO ...`` would.
+
+Longer than 300 lines because :func:`plan_all` and the report's lean plans
+(:func:`plan_all_chosen`, the same plans without every unit's full list of improvements)
+share the solver's inputs and must choose alike, so they are read together.
 """
 
 from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 
 from parindex.analysis.costs import Costs
-from parindex.analysis.improvements import Levers, Step, all_steps, unit_steps
-from parindex.analysis.knapsack import Goal, Option, Solution, solve
+from parindex.analysis.improvements import LeafSteps, Levers, Step, all_steps, unit_steps
+from parindex.analysis.knapsack import Goal, Option, Solution, index_tau, solve, solve_greedy
 from parindex.criteria.compiled import CompiledEdition
 from parindex.errors import EvidenceError, Problem, quote
 from parindex.scoring.engine import DECIMALS, points
@@ -59,10 +64,10 @@ def parse_target(text: str, edition: CompiledEdition) -> Target:
         if not math.isfinite(points):
             raise ValueError(f"points:X needs a number X, not {tail!r}")
         return Target("points", points, raw)
-    for band in edition.model.bands:
-        if unicodedata.normalize("NFC", band.name).casefold() == raw.casefold():
-            return Target("band", float(band.min), band.name)
-    names = ", ".join(b.name for b in edition.model.bands)
+    for name, low in edition.bands:
+        if unicodedata.normalize("NFC", name).casefold() == raw.casefold():
+            return Target("band", float(low), name)
+    names = ", ".join(name for name, _ in edition.bands)
     raise ValueError(f"{text!r} is not a target: give a band ({names}), rank:N, group:N "
                      "or points:X")
 
@@ -86,7 +91,7 @@ def goals_for(run: Run, rows: np.ndarray, target: Target) -> list[Goal]:
     groups = run.units["group"].to_numpy() if target.kind == "group" else \
         np.zeros(len(keys), dtype=int)
     current = s.rank if target.kind == "rank" else s.group_rank
-    unique = run.edition.model.ties == "dense"
+    unique = run.edition.ties == "dense"
     nth: dict[Any, float] = {}  # per group: the N-th best index (distinct with dense ties)
     for g in set(groups[rows].tolist()):
         pool = keys[(groups == g) & ~np.isnan(keys)]
@@ -144,6 +149,89 @@ def plan_all(run: Run, target: Target, costs: Costs | None = None,
             for r, i in enumerate(rows)]
 
 
+class _UnitOptions(Sequence[list[Option]]):
+    """One unit's options per usable leaf (``usable``: positions in ``table``), each leaf's
+    made when the solver first reads it."""
+
+    def __init__(self, table: list[LeafSteps], usable: list[int], r: int, costs: Costs):
+        self.table, self.usable, self.r, self.costs = table, usable, r, costs
+        self.made: dict[int, list[Option]] = {}
+        self.valid: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.usable)
+
+    def levels(self, pos: int) -> list[int]:
+        """The valid level positions of the leaf at ``pos``, lowest first."""
+        found = self.valid.get(pos)
+        if found is None:
+            found = self.valid[pos] = np.flatnonzero(
+                self.table[self.usable[pos]].valid[self.r]).tolist()
+        return found
+
+    def __getitem__(self, pos: int) -> list[Option]:  # type: ignore[override]
+        made = self.made.get(pos)
+        if made is None:
+            ls, (cost, per_step) = self.table[self.usable[pos]], self.costs.lists
+            gained, added = ls.gained[self.r].tolist(), float(ls.added_max[self.r])
+            made = self.made[pos] = [
+                Option(gained[k], cost[ls.leaf] + per_step[ls.leaf] * n, added)
+                for n, k in enumerate(self.levels(pos))]
+        return made
+
+    def step(self, pos: int, k: int) -> Step:
+        """The ``k``-th option of the leaf at ``pos`` as the improvement it stands for."""
+        ls = self.table[self.usable[pos]]
+        level = self.levels(pos)[k]
+        c = int(ls.choice[self.r, level])
+        return Step(ls.leaf, ls.candidates.text[c], float(ls.candidates.x[c]),
+                    float(ls.levels[level]), float(ls.gained[self.r, level]),
+                    float(ls.added_max[self.r]), k + 1)
+
+
+def plan_all_chosen(run: Run, target: Target, rows: np.ndarray,
+                    costs: Costs | None = None) -> list[tuple[list[Step], Solution]]:
+    """The chosen improvements and the solver's outcome of :func:`plan_all`'s plans, without
+    each unit's full list of improvements (what the report's advice shows). When every
+    change costs the same and the target is an index, the solver's greedy choice is made
+    from each leaf's most valuable option, found for all units at once; otherwise (and for a
+    unit whose target is out of reach) a unit's plan is found by :func:`plan_all`'s path."""
+    costs = costs or Costs.unit(run.edition)
+    rows = np.asarray(rows, dtype=np.intp)
+    table = all_steps(run, rows)
+    goals = goals_for(run, rows, target)
+    cost, per_step = costs.lists
+    ok = [not math.isnan(cost[ls.leaf]) for ls in table]
+    uniform = len({cost[ls.leaf] for ls, o in zip(table, ok, strict=True) if o}) <= 1 \
+        and not any(per_step[ls.leaf] for ls in table)
+    if not (uniform and target.kind in ("band", "rank", "group")) or not rows.size:
+        return [((res := _solve_unit(run, int(i), unit_steps(table, r), goals[r], target,
+                                     costs)).chosen, res.solution) for r, i in enumerate(rows)]
+    tau = np.array([index_tau(g) for g in goals])
+    has, best, level = [], [], []  # units × leaves of the table: usable, top value, its option
+    for ls, o in zip(table, ok, strict=True):
+        vals = np.where(ls.valid, ls.gained - (tau * ls.added_max)[:, None], -np.inf)
+        k = np.argmax(vals, axis=1)
+        has.append(ls.valid.any(axis=1) & o)
+        best.append(vals[np.arange(len(rows)), k])
+        level.append(np.cumsum(ls.valid, axis=1)[np.arange(len(rows)), k] - 1)
+    rows_has, rows_best, rows_level = (np.stack(a, axis=1).tolist() if table else
+                                       [[]] * len(rows) for a in (has, best, level))
+    out = []
+    for r, i in enumerate(rows.tolist()):
+        usable = [k for k, h in enumerate(rows_has[r]) if h]
+        unit = _UnitOptions(table, usable, r, costs)
+        tops = [(rows_best[r][k], pos, rows_level[r][k]) for pos, k in enumerate(usable)
+                if rows_best[r][k] > 1e-12]
+        solution = solve_greedy(tops, unit, *_base(run, i), goals[r])
+        if solution is None:
+            res = _solve_unit(run, i, unit_steps(table, r), goals[r], target, costs)
+            out.append((res.chosen, res.solution))
+        else:
+            out.append(([unit.step(p, k) for p, k in solution.picks], solution))
+    return out
+
+
 @dataclass(frozen=True)
 class Plan:
     """A plan with the run before and after its changes."""
@@ -192,7 +280,7 @@ def target_met(run: Run, unit: int, target: Target) -> bool:
         return bool(s.total[unit] >= target.value - 1e-9)
     if target.kind == "band":
         b = int(s.band[unit])
-        return b >= 0 and run.edition.model.bands[b].min >= target.value
+        return b >= 0 and run.edition.bands[b][1] >= target.value
     rank = s.rank[unit] if target.kind == "rank" else s.group_rank[unit]
     return bool(rank <= target.value)
 

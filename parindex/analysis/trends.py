@@ -32,13 +32,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from parindex.criteria.model import Edition
 from parindex.errors import Problem
 from parindex.scoring.run import Run, sorted_runs
+
+if TYPE_CHECKING:
+    from parindex.criteria.model import Edition
 
 _MAX_CHAIN = 20
 

@@ -17,11 +17,13 @@ Following the JRC/OECD handbook on composite indicators, every unit gets its ran
 and the median rank, the 5th–95th percentile rank band and the share of draws in each band
 (percentiles are ranks some draw had: numpy's ``inverted_cdf``).
 
-Draws are scored in chunks: a chunk's draws × units are stacked into one array and scored by
-:func:`parindex.scoring.engine.leaf_points` in one call, then aggregated, banded and ranked as
-arrays. Each draw has its own random stream spawned from the seed (its area weights first,
-then its cells), so a seed gives the same result whatever the chunk size, and the first N
-draws of a longer run are the N draws of a shorter one.
+Draws are scored in chunks, a leaf at a time: each leaf's points for a chunk's draws × units
+are one array, computed by the rule's own function only where a cell's points can move (see
+:class:`_Perturber`), then weighted and summed in the order a sum along the leaf axis adds
+(:func:`_pairwise`), banded and ranked as arrays. Each draw has its own random stream spawned
+from the seed (its area weights first, then its cells), so a seed gives the same result
+whatever the chunk size, and the first N draws of a longer run are the N draws of a shorter
+one.
 
 Longer than 300 lines because the perturbation model, the chunked scoring of draws and the
 summary share the arrays of one simulation and are read together.
@@ -29,22 +31,24 @@ summary share the arrays of one simulation and are read together.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from parindex.criteria.compiled import CompiledEdition
+from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.evidence.parse import leaf_kinds
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.engine import DECIMALS, leaf_points, totals
-from parindex.scoring.rank import assign_bands, row_ranks
-from parindex.scoring.run import Run
+from parindex.scoring.rank import assign_bands
+from parindex.scoring.run import Run, column_or_none
 
-_CELLS_PER_CHUNK = 1_000_000
+_CELLS_PER_CHUNK = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -111,14 +115,15 @@ class Uncertainty:
         probs = np.stack([(self.band == b).mean(axis=0) for b in range(len(names))], axis=1)
         out = []
         order = self.run.order()
-        for i, r in zip(order, self.run.unit_results(order), strict=True):
+        lists = {key: [column_or_none(row) for row in stats[key]] for key in stats}
+        shares = probs.tolist()
+        for i, r in zip(order.tolist(), self.run.unit_results(order), strict=True):
             row = {k: r[k] for k in ("code", "name", "group", "index", "band", "rank",
                                      "group_rank")}
             for key in ("rank", "group_rank"):
-                p5, p50, p95 = (None if np.isnan(v) else float(v) for v in stats[key][:, i])
+                p5, p50, p95 = (v[i] for v in lists[key])
                 row.update({f"{key}_median": p50, f"{key}_p5": p5, f"{key}_p95": p95})
-            row["band_probability"] = {n: float(p) for n, p in zip(names, probs[i],
-                                                                   strict=True)}
+            row["band_probability"] = dict(zip(names, shares[i], strict=True))
             out.append(row)
         return out
 
@@ -147,6 +152,8 @@ def _percentiles(arr: np.ndarray) -> np.ndarray:
 
 
 _STEPPED = ("boolean", "key", "count", "points")  # inputs that move by whole steps
+#: a leaf whose points move for more than this share of units is drawn for every unit
+_DENSE = 0.5
 
 
 def _sub_edition(ed: CompiledEdition, cols: np.ndarray) -> CompiledEdition:
@@ -159,14 +166,34 @@ def _sub_edition(ed: CompiledEdition, cols: np.ndarray) -> CompiledEdition:
                    leaf_index={lf.code: lf.index for lf in leaves})
 
 
-class _Perturber:
-    """Perturbed inputs for a chunk of draws, one leaf at a time (leaf-major arrays: a
-    leaf's cells for all draws and units are one contiguous row).
+def _flat_between(leaf: Leaf, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per unit, whether the leaf's rule gives the same points for every input within
+    ``lo``…``hi`` (bands without a threshold inside; a proportional rule at its cap or below
+    its floor throughout); False when the rule has no such shortcut."""
+    args = leaf.args
+    if leaf.rule == "bands":
+        flat: np.ndarray = np.ones(len(lo), dtype=bool)
+        for band in args.bands:
+            t = band.above if band.above is not None else band.threshold
+            flat &= (hi < t) | (lo > t)
+        return flat
+    if leaf.rule == "proportional" and args.proportional.target > 0:
+        p = args.proportional
+        capped: np.ndarray = (lo > max(p.target, p.floor)) | (hi < p.floor)
+        return capped
+    return np.zeros(len(lo), dtype=bool)
 
-    A percentage or a number moves continuously, so its cells are scored per draw. Any
-    other input takes one of three values per cell (a step down, as is, a step up): those
-    are scored once, for all units, by ``leaf_points`` on the three stacked, and each draw
-    picks its step's points."""
+
+class _Perturber:
+    """Perturbed points for a chunk of draws, one leaf at a time (each leaf's points for a
+    chunk's draws × units are one array).
+
+    Any input other than a percentage or a number takes one of three values per cell (a
+    step down, as is, a step up): those are scored once, for all units, by ``leaf_points``
+    on the three stacked, and each draw picks its step's points. A percentage or a number
+    moves continuously and is scored per draw, but only where its points can move: a cell
+    without a value, a cell kept as is, or a value whose whole tolerance range lies between
+    two thresholds of its rule scores its nominal points in every draw."""
 
     def __init__(self, run: Run, tol: Tolerance):
         ed, s = run.edition, run.scores
@@ -174,12 +201,42 @@ class _Perturber:
         self.x = np.where(value, run.inputs.x_appr.T, 0.0)
         self.tol = tol
         self.kinds = leaf_kinds(ed)
+        self.leaves = ed.leaves
         self.stepped = np.array([k in _STEPPED for k in self.kinds], dtype=bool)
         percent = np.array([k == "percent" for k in self.kinds])[:, None]
         self.keep = ~value | (percent & ((self.x <= 0) | (self.x >= 100)))  # as is
-        down, up = self.x.copy(), self.x.copy()
+        # survey leaves of a bundle without survey score 0 (the engine's rebasing)
+        self.forced = ed.survey[None, :] & (s.state == NA) & (not run.inputs.survey_run)
+        self.step = self._step_points(ed, s.state)
+        self.prob = np.array([tol.count if k == "count" else tol.step if k in _STEPPED
+                              else 0.0 for k in self.kinds])
+        # percentages and numbers: scored per draw, as an edition of their own
+        self.cont = np.flatnonzero(~self.stepped)
+        cont_edition = _sub_edition(ed, self.cont)
+        # runs of continuous columns in one area and block (evidence or survey): weights
+        # apply per run, so each draw's weighting is a sum of a few columns, not a matmul
+        key = ed.area_of[self.cont] * 2 + ed.survey[self.cont]
+        self.run_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        self.run_area = ed.area_of[self.cont][self.run_start]
+        self.run_survey = ed.survey[self.cont][self.run_start]
+        # every leaf's nominal points (its points in a draw that does not move it)
+        self.const = np.empty(value.shape)
+        self.const[self.stepped] = self.step[1][:, self.stepped].T
+        nominal = leaf_points(cont_edition, self.x[self.cont].T, s.state[:, self.cont])
+        self.const[self.cont] = np.where(self.forced[:, self.cont], 0.0, nominal).T
+        moving = [self._moving(j, value[j]) for j in range(len(ed.leaves))]
+        #: per leaf, the units whose points move (None: many, so drawn for all units)
+        self.moving = [None if m.sum() > _DENSE * len(m) else np.flatnonzero(m)
+                       for m in moving]
+        self.fixed = [~m for m in moving]
+
+    def _step_points(self, ed: CompiledEdition, state: np.ndarray) -> np.ndarray:
+        """Each stepped leaf's points a step down, as is and a step up (3 × units × leaves;
+        other leaves' columns are not used)."""
+        x = self.x
+        down, up = x.copy(), x.copy()
         for leaf in ed.leaves:
-            j, x0, kind = leaf.index, self.x[leaf.index], self.kinds[leaf.index]
+            j, x0, kind = leaf.index, x[leaf.index], self.kinds[leaf.index]
             if kind == "boolean":
                 down[j] = up[j] = 1.0 - x0
             elif kind == "count":
@@ -188,40 +245,76 @@ class _Perturber:
                 q = leaf.max / 4
                 down[j], up[j] = np.maximum(x0 - q, 0.0), np.minimum(x0 + q, leaf.max)
             elif kind == "key":  # one step along the rule's points order
-                pts = leaf.kind.apply(np.arange(len(leaf.keys), dtype=float), leaf.max,
-                                      leaf.score)
+                pts = leaf.points(np.arange(len(leaf.keys), dtype=float))
                 order = np.argsort(pts, kind="stable")
                 r = np.argsort(order)[x0.astype(np.intp)]
                 down[j] = order[np.maximum(r - 1, 0)]
                 up[j] = order[np.minimum(r + 1, len(order) - 1)]
-        down, up = np.where(self.keep, self.x, down), np.where(self.keep, self.x, up)
-        only = np.where(self.stepped[None, :], s.state, MISSING).astype(np.int8)
-        three = np.concatenate([down.T, self.x.T, up.T])
-        # survey leaves of a bundle without survey score 0 (the engine's rebasing)
-        self.forced = ed.survey[None, :] & (s.state == NA) & (not run.inputs.survey_run)
-        self.step_points = np.where(self.forced, 0.0, leaf_points(
-            ed, three, np.tile(only, (3, 1))).reshape(3, *s.state.shape))
-        self.prob = np.array([tol.count if k == "count" else tol.step if k in _STEPPED
-                              else 0.0 for k in self.kinds])
-        # percentages and numbers: scored per draw, as an edition of their own
-        self.cont = np.flatnonzero(~self.stepped)
-        self.cont_edition = _sub_edition(ed, self.cont)
-        self.cont_state = s.state[:, self.cont]
-        # runs of continuous columns in one area and block (evidence or survey): weights
-        # apply per run, so each draw's weighting is a sum of a few columns, not a matmul
-        key = ed.area_of[self.cont] * 2 + ed.survey[self.cont]
-        self.run_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        self.run_area = ed.area_of[self.cont][self.run_start]
-        self.run_survey = ed.survey[self.cont][self.run_start]
+        down, up = np.where(self.keep, x, down), np.where(self.keep, x, up)
+        only = np.where(self.stepped[None, :], state, MISSING).astype(np.int8)
+        three = np.concatenate([down.T, x.T, up.T])
+        points: np.ndarray = np.where(self.forced, 0.0, leaf_points(
+            ed, three, np.tile(only, (3, 1))).reshape(3, *state.shape))
+        return points
 
-    def continuous(self, j: int, u: np.ndarray, out: np.ndarray) -> None:
-        """A percentage or number leaf's inputs for a chunk into ``out`` (draws × units),
-        from uniforms ``u`` of that shape (float32, overwritten)."""
-        t, x0 = self.tol, self.x[j]
-        width = t.percent if self.kinds[j] == "percent" else t.number / 100
+    def _moving(self, j: int, value: np.ndarray) -> np.ndarray:
+        """Per unit, whether leaf ``j``'s points may differ from its nominal points."""
+        if self.stepped[j]:
+            down, same, up = self.step[:, :, j]
+            if not self.prob[j]:
+                return np.zeros(len(same), dtype=bool)
+            moves: np.ndarray = up != same
+            return moves if self.kinds[j] == "boolean" else moves | (down != same)
+        width = self.tol.percent if self.kinds[j] == "percent" else self.tol.number / 100
+        moves = value & ~self.keep[j]
         if not width:
-            out[...] = x0
-            return
+            return np.zeros_like(moves)
+        x0 = self.x[j]
+        if self.kinds[j] == "percent":  # a margin beyond the float32 rounding of u
+            lo, hi = x0 - width * 1.001 - 1e-9, x0 + width * 1.001 + 1e-9
+        else:
+            lo, hi = x0 * (1 - width * 1.001) - 1e-9, x0 * (1 + width * 1.001) + 1e-9
+        flat = _flat_between(self.leaves[j], lo, hi) & (x0 >= 0)  # a negative number → 0
+        out: np.ndarray = moves & ~flat
+        return out
+
+    def points(self, j: int, bits: np.ndarray | None, c: int) -> np.ndarray:
+        """Leaf ``j``'s points in a chunk of ``c`` draws (draws × units) from its random
+        bits (:func:`_uniform`; None: no appraisal perturbation)."""
+        const, moving = self.const[j], self.moving[j]
+        if bits is None or (moving is not None and not len(moving)):
+            return np.broadcast_to(const, (c, len(const)))
+        if moving is None:
+            pts = self._draw(j, bits, slice(None))
+            if not self.stepped[j]:  # a fixed stepped cell steps to its own points
+                np.copyto(pts, const, where=self.fixed[j])
+            return pts
+        pts = np.empty((c, len(const)))
+        pts[...] = const
+        pts[:, moving] = self._draw(j, bits[:, moving], moving)
+        return pts
+
+    def _draw(self, j: int, bits: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
+        """Points of leaf ``j`` for the units ``cols`` from their random bits."""
+        if not self.stepped[j]:
+            return self.leaves[j].points(self._continuous(j, _uniform(bits), cols))
+        down, same, up = (a[cols] for a in self.step[:, :, j])
+        p = self.prob[j]
+        points = np.empty(bits.shape)
+        points[...] = same
+        if self.kinds[j] == "boolean":
+            np.copyto(points, up, where=_below(bits, p))
+        else:  # a step up overrides a step down where both hold (never, for p ≤ 1)
+            np.copyto(points, up, where=~_below(bits, 1 - p / 2))
+            np.copyto(points, down, where=_below(bits, p / 2))
+        return points
+
+    def _continuous(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
+        """A percentage or number leaf's inputs for the units ``cols`` (draws × those
+        units) from uniforms ``u`` of that shape (float32, overwritten)."""
+        t, x0 = self.tol, self.x[j][cols]
+        width = t.percent if self.kinds[j] == "percent" else t.number / 100
+        out = np.empty(u.shape)
         u *= 2 * width
         u -= width  # U(−width, width)
         if self.kinds[j] == "percent":
@@ -231,59 +324,159 @@ class _Perturber:
             u += 1
             np.multiply(x0, u, out=out)
             np.maximum(out, 0.0, out=out)
-        np.copyto(out, np.broadcast_to(x0, out.shape), where=self.keep[j])
-
-    def stepped_points(self, j: int, u: np.ndarray | None) -> np.ndarray:
-        """A stepped leaf's points for a chunk (draws × units) from uniforms ``u``."""
-        down, same, up = self.step_points[:, :, j]
-        p = self.prob[j]
-        if u is None or not p:
-            return np.broadcast_to(same, (1 if u is None else u.shape[0], len(same)))
-        points: np.ndarray
-        if self.kinds[j] == "boolean":
-            points = np.where(u < p, up, same)
-        else:
-            points = np.where(u < p / 2, down, np.where(u >= 1 - p / 2, up, same))
-        return points
+        np.copyto(out, np.broadcast_to(x0, out.shape), where=self.keep[j][cols])
+        return out
 
 
-def _scores(run: Run, perturb: _Perturber, x: np.ndarray, state: np.ndarray,
-            u: np.ndarray | None, w_area: np.ndarray | None) -> np.ndarray:
-    """Index keys (draws × units) from the continuous leaves' inputs ``x`` (those leaves ×
-    draws × units; ``state`` their states stacked draws × units, leaves), the stepped leaves'
-    uniforms ``u`` (all leaves × draws × units), the engine's leaf points and aggregation;
-    ``w_area`` scales each draw's areas (draws × areas)."""
+def _pairwise(terms: Sequence[np.ndarray]) -> np.ndarray:
+    """Σ ``terms`` in the order numpy's pairwise summation adds n numbers of a contiguous
+    axis (eight running sums per block of 128, halves beyond), so a leaf-by-leaf sum gives
+    the very bits a sum along the leaf axis gave. The result may be one of ``terms``."""
+    n = len(terms)
+    if n < 8:
+        out = terms[0]
+        for k, term in enumerate(terms[1:]):
+            out = out + term if k == 0 else np.add(out, term, out=out)
+        return out
+    if n > 128:
+        half = n // 2
+        half -= half % 8
+        split: np.ndarray = _pairwise(terms[:half]) + _pairwise(terms[half:])
+        return split
+    whole = n - n % 8
+    acc = [terms[k] for k in range(8)]
+    for i in range(8, whole, 8):
+        acc = [a + terms[i + k] if i == 8 else np.add(a, terms[i + k], out=a)
+               for k, a in enumerate(acc)]
+    total: np.ndarray = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + \
+        ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    for term in terms[whole:]:
+        total += term
+    return total
+
+
+def _in_order(terms: Sequence[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    """Σ ``terms`` one after the other (as numpy sums a selection of columns), a new array."""
+    out = np.zeros(shape)
+    for term in terms:
+        out += term
+    return out
+
+
+def _uniform(bits: np.ndarray) -> np.ndarray:
+    """Uniforms in [0, 1) as ``Generator.random(dtype=np.float32)`` makes them from the
+    32-bit halves of its bit generator's output: the top 24 bits × 2⁻²⁴."""
+    out: np.ndarray = (bits >> 8).astype(np.float32)
+    out *= np.float32(2.0**-24)
+    return out
+
+
+def _below(bits: np.ndarray, c: float) -> np.ndarray:
+    """``_uniform(bits) < c``, read from the bits: a uniform is k·2⁻²⁴ for the top 24 bits
+    k, and k·2⁻²⁴ < c exactly when k < ⌈c·2²⁴⌉, that is when bits < ⌈c·2²⁴⌉·2⁸."""
+    top = math.ceil(c * 2.0**24) if c > 0 else 0
+    if top >= 2**24:
+        return np.ones(bits.shape, dtype=bool)
+    below: np.ndarray = bits < top << 8
+    return below
+
+
+def _random_bits(stream: np.random.Generator, n: int, out: np.ndarray) -> None:
+    """The 32-bit halves ``stream.random(n, dtype=np.float32)`` would read, into ``out``
+    (uint32): each 64-bit output gives its low half, then its high half. The raw outputs
+    are made in one call and only the cells a draw moves are turned into numbers."""
+    if sys.byteorder == "little":
+        out[:] = stream.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    else:  # the same numbers, from the uniforms themselves
+        out[:] = (stream.random(n, dtype=np.float32) * 2.0**24).astype(np.uint32) << 8
+
+
+def _scores(run: Run, perturb: _Perturber, bits: np.ndarray | None, c: int,
+            w_area: np.ndarray | None) -> np.ndarray:
+    """Index keys (draws × units) of a chunk of ``c`` draws from the cells' random bits
+    (draws × leaves·units), the leaves' points and the engine's aggregation; ``w_area``
+    scales each draw's areas (draws × areas). Sums are added in the order the stacked
+    computation added them (leaves along a contiguous axis: :func:`_pairwise`); each
+    leaf's points are made when they are added."""
     ed, s = run.edition, run.scores
-    n_cont, c, n_units = x.shape
-    cols = perturb.cont
-    cont = leaf_points(perturb.cont_edition, x.reshape(n_cont, -1).T, state)
-    cont = cont.reshape(c, n_units, n_cont)
-    if perturb.forced.any():
-        cont = np.where(perturb.forced[:, cols], 0.0, cont)
-    stepped = ((j, perturb.stepped_points(j, None if u is None else u[j]))
-               for j in np.flatnonzero(perturb.stepped).tolist())
+    n = len(run.units)
+    shape = (c, n)
+
+    def pts(j: int) -> np.ndarray:
+        return perturb.points(j, None if bits is None else bits[:, j * n:(j + 1) * n], c)
+
     if w_area is None:  # the engine's sums, term for term
-        pts = np.empty((c, n_units, len(ed.leaves)))
-        pts[..., cols] = cont
-        for j, points in stepped:
-            pts[..., j] = points
-        appraised = pts[..., ~ed.survey].sum(axis=-1)
-        survey = pts[..., ed.survey].sum(axis=-1)
-        applicable_max = np.broadcast_to(s.applicable_max, (c, n_units))
-    else:  # weighted: sums per run of columns, then per leaf (no BLAS in the loop)
-        runs = np.add.reduceat(cont, perturb.run_start, axis=-1)
-        runs *= w_area[:, None, perturb.run_area]
-        appraised = runs[..., ~perturb.run_survey].sum(axis=-1)
-        survey = runs[..., perturb.run_survey].sum(axis=-1)
-        for j, points in stepped:
+        appraised = _in_order([pts(j) for j in np.flatnonzero(~ed.survey).tolist()], shape)
+        survey = _in_order([pts(j) for j in np.flatnonzero(ed.survey).tolist()], shape)
+        applicable_max = np.broadcast_to(s.applicable_max, shape)
+    else:  # weighted: sums per run of columns, then per leaf
+        ends = [*perturb.run_start[1:].tolist(), len(perturb.cont)]
+        runs = []
+        for r, (lo, hi) in enumerate(zip(perturb.run_start.tolist(), ends, strict=True)):
+            cols = perturb.cont[lo:hi].tolist()
+            first = pts(cols[0])
+            total = first + _pairwise([pts(j) for j in cols[1:]]) if len(cols) > 1 \
+                else first
+            runs.append(total * w_area[:, perturb.run_area[r], None])
+        appraised = _in_order([v for v, sv in zip(runs, perturb.run_survey, strict=True)
+                               if not sv], shape)
+        survey = _in_order([v for v, sv in zip(runs, perturb.run_survey, strict=True) if sv],
+                           shape)
+        for j in np.flatnonzero(perturb.stepped).tolist():
             (survey if ed.survey[j] else appraised)[...] += \
-                points * w_area[:, ed.area_of[j], None]
-        applicable_max = np.zeros((c, n_units))
+                pts(j) * w_area[:, ed.area_of[j], None]
+        applicable_max = np.zeros(shape)
         for k in range(len(ed.areas)):
             applicable_max += w_area[:, k, None] * s.area_max[:, k]
     _, index = totals(appraised, survey, s.bonus, s.penalty, applicable_max)
     keys: np.ndarray = np.round(index, DECIMALS)
     return keys
+
+
+def _bands(keys: np.ndarray, mins: np.ndarray) -> np.ndarray:
+    """:func:`parindex.scoring.rank.assign_bands` of every key; by a search when the bands'
+    lower bounds fall (as editions give them), else by that function."""
+    if not len(mins) or (np.diff(mins) >= 0).any():
+        out: np.ndarray = assign_bands(keys.ravel(), mins).reshape(keys.shape)
+        return out
+    above = len(mins) - np.searchsorted(mins[::-1], keys, side="right")  # bounds above a key
+    return np.where((above == len(mins)) | np.isnan(keys), -1, above)
+
+
+def _ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's overall and group ranks, as :func:`parindex.scoring.rank.row_ranks` gives
+    them, from one sort of the row."""
+    neg = np.where(np.isnan(keys), np.inf, -keys)
+    order = np.argsort(neg, axis=1)
+    overall = _ranked(neg, order, np.zeros(keys.shape[1], dtype=np.intp), ties)
+    if groups.size and groups.min() != groups.max():
+        small = groups.astype(np.int16) if groups.max() < 2**15 else groups
+        order = np.take_along_axis(order, np.argsort(small[order], axis=1, kind="stable"),
+                                   axis=1)
+    within = _ranked(neg, order, groups, ties)
+    for out in (overall, within):
+        out[np.isnan(keys)] = np.nan
+    return overall, within
+
+
+def _ranked(neg: np.ndarray, order: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:
+    """Ranks from ``order`` (by group, then by ``neg`` ascending)."""
+    srt = np.take_along_axis(neg, order, axis=1)
+    g = groups[order]
+    pos = np.broadcast_to(np.arange(neg.shape[1]), srt.shape)
+    start = np.ones(srt.shape, dtype=bool)
+    start[:, 1:] = g[:, 1:] != g[:, :-1]
+    new = start.copy()
+    new[:, 1:] |= srt[:, 1:] != srt[:, :-1]
+    group_start = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
+    if ties == "dense":
+        count = np.cumsum(new, axis=1)
+        ranked = count - np.take_along_axis(count, group_start, axis=1) + 1
+    else:
+        ranked = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - group_start + 1
+    out = np.empty(neg.shape)
+    np.put_along_axis(out, order, ranked.astype(float), axis=1)
+    return out
 
 
 def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance | None = None,
@@ -301,12 +494,11 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
     area_max = np.array([a.max for a in ed.areas])
     perturb = _Perturber(run, tol)
     groups = run.inputs.group_codes
-    zeros = np.zeros(n_units, dtype=int)
     rank = np.empty((draws, n_units))
     group_rank = np.empty((draws, n_units))
     band = np.empty((draws, n_units), dtype=np.int8)
     chunk = max(1, _CELLS_PER_CHUNK // max(n_units * n_leaves, 1))
-    state = np.empty((0, 0), dtype=np.int8)
+    buffer = np.empty((0, n_leaves * n_units), dtype=np.uint32)
     for lo in range(0, draws, chunk):
         hi = min(draws, lo + chunk)
         c = hi - lo
@@ -316,23 +508,17 @@ def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance
                                for d in range(lo, hi)])
             scaled = area_max * u_area
             w_area = scaled * (ed.scale / scaled.sum(axis=1, keepdims=True)) / area_max
-        if len(state) != c * n_units:
-            state = np.tile(perturb.cont_state, (c, 1))
-        u = None
-        x = np.empty((len(perturb.cont), c, n_units))
-        if tol.is_zero():
-            x[...] = perturb.x[perturb.cont, None, :]
-        else:
-            u = np.empty((n_leaves, c, n_units), dtype=np.float32)
+        bits = None
+        if not tol.is_zero():
+            if len(buffer) != c:
+                buffer = np.empty((c, n_leaves * n_units), dtype=np.uint32)
             for k, d in enumerate(range(lo, hi)):
-                u[:, k, :] = streams[d].random((n_leaves, n_units), dtype=np.float32)
-            for k, j in enumerate(perturb.cont.tolist()):
-                perturb.continuous(j, u[j], x[k])
-        key = _scores(run, perturb, x, state, u, w_area)
-        band[lo:hi] = assign_bands(key.ravel(), ed.band_mins()).reshape(c, n_units)
+                _random_bits(streams[d], n_leaves * n_units, buffer[k])
+            bits = buffer
+        key = _scores(run, perturb, bits, c, w_area)
+        band[lo:hi] = _bands(key, ed.band_mins())
         ranked_key = np.where(run.inputs.ranked[None, :], key, np.nan)  # others: no rank
-        rank[lo:hi] = row_ranks(ranked_key, zeros, ed.model.ties)
-        group_rank[lo:hi] = row_ranks(ranked_key, groups, ed.model.ties)
+        rank[lo:hi], group_rank[lo:hi] = _ranks(ranked_key, groups, ed.ties)
         if progress is not None:
             progress(c)
     return Uncertainty(run, draws, seed, tol, weights, rank, group_rank, band)

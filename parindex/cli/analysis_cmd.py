@@ -289,10 +289,10 @@ def uncertainty(bundle: Path = BundleArg,
     from parindex.lang import number_text
 
     lg = lang.value
-    df = uncertainty_frame(u, lg)
     given = {k: number_text(v, lg) for k, v in vars(tol).items()}
     tolerances = (t("rule.list_sep", lg).join(f"{k}={v}" for k, v in given.items())
                   if any(vars(tol).values()) else t("cli.no_tolerance", lg))
     head = t("cli.uncertainty_head", lg, edition=run.edition.id, year=run.year, draws=draws,
              seed=seed, tolerance=tolerances, weights=number_text(weights, lg)) + "\n"
-    _render(fmt, u.to_json(), lambda: df, lambda: [("", df)], lg, out, head)
+    _render(fmt, u.to_json(), lambda: uncertainty_frame(u, lg),  # tables only when asked
+            lambda: [("", uncertainty_frame(u, lg))], lg, out, head)

@@ -29,7 +29,7 @@ from plotly.subplots import make_subplots
 from parindex import words
 from parindex.analysis.trends import area_trends_frame, edition_changes, unit_trends_frame
 from parindex.analysis.uncertainty import Uncertainty
-from parindex.criteria.model import OneStopInput
+from parindex.criteria.compiled import OneStopSource
 from parindex.evidence.check_one_stop import one_stop_metric
 from parindex.report.tables import fmt
 from parindex.scoring.run import Run, int_or_none, num_or_none
@@ -66,10 +66,10 @@ def band_colors(names: Sequence[str]) -> dict[str, str]:
 
 def unit_labels(run: Run) -> list[str]:
     """Escaped unit names, with the code added where two units share a name."""
-    names = [str(n) for n in run.units["name"]]
+    names = [str(n) for n in run.units["name"].tolist()]
     dup = {n for n, k in Counter(names).items() if k > 1}
-    return [esc(f"{n} ({c})" if n in dup else n) for n, c in zip(names, run.units["code"],
-                                                                 strict=True)]
+    return [esc(f"{n} ({c})" if n in dup else n)
+            for n, c in zip(names, run.units["code"].tolist(), strict=True)]
 
 
 def unit_colors(run: Run) -> list[str]:
@@ -161,10 +161,10 @@ def ranking_bar_data(run: Run, lang: str = "vi") -> dict[str, Any]:
             customdata=[[esc(groups[i]), int_or_none(rank[i])] for i in rows],
             hovertemplate="%{y}<br>%{customdata[0]}<br>" + t("rank", lang)
             + " %{customdata[1]}: %{x:.2f}%<extra></extra>"))
-    lines = [_sorted({"type": "line", "x0": b.min, "x1": b.min, "xref": "x", "y0": 0,
+    lines = [_sorted({"type": "line", "x0": low, "x1": low, "xref": "x", "y0": 0,
                       "y1": 1, "yref": "y domain",
                       "line": {"dash": "dot", "color": "#757575", "width": 1}})
-             for b in run.edition.model.bands if 0 < b.min < 100]
+             for _, low in run.edition.bands if 0 < low < 100]
     axes = {"yaxis": {"categoryorder": "array",
                       "categoryarray": [labels[i] for i in order[::-1]], "automargin": True},
             "xaxis": {"range": [0, 100], "title": {"text": t("index", lang)},
@@ -282,10 +282,10 @@ def on_time_rates(run: Run) -> np.ndarray:
     uses (``resolved`` when it has none); NaN without a one-stop row or with nothing due."""
     denominator = "resolved"
     for leaf in run.edition.leaves:
-        if isinstance(leaf.input, OneStopInput) and leaf.input.one_stop == "on_time_rate":
-            denominator = leaf.input.denominator or "resolved"
+        if isinstance(leaf.source, OneStopSource) and leaf.source.one_stop == "on_time_rate":
+            denominator = leaf.source.denominator or "resolved"
             break
-    spec = OneStopInput(one_stop="on_time_rate", denominator=denominator)
+    spec = OneStopSource("on_time_rate", denominator)
     rate = one_stop_metric(run.inputs.one_stop, spec)
     return np.where(np.isfinite(rate), rate, np.nan)
 
@@ -346,25 +346,36 @@ class Scorecards:
         self.layout = {k: v for k, v in plain["layout"].items() if k != "template"}
         self.place = [{k: v for k, v in tr.items() if k in ("xaxis", "yaxis", "domain")}
                       for tr in plain["data"]]
+        s = run.scores  # every unit's numbers as Python lists, and its top points lost, once
+        self.area_index = [[num_or_none(v) for v in row] for row in s.area_index.tolist()]
+        self.mean_index = [[num_or_none(v) for v in row] for row in self.means.tolist()]
+        self.rate = [num_or_none(v) for v in self.rates.tolist()]
+        self.words = {k: t(k, lang) for k in ("group_avg", "lost")}
+        lost = s.leaf_applicable - s.leaf_appr
+        top = np.argsort(-lost, axis=1, kind="stable")[:, :5]
+        self.top = [[(j, v) for j, v in zip(js, vs, strict=True) if v > 1e-9] for js, vs in
+                    zip(top.tolist(), np.take_along_axis(lost, top, axis=1).tolist(),
+                        strict=True)]
+        self.leaf_text = [(esc(lf.code), esc(lf.name)) for lf in run.edition.leaves]
 
     def figure(self, i: int) -> dict[str, Any]:
         """Unit ``i``'s figure as plotly JSON data (no template: the page supplies one)."""
-        s, lang = self.run.scores, self.lang
+        lang = self.lang
         hover = "%{customdata}: %{y:.2f}%<extra></extra>"
-        lost = top_lost(self.run, i)[::-1]
+        lost = self.top[i][::-1]  # top_lost(run, i), least first
         data = [
-            {"type": "bar", "x": self.codes, "y": [num_or_none(v) for v in s.area_index[i]],
+            {"type": "bar", "x": self.codes, "y": self.area_index[i],
              "name": self.labels[i], "marker": {"color": self.colors[i]},
              "customdata": self.names, "hovertemplate": hover, **self.place[0]},
-            {"type": "bar", "x": self.codes, "y": [num_or_none(v) for v in self.means[i]],
-             "name": t("group_avg", lang), "marker": {"color": "#90a4ae"},
+            {"type": "bar", "x": self.codes, "y": self.mean_index[i],
+             "name": self.words["group_avg"], "marker": {"color": "#90a4ae"},
              "customdata": self.names, "hovertemplate": hover, **self.place[0]},
-            {"type": "bar", "x": [v for *_, v in lost], "y": [esc(c) for c, *_ in lost],
-             "orientation": "h", "name": t("lost", lang), "showlegend": False,
-             "marker": {"color": "#e57373"}, "customdata": [esc(n) for _, n, _ in lost],
-             "text": [fmt(v, lang) for *_, v in lost], "textposition": "auto",
+            {"type": "bar", "x": [v for _, v in lost], "y": [self.leaf_text[j][0] for j, _ in lost],
+             "orientation": "h", "name": self.words["lost"], "showlegend": False,
+             "marker": {"color": "#e57373"}, "customdata": [self.leaf_text[j][1] for j, _ in lost],
+             "text": [fmt(v, lang) for _, v in lost], "textposition": "auto",
              "hovertemplate": "%{y} %{customdata}: %{x:.2f}<extra></extra>", **self.place[1]},
-            {"type": "indicator", "mode": "gauge+number", "value": num_or_none(self.rates[i]),
+            {"type": "indicator", "mode": "gauge+number", "value": self.rate[i],
              "number": {"suffix": "%", "valueformat": ".1f"},
              "gauge": {"axis": {"range": [0, 100]}, "bar": {"color": "#1565c0"}},
              **self.place[2]},

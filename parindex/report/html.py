@@ -48,7 +48,10 @@ def w(key: str, lang: str, **kw: object) -> str:
 
 
 def e(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    s = "" if text is None else str(text)
+    if "&" in s or "<" in s or ">" in s or '"' in s or "'" in s:
+        return html.escape(s, quote=True)
+    return s  # nothing to escape (most names and numbers): no copies
 
 
 def safe_json(value: Any) -> str:
@@ -83,9 +86,12 @@ class _Figures:
         self.blocks: list[str] = []
 
     def add(self, fig: go.Figure | dict[str, Any], name: str) -> str:
+        return self.add_json(figure_json(fig), name)
+
+    def add_json(self, text: str, name: str) -> str:
+        """A figure already written as safe JSON (:func:`figure_json`)."""
         fid = f"fig-{len(self.blocks) + 1}"
-        self.blocks.append(f'<script type="application/json" id="{fid}">'
-                           f"{figure_json(fig)}</script>")
+        self.blocks.append(f'<script type="application/json" id="{fid}">{text}</script>')
         return f'<div class="chart" data-fig="{fid}" data-name="{e(name)}"></div>'
 
 
@@ -189,6 +195,7 @@ def _scorecards(run: Run, advice: Sequence[Advice], lang: str, figs: _Figures) -
     cards_data = charts.Scorecards(run, lang)
     colors = cards_data.colors
     codes, names, groups = (run.units[c].tolist() for c in ("code", "name", "group"))
+    layout = safe_json(cards_data.layout)  # the same for every card: written once
     cards = []
     for i in map(int, run.order()):
         u = {"code": codes[i], "name": names[i], "group": groups[i]}
@@ -198,7 +205,8 @@ def _scorecards(run: Run, advice: Sequence[Advice], lang: str, figs: _Figures) -
         ranks = w("rank_line", lang, rank=rank, group_rank=grank, group=u["group"])
         totals = w("total_line", lang, total=fmt(float(s.total[i]), lang),
                    max=fmt(float(s.applicable_max[i]), lang), index=fmt(float(s.index[i]), lang))
-        chart = figs.add(cards_data.figure(i), f"scorecard {u['code']}")
+        data = safe_json(cards_data.figure(i)["data"])  # = figure_json of the figure
+        chart = figs.add_json(f'{{"data":{data},"layout":{layout}}}', f"scorecard {u['code']}")
         cards.append(
             f'<article class="card" id="unit-{e(u["code"])}"><h3>{e(u["name"])} '
             f'<small>({e(u["code"])})</small> <span class="band" style="--band:{colors[i]}">'

@@ -34,17 +34,39 @@ def header(key: str, lang: str) -> str:
 
 
 def fmt(value: Any, lang: str = "vi", decimals: int = 2) -> str:
-    """Numbers to two decimals with a decimal comma in Vietnamese; text as is; None → ''."""
+    """Numbers to two decimals with a decimal comma in Vietnamese; text as is; None → ''.
+
+    A float's text is kept once made (a national report formats 120,000 numbers, most of
+    them seen before); zero is not kept, as 0.0 and -0.0 are one key but two texts."""
+    if isinstance(value, float) and value == value and value != 0.0:
+        key = (value, lang, decimals)
+        text = _FLOAT_TEXT.get(key)
+        if text is None:
+            if len(_FLOAT_TEXT) >= _KEPT:
+                _FLOAT_TEXT.clear()
+            text = _FLOAT_TEXT[key] = _float_text(float(value), lang, decimals)
+        return text
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         return str(value)
     if isinstance(value, (int, np.integer)):
         return str(value)
-    text = _rounded(float(value), decimals)
+    return _float_text(float(value), lang, decimals)
+
+
+_FLOAT_TEXT: dict[tuple[float, str, int], str] = {}
+_KEPT = 100_000
+
+
+def _float_text(value: float, lang: str, decimals: int) -> str:
+    text = _rounded(value, decimals)
     if lang == "en":
         return text
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text.translate(_VI) if "," in text else text.replace(".", ",")
+
+
+_VI = str.maketrans({",": ".", ".": ","})  # 1,234.50 → 1.234,50
 
 
 def _rounded(value: float, decimals: int) -> str:
@@ -59,6 +81,11 @@ def _rounded(value: float, decimals: int) -> str:
     >>> _rounded(2.675, 2), _rounded(1234.5, 2), _rounded(-0.125, 2), _rounded(0.1 + 0.2, 2)
     ('2.68', '1,234.50', '-0.13', '0.30')
     """
+    if 1e-4 <= abs(value) < 1e9:  # a written tie only near ...5 one place on (checked below)
+        shifted = abs(value) * 10.0 ** (decimals + 1)
+        near = round(shifted)
+        if near % 10 != 5 or abs(shifted - near) > 1e-6 * shifted:
+            return f"{value:,.{decimals}f}"
     written = repr(value)
     point = written.find(".")
     if "e" in written or "n" in written or (
