@@ -93,6 +93,10 @@ class Member(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    #: a random mark set anew, in the same transaction, by every write validated through
+    #: the unit's check: the key of the unit's checked state kept in memory between its
+    #: writes (:mod:`parindex.web.unit_state`); blank: none kept
+    stamp = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"],

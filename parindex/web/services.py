@@ -17,8 +17,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from parindex import words
+from parindex.errors import Problem
+from parindex.evidence.check_cell import check_row
 from parindex.web import models as m
-from parindex.web import scores
+from parindex.web import scores, unit_state
 from parindex.web.permissions import Refusal, decide
 from parindex.web.store import compiled
 
@@ -100,17 +102,41 @@ def touch(cycle: m.Cycle) -> None:
     cycle.refresh_from_db(fields=["data_version"])
 
 
-def validate_unit(cycle: m.Cycle, member: m.Member, lang: str) -> dict[str, Any]:
-    """The unit checked as ``parindex check`` would; an error rolls the write back (400)."""
-    run, errors = scores.unit_errors(cycle, member.code)
-    if run is None:
-        problem = errors[0]
-        raise Refused(400, "invalid_value", scores.reason(problem, lang),
-                      {"field": problem.field, "value": None if problem.value is None
-                       else str(problem.value)})
+def validate_unit(cycle: m.Cycle, member: m.Member, lang: str,
+                  cell: tuple[str, str, str] | None = None, same: bool = False
+                  ) -> dict[str, Any]:
+    """The unit checked as ``parindex check`` would; an error rolls the write back (400).
+    ``member`` is the unit's row locked by this write. When the unit's state is kept for
+    its stamp (:mod:`parindex.web.unit_state`), a write that changed nothing the check
+    reads (``same``) answers it, and one that changed only the evidence row ``cell``
+    (criterion, value, appraised) re-checks that row alone and scores the unit again;
+    any other write, or a row that needs the whole check, checks the whole unit."""
+    kept = unit_state.lookup(cycle, member)
+    if kept is not None and same:
+        run = kept
+    elif kept is not None and cell is not None and \
+            (row := check_row(compiled(cycle.edition), cycle.year, member.code, *cell)):
+        if row.errors:
+            raise invalid(row.errors[0], lang)
+        run = unit_state.with_row(kept, row)
+        unit_state.keep(cycle, member, run)
+    else:
+        found, errors = scores.unit_errors(cycle, member.code)
+        if found is None:
+            raise invalid(errors[0], lang)
+        run = found
+        unit_state.keep(cycle, member, run)
+    scores.remember(cycle, member.code, run)
     result = run.unit_result(0)
     result["rank"] = result["group_rank"] = None
     return result
+
+
+def invalid(problem: Problem, lang: str) -> Refused:
+    """A value the check refuses: 400 with its reason, field and value."""
+    return Refused(400, "invalid_value", scores.reason(problem, lang),
+                   {"field": problem.field, "value": None if problem.value is None
+                    else str(problem.value)})
 
 
 def _action_of(fields: dict[str, Any]) -> str:
@@ -164,7 +190,8 @@ def patch_evidence(user: Any, cycle: m.Cycle, code: str, criterion: str,
         if changed or action == "evidence.appraise":
             row.version += 1
             row.save()
-        result = validate_unit(cycle, member, lang)
+        result = validate_unit(cycle, member, lang, (criterion, row.value, row.appraised),
+                               same=not changed.keys() & {"value", "appraised"})
         for k, (before, after) in changed.items():
             record(cycle, user, action, code, criterion, k, before, after)
         if changed:
