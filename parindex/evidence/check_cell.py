@@ -39,7 +39,7 @@ class RowInputs:
     st_self: int
     x_appr: float
     st_appr: int
-    errors: list[Problem]
+    errors: tuple[Problem, ...]
 
 
 def alone(edition: CompiledEdition, criterion: str) -> bool:
@@ -50,13 +50,33 @@ def alone(edition: CompiledEdition, criterion: str) -> bool:
     return j is not None and not edition.leaves[j].computed
 
 
+#: rows checked before, by edition (its identity), criterion and cells: a row's reading
+#: and problems depend on nothing else (the unit's code is in none of them)
+_seen: dict[tuple[int, str, str, str], tuple[CompiledEdition, RowInputs | None]] = {}
+_SEEN_LIMIT = 20000
+
+
 def check_row(edition: CompiledEdition, year: int, unit: str, criterion: str, value: str,
               appraised: str) -> RowInputs | None:
     """The row of ``unit`` for ``criterion`` (a leaf that reads alone, see :func:`alone`)
     checked as the whole check would; None when its cells need the whole bundle's reading
-    (text in a legacy font encoding, reported for the bundle's cells together)."""
+    (text in a legacy font encoding, reported for the bundle's cells together). The same
+    cells of the same leaf are read once per process."""
+    key = (id(edition), criterion, value, appraised)
+    found = _seen.get(key)
+    if found is not None and found[0] is edition:
+        return found[1]
+    row = _check_row(edition, year, unit, criterion, value, appraised)
+    if len(_seen) >= _SEEN_LIMIT:
+        _seen.clear()
+    _seen[key] = (edition, row)
+    return row
+
+
+def _check_row(edition: CompiledEdition, year: int, unit: str, criterion: str, value: str,
+               appraised: str) -> RowInputs | None:
     cells = [strip_cell(unit), strip_cell(criterion), strip_cell(value), strip_cell(appraised)]
-    if not alone(edition, cells[1]) or any(legacy_encoding(c) for c in cells):
+    if not alone(edition, cells[1]) or any(legacy_encoding(c) for c in cells[1:]):
         return None
     units = pd.DataFrame({"code": [cells[0]], "_row": [2]}, dtype=object)
     evidence = pd.DataFrame({"unit": [cells[0]], "criterion": [cells[1]], "value": [cells[2]],
@@ -69,5 +89,5 @@ def check_row(edition: CompiledEdition, year: int, unit: str, criterion: str, va
     a_x, a_st = float(read.appraised.x[0]), int(read.appraised.state[0])
     if a_st == INHERIT:
         a_x, a_st = d_x, d_st
-    errors = [p for p in out.problems if p.severity == "error"]
+    errors = tuple(p for p in out.problems if p.severity == "error")
     return RowInputs(int(read.leaf[0]), d_x, d_st, a_x, a_st, errors)

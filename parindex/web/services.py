@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from parindex import words
@@ -58,24 +58,33 @@ def check(user: Any, action: str, cycle: m.Cycle | None, member: m.Member | None
         raise refusal(found, lang)
 
 
-def visible_cycles(user: Any) -> list[m.Cycle]:
+def _visible(user: Any) -> QuerySet[m.Cycle] | None:
+    """The cycles ``user`` may see (None: none at all), their edition's text left unread
+    (the compiled edition is found by its hash) and their deadlines fetched."""
     if decide(user, "cycles.list") is not None:
-        return []
-    cycles = m.Cycle.objects.select_related("edition").prefetch_related("deadlines")
+        return None
+    cycles = m.Cycle.objects.select_related("edition").defer("edition__text") \
+        .prefetch_related("deadlines")
     profile = getattr(user, "profile", None)
     if profile is not None and profile.role == "unit":
         cycles = cycles.filter(members__unit_id=profile.unit_id)
-    return list(cycles.order_by("-year", "name"))
+    return cycles
+
+
+def visible_cycles(user: Any) -> list[m.Cycle]:
+    cycles = _visible(user)
+    return [] if cycles is None else list(cycles.order_by("-year", "name"))
 
 
 def get_cycle(user: Any, cycle_id: int, lang: str) -> m.Cycle:
     """A cycle the caller may see (404 otherwise, also for a cycle without its unit)."""
-    found = [c for c in visible_cycles(user) if c.id == cycle_id]
-    if not found:
-        if decide(user, "cycles.list") is not None:
-            raise refusal(decide(user, "cycles.list"), lang)  # type: ignore[arg-type]
+    cycles = _visible(user)
+    if cycles is None:
+        raise refusal(decide(user, "cycles.list"), lang)  # type: ignore[arg-type]
+    found = cycles.filter(pk=cycle_id).first()
+    if found is None:
         raise Refused(404, "not_found", words.t("web.refuse.not_found", lang))
-    return found[0]
+    return found
 
 
 def get_member(user: Any, cycle: m.Cycle, code: str, lang: str,
