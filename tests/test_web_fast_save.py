@@ -1,10 +1,10 @@
 """A save that re-checks only the row it wrote answers exactly what the whole unit's check
 answers: the row checked alone (``evidence/check_cell.py``) against the whole check of a
 bundle, for every leaf of every shipped edition and many spellings; and through the
-workspace's save, the fast answer (the unit's kept state) against the full one, value by
-value, including the refusals. The kept state is used only when the unit's stamp in the
-database says it is current: after another process's write, a write rolled back, or a
-change of the unit's own row, the whole unit is checked again."""
+workspace's save, the answer from the unit's kept state against the answer with no state,
+value by value, including the refusals. The state is kept in the unit's row, written with
+each write: a write rolled back takes it with it, and a state made for another unit row or
+cycle shape is not used."""
 
 from __future__ import annotations
 
@@ -126,28 +126,29 @@ def _outcome(user: Any, cycle: Any, code: str, criterion: str, field: str, text:
     return (200, getattr(row, field), result)
 
 
+def forget(cycle: Any, code: str) -> None:
+    """The unit's kept state dropped from its row: its next write checks the whole unit."""
+    from parindex.web import models as m
+
+    m.Member.objects.filter(cycle=cycle, unit__code=code).update(state=None)
+
+
 def _both(user: Any, cycle: Any, code: str, criterion: str, field: str, text: str,
           calls: list[str]) -> tuple[tuple[Any, ...], tuple[Any, ...], bool]:
-    """The save's answer with the unit's state kept (as the last write kept it), and with
+    """The save's answer from the unit's kept state (as the last write left it), and with
     no state kept; and whether the first answer needed the whole unit's check."""
     from django.db import transaction
 
-    from parindex.web import unit_state
-
-    kept = dict(unit_state._states)
     answers, whole = [], True
-    for warm in (True, False):
+    for kept in (True, False):
         with transaction.atomic():
-            unit_state.clear()
-            if warm:
-                unit_state._states.update(kept)
+            if not kept:
+                forget(cycle, code)
             calls.clear()
             answers.append(_outcome(user, cycle, code, criterion, field, text))
-            if warm:
+            if kept:
                 whole = bool(calls)
             transaction.set_rollback(True)
-    unit_state.clear()
-    unit_state._states.update(kept)
     return answers[0], answers[1], whole
 
 
@@ -206,31 +207,35 @@ def test_notes_and_repeats_answer_from_the_kept_state(cycle: Any, counted: list[
     from django.contrib.auth import get_user_model
 
     from parindex.web import models as m
-    from parindex.web import scores, services, unit_state
+    from parindex.web import scores, services
+
+    def state() -> bytes | None:
+        found = m.Member.objects.get(cycle=cycle, unit__code="SM02").state
+        return None if found is None else bytes(found)
 
     user = get_user_model().objects.get(username="sm02")
-    unit_state.clear()
+    assert state() is None  # imported: nothing kept yet
     _, first = services.patch_evidence(user, cycle, "SM02", "1.3", {"value": "40"}, None, "vi")
-    assert counted == ["SM02"]  # nothing kept yet: the whole unit
-    stamp = m.Member.objects.get(cycle=cycle, unit__code="SM02").stamp
-    assert len(stamp) == 24
+    assert counted == ["SM02"]  # so the whole unit
+    kept = state()
+    assert kept is not None
+    assert len(kept) < 4000
     for fields in ({"note": "đã kiểm"}, {"source": "QĐ 12"}, {"value": "40"}):
         _, again = services.patch_evidence(user, cycle, "SM02", "1.3", fields, None, "vi")
         assert again == first
     assert counted == ["SM02"]
-    # nothing the check reads changed: the stamp stays, so the kept state stays valid
-    assert m.Member.objects.get(cycle=cycle, unit__code="SM02").stamp == stamp
+    assert state() == kept  # nothing the check reads changed
     _, changed = services.patch_evidence(user, cycle, "SM02", "1.3", {"value": "90"}, None,
                                          "vi")
     assert counted == ["SM02"]
     assert changed != first
-    assert m.Member.objects.get(cycle=cycle, unit__code="SM02").stamp != stamp
+    assert state() != kept
     entry = scores.unit_result(cycle, "SM02")
     assert changed == {**entry, "rank": None, "group_rank": None}
 
 
 @pytest.mark.django_db
-def test_a_write_rolled_back_leaves_no_state_behind(cycle: Any) -> None:
+def test_a_write_rolled_back_takes_its_state_with_it(cycle: Any, counted: list[str]) -> None:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -241,17 +246,19 @@ def test_a_write_rolled_back_leaves_no_state_behind(cycle: Any) -> None:
     with transaction.atomic():
         _, during = services.patch_evidence(user, cycle, "SM01", "1.3", {"value": "0"}, None,
                                             "vi")
-        transaction.set_rollback(True)  # kept in memory, never committed
+        transaction.set_rollback(True)
     assert during != before
+    counted.clear()
     _, after = services.patch_evidence(user, cycle, "SM01", "1.3", {"note": "b"}, None, "vi")
     assert after == before
+    assert counted == []  # from the state the database holds, not the rolled-back one
 
 
 @pytest.mark.django_db
-def test_another_process_write_is_seen_through_the_stamp(cycle: Any, counted: list[str]
-                                                         ) -> None:
-    """Another process (``serve --workers 2``) writes the unit: its stamp changes, so this
-    process checks the whole unit again instead of answering from what it kept."""
+def test_a_state_of_another_unit_row_or_cycle_is_not_used(cycle: Any, counted: list[str]
+                                                          ) -> None:
+    """The unit's own row (name, type, group, ranked) and the cycle (year, edition,
+    tables) are part of the check: a state made with others is not used."""
     from django.contrib.auth import get_user_model
 
     from parindex.web import models as m
@@ -260,26 +267,22 @@ def test_another_process_write_is_seen_through_the_stamp(cycle: Any, counted: li
     user = get_user_model().objects.get(username="sm03")
     services.patch_evidence(user, cycle, "SM03", "1.4", {"value": "10"}, None, "vi")
     member = m.Member.objects.get(cycle=cycle, unit__code="SM03")
-    m.Evidence.objects.filter(member=member, criterion="1.3").update(value="NA")
-    m.Member.objects.filter(pk=member.pk).update(stamp="another-process-stamp")
-    counted.clear()
-    _, result = services.patch_evidence(user, cycle, "SM03", "1.4", {"note": "x"}, None, "vi")
-    assert counted == ["SM03"]
-    assert "1.3" in result["not_applicable"]
-    assert result == {**scores.unit_result(cycle, "SM03"), "rank": None, "group_rank": None}
-    # the unit's own row (its name, type, group) is part of the key too
-    counted.clear()
     m.Member.objects.filter(pk=member.pk).update(group="Nhóm khác")
+    counted.clear()
     _, result = services.patch_evidence(user, cycle, "SM03", "1.4", {"note": "y"}, None, "vi")
     assert counted == ["SM03"]
     assert result["group"] == "Nhóm khác"
+    assert result == {**scores.unit_result(cycle, "SM03"), "rank": None, "group_rank": None}
+    counted.clear()
+    m.Cycle.objects.filter(pk=cycle.pk).update(year=2025)
+    cycle.refresh_from_db()
+    services.patch_evidence(user, cycle, "SM03", "1.4", {"value": "20"}, None, "vi")
+    assert counted == ["SM03"]
 
 
 @pytest.mark.django_db
 def test_a_refused_value_keeps_the_state_and_the_row(cycle: Any, counted: list[str]) -> None:
     import json
-
-    from parindex.web import unit_state
 
     c = client_for("sm01")
     c.cookies["csrftoken"] = "e" * 32
@@ -300,7 +303,7 @@ def test_a_refused_value_keeps_the_state_and_the_row(cycle: Any, counted: list[s
     assert good.status_code == 200
     assert counted == []
     assert good.json()["evidence"]["value"] == "80"
-    unit_state.clear()
+    forget(cycle, "SM01")
     again = patch("NA")
     assert again.json() == bad.json()
     assert counted == ["SM01"]

@@ -93,10 +93,9 @@ class Member(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
-    #: a random mark set anew, in the same transaction, by every write validated through
-    #: the unit's check: the key of the unit's checked state kept in memory between its
-    #: writes (:mod:`parindex.web.unit_state`); blank: none kept
-    stamp = models.CharField(max_length=32, blank=True, default="")
+    #: the unit's checked state, written by every write validated through the unit's
+    #: check, in its transaction (:mod:`parindex.web.unit_state`); None: none yet
+    state = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"],

@@ -115,16 +115,18 @@ def validate_unit(cycle: m.Cycle, member: m.Member, lang: str,
                   cell: tuple[str, str, str] | None = None, same: bool = False
                   ) -> dict[str, Any]:
     """The unit checked as ``parindex check`` would; an error rolls the write back (400).
-    ``member`` is the unit's row locked by this write. When the unit's state is kept for
-    its stamp (:mod:`parindex.web.unit_state`), a write that changed nothing the check
-    reads (``same``) answers it, and one that changed only the evidence row ``cell``
-    (criterion, value, appraised) re-checks that row alone and scores the unit again;
-    any other write, or a row that needs the whole check, checks the whole unit."""
-    kept = unit_state.lookup(cycle, member)
+    ``member`` is the unit's row locked by this write. When its row holds the unit's
+    checked state (:mod:`parindex.web.unit_state`), a write that changed nothing the check
+    reads (``same``) answers from it, and one that changed only the evidence row ``cell``
+    (criterion, value, appraised) re-checks that row alone and scores the unit again; any
+    other write, or a row that needs the whole check, checks the whole unit. The new state
+    is written with the write."""
+    edition = compiled(cycle.edition)
+    kept = unit_state.lookup(cycle, member, edition) if same or cell else None
     if kept is not None and same:
         run = kept
     elif kept is not None and cell is not None and \
-            (row := check_row(compiled(cycle.edition), cycle.year, member.code, *cell)):
+            (row := check_row(edition, cycle.year, member.code, *cell)):
         if row.errors:
             raise invalid(row.errors[0], lang)
         run = unit_state.with_row(kept, row)

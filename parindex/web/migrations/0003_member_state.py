@@ -1,4 +1,4 @@
-# The key of a unit's checked state kept in memory between its writes
+# A unit's checked state, kept in its row between its writes
 
 from django.db import migrations, models
 
@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='member',
-            name='stamp',
-            field=models.CharField(blank=True, default='', max_length=32),
+            name='state',
+            field=models.BinaryField(blank=True, editable=False, null=True),
         ),
     ]
