@@ -5,6 +5,9 @@ row is locked and its version compared (409 when the page was stale); the change
 and the unit is checked through the same checks as ``parindex check`` — an invalid value is
 refused with that reason and nothing is kept; the change goes on the record and the cycle's
 data version is raised, all in one transaction.
+
+Longer than 300 lines because every write of a unit's data is here, one function each,
+beside the lookups and the validation they share.
 """
 
 from __future__ import annotations
