@@ -177,6 +177,45 @@ def verify(server: Server, rec: Recorder) -> int:
     return lost
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process so far (Linux /proc; 0 when gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and its children (the server's forked workers, PostgreSQL's backends)."""
+    out = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def tree_cpu(pid: int | None) -> dict[int, float]:
+    """CPU seconds of each process of a tree (children come and go: each keyed by pid)."""
+    return {} if pid is None else {p: _cpu(p) for p in _tree(pid)}
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds a tree spent between two readings (a backend that ended is missed)."""
+    return sum(after[p] - before.get(p, 0.0) for p in after)
+
+
+def postmaster(cluster: Path | None) -> int | None:
+    try:
+        return int((cluster / "data" / "postmaster.pid").read_text().split()[0]) \
+            if cluster is not None else None
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--units", type=int, default=300)
@@ -198,7 +237,7 @@ def main() -> int:
         data, codes = prepare(folder, args.units, args.appraisers, args.office)
         server = Server(data, "--workers", str(args.workers))
         try:
-            report = _load(server, codes, args)
+            report = _load(server, codes, args, postmaster(cluster))
         finally:
             server.stop()
     finally:
@@ -211,7 +250,8 @@ def main() -> int:
     return 0 if report["lost_writes"] == 0 else 1
 
 
-def _load(server: Server, codes: list[str], args: argparse.Namespace) -> dict[str, Any]:
+def _load(server: Server, codes: list[str], args: argparse.Namespace,
+          database: int | None) -> dict[str, Any]:
     admin = Browser(server, "noivu0")
     cycles = {c["name"]: c["id"] for c in admin.call("GET", "/api/cycles")[1]}
     rec = Recorder()
@@ -231,18 +271,25 @@ def _load(server: Server, codes: list[str], args: argparse.Namespace) -> dict[st
     threads += [threading.Thread(target=_office, args=(
         signed[f"noivu{i}"], cycles["tu-danh-gia"], until, rec)) for i in range(args.office)]
     load_before = os.getloadavg()
+    cpu_before = tree_cpu(server.proc.pid), tree_cpu(database)
     start = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     took = time.monotonic() - start
+    cpu_after = tree_cpu(server.proc.pid), tree_cpu(database)
     requests = sum(len(v) for v in rec.times.values())
+    server_cpu = spent(cpu_before[0], cpu_after[0])
+    database_cpu = spent(cpu_before[1], cpu_after[1])
     return {"units": len(codes), "db": args.db, "workers": args.workers,
             "seconds": round(took, 1),
             "think_s": args.think, "requests": requests,
             "throughput_per_s": round(requests / took, 1),
             "kinds": {k: _percentiles(v) for k, v in sorted(rec.times.items())},
+            # CPU of the server's processes (and of PostgreSQL's) per request, all kinds
+            "server_cpu_ms_per_request": round(server_cpu / max(requests, 1) * 1000, 1),
+            "database_cpu_ms_per_request": round(database_cpu / max(requests, 1) * 1000, 1),
             "errors": rec.errors, "acknowledged_writes": len(rec.acked),
             "lost_writes": verify(server, rec),
             "load_average_before": [round(x, 2) for x in load_before],

@@ -178,6 +178,57 @@ def test_api_edits_score_as_the_exported_bundle(cycle: Any, clients: dict[str, A
     scores._runs.clear()
 
 
+#: values the check refuses (for some leaves or all), typed into one unit's form
+REFUSED = ["abc", "NA", "101", "-1", "80/75", "3/0", "1,5,5", "50% %", "có không"]
+
+
+@st.composite
+def own_edit(draw: st.DrawFn, leaves: list[Any]) -> tuple[str, ...]:
+    """A declared value of SM01, valid or not, for any leaf (computed ones too)."""
+    leaf = draw(st.sampled_from(leaves))
+    return ("declare", "SM01", leaf.code, draw(st.one_of(cell(leaf), st.sampled_from(REFUSED))))
+
+
+def _all_leaves() -> list[Any]:
+    from parindex.criteria import load_edition, shipped_dir
+
+    return list(load_edition(shipped_dir() / "xa-2024.yaml").leaves)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(own_edit(_all_leaves()), min_size=3, max_size=12))
+def test_many_edits_of_one_unit_answer_as_the_full_check(
+        cycle: Any, clients: dict[str, Any], edits: list[tuple[str, ...]]) -> None:
+    """One unit edits its form many times, valid values and refused ones: each save, answered
+    from the unit's kept state, is what checking the whole unit answers (the same save made
+    with nothing kept, then rolled back), and the export still scores as the site."""
+    from django.db import transaction
+
+    from parindex.web import models as m
+    from parindex.web import scores, store
+
+    with transaction.atomic():
+        scores._runs.clear()
+        for edit in edits:
+            with transaction.atomic():  # with no state kept: the whole unit's check
+                m.Member.objects.filter(cycle=cycle, unit__code="SM01").update(state=None)
+                full = _apply(clients, cycle, edit)
+                transaction.set_rollback(True)
+            r = _apply(clients, cycle, edit)
+            assert (r.status_code, r.json()) == (full.status_code, full.json()), edit
+            assert r.status_code in (200, 400), r.content
+            if r.status_code == 200:
+                results = _send(clients["noivu"], "GET", f"/api/cycles/{cycle.id}/results", {})
+                entry = next(u for u in results.json()["units"] if u["code"] == "SM01")
+                assert r.json()["result"] == {**entry, "rank": None, "group_rank": None}
+        with tempfile.TemporaryDirectory(prefix="parindex-export-") as tmp:
+            want = _score(store.export_cycle(cycle, Path(tmp) / "bundle"))
+        got = _send(clients["noivu"], "GET", f"/api/cycles/{cycle.id}/results", {}).json()
+        assert got == want
+        transaction.set_rollback(True)
+    scores._runs.clear()
+
+
 def _appraisal(cycle: Any) -> None:
     from django.contrib.auth import get_user_model
 

@@ -93,6 +93,9 @@ class Member(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    #: the unit's checked state, written by every write validated through the unit's
+    #: check, in its transaction (:mod:`parindex.web.unit_state`); None: none yet
+    state = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"],

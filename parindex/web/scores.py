@@ -85,8 +85,13 @@ def unit_errors(cycle: m.Cycle, code: str) -> tuple[Run | None, list[Problem]]:
         run = checked.run()
     except EvidenceError as exc:
         return None, exc.problems
-    _last.run = (cycle.id, code, run)
+    remember(cycle, code, run)
     return run, []
+
+
+def remember(cycle: m.Cycle, code: str, run: Run) -> None:
+    """``run`` is the unit's as this thread's write validated it (:func:`last_unit_run`)."""
+    _last.run = (cycle.id, code, run)
 
 
 #: the unit run :func:`unit_errors` made last in this thread (a write's validation)

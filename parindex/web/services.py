@@ -5,6 +5,9 @@ row is locked and its version compared (409 when the page was stale); the change
 and the unit is checked through the same checks as ``parindex check`` — an invalid value is
 refused with that reason and nothing is kept; the change goes on the record and the cycle's
 data version is raised, all in one transaction.
+
+Longer than 300 lines because every write of a unit's data is here, one function each,
+beside the lookups and the validation they share.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from parindex import words
+from parindex.errors import Problem
+from parindex.evidence.check_cell import check_row
 from parindex.web import models as m
-from parindex.web import scores
+from parindex.web import scores, unit_state
 from parindex.web.permissions import Refusal, decide
 from parindex.web.store import compiled
 
@@ -56,24 +61,33 @@ def check(user: Any, action: str, cycle: m.Cycle | None, member: m.Member | None
         raise refusal(found, lang)
 
 
-def visible_cycles(user: Any) -> list[m.Cycle]:
+def _visible(user: Any) -> QuerySet[m.Cycle] | None:
+    """The cycles ``user`` may see (None: none at all), their edition's text left unread
+    (the compiled edition is found by its hash) and their deadlines fetched."""
     if decide(user, "cycles.list") is not None:
-        return []
-    cycles = m.Cycle.objects.select_related("edition").prefetch_related("deadlines")
+        return None
+    cycles = m.Cycle.objects.select_related("edition").defer("edition__text") \
+        .prefetch_related("deadlines")
     profile = getattr(user, "profile", None)
     if profile is not None and profile.role == "unit":
         cycles = cycles.filter(members__unit_id=profile.unit_id)
-    return list(cycles.order_by("-year", "name"))
+    return cycles
+
+
+def visible_cycles(user: Any) -> list[m.Cycle]:
+    cycles = _visible(user)
+    return [] if cycles is None else list(cycles.order_by("-year", "name"))
 
 
 def get_cycle(user: Any, cycle_id: int, lang: str) -> m.Cycle:
     """A cycle the caller may see (404 otherwise, also for a cycle without its unit)."""
-    found = [c for c in visible_cycles(user) if c.id == cycle_id]
-    if not found:
-        if decide(user, "cycles.list") is not None:
-            raise refusal(decide(user, "cycles.list"), lang)  # type: ignore[arg-type]
+    cycles = _visible(user)
+    if cycles is None:
+        raise refusal(decide(user, "cycles.list"), lang)  # type: ignore[arg-type]
+    found = cycles.filter(pk=cycle_id).first()
+    if found is None:
         raise Refused(404, "not_found", words.t("web.refuse.not_found", lang))
-    return found[0]
+    return found
 
 
 def get_member(user: Any, cycle: m.Cycle, code: str, lang: str,
@@ -100,17 +114,43 @@ def touch(cycle: m.Cycle) -> None:
     cycle.refresh_from_db(fields=["data_version"])
 
 
-def validate_unit(cycle: m.Cycle, member: m.Member, lang: str) -> dict[str, Any]:
-    """The unit checked as ``parindex check`` would; an error rolls the write back (400)."""
-    run, errors = scores.unit_errors(cycle, member.code)
-    if run is None:
-        problem = errors[0]
-        raise Refused(400, "invalid_value", scores.reason(problem, lang),
-                      {"field": problem.field, "value": None if problem.value is None
-                       else str(problem.value)})
+def validate_unit(cycle: m.Cycle, member: m.Member, lang: str,
+                  cell: tuple[str, str, str] | None = None, same: bool = False
+                  ) -> dict[str, Any]:
+    """The unit checked as ``parindex check`` would; an error rolls the write back (400).
+    ``member`` is the unit's row locked by this write. When its row holds the unit's
+    checked state (:mod:`parindex.web.unit_state`), a write that changed nothing the check
+    reads (``same``) answers from it, and one that changed only the evidence row ``cell``
+    (criterion, value, appraised) re-checks that row alone and scores the unit again; any
+    other write, or a row that needs the whole check, checks the whole unit. The new state
+    is written with the write."""
+    edition = compiled(cycle.edition)
+    kept = unit_state.lookup(cycle, member, edition) if same or cell else None
+    if kept is not None and same:
+        run = kept
+    elif kept is not None and cell is not None and \
+            (row := check_row(edition, cycle.year, member.code, *cell)):
+        if row.errors:
+            raise invalid(row.errors[0], lang)
+        run = unit_state.with_row(kept, row)
+        unit_state.keep(cycle, member, run)
+    else:
+        found, errors = scores.unit_errors(cycle, member.code)
+        if found is None:
+            raise invalid(errors[0], lang)
+        run = found
+        unit_state.keep(cycle, member, run)
+    scores.remember(cycle, member.code, run)
     result = run.unit_result(0)
     result["rank"] = result["group_rank"] = None
     return result
+
+
+def invalid(problem: Problem, lang: str) -> Refused:
+    """A value the check refuses: 400 with its reason, field and value."""
+    return Refused(400, "invalid_value", scores.reason(problem, lang),
+                   {"field": problem.field, "value": None if problem.value is None
+                    else str(problem.value)})
 
 
 def _action_of(fields: dict[str, Any]) -> str:
@@ -164,7 +204,8 @@ def patch_evidence(user: Any, cycle: m.Cycle, code: str, criterion: str,
         if changed or action == "evidence.appraise":
             row.version += 1
             row.save()
-        result = validate_unit(cycle, member, lang)
+        result = validate_unit(cycle, member, lang, (criterion, row.value, row.appraised),
+                               same=not changed.keys() & {"value", "appraised"})
         for k, (before, after) in changed.items():
             record(cycle, user, action, code, criterion, k, before, after)
         if changed:

@@ -1,0 +1,104 @@
+"""Each unit's checked state kept in its own row between its writes, so that a save
+re-checks the cell it wrote instead of reading and checking the unit's every table again.
+
+A unit's state is what scoring the unit alone needs: its inputs for every leaf (number and
+state, declared and appraised), its bonus and penalty, and its checked row of the units
+table; a few hundred bytes in :attr:`parindex.web.models.Member.state`. It is written only
+for rows that check without error, by the write that validated them, in that write's
+transaction and while it holds the unit's row locked — so it is always the state of the
+rows the database holds, whichever process (``serve --workers``) wrote them last, and a
+write rolled back takes its state with it. Nothing is kept in a process's memory.
+
+Beside the rows, a unit's check depends on the cycle (created, edition, year, tables) and
+on the unit's own row (name, type, group, ranked): they are written into the state and a
+state whose cycle or row differs from the current ones is not used (an import gives new
+rows without a state).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parindex.criteria import CompiledEdition
+from parindex.evidence.check_cell import RowInputs
+from parindex.evidence.inputs import Inputs
+from parindex.scoring.run import Run
+from parindex.web import models as m
+
+_ARRAYS = (("x_self", np.float64), ("st_self", np.int8), ("x_appr", np.float64),
+           ("st_appr", np.int8), ("bonus", np.float64), ("penalty", np.float64))
+_HEAD = struct.Struct("<I")
+
+
+def key(cycle: m.Cycle, member: m.Member) -> list[Any]:
+    """What the unit's check depends on beside its rows."""
+    return [cycle.id, cycle.created_at.isoformat(), cycle.edition_id, cycle.year,
+            cycle.tables, member.unit_id, member.name, member.type, member.group,
+            member.ranked]
+
+
+def encode(cycle: m.Cycle, member: m.Member, run: Run) -> bytes:
+    """The unit's state (of ``run``, the unit scored alone) as bytes."""
+    inputs = run.inputs
+    unit = inputs.units.iloc[0]
+    head = json.dumps({"key": key(cycle, member), "leaves": inputs.x_self.shape[1],
+                       "units": {c: (bool(unit[c]) if c == "ranked" else str(unit[c]))
+                                 for c in inputs.units.columns}},
+                      ensure_ascii=False).encode("utf-8")
+    body = b"".join(np.ascontiguousarray(getattr(inputs, name), dtype=kind).tobytes()
+                    for name, kind in _ARRAYS)
+    return _HEAD.pack(len(head)) + head + body
+
+
+def decode(cycle: m.Cycle, member: m.Member, edition: CompiledEdition, data: bytes
+           ) -> Run | None:
+    """The unit's run from its state, or None when the state is not of the current cycle
+    and unit row (or not of this edition's leaves)."""
+    (size,) = _HEAD.unpack_from(data)
+    head = json.loads(bytes(data[_HEAD.size:_HEAD.size + size]).decode("utf-8"))
+    n = len(edition.leaves)
+    if head["key"] != json.loads(json.dumps(key(cycle, member))) or head["leaves"] != n:
+        return None
+    arrays, at = {}, _HEAD.size + size
+    for name, kind in _ARRAYS:
+        count = 1 if name in ("bonus", "penalty") else n
+        values = np.frombuffer(data, dtype=kind, count=count, offset=at).copy()
+        arrays[name] = values if count == 1 else values.reshape((1, n), order="F")
+        at += values.nbytes
+    units = pd.DataFrame({c: [v] for c, v in head["units"].items()})
+    if "ranked" in units.columns:
+        units["ranked"] = units["ranked"].astype(bool)
+    inputs = Inputs(edition, cycle.year, units, arrays["x_self"], arrays["st_self"],
+                    arrays["x_appr"], arrays["st_appr"], arrays["bonus"], arrays["penalty"],
+                    np.full((1, n), -1, dtype=np.intp), pd.DataFrame())
+    return Run.from_inputs(inputs)
+
+
+def lookup(cycle: m.Cycle, member: m.Member, edition: CompiledEdition) -> Run | None:
+    """The unit's run from the state in its row (``member`` read in this transaction,
+    locked), or None."""
+    data = member.state
+    return None if not data else decode(cycle, member, edition, bytes(data))
+
+
+def keep(cycle: m.Cycle, member: m.Member, run: Run) -> None:
+    """Write ``run`` as the unit's state (in the caller's transaction)."""
+    member.state = encode(cycle, member, run)
+    m.Member.objects.filter(pk=member.pk).update(state=member.state)
+
+
+def with_row(run: Run, row: RowInputs) -> Run:
+    """The unit's run with one leaf's inputs replaced by its row's, scored again."""
+    inputs = run.inputs
+    arrays = {name: getattr(inputs, name).copy(order="K")
+              for name in ("x_self", "st_self", "x_appr", "st_appr")}
+    j = row.leaf
+    arrays["x_self"][0, j], arrays["st_self"][0, j] = row.x_self, row.st_self
+    arrays["x_appr"][0, j], arrays["st_appr"][0, j] = row.x_appr, row.st_appr
+    return Run.from_inputs(replace(inputs, **arrays), run.bundle)
