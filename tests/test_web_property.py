@@ -153,12 +153,41 @@ def clients(cycle: Any) -> dict[str, Any]:  # noqa: ARG001 (the cycle's accounts
 @given(edits=EDITS)
 def test_api_edits_score_as_the_exported_bundle(cycle: Any, clients: dict[str, Any],
                                                 edits: tuple[list[Any], list[Any]]) -> None:
+    _edits_score_as_exported(cycle, clients, edits, every_unit_kept=False)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_the_league_from_kept_states_scores_as_the_exported_bundle(
+        cycle: Any, clients: dict[str, Any], edits: tuple[list[Any], list[Any]]) -> None:
+    """The same with every unit's checked state kept first (as after each unit has saved
+    once): the league is then stacked from the states, and must still be exactly the
+    exported bundle's score."""
+    _edits_score_as_exported(cycle, clients, edits, every_unit_kept=True)
+
+
+def _keep_every_unit(cycle: Any) -> None:
+    from parindex.web import models as m
+    from parindex.web import scores, unit_state
+
+    for member in m.Member.objects.filter(cycle=cycle):
+        run, problems = scores.unit_errors(cycle, member.code)
+        assert run is not None, problems
+        unit_state.keep(cycle, member, run)
+
+
+def _edits_score_as_exported(cycle: Any, clients: dict[str, Any],
+                             edits: tuple[list[Any], list[Any]], every_unit_kept: bool
+                             ) -> None:
     from django.db import transaction
 
-    from parindex.web import scores, store
+    from parindex.web import scores, store, unit_state
 
     with transaction.atomic():
         scores._runs.clear()
+        scores._leagues.clear()
+        if every_unit_kept:
+            _keep_every_unit(cycle)
         phase1, phase2 = edits
         for i, edit in enumerate(phase1 + phase2):
             if i == len(phase1):
@@ -169,6 +198,8 @@ def test_api_edits_score_as_the_exported_bundle(cycle: Any, clients: dict[str, A
             entry = next(u for u in results.json()["units"] if u["code"] == edit[1])
             assert r.json()["result"] == {**entry, "rank": None, "group_rank": None}
         cycle.refresh_from_db()
+        stacked = unit_state.league(cycle, store.compiled(cycle.edition))
+        assert (stacked is not None) == every_unit_kept
         with tempfile.TemporaryDirectory(prefix="parindex-export-") as tmp:
             folder = store.export_cycle(cycle, Path(tmp) / "bundle")
             want = _score(folder)
@@ -176,6 +207,7 @@ def test_api_edits_score_as_the_exported_bundle(cycle: Any, clients: dict[str, A
         assert got == want
         transaction.set_rollback(True)
     scores._runs.clear()
+    scores._leagues.clear()
 
 
 #: values the check refuses (for some leaves or all), typed into one unit's form

@@ -1,7 +1,9 @@
 """A cycle's scores, from its rows through the same pipeline as ``parindex score``.
 
 The whole cycle's run is kept in memory per process, keyed by the cycle's ``data_version``
-(raised by every write), so the league page and the results API score once per change. A
+(raised by every write), so the league page and the results API score once per change;
+the league's figures come from the units' checked states when every unit has one
+(:func:`league_run`), without reading and checking the cycle's tables again. A
 save scores only the unit saved: a unit's points depend on its own rows alone (ranks are
 the league's, computed from every unit).
 """
@@ -14,7 +16,7 @@ from typing import Any
 from parindex.errors import EvidenceError, Problem
 from parindex.scoring.run import Run
 from parindex.web import models as m
-from parindex.web import store
+from parindex.web import store, unit_state
 
 _lock = threading.Lock()
 _runs: dict[int, tuple[tuple[int, object], Run]] = {}
@@ -36,6 +38,28 @@ def cycle_run(cycle: m.Cycle) -> Run:
     return run
 
 
+def league_run(cycle: m.Cycle) -> Run:
+    """Every unit's points, index, band and ranks at the cycle's current data version: from
+    the units' checked states stacked (:func:`unit_state.league`, no reading and checking of
+    the cycle's tables) when every unit has a current one, else :func:`cycle_run`. Kept per
+    data version as :func:`cycle_run` is; a run made whole serves both."""
+    key = (cycle.data_version, cycle.created_at)
+    with _lock:
+        for cache in (_runs, _leagues):
+            known = cache.get(cycle.id)
+            if known is not None and known[0] == key:
+                return known[1]
+    run = unit_state.league(cycle, store.compiled(cycle.edition))
+    if run is None:
+        return cycle_run(cycle)
+    with _lock:
+        _leagues[cycle.id] = (key, run)
+    return run
+
+
+_leagues: dict[int, tuple[tuple[int, object], Run]] = {}
+
+
 def unit_run(cycle: m.Cycle, code: str) -> Run:
     """One unit's data scored alone (its points, index and band; no rank)."""
     return store.checked(cycle, [code]).run()
@@ -50,7 +74,7 @@ def results(cycle: m.Cycle, code: str | set[str] | None = None, ranks: bool = Tr
         edition = store.compiled(cycle.edition)
         return {"edition": edition.id, "year": cycle.year, "scale": edition.scale,
                 "units": []}
-    run = cycle_run(cycle)
+    run = league_run(cycle)
     if code is None:
         data = run.to_json()
     else:

@@ -39,8 +39,8 @@ _HEAD = struct.Struct("<I")
 def key(cycle: m.Cycle, member: m.Member) -> list[Any]:
     """What the unit's check depends on beside its rows."""
     return [cycle.id, cycle.created_at.isoformat(), cycle.edition_id, cycle.year,
-            cycle.tables, member.unit_id, member.name, member.type, member.group,
-            member.ranked]
+            cycle.tables, member.unit_id, member.unit.code, member.name, member.type,
+            member.group, member.ranked]
 
 
 def encode(cycle: m.Cycle, member: m.Member, run: Run) -> bytes:
@@ -60,6 +60,21 @@ def decode(cycle: m.Cycle, member: m.Member, edition: CompiledEdition, data: byt
            ) -> Run | None:
     """The unit's run from its state, or None when the state is not of the current cycle
     and unit row (or not of this edition's leaves)."""
+    inputs = inputs_of(cycle, member, edition, data)
+    return None if inputs is None else Run.from_inputs(inputs)
+
+
+def inputs_of(cycle: m.Cycle, member: m.Member, edition: CompiledEdition, data: bytes
+              ) -> Inputs | None:
+    """The unit's inputs from its state (one unit), or None as :func:`decode`."""
+    found = _read(cycle, member, edition, data)
+    return None if found is None else _inputs(cycle, edition, [found])
+
+
+def _read(cycle: m.Cycle, member: m.Member, edition: CompiledEdition, data: bytes
+          ) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+    """The state's unit row and arrays, or None when it is not of the current cycle and
+    unit row (or not of this edition's leaves)."""
     (size,) = _HEAD.unpack_from(data)
     head = json.loads(bytes(data[_HEAD.size:_HEAD.size + size]).decode("utf-8"))
     n = len(edition.leaves)
@@ -68,16 +83,42 @@ def decode(cycle: m.Cycle, member: m.Member, edition: CompiledEdition, data: byt
     arrays, at = {}, _HEAD.size + size
     for name, kind in _ARRAYS:
         count = 1 if name in ("bonus", "penalty") else n
-        values = np.frombuffer(data, dtype=kind, count=count, offset=at).copy()
-        arrays[name] = values if count == 1 else values.reshape((1, n), order="F")
-        at += values.nbytes
-    units = pd.DataFrame({c: [v] for c, v in head["units"].items()})
+        arrays[name] = np.frombuffer(data, dtype=kind, count=count, offset=at)
+        at += arrays[name].nbytes
+    return head["units"], arrays
+
+
+def _inputs(cycle: m.Cycle, edition: CompiledEdition,
+            parts: list[tuple[dict[str, Any], dict[str, np.ndarray]]]) -> Inputs:
+    """The inputs of the units ``parts`` (their rows and arrays, in order), laid out as the
+    checker lays them out (by column), so every sum is taken in the same order."""
+    n = len(edition.leaves)
+    arrays = {name: np.asfortranarray(np.vstack([a[name] for _, a in parts]).reshape(-1, n))
+              for name in ("x_self", "st_self", "x_appr", "st_appr")}
+    units = pd.DataFrame({c: [row[c] for row, _ in parts] for c in parts[0][0]})
     if "ranked" in units.columns:
         units["ranked"] = units["ranked"].astype(bool)
-    inputs = Inputs(edition, cycle.year, units, arrays["x_self"], arrays["st_self"],
-                    arrays["x_appr"], arrays["st_appr"], arrays["bonus"], arrays["penalty"],
-                    np.full((1, n), -1, dtype=np.intp), pd.DataFrame())
-    return Run.from_inputs(inputs)
+    return Inputs(edition, cycle.year, units, arrays["x_self"], arrays["st_self"],
+                  arrays["x_appr"], arrays["st_appr"],
+                  np.concatenate([a["bonus"] for _, a in parts]),
+                  np.concatenate([a["penalty"] for _, a in parts]),
+                  np.full((len(parts), n), -1, dtype=np.intp), pd.DataFrame())
+
+
+def league(cycle: m.Cycle, edition: CompiledEdition) -> Run | None:
+    """Every unit of the cycle scored together from the states in their rows (the league's
+    points, index, band and ranks), or None when some unit has no current state (never
+    written since the import, or written before its row or the cycle changed): the caller
+    then checks the whole cycle. Each state is what the whole cycle's check gives for that
+    unit, so stacking them gives the same inputs."""
+    parts = []
+    for member in m.Member.objects.filter(cycle=cycle).select_related("unit"):
+        found = None if not member.state else _read(cycle, member, edition,
+                                                    bytes(member.state))
+        if found is None:
+            return None
+        parts.append(found)
+    return Run.from_inputs(_inputs(cycle, edition, parts)) if parts else None
 
 
 def lookup(cycle: m.Cycle, member: m.Member, edition: CompiledEdition) -> Run | None:
