@@ -1,10 +1,13 @@
 """Reading a bundle from a workbook against the same bundle as CSV (issue #16: ≤ 2×).
 
-    python bench/bench_xlsx.py [--repeat 5] [--sizes sample,synth300,national] [--cli]
-                               [--merge] [--before]
+    python bench/bench_xlsx.py [--repeat 5] [--sizes synth100,synth1000,national-2dec]
+                               [--cli] [--merge] [--before]
 
-Three sizes: the sample district (2024), a 300-unit synthetic bundle and the national bundle
-(``bench/data/national``, 3,321 units; ``bench/generate.py`` makes both). Each is written
+Sizes: ``sample`` (the sample district, 2024), ``synthN`` (an N-unit bundle of
+``bench/generate.py``) and ``national-2dec`` (``bench/data/national-2dec``: the 3,321
+communes), all without the sociological-survey table (1.7 M answers nationally, more rows
+than a sheet holds; the CSV side is the same folder without it too), and ``national`` (the
+merge benchmark's source). Each is written
 once as a workbook by parindex's own writer (kept in ``bench/data/xlsx/``) and then
 ``load_bundle`` of the workbook and of the CSV folder are timed in one process, alternating,
 ``--repeat`` times each; the medians and their ratio are printed per size. ``--cli`` also
@@ -13,7 +16,9 @@ checks that the two print the same bytes. ``--merge`` times ``merge`` of the nat
 split into one workbook per province (in-process), and ``--before`` adds the openpyxl
 reader the calamine one replaced (``tests/openpyxl_reader.py``) to both, for before/after.
 
-Exit status 1 when a workbook/CSV ratio of ``load_bundle`` exceeds 2 (the target), else 0.
+Exit status 1 when the workbook/CSV ratio exceeds 2 (the target) — of the command with
+``--cli`` (as docs/PERFORMANCE.md measures it), else of ``load_bundle`` — or the two
+commands print different JSON, else 0.
 Timings on a shared machine are noisy: only the ratios of alternated runs mean much.
 """
 
@@ -76,9 +81,17 @@ def folder_of(size: str) -> Path:
     if size == "national":
         folder = DATA / "national"
         return folder if folder.is_dir() else generate.generate(out=folder)
+    if size == "national-2dec":
+        folder = DATA / size
+        return folder if folder.is_dir() else _without_survey(generate.generate(out=folder))
     n = int(size.removeprefix("synth"))
-    folder = DATA / size
-    return folder if folder.is_dir() else generate.generate(n, folder)
+    folder = DATA / f"{size}-no-survey"
+    return folder if folder.is_dir() else _without_survey(generate.generate(n, folder))
+
+
+def _without_survey(folder: Path) -> Path:
+    (folder / "survey.csv").unlink(missing_ok=True)
+    return folder
 
 
 def alternate(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
@@ -150,10 +163,12 @@ def bench_load(sizes: list[str], repeat: int, before: bool) -> list[float]:
     return ratios
 
 
-def bench_cli(sizes: list[str], repeat: int) -> bool:
-    """``parindex score --format json`` of workbook and CSV as subprocesses; same bytes?"""
+def bench_cli(sizes: list[str], repeat: int, ratios: list[float]) -> bool:
+    """``parindex score --format json`` of workbook and CSV as subprocesses (their ratios
+    added to ``ratios``); same bytes?"""
     exe = [sys.executable, "-m", "parindex"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # the reading is measured, not the cache of checked bundles
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PARINDEX_NO_CACHE": "1"}
     same = True
     print(f"parindex score --format json (subprocess), median of {repeat} alternated runs")
     for size in sizes:
@@ -166,6 +181,7 @@ def bench_cli(sizes: list[str], repeat: int) -> bool:
                                       capture_output=True, check=True).stdout
         times = alternate({"csv": lambda f=folder: run(f, "csv"),
                            "xlsx": lambda x=xlsx: run(x, "xlsx")}, repeat)
+        ratios.append(statistics.median(times["xlsx"]) / statistics.median(times["csv"]))
         print(_row(size, times, "csv") + ("" if out["csv"] == out["xlsx"] else
                                           "  JSON DIFFERS"))
         same = same and out["csv"] == out["xlsx"]
@@ -204,7 +220,7 @@ def bench_merge(repeat: int, before: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--sizes", default="sample,synth300,national")
+    ap.add_argument("--sizes", default="synth100,synth1000,national-2dec")
     ap.add_argument("--cli", action="store_true", help="also time `parindex score` runs")
     ap.add_argument("--merge", action="store_true", help="also time `merge` of provinces")
     ap.add_argument("--before", action="store_true", help="also time the openpyxl reader")
@@ -213,11 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes.split(",")
     with tempfile.TemporaryDirectory():
         ratios = bench_load(sizes, args.repeat, args.before)
-        same = bench_cli(sizes, args.repeat) if args.cli else True
+        commands: list[float] = []
+        same = bench_cli(sizes, args.repeat, commands) if args.cli else True
         if args.merge:
             bench_merge(args.repeat, args.before)
-    worst = max(ratios)
-    print(f"worst workbook/CSV ratio of load_bundle: {worst:.2f}× (target ≤ {TARGET:g}×)")
+    print(f"worst workbook/CSV ratio of load_bundle alone (start-up excluded): "
+          f"{max(ratios):.2f}×")
+    if commands:
+        print(f"worst workbook/CSV ratio of the command: {max(commands):.2f}× "
+              f"(target ≤ {TARGET:g}×)")
+    worst = max(commands or ratios)
     return 0 if worst <= TARGET and same else 1
 
 
