@@ -85,7 +85,12 @@ def write_entry(content: bytes, edition: CompiledEdition) -> None:
     a folder that cannot be written is left alone."""
     payload = pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL)
     data = MAGIC + fingerprint() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + payload
-    target = entry_path(content)
+    save_file(entry_path(content), data)
+
+
+def save_file(target: Path, data: bytes) -> bool:
+    """Write a cache entry atomically (a temporary file readable by its owner alone, then a
+    rename); False, and nothing left behind, when the folder cannot be written."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=target.parent)
@@ -97,4 +102,5 @@ def write_entry(content: bytes, edition: CompiledEdition) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
-        return
+        return False
+    return True

@@ -26,7 +26,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -229,19 +228,8 @@ def write_entry(key: str, bundle: Bundle, inputs: Inputs, problems: list[Problem
     data = (MAGIC + fingerprint() + b"\n" + f"{len(payload)} {zlib.crc32(payload)}".encode()
             + b"\n" + payload)
     target = entry_path(key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
-    _prune(target.parent)
+    if edition_cache.save_file(target, data):
+        _prune(target.parent)
 
 
 def _touch(path: Path) -> None:
