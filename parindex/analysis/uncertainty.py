@@ -45,7 +45,7 @@ from parindex.criteria.compiled import CompiledEdition, Leaf
 from parindex.evidence.parse import leaf_kinds
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.engine import DECIMALS, leaf_points, totals
-from parindex.scoring.rank import assign_bands
+from parindex.scoring.rank import assign_bands, grouped, ranks_in_order
 from parindex.scoring.run import Run, column_or_none
 
 _CELLS_PER_CHUNK = 4_000_000
@@ -448,35 +448,11 @@ def _ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> tuple[np.ndarray,
     them, from one sort of the row."""
     neg = np.where(np.isnan(keys), np.inf, -keys)
     order = np.argsort(neg, axis=1)
-    overall = _ranked(neg, order, np.zeros(keys.shape[1], dtype=np.intp), ties)
-    if groups.size and groups.min() != groups.max():
-        small = groups.astype(np.int16) if groups.max() < 2**15 else groups
-        order = np.take_along_axis(order, np.argsort(small[order], axis=1, kind="stable"),
-                                   axis=1)
-    within = _ranked(neg, order, groups, ties)
+    overall = ranks_in_order(neg, order, np.zeros(keys.shape[1], dtype=np.intp), ties)
+    within = ranks_in_order(neg, grouped(order, groups), groups, ties)
     for out in (overall, within):
         out[np.isnan(keys)] = np.nan
     return overall, within
-
-
-def _ranked(neg: np.ndarray, order: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:
-    """Ranks from ``order`` (by group, then by ``neg`` ascending)."""
-    srt = np.take_along_axis(neg, order, axis=1)
-    g = groups[order]
-    pos = np.broadcast_to(np.arange(neg.shape[1]), srt.shape)
-    start = np.ones(srt.shape, dtype=bool)
-    start[:, 1:] = g[:, 1:] != g[:, :-1]
-    new = start.copy()
-    new[:, 1:] |= srt[:, 1:] != srt[:, :-1]
-    group_start = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
-    if ties == "dense":
-        count = np.cumsum(new, axis=1)
-        ranked = count - np.take_along_axis(count, group_start, axis=1) + 1
-    else:
-        ranked = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - group_start + 1
-    out = np.empty(neg.shape)
-    np.put_along_axis(out, order, ranked.astype(float), axis=1)
-    return out
 
 
 def uncertainty(run: Run, draws: int = 1000, seed: int = 0, tolerance: Tolerance | None = None,

@@ -43,18 +43,29 @@ def row_ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:
     >>> row_ranks(np.array([[90.0, 80.0, 90.0, 70.0]]), np.array([0, 0, 1, 1]), "dense").tolist()
     [[1.0, 2.0, 1.0, 2.0]]
     """
-    n = keys.shape[1]
     neg = np.where(np.isnan(keys), np.inf, -keys)
-    # highest key first (the order among equal keys does not matter), then a stable sort by
-    # group; exact for any keys, unlike one sort on a group-offset key
-    order = np.argsort(neg, axis=1)
+    out = ranks_in_order(neg, grouped(np.argsort(neg, axis=1), groups), groups, ties)
+    out[np.isnan(keys)] = np.nan
+    return out
+
+
+def grouped(order: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``order`` (each row's units, highest key first; the order among equal keys does not
+    matter) sorted stably by group: exact for any keys, unlike one sort on a group-offset
+    key."""
     if groups.size and groups.min() != groups.max():
         small = groups.astype(np.int16) if groups.max() < 2**15 else groups
         order = np.take_along_axis(order, np.argsort(small[order], axis=1, kind="stable"),
                                    axis=1)
+    return order
+
+
+def ranks_in_order(neg: np.ndarray, order: np.ndarray, groups: np.ndarray,
+                   ties: str) -> np.ndarray:
+    """Ranks from ``order`` (by group, then by ``neg`` — the keys negated — ascending)."""
     srt = np.take_along_axis(neg, order, axis=1)
     g = groups[order]
-    pos = np.broadcast_to(np.arange(n), srt.shape)
+    pos = np.broadcast_to(np.arange(neg.shape[1]), srt.shape)
     start = np.ones(srt.shape, dtype=bool)
     start[:, 1:] = g[:, 1:] != g[:, :-1]
     new = start.copy()
@@ -65,9 +76,8 @@ def row_ranks(keys: np.ndarray, groups: np.ndarray, ties: str) -> np.ndarray:
         ranked = count - np.take_along_axis(count, group_start, axis=1) + 1
     else:
         ranked = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - group_start + 1
-    out = np.empty(keys.shape)
+    out = np.empty(neg.shape)
     np.put_along_axis(out, order, ranked.astype(float), axis=1)
-    out[np.isnan(keys)] = np.nan
     return out
 
 
