@@ -60,9 +60,10 @@ def _same(path: Path) -> RawTables:
         ref = old.tables[name]
         assert list(df.columns) == list(ref.columns), name
         assert df.to_dict(orient="list") == ref.to_dict(orient="list"), name
-        # text columns as the CSV reader's: object columns of Python strings
-        assert [str(t) for t in df.dtypes] == ["object"] * (len(df.columns) - 1) + ["int64"], \
-            name
+        # text columns as the CSV reader's: codes and distinct Python strings
+        assert [str(t) for t in df.dtypes] == ["category"] * (len(df.columns) - 1) \
+            + ["int64"], name
+        assert all(isinstance(v, str) for c in df.columns[:-1] for v in df[c].cat.categories)
         assert df.attrs == ref.attrs, name
     return new
 

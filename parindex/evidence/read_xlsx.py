@@ -194,16 +194,30 @@ def read_xlsx(path: Path) -> RawTables:
         except _MAP_ERRORS as exc:
             return _refused(path, exc)
         sheets = _sheet_names(wb.sheet_names, path.name, problems)
+        keys = sorted((key for key in ("meta", *TABLES) if key in sheets),
+                      key=partial(_unpacked, zf, parts, sheets))
         pending = {key: _start(wb, zf, parts, percent, pool, sheets[key],
-                               f"{path.name} [{sheets[key]}]")
-                   for key in ("meta", *TABLES) if key in sheets}
+                               f"{path.name} [{sheets[key]}]") for key in keys}
         return _read_sheets(path, pending, problems)
+
+
+def _unpacked(zf: zipfile.ZipFile, parts: dict[str, str], sheets: dict[str, str],
+              key: str) -> int:
+    """A sheet's size unpacked: the sheets are read smallest first, so that the small ones
+    are turned into tables while calamine parses the largest (the evidence)."""
+    info = zf.NameToInfo.get(parts.get(sheets[key], ""))
+    return info.file_size if info is not None else 0
+
+
+def _table(name: str, got: _Pending) -> pd.DataFrame | None:
+    sheet = _finish(got)
+    return sheet_table(sheet, name, got.problems) if sheet is not None else None
 
 
 def _read_sheets(path: Path, pending: dict[str, _Pending],
                  problems: list[Problem]) -> RawTables:
-    """Each sheet turned into text, in order (meta, then the tables), each sheet's problems
-    in that order too."""
+    """Each sheet turned into text as calamine gives it back (smallest first), the
+    problems in the order of the sheets: meta, then the tables."""
     meta: dict[str, Any] = {}
     meta_file = f"{path.name} [meta]"
     if "meta" in pending:
@@ -214,18 +228,17 @@ def _read_sheets(path: Path, pending: dict[str, _Pending],
         problems += got.problems
     else:
         problems.append(Problem.of("xlsx.no_meta_sheet", path.name))
+    done = {name: _table(name, got) for name, got in pending.items() if name != "meta"}
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
-    for name in TABLES:
-        if name not in pending:
+    for name in TABLES:  # the tables and their problems in the order of CONTRACT §2
+        if name not in done:
             continue
-        got = pending[name]
-        files[name] = got.file
-        sheet = _finish(got)
-        df = sheet_table(sheet, name, got.problems) if sheet is not None else None
-        problems += got.problems
-        if df is not None:
-            tables[name] = df
+        files[name] = pending[name].file
+        problems += pending[name].problems
+        table = done[name]
+        if table is not None:
+            tables[name] = table
     if meta:
         meta = {k: (int(v) if k == "year" and str(v).isdigit() else v) for k, v in meta.items()}
     return RawTables(path, meta, meta_file, tables, files, problems)

@@ -50,33 +50,48 @@ def set_text(cell: Any, value: object) -> None:
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], meta: dict[str, Any], lang: str = "vi") -> bytes:
-    """A bundle workbook with labelled headings; columns not in CONTRACT §2 are kept as is."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """A bundle workbook with labelled headings; columns not in CONTRACT §2 are kept as is.
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "meta"
-    for r, key in enumerate(META_KEYS, start=1):
-        set_text(ws.cell(r, 1), label("meta", key, lang))
-        set_text(ws.cell(r, 2), meta.get(key, ""))
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 40
-    for name, df in sheets.items():
-        sheet = wb.create_sheet(name)
-        cols = [c for c in df.columns if not c.startswith("_")]
-        for j, col in enumerate(cols, start=1):
-            heading = label(name, col, lang) if col in TABLES[name][0] + TABLES[name][1] else col
-            set_text(sheet.cell(1, j), heading)
-            sheet.cell(1, j).font = Font(bold=True)
-            sheet.column_dimensions[sheet.cell(1, j).column_letter].width = max(
-                12, min(40, len(heading) + 2))
-        for i, row in enumerate(df[cols].itertuples(index=False), start=2):
-            for j, value in enumerate(row, start=1):
-                set_text(sheet.cell(i, j), value if value != "" else None)
-        sheet.freeze_panes = "A2"
+    Written by XlsxWriter with a shared-string table, as Excel saves a workbook: a text
+    repeated down a column (a unit's code, a criterion) is stored once, so the file is
+    half the size of one with every text inline and is read back faster. Text stays text
+    (never a formula; one starting with ``=`` carries Excel's quote prefix)."""
+    import xlsxwriter
+
     buf = io.BytesIO()
-    wb.save(buf)
+    wb = xlsxwriter.Workbook(buf, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    bold, quoted = wb.add_format({"bold": True}), wb.add_format({"quote_prefix": True})
+    bold_quoted = wb.add_format({"bold": True, "quote_prefix": True})
+
+    def put(ws: Any, r: int, c: int, value: object, head: bool = False) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            ws.write_number(r, c, value, bold if head else None)
+            return
+        text = str(value)
+        fmt = (bold_quoted if head else quoted) if text.startswith("=") else \
+            (bold if head else None)
+        ws.write_string(r, c, text, fmt)
+
+    ws = wb.add_worksheet("meta")
+    for r, key in enumerate(META_KEYS):
+        put(ws, r, 0, label("meta", key, lang))
+        put(ws, r, 1, meta.get(key, ""))
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 40)
+    for name, df in sheets.items():
+        sheet = wb.add_worksheet(name)
+        cols = [c for c in df.columns if not c.startswith("_")]
+        for j, col in enumerate(cols):
+            heading = label(name, col, lang) if col in TABLES[name][0] + TABLES[name][1] else col
+            put(sheet, 0, j, heading, head=True)
+            sheet.set_column(j, j, max(12, min(40, len(heading) + 2)))
+            for i, value in enumerate(df[col].tolist(), start=1):
+                put(sheet, i, j, value)
+        sheet.freeze_panes(1, 0)
+    wb.close()
     return buf.getvalue()
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from parindex.errors import Problem, quote
+from parindex.evidence.cells import categorical
 from parindex.evidence.labels import column_for, info_column
 from parindex.evidence.tables import TABLES
 from parindex.evidence.xlsx_formats import column_letter
@@ -104,12 +105,30 @@ def _columns(heading: tuple[Any, ...], table: str, file: str, row: int,
     return columns
 
 
-def _texts(values: tuple[Any, ...], percent_at: set[int]) -> list[str]:
-    """A column's cells as text; each distinct text or number converted once, and a column
-    of text alone (what parindex and most people write) converted in one go."""
-    if not percent_at and set(map(type, values)) <= {str}:
-        nfc = {v: n for v in set(values) if (n := unicodedata.normalize("NFC", v)) != v}
-        return list(values) if not nfc else [nfc.get(v, v) for v in values]
+def _coded(values: np.ndarray, percent_at: set[int]) -> tuple[np.ndarray, list[str], set[type]]:
+    """A column's cells as codes and distinct texts (two codes may share a text), and the
+    kinds of value it holds: each distinct value converted once, a percent-formatted cell
+    on its own; cell by cell when a column holds a true/false (``True == 1 == 1.0`` to a
+    hash, so they would share a code)."""
+    codes, uniques = pd.factorize(values)
+    kinds = set(map(type, uniques))
+    if bool in kinds or (len(codes) and codes.min() < 0):
+        codes, uniques = pd.factorize(np.asarray(_texts(values, percent_at), dtype=object))
+        return codes, list(uniques), kinds
+    if kinds <= {str}:
+        texts = [unicodedata.normalize("NFC", u) for u in uniques]
+    else:
+        texts = [cell_text(u) for u in uniques]
+    if percent_at:
+        codes = codes.copy()
+        for i in sorted(i for i in percent_at if i < len(codes)):
+            texts.append(cell_text(values[i], "%"))
+            codes[i] = len(texts) - 1
+    return codes, texts, kinds
+
+
+def _texts(values: np.ndarray, percent_at: set[int]) -> list[str]:
+    """Each cell as text; each distinct text or number converted once."""
     strs: dict[str, str] = {}
     nums: dict[float, str] = {}
     out: list[str] = []
@@ -132,11 +151,9 @@ def _texts(values: tuple[Any, ...], percent_at: set[int]) -> list[str]:
     return out
 
 
-def _dates_typed(values: tuple[Any, ...], first: int, sheet: Sheet, column: str, letter: str,
+def _dates_typed(values: np.ndarray, first: int, sheet: Sheet, column: str, letter: str,
                  problems: list[Problem]) -> None:
     """A date where a fraction, count or value is typed: Excel turned ``3/4`` into a date."""
-    if not any(issubclass(kind, dt.date) for kind in set(map(type, values))):
-        return
     for i, v in enumerate(values):
         if isinstance(v, dt.date):
             r = first + i
@@ -171,36 +188,44 @@ def sheet_table(sheet: Sheet, table: str, problems: list[Problem]) -> pd.DataFra
     first = h + 2  # the spreadsheet row of the first row below the headings
     body = sheet.rows[h + 1:]
     letters = {j: column_letter(j + 1) for j in columns}
-    texts: dict[str, list[str]] = {}
-    width = len(body[0]) if body else 0  # calamine's rows are all as wide
-    for j, col in columns.items():
-        values = tuple(map(itemgetter(j), body)) if j < width else ("",) * len(body)
+    coded: dict[str, tuple[np.ndarray, list[str]]] = {}
+    grid = np.array(body, dtype=object) if body else np.empty((0, 0), dtype=object)
+    blank = np.full(len(body), "", dtype=object)
+    for j, col in columns.items():  # calamine's rows are all as wide
+        values = grid[:, j] if j < grid.shape[1] else blank
         percent_at = {r - first for r, c in sheet.marks.percent if c == j + 1 and r >= first}
-        texts[col] = _texts(values, percent_at)
-        if col in _NOT_DATES.get(table, ()):
+        codes, texts, kinds = _coded(values, percent_at)
+        coded[col] = codes, texts
+        if col in _NOT_DATES.get(table, ()) and any(issubclass(k, dt.date) for k in kinds):
             _dates_typed(values, first, sheet, col, letters[j], problems)
+    if table == "reports" and "submitted" in coded:
+        codes, texts = coded["submitted"]
+        coded["submitted"] = codes, [_serial_date(v) for v in texts]
     _unsaved_formulas(sheet, first, columns, problems)
-    keep = _not_blank(list(texts.values()), len(body))
-    df = pd.DataFrame({c: t if keep is None else [t[i] for i in keep]
-                       for c, t in texts.items()}, dtype=object)  # as the CSV reader's
-    if table == "reports" and "submitted" in df.columns:
-        df["submitted"] = pd.Series([_serial_date(v) for v in df["submitted"]],
-                                    index=df.index, dtype=object)
-    df["_row"] = pd.Series(range(first, first + len(body)) if keep is None
-                           else [first + i for i in keep], dtype="int64")
+    keep = _not_blank(list(coded.values()), len(body))
+    rows = np.arange(first, first + len(body), dtype=np.int64)
+    index = pd.RangeIndex(len(body) if keep is None else len(rows[keep]))
+    # as the CSV reader's columns: codes and distinct texts
+    df = pd.DataFrame({c: categorical(codes if keep is None else codes[keep],
+                                      np.asarray(texts, dtype=object), index)
+                       for c, (codes, texts) in coded.items()}, index=index)
+    df["_row"] = rows if keep is None else rows[keep]
     df.attrs["letters"] = {c: letters[j] for j, c in columns.items()}
     return df
 
 
-def _not_blank(columns: list[list[str]], n: int) -> list[int] | None:
-    """The rows with any text (None: all of them); fully blank rows are skipped."""
-    blank: Any = range(n)
-    for texts in columns:
-        blank = [i for i in blank if not texts[i]]
-        if not blank:
+def _not_blank(columns: list[tuple[np.ndarray, list[str]]], n: int) -> np.ndarray | None:
+    """Which rows have any text (None: all of them); fully blank rows are skipped."""
+    blank = np.ones(n, dtype=bool)
+    for codes, texts in columns:
+        empty = np.array([not t for t in texts], dtype=bool)
+        if not empty.any():
             return None
-    gone = set(blank)
-    return [i for i in range(n) if i not in gone]
+        blank &= empty[codes]
+        if not blank.any():
+            return None
+    keep: np.ndarray = ~blank
+    return keep
 
 
 def _serial_date(text: str) -> str:
