@@ -127,18 +127,22 @@ def prepare(data: Path, units: int) -> tuple[Any, Any, str]:
 
 
 def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
+    """``parindex serve`` in a child process, its request log in ``data/serve.log`` (a pipe
+    nobody reads would fill after a few hundred requests and stop the server)."""
     env = {**os.environ, "PARINDEX_DATA": str(data)}
-    proc = subprocess.Popen([sys.executable, "-m", "parindex", "serve", "--data", str(data),
-                             "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    log = data / "serve.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "parindex", "serve", "--data",
+                                 str(data), "--host", "127.0.0.1", "--port", str(port)],
+                                env=env, stdout=subprocess.DEVNULL, stderr=sink, cwd=ROOT)
     for _ in range(600):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return proc
         except OSError as exc:
             if proc.poll() is not None:
-                raise SystemExit(proc.stderr.read().decode() if proc.stderr
-                                 else "serve failed") from exc
+                raise SystemExit(log.read_text(encoding="utf-8", errors="replace")
+                                 or "serve failed") from exc
             time.sleep(0.1)
     raise SystemExit("the server did not start")
 

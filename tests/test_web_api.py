@@ -30,9 +30,9 @@ def _fresh_scores() -> Any:
     back): the in-process cache of runs must not carry one test's scores into another."""
     from parindex.web import scores
 
-    scores._runs.clear()
+    scores.forget()
     yield
-    scores._runs.clear()
+    scores.forget()
 
 
 def call(client: Any, method: str, path: str, body: Any = None, csrf: bool = True,

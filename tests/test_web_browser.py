@@ -52,7 +52,7 @@ def browser(chromium: str, tmp_path: Path) -> Iterator[DevTools]:  # noqa: F811
 def _fresh_scores() -> None:
     from parindex.web import scores
 
-    scores._runs.clear()
+    scores.forget()
 
 
 def _go(b: DevTools, url: str) -> None:

@@ -50,7 +50,7 @@ DOCS = ROOT / "docs"
 def _fresh_scores() -> None:
     from parindex.web import scores
 
-    scores._runs.clear()
+    scores.forget()
 
 
 def _as(b: DevTools, base: str, name: str) -> None:

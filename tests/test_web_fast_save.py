@@ -214,7 +214,8 @@ def test_notes_and_repeats_answer_from_the_kept_state(cycle: Any, counted: list[
         return None if found is None else bytes(found)
 
     user = get_user_model().objects.get(username="sm02")
-    assert state() is None  # imported: nothing kept yet
+    assert state() is not None  # the import kept every unit's state
+    m.Member.objects.filter(cycle=cycle, unit__code="SM02").update(state=None)
     _, first = services.patch_evidence(user, cycle, "SM02", "1.3", {"value": "40"}, None, "vi")
     assert counted == ["SM02"]  # so the whole unit
     kept = state()
@@ -307,3 +308,23 @@ def test_a_refused_value_keeps_the_state_and_the_row(cycle: Any, counted: list[s
     again = patch("NA")
     assert again.json() == bad.json()
     assert counted == ["SM01"]
+
+
+@pytest.mark.django_db
+def test_the_import_keeps_each_units_state_as_its_own_check_makes_it(cycle: Any) -> None:
+    """The import checks the whole cycle and writes every unit's state from it: byte for
+    byte the state that checking the unit alone writes, and the league stacked from them
+    is the league of the whole check."""
+    from parindex.web import models as m
+    from parindex.web import scores, store, unit_state
+
+    members = list(m.Member.objects.filter(cycle=cycle).select_related("unit"))
+    assert members and all(mb.state for mb in members)
+    for member in members:
+        run, problems = scores.unit_errors(cycle, member.code)
+        assert run is not None, problems
+        assert unit_state.encode(cycle, member, run) == bytes(member.state), member.code
+    stacked = unit_state.league(cycle, store.compiled(cycle.edition))
+    assert stacked is not None
+    whole = scores.cycle_run(cycle)
+    assert stacked.to_json() == whole.to_json()

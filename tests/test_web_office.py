@@ -36,9 +36,9 @@ def _fresh_scores() -> Iterator[None]:
     here would be served to the next test with the same id and version)."""
     from parindex.web import scores
 
-    scores._runs.clear()
+    scores.forget()
     yield
-    scores._runs.clear()
+    scores.forget()
 
 
 def _bundle() -> Path:

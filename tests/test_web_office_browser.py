@@ -31,7 +31,7 @@ def test_the_league_page_in_a_browser(chromium: str, live_server: Any,  # noqa: 
                                       cycle: Any) -> None:
     from parindex.web import scores
 
-    scores._runs.clear()  # the live server's thread scores this test's rows
+    scores.forget()  # the live server's thread scores this test's rows
     with tempfile.TemporaryDirectory(prefix="office-chrome-") as profile:
         dt = DevTools(chromium, Path(profile))
         try:

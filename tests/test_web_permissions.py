@@ -355,7 +355,7 @@ def test_walk(cycle: Any, accounts: dict[str, Any], state: State) -> None:
                         r = _request(accounts[role], method, path, variant, cycle)
                         after = m.Change.objects.count()
                         transaction.set_rollback(True)
-                    scores._runs.clear()  # a rolled-back write left its run behind
+                    scores.forget()  # a rolled-back write left its run behind
                     got, should = r.status_code, expected(want, state)
                     if got != should:
                         wrong.append(f"{role:22} {method:5} {path} {variant}: {got} "

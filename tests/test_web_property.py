@@ -160,20 +160,10 @@ def test_api_edits_score_as_the_exported_bundle(cycle: Any, clients: dict[str, A
 @given(edits=EDITS)
 def test_the_league_from_kept_states_scores_as_the_exported_bundle(
         cycle: Any, clients: dict[str, Any], edits: tuple[list[Any], list[Any]]) -> None:
-    """The same with every unit's checked state kept first (as after each unit has saved
-    once): the league is then stacked from the states, and must still be exactly the
-    exported bundle's score."""
+    """The same with every unit's checked state kept, as the import writes them: the
+    league is then stacked from the states (the import's, and those of the units edited),
+    and must still be exactly the exported bundle's score."""
     _edits_score_as_exported(cycle, clients, edits, every_unit_kept=True)
-
-
-def _keep_every_unit(cycle: Any) -> None:
-    from parindex.web import models as m
-    from parindex.web import scores, unit_state
-
-    for member in m.Member.objects.filter(cycle=cycle):
-        run, problems = scores.unit_errors(cycle, member.code)
-        assert run is not None, problems
-        unit_state.keep(cycle, member, run)
 
 
 def _edits_score_as_exported(cycle: Any, clients: dict[str, Any],
@@ -181,13 +171,13 @@ def _edits_score_as_exported(cycle: Any, clients: dict[str, Any],
                              ) -> None:
     from django.db import transaction
 
+    from parindex.web import models as m
     from parindex.web import scores, store, unit_state
 
     with transaction.atomic():
-        scores._runs.clear()
-        scores._leagues.clear()
-        if every_unit_kept:
-            _keep_every_unit(cycle)
+        scores.forget()
+        if not every_unit_kept:  # as a cycle with an error leaves it: no state kept
+            m.Member.objects.filter(cycle=cycle).update(state=None)
         phase1, phase2 = edits
         for i, edit in enumerate(phase1 + phase2):
             if i == len(phase1):
@@ -206,8 +196,7 @@ def _edits_score_as_exported(cycle: Any, clients: dict[str, Any],
         got = _send(clients["noivu"], "GET", f"/api/cycles/{cycle.id}/results", {}).json()
         assert got == want
         transaction.set_rollback(True)
-    scores._runs.clear()
-    scores._leagues.clear()
+    scores.forget()
 
 
 #: values the check refuses (for some leaves or all), typed into one unit's form
@@ -240,7 +229,7 @@ def test_many_edits_of_one_unit_answer_as_the_full_check(
     from parindex.web import scores, store
 
     with transaction.atomic():
-        scores._runs.clear()
+        scores.forget()
         for edit in edits:
             with transaction.atomic():  # with no state kept: the whole unit's check
                 m.Member.objects.filter(cycle=cycle, unit__code="SM01").update(state=None)
@@ -258,7 +247,7 @@ def test_many_edits_of_one_unit_answer_as_the_full_check(
         got = _send(clients["noivu"], "GET", f"/api/cycles/{cycle.id}/results", {}).json()
         assert got == want
         transaction.set_rollback(True)
-    scores._runs.clear()
+    scores.forget()
 
 
 def _appraisal(cycle: Any) -> None:

@@ -28,7 +28,7 @@ EVIL_SHOWN = html.escape(EVIL)
 def _fresh_scores() -> None:
     from parindex.web import scores
 
-    scores._runs.clear()
+    scores.forget()
 
 
 def _move(cycle: Any, round_: str, reason: str = "") -> None:

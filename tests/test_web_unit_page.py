@@ -25,7 +25,7 @@ def _fresh_scores() -> None:
     test database hands out again: each test starts without another test's run."""
     from parindex.web import scores
 
-    scores._runs.clear()
+    scores.forget()
 
 
 def _page(c: Any, cycle: Any, code: str = "SM01", lang: str = "") -> str:

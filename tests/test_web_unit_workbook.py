@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _fresh_scores() -> None:
     from parindex.web import scores
 
-    scores._runs.clear()
+    scores.forget()
 
 
 def _template(c: Any, cycle: Any, code: str = "SM01") -> Any:

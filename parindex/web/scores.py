@@ -60,6 +60,14 @@ def league_run(cycle: m.Cycle) -> Run:
 _leagues: dict[int, tuple[tuple[int, object], Run]] = {}
 
 
+def forget() -> None:
+    """Drop every run kept in this process (a test rolls its database back to a data
+    version whose rows were different)."""
+    with _lock:
+        _runs.clear()
+        _leagues.clear()
+
+
 def unit_run(cycle: m.Cycle, code: str) -> Run:
     """One unit's data scored alone (its points, index and band; no rank)."""
     return store.checked(cycle, [code]).run()

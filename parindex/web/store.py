@@ -22,6 +22,7 @@ from parindex.evidence.tables import TABLES, Bundle, RawTables
 from parindex.evidence.write import write_bundle_any
 from parindex.pipeline import Checked, check_bundle, edition_for
 from parindex.web import models as m
+from parindex.web import unit_state
 
 ONE_STOP_COUNTS = tuple(c for c in TABLES["one_stop"][0] + TABLES["one_stop"][1]
                         if c not in ("unit", "period"))
@@ -98,7 +99,19 @@ def import_bundle(bundle: Bundle, edition_path: Path, name: str, round_: str,
                                   for r in _rows(bundle, "lineage"))
     m.Change.objects.create(cycle=cycle, user=user, action="import",
                             after=f"{bundle.path.name}: {len(members)} units")
+    _keep_states(cycle)
     return cycle
+
+
+def _keep_states(cycle: m.Cycle) -> None:
+    """Every unit's checked state written at the import, from the cycle checked as the
+    workspace reads it, when it checks without an error: the first league after an import
+    (or after the site starts) is stacked from the states instead of reading and checking
+    the cycle's tables, and each unit's first save re-checks only its row. A cycle with an
+    error keeps no state (each unit's state is then made by its first valid write)."""
+    found = checked(cycle)
+    if not found.errors:
+        unit_state.keep_all(cycle, found.run())
 
 
 def _import_units(cycle: m.Cycle, rows: list[dict[str, str]]) -> dict[str, m.Member]:

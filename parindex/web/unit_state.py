@@ -43,15 +43,16 @@ def key(cycle: m.Cycle, member: m.Member) -> list[Any]:
             member.group, member.ranked]
 
 
-def encode(cycle: m.Cycle, member: m.Member, run: Run) -> bytes:
-    """The unit's state (of ``run``, the unit scored alone) as bytes."""
+def encode(cycle: m.Cycle, member: m.Member, run: Run, at: int = 0) -> bytes:
+    """The state of the unit at position ``at`` of ``run`` (the unit scored alone, or the
+    whole cycle checked) as bytes."""
     inputs = run.inputs
-    unit = inputs.units.iloc[0]
+    unit = inputs.units.iloc[at]
     head = json.dumps({"key": key(cycle, member), "leaves": inputs.x_self.shape[1],
                        "units": {c: (bool(unit[c]) if c == "ranked" else str(unit[c]))
                                  for c in inputs.units.columns}},
                       ensure_ascii=False).encode("utf-8")
-    body = b"".join(np.ascontiguousarray(getattr(inputs, name), dtype=kind).tobytes()
+    body = b"".join(np.ascontiguousarray(getattr(inputs, name)[at], dtype=kind).tobytes()
                     for name, kind in _ARRAYS)
     return _HEAD.pack(len(head)) + head + body
 
@@ -132,6 +133,22 @@ def keep(cycle: m.Cycle, member: m.Member, run: Run) -> None:
     """Write ``run`` as the unit's state (in the caller's transaction)."""
     member.state = encode(cycle, member, run)
     m.Member.objects.filter(pk=member.pk).update(state=member.state)
+
+
+def keep_all(cycle: m.Cycle, run: Run) -> int:
+    """Write every unit's state from ``run``, the whole cycle checked without an error (in
+    the caller's transaction): each unit's part of the cycle's inputs is what checking the
+    unit alone gives. Returns how many were written."""
+    members = {mb.unit.code: mb for mb in
+               m.Member.objects.filter(cycle=cycle).select_related("unit")}
+    kept = []
+    for at, code in enumerate(run.inputs.units["code"]):
+        member = members.get(str(code))
+        if member is not None:
+            member.state = encode(cycle, member, run, at)
+            kept.append(member)
+    m.Member.objects.bulk_update(kept, ["state"], batch_size=500)
+    return len(kept)
 
 
 def with_row(run: Run, row: RowInputs) -> Run:
