@@ -2,6 +2,10 @@
 becomes a cycle, a cycle is read back as the same text tables (:class:`RawTables`) the CSV
 and workbook readers produce, and exported as a bundle that ``parindex score`` scores to
 exactly what the site shows.
+
+Longer than 300 lines because the import, the reading back (every table, the survey laid
+out by column) and the checked cycle kept per process are one round trip, each step the
+inverse of another, and read best side by side.
 """
 
 from __future__ import annotations
