@@ -319,7 +319,8 @@ def test_the_import_keeps_each_units_state_as_its_own_check_makes_it(cycle: Any)
     from parindex.web import scores, store, unit_state
 
     members = list(m.Member.objects.filter(cycle=cycle).select_related("unit"))
-    assert members and all(mb.state for mb in members)
+    assert members
+    assert all(mb.state for mb in members)
     for member in members:
         run, problems = scores.unit_errors(cycle, member.code)
         assert run is not None, problems
