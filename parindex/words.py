@@ -1055,6 +1055,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "the table {table} has {rows} rows, more than an Excel sheet holds ({limit})"),
     "hint.out.sheet_rows": ("hãy ghi ra một thư mục CSV (OUT không có đuôi .xlsx)",
                             "write a CSV folder instead (an OUT without .xlsx)"),
+    "problem.out.cell_long": (
+        "ô này có {length} ký tự, nhiều hơn một ô Excel chứa được ({limit})",
+        "this cell has {length} characters, more than an Excel cell holds ({limit})"),
+    "hint.out.cell_long": ("hãy ghi ra một thư mục CSV (OUT không có đuôi .xlsx)",
+                           "write a CSV folder instead (an OUT without .xlsx)"),
     "problem.pick.unit": ("{quoted} không phải đơn vị của bộ số liệu",
                           "{quoted} is not a unit of the bundle"),
     "hint.pick.unit": ("các đơn vị: {known}", "units: {known}"),
@@ -1510,6 +1515,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "web.refuse.mixed_fields": ("Không được sửa cùng lúc phần của đơn vị và phần thẩm định.",
                                 "The unit's fields and the appraisal's cannot be changed "
                                 "together."),
+    "web.refuse.too_long": ("Trường {field} có {length} ký tự, nhiều hơn một ô Excel chứa "
+                            "được ({limit}); hãy rút gọn hoặc đính kèm thành tài liệu.",
+                            "The field {field} has {length} characters, more than an Excel "
+                            "cell holds ({limit}); shorten it or attach it as a document."),
     "web.refuse.invalid_body": ("Yêu cầu không hợp lệ {where}.", "Invalid request {where}."),
     "web.refuse.csrf": ("Phiên làm việc không hợp lệ (CSRF); hãy tải lại trang.",
                         "Invalid session (CSRF); reload the page."),

@@ -401,6 +401,21 @@ class TestInvalid:
         assert (r.status_code, r.json()["error"]) == (400, "mixed_fields")
         assert changes(cycle)[1:] == []
 
+    def test_a_text_longer_than_a_cell_holds(self, cycle: Any) -> None:
+        """Refused with why (every export must hold the text whole), nothing written."""
+        before = row_of(cycle, OWN, "1.1.3")
+        r = call(client_for("nn01"), "PATCH", evidence_url(cycle),
+                 {"note": "x" * 32_768}, HTTP_ACCEPT_LANGUAGE="vi")
+        assert (r.status_code, r.json()["error"]) == (400, "too_long")
+        assert r.json()["message"] == ("Trường note có 32768 ký tự, nhiều hơn một ô Excel "
+                                       "chứa được (32767); hãy rút gọn hoặc đính kèm thành "
+                                       "tài liệu.")
+        assert r.json()["field"] == "note"
+        assert row_of(cycle, OWN, "1.1.3").note == before.note
+        assert changes(cycle)[1:] == []
+        r = call(client_for("nn01"), "PATCH", evidence_url(cycle), {"note": "x" * 32_767})
+        assert r.status_code == 200, r.content[:200]
+
     def test_round_that_does_not_exist(self, cycle: Any) -> None:
         r = call(client_for("noivu"), "POST", f"/api/cycles/{cycle.id}/round?lang=en",
                  {"round": "party"})

@@ -15,9 +15,12 @@ import pandas as pd
 from parindex.errors import OutputError, Problem
 from parindex.evidence.labels import label
 from parindex.evidence.tables import TABLES
+from parindex.evidence.xlsx_formats import column_letter
 from parindex.io import safe_cell, write_atomic
 
 META_KEYS = ("year", "edition", "authority")
+#: the characters one Excel cell holds
+CELL_CHARACTERS = 32_767
 
 
 def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -71,6 +74,10 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], meta: dict[str, Any], lang: str 
             ws.write_number(r, c, value, bold if head else None)
             return
         text = str(value)
+        if len(text) > CELL_CHARACTERS:  # XlsxWriter would cut it short: refused, not lost
+            raise OutputError([Problem.of(
+                "out.cell_long", ws.name, f"row {r + 1}", field=column_letter(c + 1),
+                length=len(text), limit=CELL_CHARACTERS)])
         fmt = (bold_quoted if head else quoted) if text.startswith("=") else \
             (bold if head else None)
         ws.write_string(r, c, text, fmt)

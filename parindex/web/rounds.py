@@ -29,6 +29,7 @@ from parindex.web.services import (
     get_member,
     parse_day,
     record,
+    refuse_long,
     touch,
     validate_unit,
 )
@@ -80,6 +81,7 @@ def put_adjustment(user: Any, cycle: m.Cycle, code: str, ident: int | None,
                    ) -> tuple[m.Adjustment, dict[str, Any]]:
     """A bonus or penalty of the council (``ident`` None: a new one), with its reason and
     optionally a document of the unit's; checked as ``parindex check`` checks the table."""
+    refuse_long(fields, lang)
     with transaction.atomic():
         member = get_member(user, cycle, code, lang, lock=True)
         check(user, "adjustments.write", cycle, member, lang)

@@ -42,6 +42,18 @@ class Refused(Exception):
         self.extra = extra or {}
 
 
+def refuse_long(fields: dict[str, Any], lang: str) -> None:
+    """A text longer than an Excel cell holds is refused before anything is written: the
+    cycle's export and workbooks must hold every text whole."""
+    from parindex.evidence.write import CELL_CHARACTERS
+
+    for key, value in fields.items():
+        if isinstance(value, str) and len(value) > CELL_CHARACTERS:
+            raise Refused(400, "too_long", words.t(
+                "web.refuse.too_long", lang, field=key, length=len(value),
+                limit=CELL_CHARACTERS), {"field": key})
+
+
 def refusal(r: Refusal, lang: str) -> Refused:
     return Refused(r.status, r.code, words.t(f"web.refuse.{r.code}", lang, **r.facts))
 
@@ -180,6 +192,7 @@ def patch_evidence(user: Any, cycle: m.Cycle, code: str, criterion: str,
     """Change some fields of one unit's row for one leaf (created on its first write)."""
     wanted = {k: ("" if v is None else str(v)) for k, v in fields.items()
               if k in DECLARED + APPRAISED + EXPLAINED}
+    refuse_long(wanted, lang)
     kinds = {_action_of({k: 1}) for k in wanted}
     if len(kinds) > 1:
         raise Refused(400, "mixed_fields", words.t("web.refuse.mixed_fields", lang))
