@@ -7,7 +7,6 @@ import codecs
 import io
 import re
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -197,22 +196,14 @@ def read_csv_folder(path: Path, codes: bool = False) -> RawTables:
         if not found and not isinstance(loaded, dict):
             problems.append(Problem.of("bundle.meta_not_mapping", "bundle.yaml"))
     tables: dict[str, pd.DataFrame] = {}
-    files = {name: f"{name}.csv" for name in TABLES if (path / f"{name}.csv").is_file()}
-    # two files at a time: pandas' parser lets go of the interpreter while it splits a file
-    # into cells, so the survey's millions of answers are read beside the other tables
-    with ThreadPoolExecutor(2) as pool:
-        read = {name: pool.submit(read_csv_file, path / file, name, codes)
-                for name, file in sorted(files.items(), key=lambda f: -_size(path / f[1]))}
-    for name in files:  # the tables and their problems in the order of CONTRACT §2
-        df, found = read[name].result()
+    files: dict[str, str] = {}
+    for name in TABLES:
+        file = path / f"{name}.csv"
+        if not file.is_file():
+            continue
+        files[name] = file.name
+        df, found = read_csv_file(file, name, codes)
         problems += found
         if df is not None:
             tables[name] = df
     return RawTables(path, meta, "bundle.yaml", tables, files, problems)
-
-
-def _size(file: Path) -> int:
-    try:
-        return file.stat().st_size
-    except OSError:
-        return 0
