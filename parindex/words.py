@@ -982,6 +982,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.parse.no_option_like": ("không có tùy chọn {name} (có thể là: {choices})",
                                  "no such option: {name} (possible options: {choices})"),
     "cli.parse.no_command": ("không có lệnh '{name}'", "no such command '{name}'"),
+    "cli.parse.no_command_like": ("không có lệnh '{name}'; có phải {choices}?",
+                                  "no such command '{name}'; did you mean {choices}?"),
     "cli.parse.needs_value": ("tùy chọn '{name}' cần một giá trị",
                               "option '{name}' requires a value"),
     "cli.parse.no_value": ("tùy chọn '{name}' không nhận giá trị",

@@ -22,6 +22,8 @@ _WHOLE = [
     (r"No such option: (?P<name>\S+) \(Possible options: (?P<choices>.+)\)",
      "cli.parse.no_option_like"),
     (r"No such option: (?P<name>\S+)", "cli.parse.no_option"),
+    (r"No such command '(?P<name>[^']+)'\. Did you mean (?P<choices>.+)\?",
+     "cli.parse.no_command_like"),
     (r"No such command '(?P<name>[^']+)'\.", "cli.parse.no_command"),
     (r"Option '(?P<name>[^']+)' requires an argument\.", "cli.parse.needs_value"),
     (r"Option '(?P<name>[^']+)' does not take a value\.", "cli.parse.no_value"),
