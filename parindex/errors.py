@@ -125,6 +125,24 @@ class ParIndexError(Exception):
         return [p for p in self.problems if p.severity == "error"]
 
 
+class ValueRefused(ValueError):
+    """A value typed on the command line that does not parse (``--set``, ``--target``,
+    ``--tolerance``): its words key and facts, said in the command line's language by
+    :meth:`said`; ``str()`` is the English."""
+
+    def __init__(self, key: str, **facts: object):
+        self.key, self.facts = key, facts
+        super().__init__(words.t(key, "en", **facts))
+
+    def said(self, lang: str) -> str:
+        return words.t(self.key, lang, **self.facts)
+
+
+def said(exc: ValueError, lang: str) -> str:
+    """A refused value's reason in ``lang`` (a plain ValueError as it was written)."""
+    return exc.said(lang) if isinstance(exc, ValueRefused) else str(exc)
+
+
 class CriteriaError(ParIndexError):
     """A criteria edition file is invalid."""
 

@@ -981,6 +981,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.parse.no_option": ("không có tùy chọn {name}", "no such option: {name}"),
     "cli.parse.no_option_like": ("không có tùy chọn {name} (có thể là: {choices})",
                                  "no such option: {name} (possible options: {choices})"),
+    "value.set_pair": ("{item} không có dạng MÃ=GIÁ_TRỊ (ví dụ 1.1.3=95)",
+                       "{item} is not CODE=VALUE (e.g. 1.1.3=95)"),
+    "value.tolerance_pair": ("{part}: hãy viết KHÓA=GIÁ_TRỊ, KHÓA là một trong {keys}",
+                             "{part}: write KEY=VALUE with KEY one of {keys}"),
+    "value.tolerance_number": ("{part}: {value} không phải một số",
+                               "{part}: {value} is not a number"),
+    "value.tolerance_range": ("{part}: sai số phải ≥ 0 và xác suất không quá 1",
+                              "{part}: a tolerance is ≥ 0 and a probability at most 1"),
+    "value.target_whole": ("{kind}:N cần N là số nguyên ≥ 1, không phải {value}",
+                           "{kind}:N needs a whole number N ≥ 1, not {value}"),
+    "value.target_points": ("points:X cần X là một số, không phải {value}",
+                            "points:X needs a number X, not {value}"),
+    "value.target": ("{value} không phải mục tiêu: hãy cho một xếp loại ({bands}), rank:N, "
+                     "group:N hoặc points:X",
+                     "{value} is not a target: give a band ({bands}), rank:N, group:N or "
+                     "points:X"),
+    "cli.parse.at_least": ("cần một số từ {limit} trở lên", "a number of at least {limit} "
+                           "is needed"),
+    "cli.parse.at_most": ("cần một số không quá {limit}", "a number of at most {limit} is "
+                          "needed"),
     "cli.parse.no_command": ("không có lệnh '{name}'", "no such command '{name}'"),
     "cli.parse.no_command_like": ("không có lệnh '{name}'; có phải {choices}?",
                                   "no such command '{name}'; did you mean {choices}?"),

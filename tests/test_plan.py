@@ -21,6 +21,7 @@ from parindex.analysis.knapsack import Goal, Option, met, outcome, solve
 from parindex.analysis.plan import parse_target, plan, plan_all, plan_all_chosen, target_met
 from parindex.analysis.whatif import whatif
 from parindex.cli import app
+from parindex.errors import said
 from parindex.samples.sample import sample_root
 from parindex.scoring.run import Change, Run
 
@@ -309,10 +310,11 @@ class TestTargetsAndCosts:
         assert parse_target("points:85,5", run.edition).value == 85.5
         bare = parse_target("3", run.edition)  # CONTRACT: --target BAND_OR_RANK
         assert (bare.kind, bare.value) == ("rank", 3.0)
-        for bad, named in (("Giỏi", "'Giỏi'"), ("rank:0", "'0'"), ("rank:x", "'x'"),
-                           ("points:abc", "'abc'"), ("0", "'0'")):
-            with pytest.raises(ValueError, match=re.escape(named)):  # names what is wrong
+        for bad, named in (("Giỏi", '"Giỏi"'), ("rank:0", '"0"'), ("rank:x", '"x"'),
+                           ("points:abc", '"abc"'), ("0", '"0"')):
+            with pytest.raises(ValueError, match=re.escape(named)) as err:  # names what is wrong
                 parse_target(bad, run.edition)
+            assert named in said(err.value, "vi")  # and says it in Vietnamese too
 
     def test_costs_yaml_parent_and_exclusion(self, run: Run, tmp_path: Path) -> None:
         path = tmp_path / "c.yaml"

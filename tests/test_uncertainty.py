@@ -219,7 +219,7 @@ class TestTolerance:
         assert Tolerance.parse("percent=5, count=0,2") == Tolerance(percent=5, count=0.2)
         assert Tolerance.parse("0").is_zero()
         for bad in ("percent", "speed=1", "count=2", "percent=x"):
-            with pytest.raises(ValueError, match=re.escape(f"'{bad}'")):  # quotes what it read
+            with pytest.raises(ValueError, match=re.escape(f'"{bad}"')):  # quotes what it read
                 Tolerance.parse(bad)
 
 

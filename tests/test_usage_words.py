@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from parindex.cli.usage_words import local_message
 
+SAMPLE = str(Path(__file__).parent.parent / "parindex" / "samples" / "sample_district"
+             / "2024")
 CASES = [
     (["score"], "lỗi cú pháp lệnh: thiếu tham số BUNDLE"),
     (["score", "x", "--bogus"], "lỗi cú pháp lệnh: không có tùy chọn --bogus (có thể là: --out)"),
@@ -20,6 +23,18 @@ CASES = [
      "trong 'table', 'json', 'csv', 'xlsx'"),
     (["frob"], "lỗi cú pháp lệnh: không có lệnh 'frob'"),
     (["criteria", "frob"], "lỗi cú pháp lệnh: không có lệnh 'frob'"),
+    (["uncertainty", "x", "--draws", "0"],
+     "lỗi cú pháp lệnh: giá trị không hợp lệ của '--draws' / '-n': cần một số từ 1 trở lên"),
+    (["uncertainty", "x", "--weights", "2"],
+     "lỗi cú pháp lệnh: giá trị không hợp lệ của '--weights': cần một số không quá 0,99"),
+    (["whatif", SAMPLE, "SM01", "--set", "bogus"],
+     'lỗi cú pháp lệnh: --set: "bogus" không có dạng MÃ=GIÁ_TRỊ (ví dụ 1.1.3=95)'),
+    (["plan", SAMPLE, "SM01", "--target", "rank:abc"],
+     'lỗi cú pháp lệnh: --target: rank:N cần N là số nguyên ≥ 1, không phải "abc"'),
+    (["uncertainty", SAMPLE, "--tolerance", "count=5"],
+     'lỗi cú pháp lệnh: --tolerance: "count=5": sai số phải ≥ 0 và xác suất không quá 1'),
+    (["plan", SAMPLE, "SM01", "--target", "rank:abc", "--lang", "en"],
+     'usage error: --target: rank:N needs a whole number N ≥ 1, not "abc"'),
     (["scoer"], "lỗi cú pháp lệnh: không có lệnh 'scoer'; có phải 'score', 'serve'?"),
     (["criteria", "shwo"], "lỗi cú pháp lệnh: không có lệnh 'shwo'; có phải 'show'?"),
     (["scoer", "--lang", "en"],

@@ -227,6 +227,13 @@ def test_plan_page_shows_the_cli_plan(cycle: Any) -> None:
         [c["criterion"] for c in want["changes"]]
 
 
+def test_a_target_that_is_not_one_is_said_in_the_pages_language(cycle: Any) -> None:
+    page = _text(client_for("thamdinh").get(
+        f"/cycles/{cycle.id}/units/SM09/plan/", {"target": "Giỏi"}))
+    assert "&quot;Giỏi&quot; không phải mục tiêu: hãy cho một xếp loại" in page
+    assert "is not a target" not in page
+
+
 def test_whatif_moves_the_total_as_with_changes(cycle: Any) -> None:
     from parindex.scoring.run import Change
     from parindex.web import scores

@@ -108,7 +108,7 @@ class TestInputs:
     def test_parse_sets(self) -> None:
         assert parse_sets("A", ["1.1 = 95", "2=có"]) == [Change("A", "1.1", "95"),
                                                        Change("A", "2", "có")]
-        with pytest.raises(ValueError, match=re.escape("'1.1'")):
+        with pytest.raises(ValueError, match=re.escape('"1.1"')):
             parse_sets("A", ["1.1"])
 
     def test_scenario_yaml_and_csv(self, run: Run, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from parindex.analysis.costs import Costs
 from parindex.analysis.improvements import LeafSteps, Levers, Step, all_steps, unit_steps
 from parindex.analysis.knapsack import Goal, Option, Solution, index_tau, solve, solve_greedy
 from parindex.criteria.compiled import CompiledEdition
-from parindex.errors import EvidenceError, Problem, quote
+from parindex.errors import EvidenceError, Problem, ValueRefused, quote
 from parindex.scoring.engine import DECIMALS, points
 from parindex.scoring.run import Change, Run, input_text
 
@@ -55,21 +55,20 @@ def parse_target(text: str, edition: CompiledEdition) -> Target:
     if tail and kind in ("rank", "group"):
         if tail.strip().isdigit() and int(tail) >= 1:
             return Target(kind, float(int(tail)), raw)  # type: ignore[arg-type]
-        raise ValueError(f"{kind}:N needs a whole number N ≥ 1, not {tail!r}")
+        raise ValueRefused("value.target_whole", kind=kind, value=quote(tail))
     if tail and kind == "points":
         try:
             points = float(tail.strip().replace(",", "."))
         except ValueError:
             points = math.nan
         if not math.isfinite(points):
-            raise ValueError(f"points:X needs a number X, not {tail!r}")
+            raise ValueRefused("value.target_points", value=quote(tail))
         return Target("points", points, raw)
     for name, low in edition.bands:
         if unicodedata.normalize("NFC", name).casefold() == raw.casefold():
             return Target("band", float(low), name)
     names = ", ".join(name for name, _ in edition.bands)
-    raise ValueError(f"{text!r} is not a target: give a band ({names}), rank:N, group:N "
-                     "or points:X")
+    raise ValueRefused("value.target", value=quote(text), bands=names)
 
 
 def goals_for(run: Run, rows: np.ndarray, target: Target) -> list[Goal]:

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition, Leaf
+from parindex.errors import ValueRefused, quote
 from parindex.evidence.parse import leaf_kinds
 from parindex.evidence.states import MISSING, NA, VALUE
 from parindex.scoring.engine import DECIMALS, leaf_points, totals
@@ -74,15 +75,15 @@ class Tolerance:
             key, eq, value = part.partition("=")
             key = key.strip().lower()
             if not eq or key not in known:
-                raise ValueError(f"{part.strip()!r}: write KEY=VALUE with KEY one of "
-                                 f"{', '.join(known)}")
+                raise ValueRefused("value.tolerance_pair", part=quote(part.strip()),
+                                   keys=", ".join(known))
             try:
                 values[key] = float(value.strip().replace(",", "."))
             except ValueError:
-                raise ValueError(f"{part.strip()!r}: {value.strip()!r} is not a number") from None
+                raise ValueRefused("value.tolerance_number", part=quote(part.strip()),
+                                   value=quote(value.strip())) from None
             if values[key] < 0 or (key in ("count", "step") and values[key] > 1):
-                raise ValueError(f"{part.strip()!r}: a tolerance is ≥ 0 and a probability "
-                                 "at most 1")
+                raise ValueRefused("value.tolerance_range", part=quote(part.strip()))
         return cls(**values)
 
     def is_zero(self) -> bool:

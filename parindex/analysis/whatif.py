@@ -19,7 +19,7 @@ import numpy as np
 
 from parindex.criteria.compiled import CompiledEdition
 from parindex.criteria.yaml_file import read_yaml_file
-from parindex.errors import EvidenceError, Problem, quote
+from parindex.errors import EvidenceError, Problem, ValueRefused, quote
 from parindex.pipeline import run_bundle
 from parindex.scoring.run import Change, Run, column_or_none, input_text
 
@@ -30,7 +30,7 @@ def parse_sets(unit: str, items: Iterable[str]) -> list[Change]:
     for item in items:
         code, eq, value = item.partition("=")
         if not eq or not code.strip():
-            raise ValueError(f"{item!r} is not CODE=VALUE (e.g. 1.1.3=95)")
+            raise ValueRefused("value.set_pair", item=quote(item))
         out.append(Change(unit, code.strip(), value.strip()))
     return out
 

@@ -29,6 +29,7 @@ from parindex.cli.common import (
 from parindex.cli.language import h
 from parindex.cli.names import pick, unit_of
 from parindex.cli.stdout import json_bytes
+from parindex.errors import said
 from parindex.words import t
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def whatif(bundle: Path = BundleArg,
     try:
         changes = parse_sets(unit or "", sets or [])
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--set") from None
+        raise typer.BadParameter(said(exc, lg), param_hint="--set") from None
     if scenario is not None:
         changes += read_scenario(scenario)
     if not changes and unit is None and compare is None:
@@ -157,7 +158,7 @@ def plan(bundle: Path = BundleArg,
     try:
         goal = parse_target(_band_target(target, run.edition, lg), run.edition)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--target") from None
+        raise typer.BadParameter(said(exc, lg), param_hint="--target") from None
     i = unit_of(run, unit)
     name = None if owner is None else owner_of(run, owner)
     areas = None if name is None else frozenset(owned_areas(run, name))
@@ -281,7 +282,7 @@ def uncertainty(bundle: Path = BundleArg,
     try:
         tol = Tolerance.parse(tolerance)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--tolerance") from None
+        raise typer.BadParameter(said(exc, lang.value), param_hint="--tolerance") from None
     run = open_run(bundle, criteria)
     with progress(draws, "Monte Carlo") as advance:
         u = monte_carlo(run, draws, seed, tol, weights,

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, prefetch_related_objects
 
 from parindex.analysis.plan import parse_target
 from parindex.analysis.plan import plan as make_plan
-from parindex.errors import EvidenceError
+from parindex.errors import EvidenceError, said
 from parindex.evidence.states import MISSING
 from parindex.lang import typed_text
 from parindex.report import charts
@@ -193,7 +193,7 @@ def plan_view(run: Run, i: int, target: str, ranks: bool, lang: str) -> PlanView
     try:
         goal = parse_target(target, run.edition)
     except ValueError as exc:
-        view.error = str(exc)
+        view.error = said(exc, lang)
         return view
     if goal.kind in ("rank", "group") and not ranks:
         view.error = "rank"
