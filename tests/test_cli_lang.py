@@ -49,7 +49,9 @@ _NAMES = (re.compile(r"[\w./<>-]+\.(csv|yaml|xlsx|json|html)\b"),
           # a place in a YAML file: areas[0].criteria[1].max, previous.areas.9
           re.compile(r"[\w\[\]]+(\.[\w\[\]]+)+|\w+\[\d+\]"),
           # the command line's own syntax: options, metavars, target forms
-          re.compile(r"--[\w-]+|\b(UNIT|BUNDLE|FILE)\b|\b(rank|group|points):[NX]\b"))
+          re.compile(r"--[\w-]+|\b(UNIT|BUNDLE|FILE)\b|\b(rank|group|points):[NX]\b"),
+          # a folder of the test corpus, as the scenarios name it: <bad>/bundles/huge_count
+          re.compile(r"<bad>[\w/.-]*"))
 
 
 def _english_words(text: str) -> list[str]:
@@ -88,6 +90,14 @@ def _scenarios(tmp: Path) -> dict[str, list[str]]:
         "whatif usage": ["whatif", S2024],
         "plan": ["plan", S2024, "SM07", "--target", "tot"],
         "plan bad target": ["plan", S2024, "SM07", "--target", "Giỏi"],
+        "plan bad rank": ["plan", S2024, "SM07", "--target", "rank:abc"],
+        "whatif bad set": ["whatif", S2024, "SM07", "--set", "bogus"],
+        "uncertainty bad tolerance": ["uncertainty", S2024, "--tolerance", "count=5"],
+        **{f"check {name}": ["check", str(BAD / "bundles" / name), "--criteria",
+                             str(BAD / "bundles" / "tiny.yaml")]
+           for name in ("fraction_a_above_b", "fraction_zero", "fraction_on_points",
+                        "percent_sign_on_count", "manual_above_max", "huge_count",
+                        "impossible_year_date")},
         "weak": ["weak", S2024, "SM08"],
         "uncertainty": ["uncertainty", S2024, "--draws", "20"],
         "report": ["report", S2024, "--format", "json", "--out", str(tmp / "bao-cao.json")],
@@ -123,7 +133,7 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         for name, result in out[lang].items():
             text = _messages(result)
             out[lang][name] = (result, text.replace(str(tmp), "<tmp>").replace(S2024, "<b>")
-                               .replace(str(SAMPLE), "<s>"))
+                               .replace(str(SAMPLE), "<s>").replace(str(BAD), "<bad>"))
     return out
 
 

@@ -73,8 +73,9 @@ class _Reader:
         try:
             value = self._constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            self._problem(path, node, "yaml.value", node.value, quoted=quote(node.value),
-                          error=str(exc))
+            date = node.tag == "tag:yaml.org,2002:timestamp"  # 2023-02-29: no such day
+            self._problem(path, node, "yaml.date" if date else "yaml.value", node.value,
+                          quoted=quote(node.value), error=str(exc))
             return None
         return _nfc(value) if isinstance(value, str) else value
 

@@ -42,7 +42,8 @@ def rule_hint(leaf: Leaf, lang: str = "en") -> str:
     """What a leaf takes, in words: its options, or its input and rule."""
     if leaf.keys:
         return t("rule.choose_one", lang, keys=", ".join(leaf.keys))
-    return f"{leaf.code}: {leaf.describe_input(lang)}, {leaf.describe_rule(lang)}"
+    said = leaf.describe_input(lang)  # a plain value says nothing in Vietnamese
+    return f"{leaf.code}: {said + ', ' if said else ''}{leaf.describe_rule(lang)}"
 
 
 def note_changes(evc: Columns, ok: np.ndarray, out: Collector) -> None:
@@ -73,9 +74,14 @@ _REASONS = {"is not yes/no (có/không, x, 1/0)": "cell.yes_no",
             "is not a percentage (0–100, 92,5 or 31/75)": "cell.percent",
             "is not a count (a whole number ≥ 0)": "cell.count",
             "is not a number of points": "cell.points", "is not a number": "cell.number",
-            "is outside 0–100": "cell.outside"}
+            "is outside 0–100": "cell.outside", "a/b needs b > 0": "cell.fraction_zero",
+            "a/b needs a ≤ b": "cell.fraction_above",
+            "a/b counts are only for percentage inputs": "cell.fraction_kind",
+            "a % sign on a non-percentage": "cell.percent_sign",
+            "is too large for a count (below 1 000 000 000 000)": "count.too_large"}
 _PREFIXES = {"is not one of: ": ("cell.options", "choices"),
-             "not applicable is not allowed for ": ("cell.na_forbidden", "criterion")}
+             "not applicable is not allowed for ": ("cell.na_forbidden", "criterion"),
+             "points must be within 0…": ("cell.points_range", "max")}
 
 
 def reason_code(reason: str) -> tuple[str | None, dict[str, str]]:
