@@ -16,6 +16,7 @@ every language. This module imports :mod:`parindex.words` (itself light: only ``
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -67,8 +68,17 @@ class Problem:
             return f"{self.message} ({self.hint})" if self.hint else self.message
         message, hint = self.message, self.hint_in(lang)
         if words.language(lang) != "en":
-            message = words.t(f"problem.{self.code}", lang, **self.facts)
+            message = words.t(f"problem.{self.code}", lang, **self.facts_in(lang))
         return f"{message} ({hint})" if hint else message
+
+    def facts_in(self, lang: str) -> dict[str, object]:
+        """The facts for the words of ``lang``: in Vietnamese, a fact given in Vietnamese
+        too (``detail_vi``: a reason the edition's model wrote in English) in place of its
+        English."""
+        if words.language(lang) == "en":
+            return dict(self.facts)
+        return {k: v if self.facts.get(f"{k}_vi") is None else self.facts[f"{k}_vi"]
+                for k, v in self.facts.items()}
 
     def hint_in(self, lang: str) -> str | None:
         """The hint in ``lang``: the words' ``hint.CODE``, or a hint the checker gave in
@@ -89,7 +99,7 @@ class Problem:
         if self.code is None:
             lang = "en"  # a plain-text problem is English throughout
         if words.language(lang) != "en":
-            message = words.t(f"problem.{self.code}", lang, **self.facts)
+            message = words.t(f"problem.{self.code}", lang, **self.facts_in(lang))
             hint = self.hint_in(lang)
             location = _located(location, lang)
         place = f"{self.file}: {location}" if location else self.file
@@ -181,8 +191,11 @@ def _escape(char: str) -> str:
 
 
 def _located(location: str, lang: str) -> str:
-    """``row 6 (cell C6)`` and ``line 3`` in ``lang``'s words."""
+    """``row 6 (cell C6)`` and ``line 3, column 7`` in ``lang``'s words."""
     for word in ("row", "line"):
         if location.startswith(word + " "):
             location = words.t(f"where.{word}", lang) + location[len(word):]
+    location = re.sub(r", column (\d+)\b", lambda m: f", {words.t('where.at', lang)} {m[1]}",
+                      location)
+    location = location.replace(" (code ", " (" + words.t("where.code", lang) + " ")
     return location.replace("(cell ", "(" + words.t("where.cell", lang) + " ")

@@ -51,7 +51,9 @@ _NAMES = (re.compile(r"[\w./<>-]+\.(csv|yaml|xlsx|json|html)\b"),
           # the command line's own syntax: options, metavars, target forms
           re.compile(r"--[\w-]+|\b(UNIT|BUNDLE|FILE)\b|\b(rank|group|points):[NX]\b"),
           # a folder of the test corpus, as the scenarios name it: <bad>/bundles/huge_count
-          re.compile(r"<bad>[\w/.-]*"))
+          re.compile(r"<bad>[\w/.-]*"),
+          # a column or table of a bundle, named as its file names it: cột "unit", bảng units
+          re.compile(r'cột "[^"]*"|bảng \w+'))
 
 
 def _english_words(text: str) -> list[str]:
@@ -72,7 +74,9 @@ def _scenarios(tmp: Path) -> dict[str, list[str]]:
                 "duplicate_key", "parent_max_mismatch", "option_keys_differ_by_case",
                 "report_not_in_calendar", "unknown_key", "missing_title",
                 "bands_not_descending", "percent_with_deduction", "empty", "duplicate_code",
-                "valid_until_before_from", "previous_unknown_area", "levels_above_one"))],
+                "valid_until_before_from", "previous_unknown_area", "levels_above_one",
+                "band_without_bound", "leaf_without_max", "leaf_without_score",
+                "empty_children", "parent_with_score", "denominator_on_count"))],
         "criteria unknown": ["criteria", "show", "xa-1999"],
         "check": ["check", str(SAMPLE / "2019")],
         "check missing": ["check", str(tmp / "nowhere")],
@@ -97,7 +101,7 @@ def _scenarios(tmp: Path) -> dict[str, list[str]]:
                              str(BAD / "bundles" / "tiny.yaml")]
            for name in ("fraction_a_above_b", "fraction_zero", "fraction_on_points",
                         "percent_sign_on_count", "manual_above_max", "huge_count",
-                        "impossible_year_date")},
+                        "impossible_year_date", "one_stop_unknown_unit", "unknown_criterion")},
         "weak": ["weak", S2024, "SM08"],
         "uncertainty": ["uncertainty", S2024, "--draws", "20"],
         "report": ["report", S2024, "--format", "json", "--out", str(tmp / "bao-cao.json")],

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from parindex.criteria import cache
 from parindex.criteria.compiled import TEXT_KEYS, CompiledEdition, compile_edition
+from parindex.criteria.invalid_words import detail_vi
 from parindex.criteria.paths import Path_, render_path
 from parindex.criteria.yaml_file import read_text_file, read_yaml
 from parindex.errors import CriteriaError, Problem, quote
@@ -109,7 +110,8 @@ def parse_edition(text: str, file: str) -> tuple[Edition | None, dict[Path_, int
                                    name=err["loc"][-1])
             else:
                 found = Problem.of("criteria.invalid", file, where, field=field, value=value,
-                                   detail=err["msg"].removeprefix("Value error, "), shown=shown)
+                                   detail=err["msg"].removeprefix("Value error, "), shown=shown,
+                                   detail_vi=detail_vi(err["msg"].removeprefix("Value error, ")))
             problems.append(found)
         return None, lines, _dedupe(problems)
     return edition, lines, []

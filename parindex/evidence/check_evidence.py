@@ -124,7 +124,7 @@ def check_evidence(bundle: Bundle, edition: CompiledEdition, index: dict[str, in
             out.add("evidence", evc["_row"][i], "criterion", code, code="evidence.parent")
         else:
             out.add("evidence", evc["_row"][i], "criterion", code, code="evidence.criterion",
-                    edition=edition.id, hint=close_hint(code, list(edition.leaf_index)))
+                    edition=edition.id, **close_hint(code, list(edition.leaf_index)))
     ok = (ev_u >= 0) & (leaf >= 0)
     pair = np.where(ok, ev_u * max(len(edition.leaves), 1) + leaf, -1 - np.arange(len(ev)))
     pair_code, _ = pd.factorize(pair)

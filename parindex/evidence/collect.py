@@ -14,11 +14,17 @@ import pandas as pd
 from parindex.errors import Problem, quote
 from parindex.evidence.parse import clean, per_unique
 from parindex.evidence.tables import Bundle
+from parindex.words import t
 
 
-def close_hint(value: str, known: list[str]) -> str | None:
+def close_hint(value: str, known: list[str]) -> dict[str, str]:
+    """The ``hint`` (and ``hint_vi``) facts of a code that is not known but close to one
+    that is: "did you mean "A02"?"; none when nothing is close."""
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return f"did you mean {quote(close[0])}?" if close else None
+    if not close:
+        return {}
+    return {"hint": t("near.close", "en", close=quote(close[0])),
+            "hint_vi": t("near.close", "vi", close=quote(close[0]))}
 
 
 class Columns(dict[str, np.ndarray]):
@@ -71,7 +77,7 @@ def unit_index(table: str, col: pd.Series, rows: pd.Series,
     bad = np.flatnonzero(np.isnan(u))
     row_at, code_at = rows.to_numpy()[bad], col.to_numpy(dtype=object)[bad]
     for row, code in zip(row_at, code_at, strict=True):
-        out.add(table, row, "unit", code, hint=close_hint(code, known), code="unit.unknown")
+        out.add(table, row, "unit", code, code="unit.unknown", **close_hint(code, known))
     return np.where(np.isnan(u), -1, u).astype(np.intp)
 
 
