@@ -24,6 +24,7 @@ from parindex.evidence.bundle import bundle_from, load_bundle
 from parindex.evidence.inputs import KnownSurvey, known_survey
 from parindex.evidence.tables import TABLES, Bundle, RawTables
 from parindex.evidence.write import write_bundle_any
+from parindex.io import write_atomic
 from parindex.pipeline import Checked, check_bundle, edition_for
 from parindex.web import models as m
 from parindex.web import unit_state
@@ -33,14 +34,13 @@ ONE_STOP_COUNTS = tuple(c for c in TABLES["one_stop"][0] + TABLES["one_stop"][1]
 
 
 def edition_file(edition: m.Edition) -> Path:
-    """The edition's text as a file in the data folder (named by its hash: written once)."""
+    """The edition's text as a file in the data folder (named by its hash: written once,
+    through a temporary file of its own, so that two processes or threads writing it at
+    once each put the same text in place)."""
     folder = Path(settings.DATA) / "editions"
     path = folder / f"{edition.code}-{edition.sha256[:16]}.yaml"
     if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(edition.text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, edition.text)
     return path
 
 
