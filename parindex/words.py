@@ -8,12 +8,18 @@ that every text is present, non-empty and NFC-normalised).
 
 :func:`t` is the one place the language is chosen: ``"en"`` gives English, anything else
 Vietnamese (the default language of reports and templates). Numbers and dates are written by
-:mod:`parindex.lang`. Light on purpose: no pandas, no numpy, imports nothing of parindex.
+:mod:`parindex.lang`. Light on purpose: no pandas, no numpy, nothing of parindex but
+:mod:`parindex.lang`. :func:`reworded` says a library's English wording (the command-line
+parser's, pydantic's) again from the table.
 
 Longer than 300 lines because it is one table, an entry a line, read and translated as one.
 """
 
 from __future__ import annotations
+
+import re
+
+from parindex.lang import typed_text
 
 #: keys whose Vietnamese text is deliberately blank (the description leaves it unsaid)
 BLANK_IN_VI = frozenset({"input.value"})
@@ -997,11 +1003,12 @@ WORDS: dict[str, tuple[str, str]] = {
                      "group:N hoặc points:X",
                      "{value} is not a target: give a band ({bands}), rank:N, group:N or "
                      "points:X"),
-    "cli.parse.at_least": ("cần một số từ {limit} trở lên", "a number of at least {limit} "
+    "value.at_least": ("cần một số từ {limit} trở lên", "a number of at least {limit} "
                            "is needed"),
-    "cli.parse.at_most": ("cần một số không quá {limit}", "a number of at most {limit} is "
+    "value.at_most": ("cần một số không quá {limit}", "a number of at most {limit} is "
                           "needed"),
     "near.close": ("có phải {close}?", "did you mean {close}?"),
+    "word.or": ("hoặc", "or"),
     "cli.parse.no_command": ("không có lệnh '{name}'", "no such command '{name}'"),
     "cli.parse.no_command_like": ("không có lệnh '{name}'; có phải {choices}?",
                                   "no such command '{name}'; did you mean {choices}?"),
@@ -1015,8 +1022,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.parse.not_one_of": ("'{value}' không phải một trong {choices}",
                              "'{value}' is not one of {choices}"),
     "cli.parse.no_path": ("không có '{value}'", "'{value}' does not exist"),
-    "cli.parse.not_integer": ("cần một số nguyên", "a whole number is needed"),
-    "cli.parse.not_number": ("cần một số", "a number is needed"),
+    "value.integer": ("cần một số nguyên", "a whole number is needed"),
+    "value.number": ("cần một số", "a number is needed"),
     "cli.wrote": ("đã ghi {out}", "wrote {out}"),
     "cli.wrote_template": ("đã ghi {out}: {n} đơn vị, bộ chỉ số {edition}",
                            "wrote {out}: {n} unit(s), edition {edition}"),
@@ -1406,17 +1413,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "invalid.calendar": ("ngày của lịch phải có dạng MM-DD hoặc +N:MM-DD, không phải {value}",
                          "calendar date must be MM-DD or +N:MM-DD, not {value}"),
     "invalid.choose": ("cần một trong {choices}", "Input should be {choices}"),
-    "invalid.number": ("cần một số", "Input should be a valid number"),
-    "invalid.integer": ("cần một số nguyên", "Input should be a valid integer"),
     "invalid.text": ("cần một đoạn văn bản", "Input should be a valid string"),
     "invalid.list": ("cần một danh sách", "Input should be a valid list"),
     "invalid.mapping": ("cần một ánh xạ (các cặp khoá: giá trị)",
                         "Input should be a valid dictionary"),
-    "invalid.at_least": ("cần một số từ {limit} trở lên",
-                         "Input should be greater than or equal to {limit}"),
     "invalid.above": ("cần một số lớn hơn {limit}", "Input should be greater than {limit}"),
-    "invalid.at_most": ("cần một số không quá {limit}",
-                        "Input should be less than or equal to {limit}"),
     "problem.criteria.no_such": ("không có tệp bộ chỉ số hay bộ chỉ số có sẵn nào như vậy",
                                  "no such edition file or shipped edition id"),
     "hint.criteria.no_such": ("có sẵn: {ids}", "shipped: {ids}"),
@@ -2020,6 +2021,44 @@ WORDS: dict[str, tuple[str, str]] = {
     "where.code": ("mã", "code"),
     "where.column": (', cột "{column}"', ', column "{column}"'),
 }
+
+
+#: a library's English wording of a number refused (pydantic's, which the command line's
+#: parser and the edition's model both use) → its words key
+NUMBER_RULES: list[tuple[str, str]] = [
+    (r"Input should be greater than or equal to (?P<limit>\S+)", "value.at_least"),
+    (r"Input should be less than or equal to (?P<limit>\S+)", "value.at_most"),
+    (r"Input should be a valid integer.*", "value.integer"),
+    (r"Input should be a valid number.*", "value.number"),
+]
+
+
+Rules = list[tuple[str, str]]
+
+
+def reworded(rules: Rules, text: str, lang: str, why: Rules | None = None) -> str | None:
+    """``text``, a library's English wording (the command-line parser's, pydantic's), said
+    again from this table: the first rule whose pattern matches it whole gives the key and
+    its named groups the fields — a number ``limit`` written the language's way, ``'a' or
+    'b'`` with the language's "or", a ``why`` said again by the rules ``why`` — or None
+    when no rule matches."""
+    for pattern, key in rules:
+        found = re.fullmatch(pattern, text, flags=re.DOTALL)
+        if found is None:
+            continue
+        fields: dict[str, str] = {}
+        for k, v in found.groupdict().items():
+            if v is None:
+                continue
+            if k == "limit":
+                v = typed_text(v, lang)
+            elif k == "why" and why is not None:
+                v = reworded(why, v, lang) or v
+            else:
+                v = v.replace("' or '", f"' {t('word.or', lang)} '")
+            fields[k] = v
+        return t(key, lang, **fields)
+    return None
 
 
 def t(key: str, lang: str, **fields: object) -> str:

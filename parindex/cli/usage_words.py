@@ -10,11 +10,9 @@ kept as typed. A wording not listed here stays as the parser wrote it. Light on 
 
 from __future__ import annotations
 
-import re
 from typing import IO, Any
 
-from parindex.lang import typed_text
-from parindex.words import t
+from parindex.words import NUMBER_RULES, reworded, t
 
 #: the parser's wording of a refusal → its words key (named groups become fields)
 _WHOLE = [
@@ -38,28 +36,13 @@ _WHY = [
     (r"(?:Value error, )?'(?P<value>.*)' is not one of (?P<choices>.*)\.",
      "cli.parse.not_one_of"),
     (r"(?:File|Directory|Path) '(?P<value>.*)' does not exist\.", "cli.parse.no_path"),
-    (r"Input should be greater than or equal to (?P<limit>\S+)", "cli.parse.at_least"),
-    (r"Input should be less than or equal to (?P<limit>\S+)", "cli.parse.at_most"),
-    (r"Input should be a valid integer.*", "cli.parse.not_integer"),
-    (r"Input should be a valid number.*", "cli.parse.not_number"),
+    *NUMBER_RULES,
 ]
-
-
-def _said(rules: list[tuple[str, str]], text: str, lang: str) -> str | None:
-    for pattern, key in rules:
-        found = re.fullmatch(pattern, text, flags=re.DOTALL)
-        if found is not None:
-            fields = {k: (typed_text(v, lang) if k == "limit" else v)
-                      for k, v in found.groupdict().items() if v is not None}
-            if "why" in fields:
-                fields["why"] = _said(_WHY, fields["why"], lang) or fields["why"]
-            return t(key, lang, **fields)
-    return None
 
 
 def local_message(text: str, lang: str) -> str:
     """The parser's refusal ``text`` in ``lang`` (as written when its wording is unknown)."""
-    return _said(_WHOLE, text, lang) or text
+    return reworded(_WHOLE, text, lang, why=_WHY) or text
 
 
 def show(exc: Any, lang: str, file: IO[str] | None = None) -> None:

@@ -5,9 +5,7 @@ it quotes kept as written. A wording not listed stays as it was written."""
 
 from __future__ import annotations
 
-import re
-
-from parindex.words import t
+from parindex.words import NUMBER_RULES, reworded
 
 #: the English wording of a reason → its words key (named groups become fields)
 _DETAILS = [
@@ -27,22 +25,14 @@ _DETAILS = [
     (r"calendar date must be MM-DD or \+N:MM-DD, not (?P<value>.+)", "invalid.calendar"),
     (r"Input should be (?P<choices>'[^']+'(?:, '[^']+')*(?: or '[^']+')?)",
      "invalid.choose"),
-    (r"Input should be a valid number.*", "invalid.number"),
-    (r"Input should be a valid integer.*", "invalid.integer"),
     (r"Input should be a valid string.*", "invalid.text"),
     (r"Input should be a valid list.*", "invalid.list"),
     (r"Input should be a valid dictionary.*", "invalid.mapping"),
-    (r"Input should be greater than or equal to (?P<limit>\S+)", "invalid.at_least"),
+    *NUMBER_RULES,
     (r"Input should be greater than (?P<limit>\S+)", "invalid.above"),
-    (r"Input should be less than or equal to (?P<limit>\S+)", "invalid.at_most"),
 ]
 
 
 def detail_vi(detail: str) -> str | None:
     """A reason in Vietnamese when its wording is known (None otherwise)."""
-    for pattern, key in _DETAILS:
-        found = re.fullmatch(pattern, detail, flags=re.DOTALL)
-        if found is not None:
-            fields = {k: v.replace("' or '", "' hoặc '") for k, v in found.groupdict().items()}
-            return t(key, "vi", **fields)
-    return None
+    return reworded(_DETAILS, detail, "vi")
