@@ -234,6 +234,19 @@ def test_a_target_that_is_not_one_is_said_in_the_pages_language(cycle: Any) -> N
     assert "is not a target" not in page
 
 
+def test_the_what_if_inputs_are_written_the_pages_way(cycle: Any) -> None:
+    """A percentage with a decimal comma in Vietnamese, a point in English; saving the
+    form unchanged changes nothing."""
+    url = f"/cycles/{cycle.id}/units/SM01/plan/"
+    c = client_for("thamdinh")
+    vi = _text(c.get(url))
+    en = _text(c.get(url, {"lang": "en"}))
+    assert 'name="set:1.1.3" value="92,4"' in vi
+    assert 'name="set:1.1.3" value="92.4"' in en
+    same = _text(c.post(url, {"set:1.1.3": "92,4"}, HTTP_X_CSRFTOKEN=_csrf(c)))
+    assert "data-move" not in same
+
+
 def test_whatif_moves_the_total_as_with_changes(cycle: Any) -> None:
     from parindex.scoring.run import Change
     from parindex.web import scores

@@ -231,7 +231,7 @@ def whatif_view(run: Run, i: int, typed: dict[str, str], ranks: bool, lang: str)
     code = str(run.units["code"].iloc[i])
     leaves, changes = [], []
     for lf in run.edition.leaves:
-        now = input_text(run, i, lf.index, "appr")
+        now = typed_text(input_text(run, i, lf.index, "appr"), lang)  # 92,4 in Vietnamese
         value = typed.get(lf.code, now)
         leaves.append({"code": lf.code, "name": lf.name, "now": now, "value": value})
         if value.strip() != now.strip():
