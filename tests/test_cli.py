@@ -730,3 +730,50 @@ def test_installed_entry_point_matches_in_process(score_2024: dict[str, Any]) ->
     assert json.loads(proc.stdout) == score_2024
     assert "Traceback" not in proc.stderr
     assert not math.isnan(json.loads(proc.stdout)["units"][0]["index"])
+
+
+# A command ends without Python's teardown (parindex.cli.leave): what it wrote, its exit code
+# and the exit handlers are kept, and a thread still running is waited for.
+_LEAVE = """
+import atexit, sys, threading, time
+atexit.register(lambda: print("exit handler ran"))
+if sys.argv[1] == "thread":
+    threading.Thread(target=lambda: (time.sleep(1.5), print("thread done"))).start()
+sys.argv = ["parindex", *sys.argv[2:]]
+from parindex.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("args", "code", "said"), [
+    (["editions"], 0, "xa-2024"),
+    (["score", S2024, "--format", "json"], 0, '"units"'),
+    (["score", "no/such/folder"], 1, ""),
+    (["scoer"], 2, ""),
+])
+def test_a_command_ends_with_its_output_code_and_exit_handlers(args: list[str], code: int,
+                                                              said: str) -> None:
+    proc = subprocess.run([sys.executable, "-c", _LEAVE, "main", *args], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120, check=False)
+    assert proc.returncode == code, proc.stderr
+    assert said in proc.stdout
+    assert proc.stdout.endswith("exit handler ran\n")
+    assert "Traceback" not in proc.stderr
+    if code:
+        assert proc.stderr.strip()
+
+
+def test_a_thread_still_running_is_waited_for() -> None:
+    proc = subprocess.run([sys.executable, "-c", _LEAVE, "thread", "editions"],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "thread done" in proc.stdout
+    assert "exit handler ran" in proc.stdout
+
+
+def test_the_whole_json_reaches_a_pipe() -> None:
+    proc = subprocess.run([_entry_point(), "score", S2024, "--format", "json"],
+                          capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["units"]

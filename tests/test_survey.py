@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from parindex.cli import app
+from parindex.criteria.compiled import SurveySource
 from parindex.pipeline import open_run
 from parindex.samples.sample import sample_root
 
@@ -127,3 +128,28 @@ def test_criteria_show_fills_in_the_default_answer_weights(tmp_path: Path) -> No
     plain = json.loads(runner.invoke(app, ["criteria", "show", "xa-2017", "--format",
                                            "json"]).stdout)
     assert "survey_answers" not in plain  # no survey input: nothing to weigh
+
+
+def test_texts_to_clean_score_as_the_clean_ones(tmp_path: Path) -> None:
+    """Spaces, a non-breaking space, decomposed letters and lower case in the survey's cells
+    score and are counted exactly as the clean texts (the reader keeps a column that is
+    clean already as it was read, and cleans the others)."""
+    bundle = tmp_path / "2024"
+    shutil.copytree(SAMPLE, bundle)
+    df = _answers()
+    df["unit"] = " " + df["unit"] + "\u00a0"
+    df["respondent"] = df["respondent"] + " "
+    df["question"] = df["question"].str.lower()
+    df["answer"] = df["answer"].where(df.index % 2 == 0, " " + df["answer"])
+    df.to_csv(bundle / "survey.csv", index=False)
+    clean, messy = open_run(SAMPLE), open_run(bundle)
+    assert messy.scores.survey_points.tolist() == clean.scores.survey_points.tolist()
+    want, got = clean.inputs.survey, messy.inputs.survey
+    assert want is not None
+    assert got is not None
+    sources = [leaf.source for leaf in clean.edition.leaves
+               if isinstance(leaf.source, SurveySource)]
+    assert len(sources) == 5
+    for i in range(len(clean.units)):
+        for source in sources:
+            assert got.counts(source, i) == want.counts(source, i)

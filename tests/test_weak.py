@@ -7,12 +7,16 @@ from typing import Any
 
 import numpy as np
 import orjson
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from parindex.analysis.weak import Weakness, weak
+from parindex.analysis.weak import Weakness, summary, weak
 from parindex.cli import app
+from parindex.cli.common import frame_csv
 from parindex.evidence.states import MISSING, NA
+from parindex.pipeline import open_run
+from parindex.report.analysis_tables import summary_frame, weak_summary_frame
 from parindex.samples.sample import sample_root
 from parindex.scoring.run import Run, num_or_none
 
@@ -165,3 +169,29 @@ class TestAllUnitsAtOnce:
             place = {lf.code: j for j, lf in enumerate(run.edition.leaves)}
             pairs = [(-x["lost"], place[x["criterion"]]) for x in r["lost"]]
             assert pairs == sorted(pairs)
+
+
+class TestSummaryFromArrays:
+    """The summary table of ``weak`` (no unit, no ``--owner``) is made from the arrays,
+    without the reports: the very table the reports give, every year, both languages."""
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_every_year(self, sample_runs: list[Run], lang: str) -> None:
+        for run in sample_runs:
+            made = summary_frame(summary(run), lang)
+            want = weak_summary_frame(weak(run), lang)
+            assert len(made) == len(run.units)
+            pd.testing.assert_frame_equal(made, want, check_exact=True)
+
+    def test_a_loss_below_the_tolerance_is_not_among_the_biggest(self, run: Run) -> None:
+        tops = summary(run)["top"]
+        assert all(lost > 1e-9 for top in tops for _, lost in top)
+        assert max(map(len, tops)) == 3
+        assert summary(run, top=1)["top"] == [top[:1] for top in tops]
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_cli_csv_is_the_reports_table(self, lang: str) -> None:
+        got = runner.invoke(app, ["weak", str(SAMPLE), "--format", "csv", "--lang", lang])
+        assert got.exit_code == 0, got.output
+        want = frame_csv(weak_summary_frame(weak(open_run(SAMPLE)), lang), lang)
+        assert got.output == want

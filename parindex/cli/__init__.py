@@ -9,7 +9,11 @@ rich and the command modules out of `--help`."""
 
 from __future__ import annotations
 
-from typing import Any
+import atexit
+import os
+import sys
+import threading
+from typing import Any, NoReturn
 
 import typer
 
@@ -78,4 +82,30 @@ def _root(debug: bool = typer.Option(False, "--debug", help=h("opt.debug"))) -> 
 
 def main() -> None:
     safe_console_streams()
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
+
+
+def leave(code: object) -> NoReturn:
+    """End the process once a command is done, without Python's teardown: a national run
+    holds millions of objects, and freeing them one by one before exiting took a tenth of a
+    second of a one-second command, for memory the system takes back at once. The output
+    streams are flushed and the exit handlers run first (temporary files removed, logs
+    written), then the process ends with ``code``. A code that is not a number (a message
+    to print), a stream that cannot be flushed (a closed pipe) or a thread still running
+    end the usual way."""
+    if (code is None or isinstance(code, int)) and threading.active_count() == 1:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        else:
+            os._exit(code or 0)
+    raise SystemExit(code)

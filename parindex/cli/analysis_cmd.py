@@ -208,14 +208,21 @@ def weak(bundle: Path = BundleArg,
          out: Path | None = OutOpt, lang: Lang = LangOpt,
          owner: str | None = typer.Option(None, "--owner", help=h("opt.weak_owner"))) -> None:
     """Each unit's leaves by points lost, and where it trails its group or its band."""
+    from parindex.analysis.weak import summary
     from parindex.analysis.weak import weak as weak_report
     from parindex.pipeline import open_run
-    from parindex.report.analysis_tables import weak_summary_frame, weak_unit_frames
+    from parindex.report.analysis_tables import summary_frame, weak_summary_frame, weak_unit_frames
 
     run = open_run(bundle, criteria)
     lg = lang.value
     only, mine = _weak_owner(run, owner)
     title = f"{run.edition.id} — {run.year}" + ("" if mine is None else f" — {mine['owner']}")
+    if unit is None and mine is None and fmt is not Format.json:
+        # the summary table alone: made from the arrays, without each unit's lists
+        columns = summary(run)
+        _render(fmt, {}, lambda: summary_frame(columns, lg),
+                lambda: [(title, summary_frame(columns, lg))], lg, out)
+        return
     if unit is None:
         reports = [only(r) for r in weak_report(run)]
         data = {"edition": run.edition.id, "year": run.year, "units": reports}

@@ -111,9 +111,11 @@ def _strip_cells(df: pd.DataFrame, name: str,
         if col == "_row":
             columns[col] = df[col]
             continue
-        codes, uniques = distinct(df[col])
+        codes, uniques = distinct(df[col], narrow=name in CODED_TABLES)
         cleaned = np.array([strip_cell(u) for u in uniques] or [""], dtype=object)
-        if name in CODED_TABLES:
+        if name in CODED_TABLES and _same_texts(df[col], uniques, cleaned):
+            columns[col] = df[col]  # every text already clean: the column as it was read
+        elif name in CODED_TABLES:
             columns[col] = categorical(codes, cleaned, df.index)
         else:
             columns[col] = pd.Series(cleaned[codes], index=df.index, dtype=object)
@@ -121,6 +123,13 @@ def _strip_cells(df: pd.DataFrame, name: str,
     out = pd.DataFrame(columns, index=df.index)
     out.attrs.update(df.attrs)
     return out
+
+
+def _same_texts(column: pd.Series, uniques: np.ndarray, cleaned: np.ndarray) -> bool:
+    """Whether a categorical column's texts are all clean already (each distinct text its
+    own cleaned text, no blank cell read as missing)."""
+    return (isinstance(column.dtype, pd.CategoricalDtype) and len(uniques) == len(cleaned)
+            and all(type(u) is str and u == c for u, c in zip(uniques, cleaned, strict=True)))
 
 
 #: columns where legacy-encoded text would be matched or shown wrongly (others: a warning)

@@ -152,14 +152,33 @@ def weak_unit_frames(report: dict[str, Any], lang: str) -> dict[str, pd.DataFram
 
 
 def weak_summary_frame(reports: list[dict[str, Any]], lang: str) -> pd.DataFrame:
-    """Every unit in one row: points lost, the three biggest losses, areas trailing."""
+    """Every unit in one row: points lost, the three biggest losses, areas trailing (from
+    :func:`parindex.analysis.weak.weak`'s reports, which ``--owner`` has kept to its
+    leaves)."""
+    heads = ("code", "name", "group", "index", "band", "rank", "group_rank")
+    return summary_frame({
+        "heads": [tuple(r[k] for k in heads) for r in reports],
+        "points_lost": [r["points_lost"] for r in reports],
+        "top": [[(x["criterion"], x["lost"]) for x in r["lost"][:3]] for r in reports],
+        "areas_below_median": [[a["area"] for a in r["below_group_median"]["areas"]]
+                               for r in reports],
+        "areas_below_band": [[a["area"] for a in r["areas_below_band"]] for r in reports]},
+        lang)
+
+
+def summary_frame(columns: dict[str, list[Any]], lang: str) -> pd.DataFrame:
+    """The summary table of ``weak`` from its columns (:func:`parindex.analysis.weak.summary`
+    makes them for every unit at once)."""
     heads = [label(k, lang) for k in ("rank", "code", "unit", "index", "band", "lost",
                                        "top_lost", "areas_below_median", "areas_below_band")]
     rows = [dict(zip(heads, (
-        _rank(r["rank"]), r["code"], r["name"], r["index"], r["band"] or "", r["points_lost"],
-        "; ".join(f"{x['criterion']} ({fmt(x['lost'], lang)})" for x in r["lost"][:3]),
-        ", ".join(a["area"] for a in r["below_group_median"]["areas"]),
-        ", ".join(a["area"] for a in r["areas_below_band"])), strict=True)) for r in reports]
+        _rank(rank), code, name, index, band or "", points_lost,
+        "; ".join(f"{criterion} ({fmt(lost, lang)})" for criterion, lost in top),
+        ", ".join(below_median), ", ".join(below_band)), strict=True))
+        for (code, name, _group, index, band, rank, _group_rank), points_lost, top,
+        below_median, below_band in zip(
+            columns["heads"], columns["points_lost"], columns["top"],
+            columns["areas_below_median"], columns["areas_below_band"], strict=True)]
     return pd.DataFrame(rows)
 
 
