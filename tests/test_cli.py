@@ -735,8 +735,8 @@ def test_installed_entry_point_matches_in_process(score_2024: dict[str, Any]) ->
 # A command ends without Python's teardown (parindex.cli.leave): what it wrote, its exit code
 # and the exit handlers are kept, and a thread still running is waited for.
 _LEAVE = """
-import atexit, sys, threading, time
-atexit.register(lambda: print("exit handler ran"))
+import atexit, gc, sys, threading, time
+atexit.register(lambda: print("exit handler ran", gc.get_threshold()))
 if sys.argv[1] == "thread":
     threading.Thread(target=lambda: (time.sleep(1.5), print("thread done"))).start()
 sys.argv = ["parindex", *sys.argv[2:]]
@@ -757,7 +757,8 @@ def test_a_command_ends_with_its_output_code_and_exit_handlers(args: list[str], 
                           text=True, encoding="utf-8", timeout=120, check=False)
     assert proc.returncode == code, proc.stderr
     assert said in proc.stdout
-    assert proc.stdout.endswith("exit handler ran\n")
+    # while a command runs, the cycle collector runs every 200,000 new objects
+    assert proc.stdout.endswith("exit handler ran (200000, 30, 30)\n")
     assert "Traceback" not in proc.stderr
     if code:
         assert proc.stderr.strip()
@@ -777,3 +778,31 @@ def test_the_whole_json_reaches_a_pipe() -> None:
                           capture_output=True, timeout=120, check=False)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["units"]
+
+
+def test_serve_puts_pythons_collector_thresholds_back(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    """A command raises the cycle collector's thresholds; the server, which runs for days,
+    gets Python's own back before it starts."""
+    import gc
+
+    from parindex.cli import workspace_cmd
+    from parindex.cli.lazy import GC
+    from parindex.web import server
+
+    seen: list[tuple[int, ...]] = []
+
+    def started(*_: object, **__: object) -> None:
+        seen.append(gc.get_threshold())
+
+    monkeypatch.setattr(workspace_cmd, "_start", lambda *_: None)
+    monkeypatch.setattr(server, "serve", started)
+    monkeypatch.setitem(GC, "python", (701, 11, 12))
+    before = gc.get_threshold()
+    gc.set_threshold(200_000, 30, 30)
+    try:
+        result = invoke("serve", "--data", str(tmp_path))
+    finally:
+        gc.set_threshold(*before)
+    assert result.exit_code == 0, result.output
+    assert seen == [(701, 11, 12)]

@@ -107,3 +107,17 @@ def test_only_plain_consoles_are_drawn_directly() -> None:
                                      color_system="standard"))
     assert not plain_console(Console(file=io.StringIO(), force_terminal=False,
                                      legacy_windows=True))
+
+
+def test_each_letter_of_the_narrow_ranges_takes_one_cell_as_rich_counts() -> None:
+    from rich.cells import cell_len, get_character_cell_size
+
+    from parindex.cli.text_table import NARROW, width
+
+    letters = [chr(c) for c in range(0x110000)
+               if c < 0xd800 or c > 0xdfff]  # every code point but the surrogates
+    narrow = [ch for ch in letters if NARROW.fullmatch(ch)]
+    assert len(narrow) > 700
+    assert all(get_character_cell_size(ch) == 1 for ch in narrow)
+    for text in [*WORDS, "Nguyễn Thị Ánh — Đắk Lắk", "Thừa Thiên–Huế", "x\u0300", "ＡＢ"]:
+        assert width(text) == cell_len(text), text

@@ -20,6 +20,18 @@ from typing import Any
 #: text rich would not lay out on one line as written (line breaks, tabs, control codes)
 _UNSAFE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
+#: text whose every letter takes one cell (ASCII, the Latin letters Vietnamese is written
+#: with, dashes and quotes): as wide as it is long, without asking rich letter by letter
+#: (``tests/test_text_table.py`` checks each letter of these ranges against rich)
+NARROW = re.compile("[\x20-\x7e\u00a0-\u024f\u1e00-\u1eff\u2010-\u2027]*")
+
+
+def width(text: str) -> int:
+    """The cells ``text`` takes on a terminal, as rich counts them."""
+    from rich.cells import cell_len
+
+    return len(text) if NARROW.fullmatch(text) else cell_len(text)
+
 
 def plain_console(console: Any) -> bool:
     """Whether ``console`` (a rich Console) prints text without styles, on a terminal that
@@ -43,7 +55,6 @@ def draw(console: Any, heads: Sequence[str], rows: Sequence[Sequence[str]],
     """The table rich prints on ``console`` for these headings, rows (text) and right-aligned
     columns, each line's trailing spaces removed; ``None`` when rich would lay it out
     otherwise (see the module's note)."""
-    from rich.cells import cell_len
 
     if not rows or not heads:
         return None
@@ -53,10 +64,10 @@ def draw(console: Any, heads: Sequence[str], rows: Sequence[Sequence[str]],
     cells = [heads, *rows]
     if any(_UNSAFE.search(c) for row in cells for c in row) or _UNSAFE.search(top or ""):
         return None
-    lengths = [[len(c) if c.isascii() else cell_len(c) for c in row] for row in cells]
+    lengths = [[len(c) if c.isascii() else width(c) for c in row] for row in cells]
     widths = [max(col) + 2 for col in zip(*lengths, strict=True)]
     full = sum(widths) + len(widths) + 1
-    if full > console.options.max_width or (top is not None and cell_len(top) > full):
+    if full > console.options.max_width or (top is not None and width(top) > full):
         return None
     out = [] if top is None else [top.rstrip()]
     out.append("┏" + "┳".join("━" * w for w in widths) + "┓")
@@ -93,15 +104,13 @@ def _line(bar: str, row: Sequence[str], sizes: Sequence[int], widths: Sequence[i
           right: Sequence[bool]) -> str:
     """One row between ``bar`` borders, each cell padded to its column (right-aligned cells
     lose their trailing spaces first, as rich aligns them)."""
-    from rich.cells import cell_len
-
     parts = []
-    for text, size, width, to_right in zip(row, sizes, widths, right, strict=True):
+    for text, size, cells, to_right in zip(row, sizes, widths, right, strict=True):
         if to_right:
             kept = text.rstrip()
             if kept != text:
-                size = cell_len(kept)
-            parts.append(" " * (width - 1 - size) + kept + " ")
+                size = width(kept)
+            parts.append(" " * (cells - 1 - size) + kept + " ")
         else:
-            parts.append(" " + text + " " * (width - 1 - size))
+            parts.append(" " + text + " " * (cells - 1 - size))
     return (bar + bar.join(parts) + bar).rstrip()
