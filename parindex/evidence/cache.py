@@ -138,8 +138,8 @@ def _pack(df: pd.DataFrame) -> Any:
                 small = codes.astype(np.min_scalar_type(max(len(uniques) - 1, 0)))
                 columns.append((name, "codes", small, np.asarray(uniques, dtype=object)))
                 continue
-        values = s.to_numpy()
-        if s.dtype == np.int64 and len(values) and np.array_equal(
+        values = s.to_numpy() if s.dtype == np.int64 else None  # not a category's texts
+        if values is not None and len(values) and np.array_equal(
                 values, np.arange(values[0], values[0] + len(values))):
             columns.append((name, "range", int(values[0]), len(values)))  # the row numbers
             continue
