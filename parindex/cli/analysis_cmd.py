@@ -208,28 +208,21 @@ def weak(bundle: Path = BundleArg,
          out: Path | None = OutOpt, lang: Lang = LangOpt,
          owner: str | None = typer.Option(None, "--owner", help=h("opt.weak_owner"))) -> None:
     """Each unit's leaves by points lost, and where it trails its group or its band."""
-    from parindex.analysis.weak import summary
     from parindex.analysis.weak import weak as weak_report
     from parindex.pipeline import open_run
-    from parindex.report.analysis_tables import summary_frame, weak_summary_frame, weak_unit_frames
+    from parindex.report.analysis_tables import weak_table, weak_unit_frames
 
     run = open_run(bundle, criteria)
     lg = lang.value
     only, mine = _weak_owner(run, owner)
     title = f"{run.edition.id} — {run.year}" + ("" if mine is None else f" — {mine['owner']}")
-    if unit is None and mine is None and fmt is not Format.json:
-        # the summary table alone: made from the arrays, without each unit's lists
-        columns = summary(run)
-        _render(fmt, {}, lambda: summary_frame(columns, lg),
-                lambda: [(title, summary_frame(columns, lg))], lg, out)
-        return
-    if unit is None:
-        reports = [only(r) for r in weak_report(run)]
-        data = {"edition": run.edition.id, "year": run.year, "units": reports}
-        if mine is not None:
-            data["owner"] = mine
-        _render(fmt, data, lambda: weak_summary_frame(reports, lg),
-                lambda: [(title, weak_summary_frame(reports, lg))], lg, out)
+    if unit is None:  # the reports for JSON or an owner; the table alone is made without
+        reports = ([only(r) for r in weak_report(run)] if mine is not None
+                   or fmt is Format.json else None)
+        data = {"edition": run.edition.id, "year": run.year, "units": reports,
+                **({} if mine is None else {"owner": mine})}
+        _render(fmt, data, lambda: weak_table(run, reports, lg),
+                lambda: [(title, weak_table(run, reports, lg))], lg, out)
         return
     i = unit_of(run, unit)
     report = only(weak_report(run, [i])[0])
@@ -280,7 +273,6 @@ def uncertainty(bundle: Path = BundleArg,
                 criteria: str | None = CriteriaOpt, fmt: Format = FormatOpt,
                 out: Path | None = OutOpt, lang: Lang = LangOpt) -> None:
     """Median rank, 5–95% rank band and band probabilities under appraisal and weight noise."""
-
     from parindex.analysis.uncertainty import Tolerance
     from parindex.analysis.uncertainty import uncertainty as monte_carlo
     from parindex.pipeline import open_run

@@ -151,19 +151,29 @@ def weak_unit_frames(report: dict[str, Any], lang: str) -> dict[str, pd.DataFram
     return {"lost": lost, "below_group_median": areas, "below_band": band}
 
 
+def weak_table(run: Run, reports: list[dict[str, Any]] | None, lang: str) -> pd.DataFrame:
+    """The summary table of ``weak``: from the reports when they were made (for JSON, or
+    kept to an owner's leaves), else straight from the arrays (a tenth of the time)."""
+    from parindex.analysis.weak import summary
+
+    return summary_frame(summary(run) if reports is None else summary_columns(reports), lang)
+
+
 def weak_summary_frame(reports: list[dict[str, Any]], lang: str) -> pd.DataFrame:
-    """Every unit in one row: points lost, the three biggest losses, areas trailing (from
-    :func:`parindex.analysis.weak.weak`'s reports, which ``--owner`` has kept to its
-    leaves)."""
+    """Every unit in one row: points lost, the three biggest losses, areas trailing."""
+    return summary_frame(summary_columns(reports), lang)
+
+
+def summary_columns(reports: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The columns of :func:`parindex.analysis.weak.summary` taken from the reports of
+    :func:`parindex.analysis.weak.weak` (which ``--owner`` has kept to its leaves)."""
     heads = ("code", "name", "group", "index", "band", "rank", "group_rank")
-    return summary_frame({
-        "heads": [tuple(r[k] for k in heads) for r in reports],
-        "points_lost": [r["points_lost"] for r in reports],
-        "top": [[(x["criterion"], x["lost"]) for x in r["lost"][:3]] for r in reports],
-        "areas_below_median": [[a["area"] for a in r["below_group_median"]["areas"]]
-                               for r in reports],
-        "areas_below_band": [[a["area"] for a in r["areas_below_band"]] for r in reports]},
-        lang)
+    return {"heads": [tuple(r[k] for k in heads) for r in reports],
+            "points_lost": [r["points_lost"] for r in reports],
+            "top": [[(x["criterion"], x["lost"]) for x in r["lost"][:3]] for r in reports],
+            "areas_below_median": [[a["area"] for a in r["below_group_median"]["areas"]]
+                                   for r in reports],
+            "areas_below_band": [[a["area"] for a in r["areas_below_band"]] for r in reports]}
 
 
 def summary_frame(columns: dict[str, list[Any]], lang: str) -> pd.DataFrame:
