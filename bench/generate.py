@@ -76,8 +76,9 @@ def make_units(n_units: int, rng: np.random.Generator) -> tuple[pd.DataFrame, np
     return units, np.clip(np.array(quality), 0.02, 0.99)
 
 
-def generate(n_units: int = DEFAULT_UNITS, out: Path = DEFAULT_OUT, seed: int = 1) -> Path:
-    """Write the bundle folder ``out``; returns it."""
+def generate(n_units: int = DEFAULT_UNITS, out: Path = DEFAULT_OUT, seed: int = 1,
+             survey: bool = True) -> Path:
+    """Write the bundle folder ``out`` (``survey``: with a survey table); returns it."""
     from parindex.criteria import load_edition
     from parindex.samples.synth import SynthOptions, synth_tables, write_bundle
 
@@ -85,7 +86,7 @@ def generate(n_units: int = DEFAULT_UNITS, out: Path = DEFAULT_OUT, seed: int = 
     units, quality = make_units(n_units, rng)
     edition = load_edition(EDITION)
     tables = synth_tables(edition, units, YEAR, quality, seed=seed * 7919 + 11,
-                          options=SynthOptions())
+                          options=SynthOptions(survey=survey))
     return write_bundle(Path(out), tables, YEAR, EDITION, AUTHORITY)
 
 
@@ -94,10 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--units", type=int, default=DEFAULT_UNITS, help="number of communes")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="bundle folder to write")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-survey", action="store_true",
+                    help="no survey table (its survey leaves are then rebased)")
     args = ap.parse_args(argv)
     if args.units < 1:
         ap.error("--units must be at least 1")
-    path = generate(args.units, args.out, args.seed)
+    path = generate(args.units, args.out, args.seed, survey=not args.no_survey)
     units = pd.read_csv(path / "units.csv", dtype=str)
     counts = units["type"].value_counts().to_dict()
     print(f"wrote {path}: {len(units)} units in {units['group'].nunique()} groups "

@@ -3,7 +3,7 @@
 
     python bench/scaling.py [--quick] [--sizes 3321,10000,33210] [--repeat 1]
                             [--only rank-xlsx,report] [--skip template] [--draws 200]
-                            [--limit 1.3] [--json FILE]
+                            [--limit 1.3] [--json FILE] [--no-survey]
 
 For each size a bundle is generated once (``bench/generate.py``, the same seed, so the same
 bytes) and cached under ``bench/data/scale-N`` (git-ignored), beside a tiny bundle of
@@ -27,6 +27,11 @@ when a command fails its check or exits non-zero, else 0.
 cost too little above start-up for the difference to rise above the noise of a busy
 machine; ``--repeat 3`` takes medians). The template command gets the units list of each
 bundle; ``--skip template`` leaves it out (it is the slowest per unit).
+
+The bundles carry a survey table (about 520 answers a commune). At 33,210 units that is
+17 million answers in a 330 MB file, more than the 200 MB a CSV file may have
+(``MAX_CSV_BYTES``), which every command refuses, as it should; ``--no-survey`` runs every
+size without one (bundles under ``bench/data/scale-N-no-survey``).
 """
 
 from __future__ import annotations
@@ -68,13 +73,15 @@ def parindex_exe() -> str:
     return str(here) if here.exists() else shutil.which("parindex") or "parindex"
 
 
-def bundle(n: int) -> Path:
-    """The cached bundle of ``n`` units, generated on first use."""
-    out = DATA / f"scale-{n}"
+def bundle(n: int, survey: bool = True) -> Path:
+    """The cached bundle of ``n`` units, generated on first use (``survey``: with a survey
+    table, 520 answers a commune)."""
+    out = DATA / (f"scale-{n}" if survey else f"scale-{n}-no-survey")
     if not (out / "units.csv").is_file():
         print(f"generating {n} units → {out}", file=sys.stderr, flush=True)
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--units", str(n),
-                        "--out", str(out)], check=True)
+                        "--out", str(out), *([] if survey else ["--no-survey"])],
+                       check=True)
     return out
 
 
@@ -132,13 +139,13 @@ def marginal(cost: float, base: float, n: int) -> float:
     return (cost - base) / (n - BASE_UNITS)
 
 
-def run_all(sizes: list[int], names: list[str], draws: int, repeat: int
-            ) -> dict[str, dict[int, Measure]]:
+def run_all(sizes: list[int], names: list[str], draws: int, repeat: int,
+            survey: bool = True) -> dict[str, dict[int, Measure]]:
     exe = parindex_exe()
     results: dict[str, dict[int, Measure]] = {}
     with tempfile.TemporaryDirectory(prefix="parindex-scaling-") as tmp:
         for n in [BASE_UNITS, *sizes]:
-            path = bundle(n)
+            path = bundle(n, survey)
             for name, args in commands(path, Path(tmp), draws).items():
                 if name not in names:
                     continue
@@ -186,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs per measure (median)")
     ap.add_argument("--limit", type=float, default=LIMIT)
     ap.add_argument("--json", type=Path, help="also save the measures here")
+    ap.add_argument("--no-survey", action="store_true",
+                    help="bundles without a survey table (at 33,210 units a survey's 17 M "
+                    "answers make a 330 MB file, over the 200 MB a CSV file may have)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else \
         list(QUICK_SIZES if args.quick else SIZES)
@@ -195,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {os.getloadavg()}", file=sys.stderr)
     names = [n for n in (args.only.split(",") if args.only else COMMANDS)
              if n not in (args.skip.split(",") if args.skip else [])]
-    results = run_all(sizes, names, draws, args.repeat)
+    results = run_all(sizes, names, draws, args.repeat, survey=not args.no_survey)
     print(f"load average after: {os.getloadavg()}", file=sys.stderr)
     passed = check(results, sizes, args.limit)
     if args.json:
