@@ -230,6 +230,8 @@ class _Perturber:
         self.moving = [None if m.sum() > _DENSE * len(m) else np.flatnonzero(m)
                        for m in moving]
         self.fixed = [~m for m in moving]
+        #: per leaf, the arrays a draw reads for the units it draws (:meth:`_columns`)
+        self.gathered: dict[int, tuple[np.ndarray, ...]] = {}
 
     def _step_points(self, ed: CompiledEdition, state: np.ndarray) -> np.ndarray:
         """Each stepped leaf's points a step down, as is and a step up (3 × units × leaves;
@@ -286,20 +288,33 @@ class _Perturber:
         if bits is None or (moving is not None and not len(moving)):
             return np.broadcast_to(const, (c, len(const)))
         if moving is None:
-            pts = self._draw(j, bits, slice(None))
+            pts = self._draw(j, bits)
             if not self.stepped[j]:  # a fixed stepped cell steps to its own points
                 np.copyto(pts, const, where=self.fixed[j])
             return pts
         pts = np.empty((c, len(const)))
         pts[...] = const
-        pts[:, moving] = self._draw(j, bits[:, moving], moving)
+        pts[:, moving] = self._draw(j, bits[:, moving])
         return pts
 
-    def _draw(self, j: int, bits: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
-        """Points of leaf ``j`` for the units ``cols`` from their random bits."""
+    def _columns(self, j: int) -> tuple[np.ndarray, ...]:
+        """Leaf ``j``'s arrays for the units it draws (its steps' points, or its values and
+        where they are kept), gathered once, not once per chunk of draws: a chunk holds
+        fewer draws the more units there are (two at 33,210), and gathering per chunk made
+        the simulation's cost per unit grow with the units."""
+        found = self.gathered.get(j)
+        if found is None:
+            cols = slice(None) if self.moving[j] is None else self.moving[j]
+            arrays = self.step[:, :, j] if self.stepped[j] else (self.x[j], self.keep[j])
+            found = self.gathered[j] = tuple(np.ascontiguousarray(a[cols]) for a in arrays)
+        return found
+
+    def _draw(self, j: int, bits: np.ndarray) -> np.ndarray:
+        """Points of leaf ``j`` for the units it draws (:meth:`_columns`) from their random
+        bits."""
         if not self.stepped[j]:
-            return self.leaves[j].points(self._continuous(j, _uniform(bits), cols))
-        down, same, up = (a[cols] for a in self.step[:, :, j])
+            return self.leaves[j].points(self._continuous(j, _uniform(bits)))
+        down, same, up = self._columns(j)
         p = self.prob[j]
         points = np.empty(bits.shape)
         points[...] = same
@@ -310,10 +325,11 @@ class _Perturber:
             np.copyto(points, down, where=_below(bits, p / 2))
         return points
 
-    def _continuous(self, j: int, u: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
-        """A percentage or number leaf's inputs for the units ``cols`` (draws × those
+    def _continuous(self, j: int, u: np.ndarray) -> np.ndarray:
+        """A percentage or number leaf's inputs for the units it draws (draws × those
         units) from uniforms ``u`` of that shape (float32, overwritten)."""
-        t, x0 = self.tol, self.x[j][cols]
+        t = self.tol
+        x0, keep = self._columns(j)
         width = t.percent if self.kinds[j] == "percent" else t.number / 100
         out = np.empty(u.shape)
         u *= 2 * width
@@ -325,7 +341,7 @@ class _Perturber:
             u += 1
             np.multiply(x0, u, out=out)
             np.maximum(out, 0.0, out=out)
-        np.copyto(out, np.broadcast_to(x0, out.shape), where=self.keep[j][cols])
+        np.copyto(out, np.broadcast_to(x0, out.shape), where=keep)
         return out
 
 
