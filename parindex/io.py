@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from parindex.errors import OutputError, Problem
@@ -22,24 +23,30 @@ def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename; a
     missing folder is made. An operating-system refusal (a read-only folder, a file where a
     folder should be) is an :class:`OutputError` naming the path and the reason."""
+    raw = data.encode(encoding) if isinstance(data, str) else data
+    return write_atomic_by(path, lambda tmp: tmp.write_bytes(raw))
+
+
+def write_atomic_by(path: str | Path, make: Callable[[Path], object]) -> Path:
+    """:func:`write_atomic` of a file that ``make`` writes itself, at the temporary path it
+    is given (a workbook written row by row, never held whole in memory)."""
     target = Path(path)
     try:
-        return _write(target, data, encoding)
+        return _write(target, make)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputError([Problem(str(target), "", f"cannot be written: {reason}",
                                    hint="choose another file or folder for --out")]) from None
 
 
-def _write(target: Path, data: str | bytes, encoding: str) -> Path:
+def _write(target: Path, make: Callable[[Path], object]) -> Path:
     if target.is_dir():
         raise IsADirectoryError(21, "it is a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
+        os.close(fd)
+        make(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:

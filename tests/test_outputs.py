@@ -109,6 +109,52 @@ class TestWriteRefused:
         assert "cannot be written: it is a folder" in err
 
 
+class TestWrittenAsMade:
+    """A file written as it is made (the template, row by row) lands whole or not at all:
+    an interrupted one leaves the old file and no temporary file."""
+
+    def test_an_interrupted_write_leaves_the_old_file(self, tmp_path: Path) -> None:
+        from parindex.io import write_atomic_by
+
+        out = tmp_path / "t.xlsx"
+        out.write_bytes(b"old")
+
+        def half(tmp: Path) -> None:
+            tmp.write_bytes(b"half a workbook")
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            write_atomic_by(out, half)
+        assert out.read_bytes() == b"old"
+        assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
+        write_atomic_by(out, lambda tmp: tmp.write_bytes(b"new"))
+        assert out.read_bytes() == b"new"
+        assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
+
+    def test_the_template_file_is_the_templates_bytes(self, tmp_path: Path) -> None:
+        from parindex.criteria import load_edition
+        from parindex.evidence.template import template_bytes
+        from parindex.evidence.units_file import read_units
+
+        out = tmp_path / "t.xlsx"
+        code, _, err = _invoke("template", "xa-2024", "--units", str(SAMPLE / "units.csv"),
+                               "--year", "2024", "--out", str(out))
+        assert code == 0, err
+        units, _ = read_units(SAMPLE / "units.csv")
+        made = template_bytes(load_edition("xa-2024"), units, 2024, "vi")
+        assert _parts(out.read_bytes()) == _parts(made)
+        assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    """A workbook's parts, but its creation time (``docProps/core.xml``)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name) for name in zf.namelist() if name != "docProps/core.xml"}
+
+
 class TestUsage:
     """Out-of-range options are usage errors (exit 2), not tracebacks."""
 

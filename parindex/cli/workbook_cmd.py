@@ -24,9 +24,9 @@ def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help=h("arg.ed
     """A self-assessment workbook to fill in: one row per unit and criterion."""
     from parindex.criteria import load_edition
     from parindex.errors import EvidenceError
-    from parindex.evidence.template import default_year, template_bytes
+    from parindex.evidence.template import default_year, save_template
     from parindex.evidence.units_file import read_units
-    from parindex.io import write_atomic
+    from parindex.io import write_atomic_by
 
     lg = lang.value
     if out.suffix.lower() != ".xlsx":
@@ -48,8 +48,8 @@ def template(ref: str = typer.Argument(..., metavar="ID_OR_FILE", help=h("arg.ed
     if owner is not None:
         owners = [a.owner for a in edition.areas if a.owner]
         owner = pick(owner, owners, "owner", file=edition.id)
-    data = template_bytes(edition, table, year or default_year(), lg, owner, authority)
-    write_atomic(out, data)
+    write_atomic_by(out, lambda tmp: save_template(tmp, edition, table, year or default_year(),
+                                                   lg, owner, authority))
     err_console().print(t("cli.wrote_template", lg, out=out, n=len(table), edition=edition.id),
                         markup=False, highlight=False)
 

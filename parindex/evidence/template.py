@@ -22,13 +22,14 @@ The workbook is written by XlsxWriter with shared formats and one data validatio
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition
 from parindex.evidence.template_guide import TITLE_ROWS
 from parindex.evidence.template_leaves import TemplateSpec, select_leaves
-from parindex.evidence.template_sheets import write_workbook
+from parindex.evidence.template_sheets import save_workbook, write_workbook
 
 #: the (1-based) row of the evidence sheet's headings, below the title block
 HEADING_ROW = TITLE_ROWS + 1
@@ -37,9 +38,20 @@ HEADING_ROW = TITLE_ROWS + 1
 def template_bytes(edition: CompiledEdition, units: pd.DataFrame, year: int, lang: str = "vi",
                    owner: str | None = None, authority: str = "") -> bytes:
     """The template workbook (see the module docstring)."""
-    spec = TemplateSpec(edition, units.reset_index(drop=True), year, lang,
+    return write_workbook(_spec(edition, units, year, lang, owner, authority))
+
+
+def save_template(path: Path, edition: CompiledEdition, units: pd.DataFrame, year: int,
+                  lang: str = "vi", owner: str | None = None, authority: str = "") -> None:
+    """:func:`template_bytes` written to ``path`` as it is made, never held whole (a
+    template of every commune is tens of megabytes)."""
+    save_workbook(_spec(edition, units, year, lang, owner, authority), path)
+
+
+def _spec(edition: CompiledEdition, units: pd.DataFrame, year: int, lang: str,
+          owner: str | None, authority: str) -> TemplateSpec:
+    return TemplateSpec(edition, units.reset_index(drop=True), year, lang,
                         select_leaves(edition, owner), authority, owner)
-    return write_workbook(spec)
 
 
 def default_year() -> int:

@@ -68,17 +68,25 @@ def write_workbook(spec: TemplateSpec) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="parindex-template-") as tmp:
         path = Path(tmp) / "template.xlsx"
-        _write(path, spec)
+        save_workbook(spec, path)
         return path.read_bytes()
 
 
-def _write(path: Path, spec: TemplateSpec) -> None:
-    """The workbook, row by row (XlsxWriter's constant-memory mode: a row is written out
-    when the next begins, so memory stays flat however many units)."""
+def save_workbook(spec: TemplateSpec, path: Path) -> None:
+    """The workbook written to ``path``, row by row (XlsxWriter's constant-memory mode: a
+    row is written out when the next begins, and the file is never held whole, so memory
+    stays flat however many units)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="parindex-template-") as tmp:
+        _write(path, spec, tmp)
+
+
+def _write(path: Path, spec: TemplateSpec, tmpdir: str) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {
-        "constant_memory": True, "tmpdir": str(path.parent), "strings_to_numbers": False,
+        "constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
         "strings_to_formulas": False, "strings_to_urls": False})
     fmt = _formats(wb)
     sheets = ["meta", "units", "evidence"] + (["one_stop"] if spec.one_stop else []) \
@@ -227,4 +235,4 @@ def _validations(ws: Any, cells: dict[tuple[str, ...], str], lang: str, col: int
         ws.data_validation(first, col, first, col + 1, options)
 
 
-__all__ = ["write_workbook"]
+__all__ = ["save_workbook", "write_workbook"]
