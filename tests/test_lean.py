@@ -210,6 +210,26 @@ def test_json_weak_imports_no_other_analysis(cache_home: Path) -> None:
     assert not {n.split(".")[0] for n in names} & {"pydantic", "rich"}
 
 
+@pytest.mark.parametrize("args", [
+    ["plan", "SM01", "--target", "tot", "--format", "json"],
+    ["whatif", "SM01", "--set", "1.1.1=khong", "--format", "json"],
+    ["score", "--format", "json"]], ids=lambda a: a[0])
+def test_plan_whatif_and_score_import_no_pydantic(cache_home: Path, args: list[str]) -> None:
+    """With a cached edition, a plan to a band named as typed (``tot``), a what-if and a
+    score take what they need from the compiled edition: no pydantic model is built."""
+    _load("xa-2024")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent.parent),
+           "PARINDEX_NO_CACHE": "1"}
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "parindex", args[0],
+                           str(sample_bundles()[-1]), *args[1:]],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", proc.stderr, re.M))
+    assert "parindex.evidence.bundle" in names
+    assert "pydantic" not in {n.split(".")[0] for n in names}
+    assert "parindex.criteria.model" not in names
+
+
 class TestCommandsBuiltWhenUsed:
     """`parindex --help` lists the commands from their help texts: no command module is
     imported, nor what the commands share (`parindex.cli.common`); a command imports its own

@@ -67,7 +67,7 @@ def _band_target(target: str, edition: CompiledEdition, lang: str) -> str:
     if raw.isdigit() or raw.partition(":")[0].strip().lower() in ("rank", "group", "points"):
         return target
     try:
-        return pick(raw, [b.name for b in edition.model.bands], "band", file=edition.id)
+        return pick(raw, edition.band_names(), "band", file=edition.id)
     except ParIndexError as exc:
         said = exc.problems[0].render(lang).removeprefix(f"{edition.id}: ")
         raise typer.BadParameter(said, param_hint="--target") from None
