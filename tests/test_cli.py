@@ -787,7 +787,7 @@ def test_serve_puts_pythons_collector_thresholds_back(monkeypatch: pytest.Monkey
     import gc
 
     from parindex.cli import workspace_cmd
-    from parindex.cli.lazy import GC
+    from parindex.cli.process import GC
     from parindex.web import server
 
     seen: list[tuple[int, ...]] = []
@@ -806,3 +806,37 @@ def test_serve_puts_pythons_collector_thresholds_back(monkeypatch: pytest.Monkey
         gc.set_threshold(*before)
     assert result.exit_code == 0, result.output
     assert seen == [(701, 11, 12)]
+
+
+@pytest.mark.parametrize(("platform", "calls"), [
+    ("linux", [(-3, 32 * 2**20), (-1, 2**30), (-3, 128 * 2**10), (-1, 128 * 2**10)]),
+    ("win32", []), ("darwin", [])])
+def test_the_allocator_keeps_freed_memory_for_a_command_not_a_server(
+        monkeypatch: pytest.MonkeyPatch, platform: str, calls: list[tuple[int, int]]) -> None:
+    """On Linux a command asks glibc (mallopt) to take arrays of up to 32 MB from the heap
+    and keep freed memory; a server asks for glibc's own settings back; elsewhere nothing
+    is asked."""
+    import ctypes
+    import gc
+
+    from parindex.cli import process
+
+    seen: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, param: int, value: int) -> int:
+            seen.append((param, value))
+            return 1
+
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(ctypes, "CDLL", lambda _: Libc())
+    monkeypatch.setattr(process, "GC", {})
+    before = gc.get_threshold()
+    try:
+        process.start()
+        assert gc.get_threshold() == process.COMMAND_GC
+        process.for_a_server()
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)
+    assert seen == calls

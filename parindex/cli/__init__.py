@@ -9,17 +9,13 @@ rich and the command modules out of `--help`."""
 
 from __future__ import annotations
 
-import atexit
-import gc
-import os
-import sys
-import threading
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 
+from parindex.cli import process
 from parindex.cli.language import h, safe_console_streams
-from parindex.cli.lazy import GC, STATE, Install, RootGroup
+from parindex.cli.lazy import STATE, Install, RootGroup
 from parindex.cli.lean import LeanCommand
 
 #: the settings of the root app, which its subcommands are built with too
@@ -81,42 +77,11 @@ def _root(debug: bool = typer.Option(False, "--debug", help=h("opt.debug"))) -> 
     STATE["debug"] = debug
 
 
-#: the cycle collector's thresholds while a command runs (as mypy sets them): a national
-#: bundle makes millions of objects, and the default thresholds (a collection every 700
-#: new objects, a full one every 70,000) spent 0.03–0.06 s of a one-second command walking
-#: objects that live until it ends; cycles are still collected, every 200,000 objects.
-#: ``serve``, which runs for days, puts Python's own thresholds back.
-COMMAND_GC = (200_000, 30, 30)
-
-
 def main() -> None:
     safe_console_streams()
-    GC["python"] = gc.get_threshold()
-    gc.set_threshold(*COMMAND_GC)
+    process.start()
     try:
         app()
     except SystemExit as done:
-        leave(done.code)
-    leave(0)
-
-
-def leave(code: object) -> NoReturn:
-    """End the process once a command is done, without Python's teardown: a national run
-    holds millions of objects, and freeing them one by one before exiting took a tenth of a
-    second of a one-second command, for memory the system takes back at once. The output
-    streams are flushed and the exit handlers run first (temporary files removed, logs
-    written), then the process ends with ``code``. A code that is not a number (a message
-    to print), a stream that cannot be flushed (a closed pipe) or a thread still running
-    end the usual way."""
-    if (code is None or isinstance(code, int)) and threading.active_count() == 1:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except (OSError, ValueError):
-            pass
-        else:
-            os._exit(code or 0)
-    raise SystemExit(code)
+        process.leave(done.code)
+    process.leave(0)

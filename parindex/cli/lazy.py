@@ -27,10 +27,6 @@ Install = Callable[[Any, typer.Typer], None]
 #: what the root command's own options set (``--debug``), read by the subcommands
 STATE = {"debug": False}
 
-#: the cycle collector's thresholds Python started with ("python"), which ``main`` raised
-#: for a command (:data:`parindex.cli.COMMAND_GC`)
-GC: dict[str, tuple[int, ...]] = {}
-
 
 class LazyCommands(MutableMapping[str, Any]):
     """Subcommands by name, in the order given; each built on first access."""

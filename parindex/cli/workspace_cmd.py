@@ -4,7 +4,6 @@ extra), imported inside the commands so the rest of the command line never loads
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from enum import Enum
@@ -13,9 +12,9 @@ from typing import Any
 
 import typer
 
+from parindex.cli import process
 from parindex.cli.common import BundleArg, Lang, LangOpt, err_console, handles_errors
 from parindex.cli.language import h
-from parindex.cli.lazy import GC
 from parindex.cli.lean import LeanCommand, LeanGroup
 from parindex.words import t
 
@@ -91,8 +90,7 @@ def serve(demo: bool = typer.Option(False, "--demo", help=h("opt.ws_demo")),
         typer.echo(t("web.cli.demo_accounts", lg, password=DEMO_PASSWORD))
     from parindex.web.server import serve as run
 
-    if "python" in GC:  # a server runs for days: Python's own collector thresholds
-        gc.set_threshold(*GC["python"])
+    process.for_a_server()  # a server runs for days: Python's and the allocator's own
     typer.echo(t("web.cli.address", lg, url=f"http://{host}:{port}/", data=str(data)))
     try:
         run(host, port, workers=workers)

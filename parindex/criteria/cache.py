@@ -88,15 +88,16 @@ def write_entry(content: bytes, edition: CompiledEdition) -> None:
     save_file(entry_path(content), data)
 
 
-def save_file(target: Path, data: bytes) -> bool:
-    """Write a cache entry atomically (a temporary file readable by its owner alone, then a
-    rename); False, and nothing left behind, when the folder cannot be written."""
+def save_file(target: Path, *parts: bytes | memoryview) -> bool:
+    """Write a cache entry (its ``parts`` one after the other, never joined in memory)
+    atomically (a temporary file readable by its owner alone, then a rename); False, and
+    nothing left behind, when the folder cannot be written."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.writelines(parts)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -224,11 +224,11 @@ def write_entry(key: str, bundle: Bundle, inputs: Inputs, problems: list[Problem
     pickle.dump((digest, replace(bundle, tables={}), packed), stream,
                 protocol=pickle.HIGHEST_PROTOCOL)
     _EditionPickler(stream, inputs.edition).dump((inputs, problems))
-    payload = stream.getvalue()
-    data = (MAGIC + fingerprint() + b"\n" + f"{len(payload)} {zlib.crc32(payload)}".encode()
-            + b"\n" + payload)
+    payload = stream.getbuffer()  # the pickled bytes as they are, not a copy
+    head = (MAGIC + fingerprint() + b"\n" + f"{len(payload)} {zlib.crc32(payload)}".encode()
+            + b"\n")
     target = entry_path(key)
-    if edition_cache.save_file(target, data):
+    if edition_cache.save_file(target, head, payload):
         _prune(target.parent)
 
 
