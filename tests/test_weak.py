@@ -16,7 +16,7 @@ from parindex.cli import app
 from parindex.cli.common import frame_csv
 from parindex.evidence.states import MISSING, NA
 from parindex.pipeline import open_run
-from parindex.report.analysis_tables import summary_frame, weak_summary_frame
+from parindex.report.analysis_tables import summary_frame, weak_table
 from parindex.samples.sample import sample_root
 from parindex.scoring.run import Run, num_or_none
 
@@ -179,7 +179,7 @@ class TestSummaryFromArrays:
     def test_every_year(self, sample_runs: list[Run], lang: str) -> None:
         for run in sample_runs:
             made = summary_frame(summary(run), lang)
-            want = weak_summary_frame(weak(run), lang)
+            want = weak_table(run, weak(run), lang)
             assert len(made) == len(run.units)
             pd.testing.assert_frame_equal(made, want, check_exact=True)
 
@@ -193,5 +193,6 @@ class TestSummaryFromArrays:
     def test_cli_csv_is_the_reports_table(self, lang: str) -> None:
         got = runner.invoke(app, ["weak", str(SAMPLE), "--format", "csv", "--lang", lang])
         assert got.exit_code == 0, got.output
-        want = frame_csv(weak_summary_frame(weak(open_run(SAMPLE)), lang), lang)
+        run = open_run(SAMPLE)
+        want = frame_csv(weak_table(run, weak(run), lang), lang)
         assert got.output == want

@@ -141,12 +141,6 @@ def _totals(lost: np.ndarray) -> list[float]:
     return [float(row.sum()) for row in lost]
 
 
-def _codes_below(mask: np.ndarray, codes: list[str]) -> list[list[str]]:
-    """Per row of ``mask``, the ``codes`` of its marked columns, in column order."""
-    rows, cols = np.nonzero(mask)
-    return _split([codes[c] for c in cols.tolist()], rows, mask.shape[0])
-
-
 def summary(run: Run, top: int = 3) -> dict[str, list[Any]]:
     """Every unit by rank in one row, the figures the summary table of ``weak`` shows,
     column by column: ``heads`` (code, name, group, index, band, rank, group rank as in a
@@ -167,8 +161,10 @@ def summary(run: Run, top: int = 3) -> dict[str, list[Any]]:
     areas = [a.code for a in ed.areas]
     index = s.area_index[idx]
     return {"heads": _heads(run, idx), "points_lost": _totals(lost), "top": tops,
-            "areas_below_median": _codes_below(index < w.area_median[idx] - _TOL, areas),
-            "areas_below_band": _codes_below(index < w.band_min[idx][:, None] - _TOL, areas)}
+            "areas_below_median": _below(index < w.area_median[idx] - _TOL,
+                                         lambda _, k: areas[k]),
+            "areas_below_band": _below(index < w.band_min[idx][:, None] - _TOL,
+                                       lambda _, k: areas[k])}
 
 
 def weak(run: Run, units: list[int] | None = None) -> list[dict[str, Any]]:

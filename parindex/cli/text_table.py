@@ -28,9 +28,11 @@ NARROW = re.compile("[\x20-\x7e\u00a0-\u024f\u1e00-\u1eff\u2010-\u2027]*")
 
 def width(text: str) -> int:
     """The cells ``text`` takes on a terminal, as rich counts them."""
+    if NARROW.fullmatch(text):
+        return len(text)
     from rich.cells import cell_len
 
-    return len(text) if NARROW.fullmatch(text) else cell_len(text)
+    return cell_len(text)
 
 
 def plain_console(console: Any) -> bool:

@@ -68,7 +68,7 @@ def write_workbook(spec: TemplateSpec) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="parindex-template-") as tmp:
         path = Path(tmp) / "template.xlsx"
-        save_workbook(spec, path)
+        _write(path, spec, tmp)
         return path.read_bytes()
 
 

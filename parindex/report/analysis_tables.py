@@ -152,16 +152,12 @@ def weak_unit_frames(report: dict[str, Any], lang: str) -> dict[str, pd.DataFram
 
 
 def weak_table(run: Run, reports: list[dict[str, Any]] | None, lang: str) -> pd.DataFrame:
-    """The summary table of ``weak``: from the reports when they were made (for JSON, or
+    """The summary table of ``weak``, every unit in one row (points lost, the three biggest
+    losses, areas trailing): from the reports when they were made (for JSON, or
     kept to an owner's leaves), else straight from the arrays (a tenth of the time)."""
     from parindex.analysis.weak import summary
 
     return summary_frame(summary(run) if reports is None else summary_columns(reports), lang)
-
-
-def weak_summary_frame(reports: list[dict[str, Any]], lang: str) -> pd.DataFrame:
-    """Every unit in one row: points lost, the three biggest losses, areas trailing."""
-    return summary_frame(summary_columns(reports), lang)
 
 
 def summary_columns(reports: list[dict[str, Any]]) -> dict[str, list[Any]]:
