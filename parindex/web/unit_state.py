@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -43,13 +44,15 @@ def key(cycle: m.Cycle, member: m.Member) -> list[Any]:
             member.group, member.ranked]
 
 
-def encode(cycle: m.Cycle, member: m.Member, run: Run, at: int = 0) -> bytes:
+def encode(cycle: m.Cycle, member: m.Member, run: Run, at: int = 0,
+           unit: Mapping[Any, Any] | None = None) -> bytes:
     """The state of the unit at position ``at`` of ``run`` (the unit scored alone, or the
-    whole cycle checked) as bytes."""
+    whole cycle checked) as bytes; ``unit``: its row of the units table, when the caller
+    has it already."""
     inputs = run.inputs
-    unit = inputs.units.iloc[at]
+    row: Any = inputs.units.iloc[at] if unit is None else unit
     head = json.dumps({"key": key(cycle, member), "leaves": inputs.x_self.shape[1],
-                       "units": {c: (bool(unit[c]) if c == "ranked" else str(unit[c]))
+                       "units": {c: (bool(row[c]) if c == "ranked" else str(row[c]))
                                  for c in inputs.units.columns}},
                       ensure_ascii=False).encode("utf-8")
     body = b"".join(np.ascontiguousarray(getattr(inputs, name)[at], dtype=kind).tobytes()
@@ -142,10 +145,10 @@ def keep_all(cycle: m.Cycle, run: Run) -> int:
     members = {mb.unit.code: mb for mb in
                m.Member.objects.filter(cycle=cycle).select_related("unit")}
     kept = []
-    for at, code in enumerate(run.inputs.units["code"]):
-        member = members.get(str(code))
+    for at, unit in enumerate(run.inputs.units.to_dict("records")):  # the rows read once
+        member = members.get(str(unit["code"]))
         if member is not None:
-            member.state = encode(cycle, member, run, at)
+            member.state = encode(cycle, member, run, at, unit)
             kept.append(member)
     m.Member.objects.bulk_update(kept, ["state"], batch_size=500)
     return len(kept)
