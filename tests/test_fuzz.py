@@ -141,6 +141,7 @@ class TestFuzzCsv:
     @FUZZ
     @given(edited=edits(CONTENT))
     @example(edited=[("meta", 1, 0, "x" * 1000)])  # found by this test: a 1000-char edition
+    @example(edited=[("units", 0, 0, ""), ("units", 2, 0, " ")])  # two blank unit codes
     def test_random_cells(self, edited: list[tuple[Any, ...]]) -> None:
         with tempfile.TemporaryDirectory(prefix="parfuzz-") as tmp:
             folder = Path(tmp) / "bundle"
@@ -174,6 +175,8 @@ class TestFuzzWorkbook:
     @FUZZ
     @given(edited=edits(CELL_VALUE), percent_format=st.booleans())
     @example(edited=[("meta", 1, 0, "x" * 1000)], percent_format=False)
+    # found by this test: two units with a blank code were two rows but one unit
+    @example(edited=[("units", 0, 0, ""), ("units", 2, 0, " ")], percent_format=False)
     def test_random_cells(self, edited: list[tuple[Any, ...]], percent_format: bool) -> None:
         with tempfile.TemporaryDirectory(prefix="parfuzz-") as tmp:
             path = Path(tmp) / "bundle.xlsx"

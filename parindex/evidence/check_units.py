@@ -27,7 +27,9 @@ def check_units(bundle: Bundle, out: Collector) -> pd.DataFrame:
     for row, code in zip(units.loc[dup, "_row"], units.loc[dup, "code"], strict=True):
         out.add("units", row, "code", code, code="units.twice")
     units["ranked"] = _ranked(df, out)
-    units = units[~dup].reset_index(drop=True)
+    # a unit without a code (an error above) is left out like a repeated one: two blank
+    # codes would otherwise be two rows of the table and one unit of the index
+    units = units[~dup & (units["code"] != "")].reset_index(drop=True)
     units["type"] = units["type"].str.lower()
     return units
 
