@@ -163,6 +163,36 @@ class TestRoundTrip:
         assert all(f"I{r}" in lists[options] and f"J{r}" in lists[options] for r in rows)
         assert ws.cell(rows[0], 8).value.startswith("Chọn trong danh sách: Đúng hạn, Trễ hạn")
 
+    def test_validations_split_by_units_cover_the_same_cells(
+            self, tmp_path: Path, edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A national workbook gives each rule one validation per thousand units; split
+        every two units here, the three units' cells are the same cells, each once."""
+        from openpyxl.worksheet.cell_range import MultiCellRange
+
+        from parindex.evidence import template_sheets
+
+        def cells(path: Path) -> dict[str, list[list[str]]]:
+            ws = load_workbook(path)["evidence"]
+            out: dict[str, list[list[str]]] = {}
+            for dv in ws.data_validations.dataValidation:
+                out.setdefault(dv.formula1, []).append(
+                    [c for r in MultiCellRange(str(dv.sqref)).ranges for c in r.cells])
+            return out
+
+        units = _units(tmp_path, "csv")
+        _template(edition, units, whole := tmp_path / "whole.xlsx")
+        monkeypatch.setattr(template_sheets, "UNITS_PER_VALIDATION", 2)
+        _template(edition, units, split := tmp_path / "split.xlsx")
+        before, after = cells(whole), cells(split)
+        assert before
+        assert before.keys() == after.keys()
+        for formula, parts in after.items():
+            assert len(before[formula]) == 1, formula
+            assert len(parts) == 2, formula
+            joined = [c for part in parts for c in part]
+            assert sorted(joined) == sorted(before[formula][0]), formula
+            assert len(set(joined)) == len(joined), formula
+
     def test_input_columns_are_text(self, tmp_path: Path, edition: Path) -> None:
         """A text column keeps 3/4 as typed: Excel does not make it 3 April."""
         template = tmp_path / "mau.xlsx"

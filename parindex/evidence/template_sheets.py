@@ -150,15 +150,13 @@ def _reports_sheet(ws: Any, spec: TemplateSpec, codes: list[str], fmt: dict[str,
     """One row per unit and calendar report, the report's deadline beside the date cell."""
     deadlines = {r: spec.edition.deadline(r, spec.year).strftime("%d/%m/%Y")
                  for r in spec.edition.model.calendar}
-    rows = [(u, r, "", deadlines[r]) for u in codes for r in deadlines]
+    rows = ((u, r, "", deadlines[r]) for u in codes for r in deadlines)
     _table_sheet(ws, "reports", ["unit", "report", "submitted", "deadline"], rows,
                  spec.lang, fmt, {"submitted": "date", "deadline": "plain"})
 
 
 def _evidence_sheet(ws: Any, spec: TemplateSpec, fmt: dict[str, Any]) -> None:
     """Title block, headings, one row per unit and leaf, drop-downs, signature block."""
-    from xlsxwriter.utility import xl_col_to_name
-
     cols = list(EVIDENCE_COLUMNS)
     head = title_block(ws, spec, fmt, len(cols) - 1)
     for j, col in enumerate(cols):
@@ -172,10 +170,7 @@ def _evidence_sheet(ws: Any, spec: TemplateSpec, fmt: dict[str, Any]) -> None:
     first_input = cols.index(INPUT_COLUMNS[0])
     ws.conditional_format(head + 1, first_input, max(last, head + 1), len(cols) - 1,
                           {"type": "no_errors", "format": fmt["shade"]})
-    value = cols.index("value")
-    ranges = _rule_ranges(rows, len(spec.units), head + 1,
-                          (xl_col_to_name(value), xl_col_to_name(value + 1)))
-    _validations(ws, ranges, spec.lang, value, head + 1)
+    _validations(ws, rows, len(spec.units), head + 1, cols.index("value"), spec.lang)
     end = signature_block(ws, last + 2, fmt, (cols.index("rule"), cols.index("enter")),
                           spec.lang)
     ws.protect("", {"format_rows": True, "format_columns": True, "autofilter": True,
@@ -186,10 +181,9 @@ def _evidence_sheet(ws: Any, spec: TemplateSpec, fmt: dict[str, Any]) -> None:
     print_setup(ws, spec.lang, head, (0, 0, end, len(cols) - 1))
 
 
-def _rule_ranges(rows: list[LeafRow], n_units: int, first: int,
-                 letters: tuple[str, str]) -> dict[tuple[str, ...], str]:
-    """Each validation rule's cells (``I7:J7 I9:J12 …``, 1-based rows): the value and
-    appraised cells of its leaves' rows, consecutive leaves of a unit joined."""
+def _rule_spans(rows: list[LeafRow]) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+    """Each validation rule's runs of consecutive leaf rows within a unit (0-based, first
+    and last)."""
     runs: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     for k, lr in enumerate(rows):
         mine = runs.setdefault(lr.check, [])
@@ -197,42 +191,67 @@ def _rule_ranges(rows: list[LeafRow], n_units: int, first: int,
             mine[-1] = (mine[-1][0], k)
         else:
             mine.append((k, k))
+    return runs
+
+
+def _cells(spans: list[tuple[int, int]], step: int, n_units: int, first: int,
+           letters: tuple[str, str]) -> str:
+    """The value and appraised cells of one rule's runs in every unit's rows
+    (``I7:J7 I9:J12 …``, 1-based rows). Built one unit at a time: a national workbook has
+    hundreds of thousands of ranges, and a list of them all would hold each as an object."""
     left, right = letters
-    out = {}
-    for check, spans in runs.items():
-        parts = []
-        for u in range(n_units):
-            base = first + 1 + u * len(rows)
-            parts += [f"{left}{base + a}:{right}{base + b}" for a, b in spans]
-        out[check] = " ".join(parts)
-    return out
+    return " ".join(
+        " ".join(f"{left}{base + a}:{right}{base + b}" for a, b in spans)
+        for base in range(first + 1, first + 1 + n_units * step, step))
 
 
 #: Excel's limit on a drop-down list written in the rule itself
 _LIST_LIMIT = 255
 
 
-def _validations(ws: Any, cells: dict[tuple[str, ...], str], lang: str, col: int,
-                 first: int) -> None:
-    """One data validation per rule over the value and appraised cells of its rows:
-    drop-downs for options and yes/no, a 0…max check for manual points."""
-    for check, ranges in cells.items():
-        if not ranges or check == ("any",):
+def _rule_options(check: tuple[str, ...], lang: str) -> dict[str, Any] | None:
+    """A rule's data validation: a drop-down for options and yes/no, a 0…max check for
+    manual points; None for free entry, or for a list Excel cannot hold in the rule."""
+    if check == ("any",):
+        return None
+    options: dict[str, Any]
+    if check[0] == "list":
+        items = list(check[1:])
+        if any("," in c or '"' in c for c in items) or len(",".join(items)) > _LIST_LIMIT:
+            return None  # "what to enter" still names the choices
+        options = {"validate": "list", "source": items}
+    else:
+        top = float(check[1])
+        options = {"validate": "decimal", "criteria": "between", "minimum": 0,
+                   "maximum": int(top) if top.is_integer() else top}
+    options.update({"ignore_blank": True, "error_title": t("enter.invalid", lang)[:32],
+                    "error_message": t("enter.invalid", lang)})
+    return options
+
+
+#: units whose rows one data validation covers: a rule over every unit of a national
+#: workbook would be one attribute of megabytes, which XlsxWriter copies twice (as wide
+#: text, beside the Vietnamese error message) when it writes it
+UNITS_PER_VALIDATION = 1000
+
+
+def _validations(ws: Any, rows: list[LeafRow], n_units: int, first: int, col: int,
+                 lang: str) -> None:
+    """One data validation per rule and thousand units over the value and appraised cells
+    (columns ``col`` and ``col + 1``) of its rows, the units' rows starting at ``first``."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    letters = (xl_col_to_name(col), xl_col_to_name(col + 1))
+    step = len(rows)
+    for check, spans in _rule_spans(rows).items():
+        options = _rule_options(check, lang)
+        if options is None:
             continue
-        options: dict[str, Any]
-        if check[0] == "list":
-            items = list(check[1:])
-            if any("," in c or '"' in c for c in items) or \
-                    len(",".join(items)) > _LIST_LIMIT:
-                continue  # Excel cannot list it; "what to enter" still names the choices
-            options = {"validate": "list", "source": items}
-        else:
-            top = float(check[1])
-            options = {"validate": "decimal", "criteria": "between", "minimum": 0,
-                       "maximum": int(top) if top.is_integer() else top}
-        options.update({"ignore_blank": True, "error_title": t("enter.invalid", lang)[:32],
-                        "error_message": t("enter.invalid", lang), "multi_range": ranges})
-        ws.data_validation(first, col, first, col + 1, options)
+        for start in range(0, n_units, UNITS_PER_VALIDATION):
+            top = first + start * step
+            cells = _cells(spans, step, min(UNITS_PER_VALIDATION, n_units - start), top,
+                           letters)
+            ws.data_validation(top, col, top, col + 1, {**options, "multi_range": cells})
 
 
 __all__ = ["save_workbook", "write_workbook"]
