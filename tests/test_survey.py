@@ -8,8 +8,11 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from parindex.cli import app
@@ -153,3 +156,20 @@ def test_texts_to_clean_score_as_the_clean_ones(tmp_path: Path) -> None:
     for i in range(len(clean.units)):
         for source in sources:
             assert got.counts(source, i) == want.counts(source, i)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=60), st.booleans())
+@example([3, 3], False)  # rising but for one repeat
+@example([1, 2, 5, 2], False)
+def test_repeated_is_pandas_duplicated(keys: list[int], rising: bool) -> None:
+    """The survey's repeated answers: whichever way ``repeated`` takes (rising keys, a
+    table of every key, pandas for a sparse one), the rows pandas calls duplicated."""
+    from parindex.evidence.check_survey import repeated
+
+    if rising:
+        keys = sorted(set(keys))
+    arr = np.array(keys, dtype=np.int64)
+    want = pd.Series(arr, dtype=np.int64).duplicated().to_numpy()
+    for size in (41, 10**9):  # a table of every key; too many keys for one
+        assert repeated(arr, size).tolist() == want.tolist()

@@ -67,9 +67,12 @@ def _per_unit(unit: np.ndarray, respondent: np.ndarray, keep: np.ndarray, n: int
 
 
 def repeated(keys: np.ndarray, size: int) -> np.ndarray:
-    """Which of ``keys`` (whole numbers in ``0 .. size-1``) came before (``duplicated``);
-    through a table of every possible key when that is not much larger than the keys, and
-    none at all when no key is counted twice (the usual case: one pass)."""
+    """Which of ``keys`` (whole numbers in ``0 .. size-1``) came before (``duplicated``):
+    none when the keys rise row by row (a survey exported in its own order: one comparison
+    a row) or no key is counted twice; else through a table of every possible key when that
+    is not much larger than the keys."""
+    if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
+        return np.zeros(len(keys), dtype=bool)
     if size > 4 * len(keys) + (1 << 20):
         out: np.ndarray = pd.Series(keys).duplicated().to_numpy()
         return out
