@@ -111,10 +111,11 @@ def commands(path: Path, out: Path, draws: int) -> dict[str, list[str]]:
     }
 
 
-def measure(argv: list[str]) -> Measure:
-    """Run one child to completion; its own wall, CPU and peak memory."""
+def measure(argv: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run one child to completion (in ``env``, else this process's environment); its own
+    wall, CPU and peak memory."""
     start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert child.stderr is not None
     err = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
