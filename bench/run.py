@@ -11,7 +11,9 @@ median:
   (a) parindex load + validate, in process: ``load_bundle`` + ``build_inputs`` (the edition
       loaded once before);
   (b) parindex score + rank, in process: ``Run.from_inputs(inputs)``;
-  (c) ``parindex score BUNDLE --format json`` end to end, as a subprocess (wall time);
+  (c) ``parindex score BUNDLE --format json`` end to end, as a subprocess (wall time), the
+      bundle read and checked from its files (``PARINDEX_NO_CACHE=1``: the cache of checked
+      bundles would make every run after the first skip both);
   (d) the loop baseline's scoring + ranking alone, in process (``score_units``);
   (e) the loop baseline end to end, as a subprocess (``python bench/loop_baseline.py``);
 
@@ -99,7 +101,8 @@ def measure(tasks: dict[str, Callable[[], Any]], repeat: int,
 def process(cmd: list[str]) -> Callable[[], str]:
     """A task running ``cmd`` to completion; returns its stdout (it must exit 0)."""
     def task() -> str:
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                              env={**os.environ, "PARINDEX_NO_CACHE": "1"})
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
                              f"{proc.stderr[-2000:]}")
