@@ -28,7 +28,7 @@ NARROW = re.compile("[\x20-\x7e\u00a0-\u024f\u1e00-\u1eff\u2010-\u2027]*")
 
 def width(text: str) -> int:
     """The cells ``text`` takes on a terminal, as rich counts them."""
-    if NARROW.fullmatch(text):
+    if text.isascii() or NARROW.fullmatch(text):
         return len(text)
     from rich.cells import cell_len
 
@@ -66,7 +66,7 @@ def draw(console: Any, heads: Sequence[str], rows: Sequence[Sequence[str]],
     cells = [heads, *rows]
     if any(_UNSAFE.search(c) for row in cells for c in row) or _UNSAFE.search(top or ""):
         return None
-    lengths = [[len(c) if c.isascii() else width(c) for c in row] for row in cells]
+    lengths = [[width(c) for c in row] for row in cells]
     widths = [max(col) + 2 for col in zip(*lengths, strict=True)]
     full = sum(widths) + len(widths) + 1
     if full > console.options.max_width or (top is not None and width(top) > full):
