@@ -120,29 +120,51 @@ class TestSheetsTooLargeToHold:
     """A sheet whose cells reach too far for the reader to hold (it holds the rectangle from
     A1 to the furthest cell) is refused before its cells are read, naming the sheet."""
 
-    @pytest.mark.parametrize(("row", "cell"), [
-        ("1048576", "XFD1048576"),  # the last cell of a sheet
-        ("3", "A999999"),  # a cell naming a row far beyond its own row element
-        ("5000", "ZZ5000"),  # a far column on an ordinary row: 702 × 5000 is fine
-        ("4", "B888888"),  # hidden behind a dimension that claims a million rows
+    @pytest.mark.parametrize(("row", "cell", "refused"), [
+        ("1048576", "XFD1048576", True),  # the last cell of a sheet
+        ("3", "Z999999", True),  # a cell naming a row far beyond its own row element
+        ("3", "F999999", False),  # as far down, but 6 columns: 6 million cells are held
+        ("5000", "ZZ5000", False),  # a far column on an ordinary row: 702 × 5000 is fine
+        ("4", "Z888888", True),  # hidden behind a dimension that claims a million rows
     ])
-    def test_a_far_cell(self, tmp_path: Path, row: str, cell: str) -> None:
+    def test_a_far_cell(self, tmp_path: Path, row: str, cell: str, refused: bool) -> None:
         good = _workbook(tmp_path)
         xml = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:F1048576"',
-                     _sheet_xml(good, "evidence")) if cell == "B888888" \
+                     _sheet_xml(good, "evidence")) if cell == "Z888888" \
             else _sheet_xml(good, "evidence")
         xml = xml.replace(
             b"</sheetData>", f'<row r="{row}"><c r="{cell}"><v>1</v></c></row></sheetData>'
             .encode())
         bad = _workbook(tmp_path, edit={_sheet_part(good, "evidence"): xml})
         code, err = _check(bad)
-        if cell == "ZZ5000":
+        if not refused:
             assert "more than 16,000,000 cells" not in err, err
             return
         assert code == 1, err
         assert "bundle.xlsx [evidence]" in err
         assert "more than 16,000,000 cells" in err
-        assert f"reach row {int(cell.lstrip('ABXFD'))}" in err
+        assert f"reach row {int(cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ'))}" in err
+
+    @pytest.mark.parametrize(("cells", "reach"), [
+        # cells without a reference run on along their row (calamine: 16,383 columns)
+        ('<row r="5000">' + "<c><v>1</v></c>" * 16383 + "</row>", "row 5000 and column XFC"),
+        ('<row r="9"><c r="xfd100000"><v>1</v></c></row>', "row 100000 and column XFD"),
+        ('<row r="9"><c r="AAAA200000"><v>1</v></c></row>', "row 200000 and column AAAA"),
+        ('<row r="9"><c s="0" r="XFD1048576"><v>1</v></c></row>', "row 1048576 and column XFD"),
+        ('<row r="9"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+         ' r="XFD1048576"><x:v>1</x:v></x:c></row>', "row 1048576 and column XFD"),
+    ])
+    def test_cells_placed_as_calamine_places_them(self, tmp_path: Path, cells: str,
+                                                  reach: str) -> None:
+        """A two-kilobyte workbook once made the reader ask for hundreds of gigabytes: the
+        reach is found as calamine places cells, not only from upper-case references."""
+        good = _workbook(tmp_path)
+        xml = _sheet_xml(good, "evidence").replace(b"</sheetData>",
+                                                   cells.encode() + b"</sheetData>")
+        code, err = _check(_workbook(tmp_path, edit={_sheet_part(good, "evidence"): xml}))
+        assert code == 1, err
+        assert "bundle.xlsx [evidence]" in err
+        assert f"reach {reach}, more than 16,000,000 cells" in err
 
     def test_a_dtd_in_the_styles_is_refused(self, tmp_path: Path) -> None:
         good = _workbook(tmp_path)

@@ -7,13 +7,16 @@ numbered heading rows, hidden sheets, unknown and far-right columns, cells witho
 reference, the meta sheet both ways, a filled template — is read by both: the tables (every
 cell, ``_row``, the column letters), meta, files and problems must be equal (text columns
 are object columns of Python strings, as the CSV reader's are).
-``tests/openpyxl_reader.py`` is the old reader, kept as this reference.
+``tests/openpyxl_reader.py`` is the old reader, kept as this reference. Every test runs
+twice: each sheet read whole, and each sheet read in two parts side by side
+(:mod:`parindex.evidence.xlsx_parts`, which only the largest sheets are otherwise).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -35,8 +38,16 @@ from workbook_helpers import (
 )
 
 from parindex.errors import Problem
+from parindex.evidence import xlsx_parts
 from parindex.evidence.read_xlsx import read_xlsx
 from parindex.evidence.tables import RawTables
+
+
+@pytest.fixture(autouse=True, params=["whole", "in parts"])
+def _reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.param == "in parts":
+        monkeypatch.setattr(xlsx_parts, "PART_BYTES", 1)
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
 
 def _english(problem: Problem) -> dict[str, object]:

@@ -21,9 +21,11 @@ here too.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,6 +39,7 @@ from parindex.evidence.tables import TABLES, RawTables
 from parindex.evidence.xlsx_damage import DAMAGED, damaged_sheet, read_sheet
 from parindex.evidence.xlsx_formats import column_letter, percent_styles, sheet_parts
 from parindex.evidence.xlsx_marks import SheetMarks, scan_sheet
+from parindex.evidence.xlsx_parts import in_parts, read_in_parts
 from parindex.evidence.xlsx_sheet import Sheet, cell_text, find_header, head_value, sheet_table
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -72,24 +75,46 @@ class _Pending:
     file: str
     problems: list[Problem] = field(default_factory=list)
     marks: SheetMarks | None = None
-    rows: Future[list[list[Any]]] | None = None
+    #: waits for calamine's cells (read whole, or in parts: :mod:`.xlsx_parts`)
+    rows: Callable[[], list[list[Any]]] | None = None
 
 
-def _start(wb: Any, zf: zipfile.ZipFile, parts: dict[str, str], percent: frozenset[int],
-           pool: ThreadPoolExecutor, name: str, file: str) -> _Pending:
+@dataclass
+class _Book:
+    """The workbook being read: calamine's, the zip, and the threads calamine reads in (one
+    sheet at a time from ``wb``, whose reads must not overlap; parts of a large sheet each
+    from a workbook of their own)."""
+
+    wb: Any
+    zf: zipfile.ZipFile
+    pool: ThreadPoolExecutor
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _start(book: _Book, parts: dict[str, str], percent: frozenset[int], name: str,
+           file: str) -> _Pending:
     """Scan one sheet (refused when its cells reach too far to hold), then let calamine
-    read it."""
+    read it, a large sheet in parts."""
     pending = _Pending(name, file)
-    pending.marks = read_sheet(partial(_scan, zf, parts.get(name, ""), percent, file,
+    pending.marks = read_sheet(partial(_scan, book.zf, parts.get(name, ""), percent, file,
                                        pending.problems), file, pending.problems)
-    if pending.marks is not None:
-        pending.rows = pool.submit(_cells, wb, name)
+    marks = pending.marks
+    if marks is None:
+        return pending
+    whole = partial(_cells, book, name)
+    if marks.data is not None and marks.regular:
+        pending.rows = read_sheet(partial(read_in_parts, book.pool, book.zf, _member(
+            book.zf, parts.get(name, "")), name, marks.data, whole), file, pending.problems)
+    marks.data = None
+    if pending.rows is None and not pending.problems:
+        pending.rows = book.pool.submit(whole).result
     return pending
 
 
 def _scan(zf: zipfile.ZipFile, part: str, percent: frozenset[int], file: str,
           problems: list[Problem]) -> SheetMarks | None:
-    marks = scan_sheet(zf, _member(zf, part), percent)
+    member = _member(zf, part)
+    marks = scan_sheet(zf, member, percent, keep=in_parts(zf.getinfo(member).file_size) > 1)
     if marks.rows * marks.columns > MAX_CELLS:
         problems.append(Problem.of("xlsx.sheet_too_large", file, rows=marks.rows,
                                    column=column_letter(marks.columns), limit=f"{MAX_CELLS:,}"))
@@ -97,8 +122,10 @@ def _scan(zf: zipfile.ZipFile, part: str, percent: frozenset[int], file: str,
     return marks
 
 
-def _cells(wb: Any, name: str) -> list[list[Any]]:
-    rows: list[list[Any]] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+def _cells(book: _Book, name: str) -> list[list[Any]]:
+    with book.lock:
+        rows: list[list[Any]] = book.wb.get_sheet_by_name(name).to_python(
+            skip_empty_area=False)
     return rows
 
 
@@ -107,7 +134,7 @@ def _finish(pending: _Pending) -> Sheet | None:
     leaves them blank; None when the sheet was refused or is damaged."""
     if pending.rows is None or pending.marks is None:
         return None
-    rows = read_sheet(pending.rows.result, pending.file, pending.problems)
+    rows = read_sheet(pending.rows, pending.file, pending.problems)
     if rows is None:
         return None
     for (r, c), text in pending.marks.errors.items():
@@ -188,7 +215,8 @@ def read_xlsx(path: Path) -> RawTables:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own kinds on damaged files
         return _refused(path, exc)
-    with wb, zipfile.ZipFile(path) as zf, ThreadPoolExecutor(1) as pool:
+    with wb, zipfile.ZipFile(path) as zf, ThreadPoolExecutor(2) as pool:
+        book = _Book(wb, zf, pool)
         try:
             parts, percent = sheet_parts(zf), percent_styles(zf)
         except _MAP_ERRORS as exc:
@@ -196,7 +224,7 @@ def read_xlsx(path: Path) -> RawTables:
         sheets = _sheet_names(wb.sheet_names, path.name, problems)
         keys = sorted((key for key in ("meta", *TABLES) if key in sheets),
                       key=partial(_unpacked, zf, parts, sheets))
-        pending = {key: _start(wb, zf, parts, percent, pool, sheets[key],
+        pending = {key: _start(book, parts, percent, sheets[key],
                                f"{path.name} [{sheets[key]}]") for key in keys}
         return _read_sheets(path, pending, problems)
 

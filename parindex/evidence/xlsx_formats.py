@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from parindex.evidence.xlsx_reach import Reach, parsed_reach, window_reach
+
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _CHUNK = 1 << 20
@@ -98,69 +100,47 @@ def percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _PLAIN_FORMULA = re.compile(rb"<f[\s>/]")  # a literal start: searched ten times faster
 _ERROR = re.compile(rb"""t=["']e["']""")
-_ROW = re.compile(rb"""row\s[^>]*?\br=["'](\d+)["']""")
-_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref=["'][A-Z]*\d*:?[A-Z]*(\d+)["']""")
 _PREFIXED = re.compile(rb"<\w+:worksheet\b")
-
-
-def _far(row: int) -> re.Pattern[bytes]:
-    """Cell references past column Z (column and row captured), and those in column A–Z
-    whose row is above the bound that ``row``'s digits give: more digits, or as many with a
-    larger first digit (98 → 99, 136162 → 199999). One regex, one pass."""
-    digits = str(row)
-    more = rf"\d{{{len(digits) + 1},}}"
-    if digits[0] != "9":
-        more += rf"|[{int(digits[0]) + 1}-9]\d{{{len(digits) - 1}}}"
-    return re.compile(rb"""r=["'](?:([A-Z]{2,3})(\d+)|[A-Z](""" + more.encode()
-                      + rb"""))["']""")
 
 
 @dataclass
 class Search:
-    """What the byte search of one sheet found: whether to parse it, and its extent."""
+    """What the byte search of one sheet found: whether to parse it, and how far its cells
+    reach (:mod:`parindex.evidence.xlsx_reach`)."""
 
     parse: bool = False
     rows: int = 0
-    columns: int = 26
+    columns: int = 0
     prefixed: bool = False  # the sheet's tags carry a namespace prefix (``<x:c>``)
-
-    def reach(self, window: bytes, far: re.Pattern[bytes]) -> None:
-        for m in far.finditer(window):
-            if m[1]:
-                self.columns = max(self.columns, column_number(m[1].decode()))
-            self.rows = max(self.rows, int(m[2] or m[3]))
+    regular: bool = True  # every cell names its place (:class:`Reach`)
+    data: bytes | None = None  # the sheet's bytes, when asked to keep them
 
 
-def _last_row(window: bytes) -> int:
-    at = window.rfind(b"row ")
-    while at > 0:
-        m = _ROW.match(window, at)
-        if m and window[at - 1:at] in (b"<", b":"):
-            return int(m[1])
-        at = window.rfind(b"row ", 0, at)
-    return 0
-
-
-def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None) -> Search:
-    """One pass over the sheet's bytes: anything to parse, and how far its cells reach (the
-    last row, unless a cell names a row beyond what the dimension or 9999 allow — only a
-    damaged or hostile sheet does — and the furthest column past Z)."""
+def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None,
+                 keep: bool = False) -> Search:
+    """One pass over the sheet's bytes: anything to parse, and how far its cells reach
+    (read off the cell references; a sheet not written as that needs is parsed);
+    ``keep``: keep the bytes too."""
     found = Search()
-    far: re.Pattern[bytes] | None = None
-    for window in chunks(zf, part):
-        if far is None:
-            dim = _DIMENSION.search(window)
-            far = _far(max(int(dim[1]) if dim else 0, 9999))
+    reach = Reach()
+    last: bytes | None = None
+    kept: list[bytes] = []
+    i = 0
+    for i, window in enumerate(chunks(zf, part)):
+        if keep:
+            kept.append(window[OVERLAP:] if i else window)
+        if i == 0:
             found.prefixed = bool(_PREFIXED.search(window))
         found.parse = found.parse or _to_parse(window, percent, found.prefixed)
-        found.reach(window, far)
-        found.rows = max(found.rows, _last_row(window))
-    if far is not None and _far(max(found.rows, 9999)).pattern != far.pattern:
-        # the dimension claimed more rows than there are: look again for cells beyond the
-        # last row, which the dimension's bound would have let through
-        again = _far(max(found.rows, 9999))
-        for window in chunks(zf, part):
-            found.reach(window, again)
+        if last is not None and reach.regular:
+            window_reach(last, len(last) - OVERLAP, i == 1, reach)
+        last = window
+    if last is not None and reach.regular:
+        window_reach(last, len(last), i == 0, reach)
+    if not reach.regular:
+        reach = parsed_reach(chunks(zf, part), OVERLAP)
+    found.rows, found.columns, found.regular = reach.rows, reach.columns, reach.regular
+    found.data = b"".join(kept) if keep else None
     return found
 
 

@@ -38,15 +38,21 @@ class SheetMarks:
     #: the furthest row and column any cell names (to refuse a sheet too large to hold)
     rows: int = 0
     columns: int = 0
+    #: every cell names its place; the sheet's bytes when the scan was asked to keep them
+    regular: bool = True
+    data: bytes | None = None
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int]) -> SheetMarks:
-    """Search one sheet's XML, and parse it when the search finds something to mark."""
+def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int],
+               keep: bool = False) -> SheetMarks:
+    """Search one sheet's XML, and parse it when the search finds something to mark
+    (``keep``: keep its bytes in the marks too)."""
     ids = b"|".join(str(i).encode() for i in sorted(percent))
     # any attribute ``s="9"`` (a row's style too: then the parse finds no percent cell)
     pattern = re.compile(rb"""s=["'](?:""" + ids + rb""")["']""") if percent else None
-    found = search_sheet(zf, part, pattern)
-    marks = SheetMarks(rows=found.rows, columns=found.columns)
+    found = search_sheet(zf, part, pattern, keep)
+    marks = SheetMarks(rows=found.rows, columns=found.columns, regular=found.regular,
+                       data=found.data)
     if found.parse:
         _parse_cells(zf, part, percent, marks)
     return marks
