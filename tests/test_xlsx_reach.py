@@ -176,7 +176,9 @@ class TestTheReachAgainstCalamine:
 
 def _whole_and_parts(book: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                      ) -> tuple[list[list[Any]], list[list[Any]]]:
-    """The sheet's cells as read whole and as read in two parts."""
+    """The sheet's cells as read whole and as read in two parts (the scan in windows of 150
+    bytes, so that the first part is started halfway through it)."""
+    monkeypatch.setattr(xlsx_formats, "_CHUNK", 150)
     path = tmp_path / "b.xlsx"
     path.write_bytes(book)
     got = []

@@ -39,7 +39,7 @@ from parindex.evidence.tables import TABLES, RawTables
 from parindex.evidence.xlsx_damage import DAMAGED, damaged_sheet, read_sheet
 from parindex.evidence.xlsx_formats import column_letter, percent_styles, sheet_parts
 from parindex.evidence.xlsx_marks import SheetMarks, scan_sheet
-from parindex.evidence.xlsx_parts import in_parts, read_in_parts
+from parindex.evidence.xlsx_parts import Parts, in_parts
 from parindex.evidence.xlsx_sheet import Sheet, cell_text, find_header, head_value, sheet_table
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -96,25 +96,33 @@ def _start(book: _Book, parts: dict[str, str], percent: frozenset[int], name: st
     """Scan one sheet (refused when its cells reach too far to hold), then let calamine
     read it, a large sheet in parts."""
     pending = _Pending(name, file)
+    split = read_sheet(partial(_parts, book, parts.get(name, ""), name), file, pending.problems)
     pending.marks = read_sheet(partial(_scan, book.zf, parts.get(name, ""), percent, file,
-                                       pending.problems), file, pending.problems)
+                                       pending.problems, split), file, pending.problems)
     marks = pending.marks
     if marks is None:
         return pending
     whole = partial(_cells, book, name)
-    if marks.data is not None and marks.regular:
-        pending.rows = read_sheet(partial(read_in_parts, book.pool, book.zf, _member(
-            book.zf, parts.get(name, "")), name, marks.data, whole), file, pending.problems)
+    if split is not None and marks.data is not None and marks.regular:
+        pending.rows = read_sheet(partial(split.rest, marks.data, whole), file,
+                                  pending.problems)
     marks.data = None
     if pending.rows is None and not pending.problems:
         pending.rows = book.pool.submit(whole).result
     return pending
 
 
+def _parts(book: _Book, part: str, name: str) -> Parts | None:
+    """How a large sheet is read in parts (None: a sheet read whole)."""
+    member = _member(book.zf, part)
+    pieces = in_parts(book.zf.getinfo(member).file_size)
+    return Parts(book.pool, book.zf, member, name, MAX_CELLS, pieces) if pieces > 1 else None
+
+
 def _scan(zf: zipfile.ZipFile, part: str, percent: frozenset[int], file: str,
-          problems: list[Problem]) -> SheetMarks | None:
-    member = _member(zf, part)
-    marks = scan_sheet(zf, member, percent, keep=in_parts(zf.getinfo(member).file_size) > 1)
+          problems: list[Problem], split: Parts | None) -> SheetMarks | None:
+    marks = scan_sheet(zf, _member(zf, part), percent, split.first if split else None,
+                       split.pieces if split else 2)
     if marks.rows * marks.columns > MAX_CELLS:
         problems.append(Problem.of("xlsx.sheet_too_large", file, rows=marks.rows,
                                    column=column_letter(marks.columns), limit=f"{MAX_CELLS:,}"))

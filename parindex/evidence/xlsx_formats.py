@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -113,35 +113,65 @@ class Search:
     columns: int = 0
     prefixed: bool = False  # the sheet's tags carry a namespace prefix (``<x:c>``)
     regular: bool = True  # every cell names its place (:class:`Reach`)
-    data: bytes | None = None  # the sheet's bytes, when asked to keep them
+    #: the sheet's bytes from ``cut`` on, when a ``halfway`` was given (see search_sheet)
+    data: bytes | None = None
+    cut: int = 0
+
+
+#: told the sheet's bytes so far, a place to cut them (after a row's end) and the reach of
+#: every cell before it; returns whether it took the bytes before the cut
+Halfway = Callable[[bytes, int, Reach], bool]
 
 
 def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None,
-                 keep: bool = False) -> Search:
+                 halfway: Halfway | None = None, pieces: int = 2) -> Search:
     """One pass over the sheet's bytes: anything to parse, and how far its cells reach
-    (read off the cell references; a sheet not written as that needs is parsed);
-    ``keep``: keep the bytes too."""
+    (read off the cell references; a sheet not written as that needs is parsed).
+
+    With ``halfway``, the bytes are kept, and each time another of ``pieces`` parts of them
+    is searched it is offered them, to start reading them while the rest is searched; the
+    bytes it takes are not kept any longer (``data`` holds those from ``cut`` on)."""
     found = Search()
     reach = Reach()
+    size = zf.getinfo(part).file_size
+    marks = [size * k // pieces for k in range(pieces - 1, 0, -1)] if halfway else []
     last: bytes | None = None
     kept: list[bytes] = []
+    held = 0  # where the kept bytes end in the sheet
     i = 0
     for i, window in enumerate(chunks(zf, part)):
-        if keep:
-            kept.append(window[OVERLAP:] if i else window)
         if i == 0:
             found.prefixed = bool(_PREFIXED.search(window))
         found.parse = found.parse or _to_parse(window, percent, found.prefixed)
         if last is not None and reach.regular:
             window_reach(last, len(last) - OVERLAP, i == 1, reach)
+            if marks and halfway is not None and held - OVERLAP >= marks[-1]:
+                kept, taken = _offer(kept, held - OVERLAP - found.cut, reach, halfway)
+                found.cut += taken
+                marks.pop()
+        if halfway is not None:
+            kept.append(window[OVERLAP:] if i else window)
+            held += len(kept[-1])
         last = window
     if last is not None and reach.regular:
         window_reach(last, len(last), i == 0, reach)
     if not reach.regular:
         reach = parsed_reach(chunks(zf, part), OVERLAP)
     found.rows, found.columns, found.regular = reach.rows, reach.columns, reach.regular
-    found.data = b"".join(kept) if keep else None
+    found.data = b"".join(kept) if halfway is not None else None
     return found
+
+
+def _offer(kept: list[bytes], searched: int, reach: Reach, halfway: Halfway
+           ) -> tuple[list[bytes], int]:
+    """Offer the bytes kept so far, cut after the last row's end whose cells are all
+    searched; the bytes still to keep, and where they start."""
+    data = b"".join(kept)
+    cut = data.rfind(b"</row>", 0, searched)
+    if cut < 0 or not halfway(data, cut + len(b"</row>"), reach):
+        return [data], 0
+    cut += len(b"</row>")
+    return [data[cut:]], cut
 
 
 def _to_parse(window: bytes, percent: re.Pattern[bytes] | None, prefixed: bool) -> bool:

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 from parindex.evidence.xlsx_formats import (
     OVERLAP,
+    Halfway,
     chunks,
     column_number,
     local_name,
@@ -38,21 +39,22 @@ class SheetMarks:
     #: the furthest row and column any cell names (to refuse a sheet too large to hold)
     rows: int = 0
     columns: int = 0
-    #: every cell names its place; the sheet's bytes when the scan was asked to keep them
+    #: every cell names its place; the sheet's bytes from ``cut`` on, with a ``halfway``
     regular: bool = True
     data: bytes | None = None
+    cut: int = 0
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int],
-               keep: bool = False) -> SheetMarks:
+               halfway: Halfway | None = None, pieces: int = 2) -> SheetMarks:
     """Search one sheet's XML, and parse it when the search finds something to mark
-    (``keep``: keep its bytes in the marks too)."""
+    (``halfway``: see :func:`~parindex.evidence.xlsx_formats.search_sheet`)."""
     ids = b"|".join(str(i).encode() for i in sorted(percent))
     # any attribute ``s="9"`` (a row's style too: then the parse finds no percent cell)
     pattern = re.compile(rb"""s=["'](?:""" + ids + rb""")["']""") if percent else None
-    found = search_sheet(zf, part, pattern, keep)
+    found = search_sheet(zf, part, pattern, halfway, pieces)
     marks = SheetMarks(rows=found.rows, columns=found.columns, regular=found.regular,
-                       data=found.data)
+                       data=found.data, cut=found.cut)
     if found.parse:
         _parse_cells(zf, part, percent, marks)
     return marks
