@@ -36,7 +36,8 @@ _REF_BYTES = 12
 _TAG_BYTES = 6 + _REF_BYTES
 _DELIMITERS = np.zeros(256, dtype=bool)
 _DELIMITERS[[0x20, 0x09, 0x0A, 0x0D, 0x3E, 0x2F]] = True
-_CELL_TAG = int.from_bytes(b"<c", "little")
+_CELL_TAG, _PREFIXED_CELL, _PREFIXED_ROW = (int.from_bytes(b, "little")
+                                            for b in (b"<c", b":c", b":r"))
 _NAME_BYTES = re.compile(rb"[\w.-]*")
 _R_DOUBLE, _R_SINGLE = (int.from_bytes(b, "little") for b in (b' r="', b" r='"))
 _UPPER = np.zeros(256, dtype=bool)
@@ -73,7 +74,7 @@ def window_reach(window: bytes, limit: int, first: bool, reach: Reach) -> None:
             reach.regular = False
             return
         limit = len(window) - _TAG_BYTES
-    if _markup(a, limit, first) or _prefixed(a, limit):
+    if _markup(window, a, limit, first) or _prefixed(a, limit):
         reach.regular = False
         return
     cells = _starts(a, limit, _CELL_TAG)
@@ -94,42 +95,44 @@ def window_reach(window: bytes, limit: int, first: bool, reach: Reach) -> None:
 
 
 def _starts(a: np.ndarray, limit: int, pair: int) -> np.ndarray:
-    """Where the two bytes ``pair`` (little-endian) start before ``limit``: compared as
-    16-bit words at even and at odd offsets, which numpy does many times faster than two
-    byte comparisons."""
+    """Where the two bytes ``pair`` (little-endian) start before ``limit``, in no order:
+    compared as 16-bit words at even and at odd offsets, which numpy does many times faster
+    than two byte comparisons."""
     even = limit + limit % 2
     at_even = np.flatnonzero(a[:even].view("<u2") == pair) * 2
     at_odd = np.flatnonzero(a[1:even + 1].view("<u2") == pair) * 2 + 1
     both = np.concatenate((at_even, at_odd))
-    both.sort()
     return both[both < limit]
 
 
-def _markup(a: np.ndarray, limit: int, first: bool) -> bool:
+def _markup(window: bytes, a: np.ndarray, limit: int, first: bool) -> bool:
     """Whether a comment, CDATA section, DTD or processing instruction (``<!``, ``<?``)
     starts in the window, other than the XML declaration at the start of the sheet (after
     a byte-order mark or blanks at most)."""
     found = []
-    for mark in (ord("!"), ord("?")):
-        at = np.flatnonzero(a[1:limit + 1] == mark)  # both are rare in a sheet
+    for mark in (b"!", b"?"):
+        if window.find(mark, 1, limit + 1) < 0:  # both are rare in a sheet: a quick search
+            continue
+        at = np.flatnonzero(a[1:limit + 1] == mark[0])
         found.append(at[a[at] == ord("<")])
-    odd = np.concatenate(found)
-    if first and len(odd):
-        odd.sort()
-        if a[odd[0] + 1] == ord("?") and not bytes(a[:odd[0]]).strip(b"\xef\xbb\xbf \t\r\n"):
-            odd = odd[1:]
+    if not found:
+        return False
+    odd = np.sort(np.concatenate(found))
+    if first and len(odd) and a[odd[0] + 1] == ord("?") \
+            and not bytes(a[:odd[0]]).strip(b"\xef\xbb\xbf \t\r\n"):
+        odd = odd[1:]
     return len(odd) > 0
 
 
 def _prefixed(a: np.ndarray, limit: int) -> bool:
     """Whether a tag named ``prefix:c`` or ``prefix:row`` may start in the window (calamine
     reads a cell by its local name): a colon inside a tag's name, right after its ``<``."""
-    colons = np.flatnonzero(a[:limit] == ord(":"))
-    after = a[colons + 1]
-    c_tag = (after == ord("c")) & _DELIMITERS[a[colons + 2]]
-    row_tag = ((after == ord("r")) & (a[colons + 2] == ord("o")) & (a[colons + 3] == ord("w"))
-               & _DELIMITERS[a[colons + 4]])
-    for at in colons[c_tag | row_tag].tolist():
+    c_tag = _starts(a, limit, _PREFIXED_CELL)
+    row_tag = _starts(a, limit, _PREFIXED_ROW)
+    c_tag = c_tag[_DELIMITERS[a[c_tag + 2]]]
+    row_tag = row_tag[(a[row_tag + 2] == ord("o")) & (a[row_tag + 3] == ord("w"))
+                      & _DELIMITERS[a[row_tag + 4]]]
+    for at in np.concatenate((c_tag, row_tag)).tolist():
         name = bytes(a[max(0, at - 64):at])
         opened = name.rfind(b"<")
         if opened < 0 or _NAME_BYTES.fullmatch(name, opened + 1):
