@@ -114,13 +114,15 @@ class Search:
     prefixed: bool = False  # the sheet's tags carry a namespace prefix (``<x:c>``)
     regular: bool = True  # every cell names its place (:class:`Reach`)
     #: the sheet's bytes from ``cut`` on, when a ``halfway`` was given (see search_sheet)
-    data: bytes | None = None
+    data: list[bytes] | None = None
     cut: int = 0
 
 
-#: told the sheet's bytes so far, a place to cut them (after a row's end) and the reach of
-#: every cell before it; returns whether it took the bytes before the cut
-Halfway = Callable[[bytes, int, Reach], bool]
+#: the sheet's bytes in runs, as read (joined only where a whole is needed)
+Runs = list[bytes | memoryview]
+#: told the sheet's bytes up to a place to cut them (after a row's end), and the reach of
+#: every cell before it; returns whether it took them
+Halfway = Callable[[Runs, int, Reach], bool]
 
 
 def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None,
@@ -158,20 +160,29 @@ def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | No
     if not reach.regular:
         reach = parsed_reach(chunks(zf, part), OVERLAP)
     found.rows, found.columns, found.regular = reach.rows, reach.columns, reach.regular
-    found.data = b"".join(kept) if halfway is not None else None
+    found.data = kept if halfway is not None else None
     return found
 
 
 def _offer(kept: list[bytes], searched: int, reach: Reach, halfway: Halfway
            ) -> tuple[list[bytes], int]:
     """Offer the bytes kept so far, cut after the last row's end whose cells are all
-    searched; the bytes still to keep, and where they start."""
-    data = b"".join(kept)
-    cut = data.rfind(b"</row>", 0, searched)
-    if cut < 0 or not halfway(data, cut + len(b"</row>"), reach):
-        return [data], 0
-    cut += len(b"</row>")
-    return [data[cut:]], cut
+    searched (``searched`` bytes into the runs); the runs still to keep, and how many bytes
+    were taken."""
+    end = sum(len(run) for run in kept)
+    for k in range(len(kept) - 1, -1, -1):
+        start = end - len(kept[k])
+        end = start
+        if start >= searched:
+            continue
+        at = kept[k].rfind(b"</row>", 0, searched - start)
+        if at < 0:
+            continue
+        at += len(b"</row>")
+        if not halfway([*kept[:k], memoryview(kept[k])[:at]], start + at, reach):
+            return kept, 0
+        return [kept[k][at:], *kept[k + 1:]], start + at
+    return kept, 0
 
 
 def _to_parse(window: bytes, percent: re.Pattern[bytes] | None, prefixed: bool) -> bool:

@@ -41,7 +41,7 @@ class SheetMarks:
     columns: int = 0
     #: every cell names its place; the sheet's bytes from ``cut`` on, with a ``halfway``
     regular: bool = True
-    data: bytes | None = None
+    data: list[bytes] | None = None
     cut: int = 0
 
 

@@ -34,6 +34,7 @@ _OPEN, _CLOSE, _ROW_END = b"<sheetData>", b"</sheetData>", b"</row>"
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?worksheet)[\s>]")
 
 Rows = list[list[Any]]
+Runs = list[bytes | memoryview]
 
 
 def in_parts(size: int) -> int:
@@ -69,26 +70,31 @@ def others(zf: zipfile.ZipFile, member: str) -> dict[str, bytes]:
             and info.file_size <= _COPY_BYTES}
 
 
-def workbook(parts: dict[str, bytes], member: str, sheet: bytes) -> bytes:
-    """A workbook of ``parts`` and ``sheet`` as the part ``member`` (stored, not
-    compressed: it is read once, at once)."""
+def workbook(parts: dict[str, bytes], member: str, sheet: Runs) -> bytes:
+    """A workbook of ``parts`` and ``sheet`` (its bytes in runs) as the part ``member``
+    (stored, not compressed: it is read once, at once)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
         for name, data in parts.items():
             out.writestr(name, data)
-        out.writestr(member, sheet)
+        with out.open(member, "w") as fh:
+            for run in sheet:
+                fh.write(run)
     return buf.getvalue()
 
 
-def read_part(book: bytes, name: str) -> tuple[tuple[int, int] | None, Rows]:
+def read_part(parts: dict[str, bytes], member: str, sheet: Runs, name: str
+              ) -> tuple[tuple[int, int] | None, Rows]:
     """One part's cells as calamine gives them, from its first cell (row and column from
-    0), without the empty rows and columns before it."""
+    0), without the empty rows and columns before it (the part's workbook is made here, in
+    the thread that reads it)."""
     from python_calamine import CalamineWorkbook
 
+    book = workbook(parts, member, sheet)
     with CalamineWorkbook.from_filelike(io.BytesIO(book)) as wb:
-        sheet = wb.get_sheet_by_name(name)
-        start = sheet.start
-        rows: Rows = sheet.to_python(skip_empty_area=True)
+        read = wb.get_sheet_by_name(name)
+        start = read.start
+        rows: Rows = read.to_python(skip_empty_area=True)
     return (None if start is None else (int(start[0]), int(start[1]))), rows
 
 
@@ -130,42 +136,44 @@ class Parts:
         self.futures: list[Future[tuple[tuple[int, int] | None, Rows]]] = []
         self._others: dict[str, bytes] | None = None
 
-    def _submit(self, sheet: bytes) -> None:
+    def _submit(self, sheet: Runs) -> None:
         if self._others is None:
             self._others = others(self.zf, self.member)
-        book = workbook(self._others, self.member, sheet)
-        self.futures.append(self.pool.submit(read_part, book, self.name))
+        self.futures.append(self.pool.submit(read_part, self._others, self.member, sheet,
+                                             self.name))
 
-    def first(self, data: bytes, cut: int, reach: Any) -> bool:
-        """Start reading ``data[:cut]`` (the cells of ``reach``, which must be few enough to
-        hold; the sheet's bytes from its start, or from the last part's end) as a sheet of
+    def first(self, runs: Runs, cut: int, reach: Any) -> bool:
+        """Start reading the bytes ``runs`` (the cells of ``reach``, which must be few enough
+        to hold; the sheet's bytes from its start, or from the last part's end) as a sheet of
         its own; whether it was."""
         if reach.rows * reach.columns > self.limit:
             return False
         if not self.head:
-            opened = data.find(_OPEN)
-            root = _ROOT.search(data, 0, max(opened, 0))
+            start = bytes(runs[0][:1 << 16])  # the head: before the first row
+            opened = start.find(_OPEN)
+            root = _ROOT.search(start, 0, max(opened, 0))
             if opened < 0 or opened + len(_OPEN) > cut or root is None:
                 return False
-            self.head, self.end = data[:opened + len(_OPEN)], b"".join((
-                _CLOSE, b"</", root[1], b">"))
-            self._submit(b"".join((memoryview(data)[:cut], self.end)))
+            self.head = start[:opened + len(_OPEN)]
+            self.end = b"".join((_CLOSE, b"</", root[1], b">"))
+            self._submit([*runs, self.end])
         else:
-            self._submit(b"".join((self.head, memoryview(data)[:cut], self.end)))
+            self._submit([self.head, *runs, self.end])
         return True
 
-    def rest(self, data: bytes, whole: Callable[[], Rows]) -> Callable[[], Rows] | None:
-        """Start reading the rest (``data``: the bytes after the first part's, or the whole
+    def rest(self, runs: list[bytes], whole: Callable[[], Rows]
+             ) -> Callable[[], Rows] | None:
+        """Start reading the rest (``runs``: the bytes after the first part's, or the whole
         sheet when no first part was started); the function that waits for the parts and
         joins them (``whole()`` when they overlap), or None when the sheet is not cut."""
         if self.futures:
-            self._submit(b"".join((self.head, data)))
+            self._submit([self.head, *runs])
         else:
-            sheets = cut(data, self.pieces)
+            sheets = cut(b"".join(runs), self.pieces)
             if sheets is None or len(sheets) < 2:
                 return None
             for sheet in sheets:
-                self._submit(sheet)
+                self._submit([sheet])
         futures = self.futures
 
         def result() -> Rows:
