@@ -166,6 +166,19 @@ class TestSheetsTooLargeToHold:
         assert "bundle.xlsx [evidence]" in err
         assert f"reach {reach}, more than 16,000,000 cells" in err
 
+    def test_a_sheet_without_its_part_is_one_problem(self, tmp_path: Path) -> None:
+        good = _workbook(tmp_path)
+        part = _sheet_part(good, "evidence")
+        src = zipfile.ZipFile(io.BytesIO(good.read_bytes()))
+        bad = tmp_path / "missing.xlsx"
+        with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                if item.filename != part:
+                    out.writestr(item, src.read(item.filename))
+        code, err = _check(bad)
+        assert code == 1, err
+        assert err.count("missing.xlsx [evidence]") == 1, err
+
     def test_a_dtd_in_the_styles_is_refused(self, tmp_path: Path) -> None:
         good = _workbook(tmp_path)
         with zipfile.ZipFile(good) as zf:

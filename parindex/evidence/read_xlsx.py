@@ -96,7 +96,7 @@ def _start(book: _Book, parts: dict[str, str], percent: frozenset[int], name: st
     """Scan one sheet (refused when its cells reach too far to hold), then let calamine
     read it, a large sheet in parts."""
     pending = _Pending(name, file)
-    split = read_sheet(partial(_parts, book, parts.get(name, ""), name), file, pending.problems)
+    split = _parts(book, parts.get(name, ""), name)
     pending.marks = read_sheet(partial(_scan, book.zf, parts.get(name, ""), percent, file,
                                        pending.problems, split), file, pending.problems)
     marks = pending.marks
@@ -113,8 +113,12 @@ def _start(book: _Book, parts: dict[str, str], percent: frozenset[int], name: st
 
 
 def _parts(book: _Book, part: str, name: str) -> Parts | None:
-    """How a large sheet is read in parts (None: a sheet read whole)."""
-    member = _member(book.zf, part)
+    """How a large sheet is read in parts (None: a sheet read whole, or without a part in
+    the zip, which the scan reports)."""
+    try:
+        member = _member(book.zf, part)
+    except zipfile.BadZipFile:
+        return None
     pieces = in_parts(book.zf.getinfo(member).file_size)
     return Parts(book.pool, book.zf, member, name, MAX_CELLS, pieces) if pieces > 1 else None
 
