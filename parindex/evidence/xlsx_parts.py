@@ -27,9 +27,11 @@ PIECES = 2
 PART_BYTES = 4 << 20
 #: and up to this size (its bytes are held while the parts are made)
 MAX_PART_BYTES = 96 << 20
-#: the workbook's other parts larger than this are left out of the parts' workbooks
-#: (pictures, embedded files: calamine reads none of them for a sheet's cells)
-_COPY_BYTES = 16 << 20
+#: folders of a workbook that calamine reads nothing from for a sheet's cells (pictures,
+#: embedded files, charts): left out of the parts' workbooks. Everything else is copied
+#: whatever its size — the shared strings above all, without which cells would be blank
+_NOT_COPIED = ("xl/worksheets/", "xl/media/", "xl/embeddings/", "xl/drawings/",
+               "xl/charts/", "xl/printersettings/", "xl/pivotcache/", "docprops/")
 _OPEN, _CLOSE, _ROW_END = b"<sheetData>", b"</sheetData>", b"</row>"
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?worksheet)[\s>]")
 
@@ -63,11 +65,10 @@ def cut(data: bytes, parts: int) -> list[bytes] | None:
 
 def others(zf: zipfile.ZipFile, member: str) -> dict[str, bytes]:
     """The workbook's parts a part's workbook holds besides its sheet: all but the sheets
-    and the large files."""
+    and the folders calamine does not read for cells."""
     return {info.filename: zf.read(info) for info in zf.infolist()
             if info.filename.lower() != member.lower()
-            and not info.filename.lower().startswith("xl/worksheets/")
-            and info.file_size <= _COPY_BYTES}
+            and not info.filename.lower().startswith(_NOT_COPIED)}
 
 
 def workbook(parts: dict[str, bytes], member: str, sheet: Runs) -> bytes:

@@ -73,7 +73,7 @@ def window_reach(window: bytes, limit: int, first: bool, reach: Reach) -> None:
         if window.find(b"<c", len(window) - _TAG_BYTES) >= 0:
             reach.regular = False
             return
-        limit = len(window) - _TAG_BYTES
+        limit = max(0, len(window) - _TAG_BYTES)
     if _markup(window, a, limit, first) or _prefixed(a, limit):
         reach.regular = False
         return
@@ -154,7 +154,8 @@ def _references(refs: np.ndarray, quote: np.ndarray) -> tuple[int, int] | None:
             and bool(((digits >= 1) & (digits <= 7)).all())
             and not bool((body & ~_DIGIT[refs]).any())):
         return None
-    return _furthest(refs, letters, digits, digits), _furthest(refs, 0 * letters, letters, None)
+    return (_furthest(refs, letters, digits, decimal=True),
+            _furthest(refs, 0 * letters, letters, decimal=False))
 
 
 def _in_a_to_z(refs: np.ndarray, quote: np.ndarray) -> tuple[int, int] | None:
@@ -172,14 +173,13 @@ def _in_a_to_z(refs: np.ndarray, quote: np.ndarray) -> tuple[int, int] | None:
     return int(row), int(refs[:, 0].max()) - 0x40
 
 
-def _furthest(refs: np.ndarray, first: np.ndarray, length: np.ndarray,
-              decimal: np.ndarray | None) -> int:
+def _furthest(refs: np.ndarray, first: np.ndarray, length: np.ndarray, decimal: bool) -> int:
     """The largest number written from byte ``first`` for ``length`` bytes of each row —
-    decimal digits, or (``decimal`` None) letters as a column is written (``A`` = 1, ``Z`` =
-    26, ``AA`` = 27, lower case as upper): only the longest can be the largest."""
+    decimal digits, or letters as a column is written (``A`` = 1, ``Z`` = 26, ``AA`` = 27,
+    lower case as upper): only the longest can be the largest."""
     longest = int(length.max())
     pick = np.flatnonzero(length == longest)
-    if decimal is not None:
+    if decimal:
         at = int(first[pick[0]]) if bool((first[pick] == first[pick[0]]).all()) else -1
         if at < 0:  # digits after references of different lengths of letters
             return max(_furthest(refs[pick[first[pick] == k]], first[pick[first[pick] == k]],
