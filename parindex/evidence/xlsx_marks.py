@@ -39,10 +39,9 @@ class SheetMarks:
     #: the furthest row and column any cell names (to refuse a sheet too large to hold)
     rows: int = 0
     columns: int = 0
-    #: every cell names its place; the sheet's bytes from ``cut`` on, with a ``halfway``
+    #: every cell names its place; with a ``halfway``, the sheet's bytes it did not take
     regular: bool = True
     data: list[bytes] | None = None
-    cut: int = 0
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int],
@@ -54,7 +53,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int],
     pattern = re.compile(rb"""s=["'](?:""" + ids + rb""")["']""") if percent else None
     found = search_sheet(zf, part, pattern, halfway, pieces)
     marks = SheetMarks(rows=found.rows, columns=found.columns, regular=found.regular,
-                       data=found.data, cut=found.cut)
+                       data=found.data)
     if found.parse:
         _parse_cells(zf, part, percent, marks)
     return marks

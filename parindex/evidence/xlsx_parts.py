@@ -21,6 +21,9 @@ from concurrent.futures import Executor, Future
 from itertools import pairwise
 from typing import Any
 
+from parindex.evidence.xlsx_formats import Runs
+from parindex.evidence.xlsx_reach import Reach
+
 #: how many parts a large sheet is read in
 PIECES = 2
 #: a sheet is read in parts from this size unpacked; below it the parts gain too little
@@ -36,7 +39,6 @@ _OPEN, _CLOSE, _ROW_END = b"<sheetData>", b"</sheetData>", b"</row>"
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?worksheet)[\s>]")
 
 Rows = list[list[Any]]
-Runs = list[bytes | memoryview]
 
 
 def in_parts(size: int) -> int:
@@ -143,7 +145,7 @@ class Parts:
         self.futures.append(self.pool.submit(read_part, self._others, self.member, sheet,
                                              self.name))
 
-    def first(self, runs: Runs, cut: int, reach: Any) -> bool:
+    def first(self, runs: Runs, cut: int, reach: Reach) -> bool:
         """Start reading the bytes ``runs`` (the cells of ``reach``, which must be few enough
         to hold; the sheet's bytes from its start, or from the last part's end) as a sheet of
         its own; whether it was."""
