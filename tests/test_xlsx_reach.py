@@ -239,3 +239,22 @@ class TestReadInParts:
             assert part.endswith(b"</row></sheetData><mergeCells/></worksheet>")
         assert b"".join(p.split(b"<sheetData>")[1].split(b"</sheetData>")[0]
                         for p in parts) == data.split(b"<sheetData>")[1].split(b"</sheetData>")[0]
+
+    def test_a_parts_workbook_holds_all_calamine_reads(self) -> None:
+        """Every part of the source but its sheets and the folders calamine never reads
+        for cells — the shared strings whatever their size, without which cells would be
+        blank."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as out:
+            for name, text in _FILES.items():
+                out.writestr(name, text)
+            out.writestr("xl/sharedStrings.xml", "x" * (20 << 20))
+            out.writestr("xl/styles.xml", "<styleSheet/>")
+            out.writestr(_PART, "<worksheet/>")
+            out.writestr("xl/worksheets/sheet2.xml", "<worksheet/>")
+            out.writestr("xl/media/image1.png", b"\x89PNG")
+            out.writestr("xl/drawings/drawing1.xml", "<wsDr/>")
+        with zipfile.ZipFile(buf) as zf:
+            kept = xlsx_parts.others(zf, _PART)
+        assert sorted(kept) == sorted([*_FILES, "xl/sharedStrings.xml", "xl/styles.xml"])
+        assert len(kept["xl/sharedStrings.xml"]) == 20 << 20
