@@ -109,8 +109,16 @@ class DevTools:
         deadline = time.monotonic() + timeout
         while not self.evaluate(expression):
             if time.monotonic() > deadline:
-                raise TimeoutError(expression)
+                raise TimeoutError(f"{expression} — still false at {self._where()}")
             time.sleep(0.1)
+
+    def _where(self) -> str:
+        """Where the page is and how it begins, to tell why a wait timed out."""
+        try:
+            return str(self.evaluate("location.href + ' | ' + (document.body ? "
+                                     "document.body.innerText.slice(0, 300) : '')"))
+        except (RuntimeError, TimeoutError, OSError) as exc:
+            return f"(the page did not answer: {exc})"
 
     def screenshot(self, height: int | None = None) -> bytes:
         size = self.call("Page.getLayoutMetrics")["cssContentSize"]

@@ -45,7 +45,7 @@ def test_the_league_page_in_a_browser(chromium: str, live_server: Any,  # noqa: 
         dt.evaluate("document.getElementById('id_username').value = 'noivu';"
                     "document.getElementById('id_password').value = 'demo';"
                     "document.querySelector('main form button').click(); true")
-        dt.wait_for("location.pathname === '/'")
+        dt.wait_for("location.pathname === '/'", 60)  # signing in, on a busy machine
         dt.call("Page.navigate", url=f"{live_server.url}/cycles/{cycle.id}/league/")
         dt.wait_for("document.querySelectorAll('.js-plotly-plot').length === 3", 60)
         shot = dt.call("Page.captureScreenshot", format="png")
