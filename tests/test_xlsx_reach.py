@@ -231,7 +231,7 @@ class TestReadInParts:
         data = (b'<?xml version="1.0"?><worksheet><sheetData>'
                 + b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r)
                            for r in range(1, 11)) + b"</sheetData><mergeCells/></worksheet>")
-        parts = xlsx_parts.cut(data, 2)
+        parts = xlsx_parts.cut(data)
         assert parts is not None
         assert len(parts) == 2
         for part in parts:

@@ -119,14 +119,14 @@ def _parts(book: _Book, part: str, name: str) -> Parts | None:
         member = _member(book.zf, part)
     except zipfile.BadZipFile:
         return None
-    pieces = in_parts(book.zf.getinfo(member).file_size)
-    return Parts(book.pool, book.zf, member, name, MAX_CELLS, pieces) if pieces > 1 else None
+    if not in_parts(book.zf.getinfo(member).file_size):
+        return None
+    return Parts(book.pool, book.zf, member, name, MAX_CELLS)
 
 
 def _scan(zf: zipfile.ZipFile, part: str, percent: frozenset[int], file: str,
           problems: list[Problem], split: Parts | None) -> SheetMarks | None:
-    marks = scan_sheet(zf, _member(zf, part), percent, split.first if split else None,
-                       split.pieces if split else 2)
+    marks = scan_sheet(zf, _member(zf, part), percent, split.first if split else None)
     if marks.rows * marks.columns > MAX_CELLS:
         problems.append(Problem.of("xlsx.sheet_too_large", file, rows=marks.rows,
                                    column=column_letter(marks.columns), limit=f"{MAX_CELLS:,}"))

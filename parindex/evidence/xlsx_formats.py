@@ -126,17 +126,17 @@ Halfway = Callable[[Runs, int, Reach], bool]
 
 
 def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | None,
-                 halfway: Halfway | None = None, pieces: int = 2) -> Search:
+                 halfway: Halfway | None = None) -> Search:
     """One pass over the sheet's bytes: anything to parse, and how far its cells reach
     (read off the cell references; a sheet not written as that needs is parsed).
 
-    With ``halfway``, the bytes are kept, and each time another of ``pieces`` parts of them
-    is searched it is offered them, to start reading them while the rest is searched; the
-    bytes it takes are not kept any longer (``data`` holds those from ``cut`` on)."""
+    With ``halfway``, the bytes are kept, and once half of them are searched it is offered
+    them, to start reading them while the rest is searched; the bytes it takes are not kept
+    any longer (``data`` holds those from ``cut`` on)."""
     found = Search()
     reach = Reach()
     size = zf.getinfo(part).file_size
-    marks = [size * k // pieces for k in range(pieces - 1, 0, -1)] if halfway else []
+    half = size // 2 if halfway is not None else None
     last: bytes | None = None
     kept: list[bytes] = []
     held = 0  # where the kept bytes end in the sheet
@@ -147,10 +147,9 @@ def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | No
         found.parse = found.parse or _to_parse(window, percent, found.prefixed)
         if last is not None and reach.regular:
             window_reach(last, len(last) - OVERLAP, i == 1, reach)
-            if marks and halfway is not None and held - OVERLAP >= marks[-1]:
-                kept, taken = _offer(kept, held - OVERLAP - found.cut, reach, halfway)
-                found.cut += taken
-                marks.pop()
+            if half is not None and halfway is not None and held - OVERLAP >= half:
+                kept, found.cut = _offer(kept, held - OVERLAP, reach, halfway)
+                half = None
         if halfway is not None:
             kept.append(window[OVERLAP:] if i else window)
             held += len(kept[-1])

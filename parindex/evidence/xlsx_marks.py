@@ -45,13 +45,13 @@ class SheetMarks:
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, percent: frozenset[int],
-               halfway: Halfway | None = None, pieces: int = 2) -> SheetMarks:
+               halfway: Halfway | None = None) -> SheetMarks:
     """Search one sheet's XML, and parse it when the search finds something to mark
     (``halfway``: see :func:`~parindex.evidence.xlsx_formats.search_sheet`)."""
     ids = b"|".join(str(i).encode() for i in sorted(percent))
     # any attribute ``s="9"`` (a row's style too: then the parse finds no percent cell)
     pattern = re.compile(rb"""s=["'](?:""" + ids + rb""")["']""") if percent else None
-    found = search_sheet(zf, part, pattern, halfway, pieces)
+    found = search_sheet(zf, part, pattern, halfway)
     marks = SheetMarks(rows=found.rows, columns=found.columns, regular=found.regular,
                        data=found.data)
     if found.parse:

@@ -18,14 +18,11 @@ import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from itertools import pairwise
 from typing import Any
 
 from parindex.evidence.xlsx_formats import Runs
 from parindex.evidence.xlsx_reach import Reach
 
-#: how many parts a large sheet is read in
-PIECES = 2
 #: a sheet is read in parts from this size unpacked; below it the parts gain too little
 PART_BYTES = 4 << 20
 #: and up to this size (its bytes are held while the parts are made)
@@ -41,28 +38,24 @@ _ROOT = re.compile(rb"<((?:[\w.-]+:)?worksheet)[\s>]")
 Rows = list[list[Any]]
 
 
-def in_parts(size: int) -> int:
-    """How many parts a sheet of ``size`` bytes unpacked is read in (1: whole)."""
-    cores = os.cpu_count() or 1
-    return PIECES if cores >= 2 and PART_BYTES <= size <= MAX_PART_BYTES else 1
+def in_parts(size: int) -> bool:
+    """Whether a sheet of ``size`` bytes unpacked is read in two parts."""
+    return (os.cpu_count() or 1) >= 2 and PART_BYTES <= size <= MAX_PART_BYTES
 
 
-def cut(data: bytes, parts: int) -> list[bytes] | None:
-    """The sheet's XML as ``parts`` sheets, each with the sheet's head and tail and a run
-    of its rows; None when the rows cannot be cut at a row's end."""
+def cut(data: bytes) -> list[bytes] | None:
+    """The sheet's XML as two sheets, each with the sheet's head and tail and half of its
+    rows; None when the rows cannot be cut at a row's end."""
     start, end = data.find(_OPEN), data.rfind(_CLOSE)
     if start < 0 or end < start:
         return None
     start += len(_OPEN)
-    cuts = [start]
-    for k in range(1, parts):
-        at = data.find(_ROW_END, start + (end - start) * k // parts, end)
-        if at < 0:
-            return None
-        cuts.append(at + len(_ROW_END))
-    cuts.append(end)
+    at = data.find(_ROW_END, (start + end) // 2, end)
+    if at < 0:
+        return None
+    at += len(_ROW_END)
     head, tail, view = data[:start], data[end:], memoryview(data)
-    return [b"".join((head, view[a:b], tail)) for a, b in pairwise(cuts)]
+    return [b"".join((head, view[start:at], tail)), b"".join((head, view[at:end], tail))]
 
 
 def others(zf: zipfile.ZipFile, member: str) -> dict[str, bytes]:
@@ -132,10 +125,9 @@ class Parts:
     it is parsed while the scan searches the rest; the second once the scan is done."""
 
     def __init__(self, pool: Executor, zf: zipfile.ZipFile, member: str, name: str,
-                 limit: int, pieces: int) -> None:
+                 limit: int) -> None:
         self.pool, self.zf, self.member, self.name, self.limit = pool, zf, member, name, limit
-        self.pieces = pieces
-        self.head = self.end = b""
+        self.head = b""
         self.futures: list[Future[tuple[tuple[int, int] | None, Rows]]] = []
         self._others: dict[str, bytes] | None = None
 
@@ -146,22 +138,16 @@ class Parts:
                                              self.name))
 
     def first(self, runs: Runs, cut: int, reach: Reach) -> bool:
-        """Start reading the bytes ``runs`` (the cells of ``reach``, which must be few enough
-        to hold; the sheet's bytes from its start, or from the last part's end) as a sheet of
-        its own; whether it was."""
-        if reach.rows * reach.columns > self.limit:
+        """Start reading the sheet's first ``cut`` bytes (``runs``; the cells of ``reach``,
+        which must be few enough to hold) as a sheet of its own; whether it was."""
+        start = bytes(runs[0][:1 << 16])  # the head: before the first row
+        opened = start.find(_OPEN)
+        root = _ROOT.search(start, 0, max(opened, 0))
+        if reach.rows * reach.columns > self.limit or opened < 0 \
+                or opened + len(_OPEN) > cut or root is None:
             return False
-        if not self.head:
-            start = bytes(runs[0][:1 << 16])  # the head: before the first row
-            opened = start.find(_OPEN)
-            root = _ROOT.search(start, 0, max(opened, 0))
-            if opened < 0 or opened + len(_OPEN) > cut or root is None:
-                return False
-            self.head = start[:opened + len(_OPEN)]
-            self.end = b"".join((_CLOSE, b"</", root[1], b">"))
-            self._submit([*runs, self.end])
-        else:
-            self._submit([self.head, *runs, self.end])
+        self.head = start[:opened + len(_OPEN)]
+        self._submit([*runs, _CLOSE, b"</", root[1], b">"])
         return True
 
     def rest(self, runs: list[bytes], whole: Callable[[], Rows]
@@ -172,8 +158,8 @@ class Parts:
         if self.futures:
             self._submit([self.head, *runs])
         else:
-            sheets = cut(b"".join(runs), self.pieces)
-            if sheets is None or len(sheets) < 2:
+            sheets = cut(b"".join(runs))
+            if sheets is None:
                 return None
             for sheet in sheets:
                 self._submit([sheet])
