@@ -192,14 +192,6 @@ def _to_parse(window: bytes, percent: re.Pattern[bytes] | None, prefixed: bool) 
                 or (percent is not None and percent.search(window)))
 
 
-def column_number(letters: str) -> int:
-    """``A`` → 1, ``AA`` → 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def column_letter(n: int) -> str:
     """1 → ``A``, 27 → ``AA``."""
     out = ""

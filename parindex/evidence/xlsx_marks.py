@@ -20,10 +20,10 @@ from parindex.evidence.xlsx_formats import (
     OVERLAP,
     Halfway,
     chunks,
-    column_number,
     local_name,
     search_sheet,
 )
+from parindex.evidence.xlsx_reach import column_number
 
 Cell = tuple[int, int]  # (row, column), both from 1 as a spreadsheet numbers them
 

@@ -202,10 +202,15 @@ def reference(ref: str, cell: bool) -> tuple[int, int]:
     m = _REF.fullmatch(ref)
     if m is None or not m[2] or (cell and not m[1]):
         raise ElementTree.ParseError(f"a cell reference calamine cannot read: {ref!r}")
-    column = 0
-    for ch in m[1].upper():
-        column = column * 26 + ord(ch) - 64
-    return int(m[2]), column
+    return int(m[2]), column_number(m[1].upper())
+
+
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``AA`` → 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def parsed_reach(windows: Iterator[bytes], overlap: int) -> Reach:
