@@ -1161,6 +1161,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "problem.xlsx.sheet_too_large": (
         "các ô của sheet trải tới dòng {rows} và cột {column}, quá {limit} ô",
         "the sheet's cells reach row {rows} and column {column}, more than {limit} cells"),
+    "problem.xlsx.bad_reference": (
+        "sheet bị hỏng: một ô có địa chỉ {quoted}, không phải một địa chỉ ô hợp lệ (như B7)",
+        "the sheet is damaged: a cell gives its place as {quoted}, which is not a cell "
+        "reference (such as B7)"),
+    "hint.xlsx.bad_reference": ("hãy mở và lưu sổ tính bằng Excel hoặc LibreOffice",
+                                "open and save the workbook in Excel or LibreOffice"),
     "hint.xlsx.sheet_too_large": ("xoá các ô thừa ở xa bảng số liệu, hoặc tách sổ tính",
                                   "delete stray cells far from the table, or split the "
                                   "workbook"),

@@ -189,3 +189,18 @@ class TestSheetsTooLargeToHold:
         assert code == 1, err
         assert "cannot be read" in err
         assert "DTD" in err
+
+
+def test_a_reference_no_reader_takes_is_named_in_vietnamese(tmp_path: Path) -> None:
+    """A cell whose ``r`` is no cell reference (``A$9``): the sheet is damaged, and the
+    message quotes the reference a person can search for, in Vietnamese by default."""
+    good = _workbook(tmp_path)
+    xml = _sheet_xml(good, "evidence").replace(
+        b"</sheetData>", b'<row r="9"><c r="A$9"><v>1</v></c></row></sheetData>')
+    bad = _workbook(tmp_path, edit={_sheet_part(good, "evidence"): xml})
+    code, err = _check(bad)
+    assert code == 1, err
+    assert 'bundle.xlsx [evidence]: the sheet is damaged: a cell gives its place as "A$9"' \
+        in err
+    vi = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, ["check", str(bad)])
+    assert 'sheet bị hỏng: một ô có địa chỉ "A$9"' in vi.stderr

@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError
 
-from parindex.errors import Problem
+from parindex.errors import Problem, quote
+from parindex.evidence.xlsx_reach import BadReference
 
 _T = TypeVar("_T")
 
@@ -28,6 +29,10 @@ def read_sheet(read: Callable[[], _T], file: str, problems: list[Problem]) -> _T
     traceback."""
     try:
         return read()
+    except BadReference as exc:  # named as a person can find it, not as the parser says
+        problems.append(Problem.of("xlsx.bad_reference", file, value=exc.ref,
+                                   quoted=quote(exc.ref)))
+        return None
     except DAMAGED as exc:
         problems.append(Problem.of("xlsx.damaged_sheet", file, error=str(exc)))
         return None

@@ -196,12 +196,20 @@ def _furthest(refs: np.ndarray, first: np.ndarray, length: np.ndarray, decimal: 
 _REF = re.compile(r"([A-Za-z]*)([0-9]*)")
 
 
+class BadReference(ElementTree.ParseError):
+    """A cell or row reference calamine cannot read: the sheet is damaged."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"a cell reference calamine cannot read: {ref!r}")
+        self.ref = ref
+
+
 def reference(ref: str, cell: bool) -> tuple[int, int]:
     """A reference as calamine reads it: (row, column) from 1 (column 0 for a row's ``r``);
-    raises :class:`ElementTree.ParseError` (a damaged sheet) where calamine fails."""
+    raises :class:`BadReference` (a damaged sheet) where calamine fails."""
     m = _REF.fullmatch(ref)
     if m is None or not m[2] or (cell and not m[1]):
-        raise ElementTree.ParseError(f"a cell reference calamine cannot read: {ref!r}")
+        raise BadReference(ref)
     return int(m[2]), column_number(m[1].upper())
 
 
