@@ -6,6 +6,7 @@ Light on purpose (no pandas, no numpy): the criteria commands format with it at 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
 
@@ -16,6 +17,21 @@ def typed_text(text: str, lang: str) -> str:
     if lang != "en" and _DECIMAL.fullmatch(text):
         return text.replace(".", ",")
     return text
+
+
+def grouped(n: int, lang: str) -> str:
+    """A whole number in groups of three: ``16,000,000``, in Vietnamese ``16.000.000``."""
+    text = f"{n:,}"
+    return text if lang == "en" else text.replace(",", ".")
+
+
+def grouped_facts(**numbers: int) -> dict[str, Any]:
+    """A problem's facts for whole numbers in groups of three, each with its Vietnamese form
+    beside it (``limit`` and ``limit_vi``: :meth:`parindex.errors.Problem.facts_in`)."""
+    facts: dict[str, Any] = {}  # Any: spread into Problem.of's keyword facts
+    for name, n in numbers.items():
+        facts[name], facts[f"{name}_vi"] = grouped(n, "en"), grouped(n, "vi")
+    return facts
 
 
 def number_text(value: float, lang: str) -> str:

@@ -204,3 +204,13 @@ def test_a_reference_no_reader_takes_is_named_in_vietnamese(tmp_path: Path) -> N
         in err
     vi = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, ["check", str(bad)])
     assert 'sheet bị hỏng: một ô có địa chỉ "A$9"' in vi.stderr
+
+
+def test_a_sheet_too_large_says_its_limit_as_vietnamese_writes_numbers(tmp_path: Path) -> None:
+    good = _workbook(tmp_path)
+    xml = _sheet_xml(good, "evidence").replace(
+        b"</sheetData>", b'<row r="9"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    bad = _workbook(tmp_path, edit={_sheet_part(good, "evidence"): xml})
+    vi = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, ["check", str(bad)])
+    assert vi.exit_code == 1
+    assert "trải tới dòng 1048576 và cột XFD, quá 16.000.000 ô" in vi.stderr

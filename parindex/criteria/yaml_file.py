@@ -19,6 +19,7 @@ import yaml
 
 from parindex.criteria.paths import Path_, render_path
 from parindex.errors import CriteriaError, Problem, quote
+from parindex.lang import grouped_facts
 
 #: bounds that keep a hostile file from costing more than milliseconds: values after alias
 #: expansion (a real edition has about a thousand), nesting depth, and file size
@@ -121,7 +122,7 @@ def read_yaml(text: str, file: str, text_keys: frozenset[str] | set[str] = froze
     try:
         data = reader.read(node)
     except _TooBig:
-        return None, {}, [Problem.of("yaml.too_big", file, n=f"{MAX_VALUES:,}")]
+        return None, {}, [Problem.of("yaml.too_big", file, **grouped_facts(n=MAX_VALUES))]
     return data, reader.lines, reader.problems
 
 
@@ -135,8 +136,8 @@ def read_text_file(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> str:
             raise CriteriaError([Problem.of("file.not_a_file", str(path), what=what)])
         size = path.stat().st_size
         if size > limit:
-            raise CriteriaError([Problem.of("file.too_large", path.name, size=f"{size:,}",
-                                            what=what, limit=f"{limit:,}")])
+            raise CriteriaError([Problem.of("file.too_large", path.name, what=what,
+                                            **grouped_facts(size=size, limit=limit))])
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise CriteriaError([Problem.of("file.not_utf8", path.name, f"byte {exc.start}")]) \

@@ -18,6 +18,7 @@ from parindex.errors import EvidenceError, Problem
 from parindex.evidence.cells import distinct
 from parindex.evidence.labels import column_for, info_column
 from parindex.evidence.tables import TABLES, RawTables
+from parindex.lang import grouped_facts
 
 #: a CSV file larger than this is refused before reading (a national bundle's evidence is
 #: about 15 MB)
@@ -109,7 +110,8 @@ def read_csv_file(path: Path, table: str | None = None, codes: bool = False
     """
     try:
         if path.stat().st_size > MAX_CSV_BYTES:
-            return None, [Problem.of("csv.too_large", path.name, limit=f"{MAX_CSV_BYTES:,}")]
+            return None, [Problem.of("csv.too_large", path.name,
+                                      **grouped_facts(limit=MAX_CSV_BYTES))]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem.of("file.unreadable", str(path), error=exc.strerror)]

@@ -41,6 +41,7 @@ from parindex.evidence.xlsx_formats import column_letter, percent_styles, sheet_
 from parindex.evidence.xlsx_marks import SheetMarks, scan_sheet
 from parindex.evidence.xlsx_parts import Parts, in_parts
 from parindex.evidence.xlsx_sheet import Sheet, cell_text, find_header, head_value, sheet_table
+from parindex.lang import grouped_facts
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -129,7 +130,8 @@ def _scan(zf: zipfile.ZipFile, part: str, percent: frozenset[int], file: str,
     marks = scan_sheet(zf, _member(zf, part), percent, split.first if split else None)
     if marks.rows * marks.columns > MAX_CELLS:
         problems.append(Problem.of("xlsx.sheet_too_large", file, rows=marks.rows,
-                                   column=column_letter(marks.columns), limit=f"{MAX_CELLS:,}"))
+                                   column=column_letter(marks.columns),
+                                   **grouped_facts(limit=MAX_CELLS)))
         return None
     return marks
 

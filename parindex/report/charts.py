@@ -31,6 +31,7 @@ from parindex.analysis.trends import area_trends_frame, edition_changes, unit_tr
 from parindex.analysis.uncertainty import Uncertainty
 from parindex.criteria.compiled import OneStopSource
 from parindex.evidence.check_one_stop import one_stop_metric
+from parindex.lang import grouped
 from parindex.report.tables import fmt
 from parindex.scoring.run import Run, int_or_none, num_or_none
 
@@ -213,7 +214,7 @@ def rank_uncertainty_data(u: Uncertainty, lang: str = "vi") -> dict[str, Any]:
                       "range": [0.5, max(len(run.units), 1) + 0.5], "gridcolor": "#e0e0e0",
                       "rangemode": "tozero"}}
     title = t("rank_uncertainty", lang, year=run.year,
-              draws=f"{u.draws:,}".replace(",", "." if lang != "en" else ","))
+              draws=grouped(u.draws, "en" if lang == "en" else "vi"))
     return {"data": [interval, published],
             "layout": _layout(axes, title, 140 + 30 * len(rows), lang)}
 
