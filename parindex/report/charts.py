@@ -214,7 +214,7 @@ def rank_uncertainty_data(u: Uncertainty, lang: str = "vi") -> dict[str, Any]:
                       "range": [0.5, max(len(run.units), 1) + 0.5], "gridcolor": "#e0e0e0",
                       "rangemode": "tozero"}}
     title = t("rank_uncertainty", lang, year=run.year,
-              draws=grouped(u.draws, "en" if lang == "en" else "vi"))
+              draws=grouped(u.draws, lang))
     return {"data": [interval, published],
             "layout": _layout(axes, title, 140 + 30 * len(rows), lang)}
 
