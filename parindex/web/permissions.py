@@ -76,9 +76,11 @@ PUBLISHED_OPEN = frozenset({"ranks.read", "progress.read", "export.read"})
 
 @dataclass(frozen=True)
 class Refusal:
+    """Why an account may not do an action now: the HTTP status, the reason ``code`` (its
+    words are ``web.refuse.CODE``) and the facts that fill them (a role, a round, a day)."""
+
     status: int
     code: str
-    #: the words key of the reason (``web.refuse.CODE``)
     facts: dict[str, str]
 
 
