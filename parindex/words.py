@@ -1542,10 +1542,18 @@ WORDS: dict[str, tuple[str, str]] = {
                                "keep one of them, or rename the other"),
     "problem.xlsx.unreadable": ("không đọc được như sổ tính Excel: {error}",
                                 "cannot be read as an Excel workbook: {error}"),
+    "hint.xlsx.unreadable": ("hãy mở sổ tính bằng Excel hoặc LibreOffice, đồng ý sửa "
+                             "nếu được hỏi, rồi lưu lại",
+                             "open the workbook in Excel or LibreOffice, accept the repair "
+                             "if one is offered, and save it again"),
     "problem.xlsx.no_meta_sheet": ("không có sheet 'meta' (year, edition, authority)",
                                    "no sheet 'meta' (year, edition, authority)"),
     "problem.xlsx.damaged_sheet": ("không đọc được: sheet bị hỏng ({error})",
                                    "cannot be read: the sheet is damaged ({error})"),
+    "hint.xlsx.damaged_sheet": ("hãy mở sổ tính bằng Excel hoặc LibreOffice, đồng ý sửa "
+                                "nếu được hỏi, rồi lưu lại",
+                                "open the workbook in Excel or LibreOffice, accept the "
+                                "repair if one is offered, and save it again"),
     # The workspace (parindex serve): common words, roles, rounds, refusals
     "web.title": ("Chỉ số CCHC — không gian làm việc", "PAR Index — workspace"),
     "web.login": ("Đăng nhập", "Sign in"),

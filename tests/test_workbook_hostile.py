@@ -191,6 +191,23 @@ class TestSheetsTooLargeToHold:
         assert "DTD" in err
 
 
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml"])
+def test_a_damaged_part_that_is_no_sheet_is_named(tmp_path: Path, part: str) -> None:
+    """The workbook refused whole, and no sheet to blame: the part that does not parse is
+    named, with what to do, in Vietnamese by default."""
+    good = _workbook(tmp_path)
+    with zipfile.ZipFile(good) as zf:
+        xml = zf.read(part)
+    bad = _workbook(tmp_path, edit={part: xml[:len(xml) // 2]})
+    code, err = _check(bad)
+    assert code == 1, err
+    assert f"bundle.xlsx: cannot be read as an Excel workbook: {part}: " in err
+    assert "accept the repair if one is offered, and save it again" in err
+    vi = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, ["check", str(bad)])
+    assert f"bundle.xlsx: không đọc được như sổ tính Excel: {part}: " in vi.stderr
+    assert "đồng ý sửa nếu được hỏi, rồi lưu lại" in vi.stderr
+
+
 def test_a_reference_no_reader_takes_is_named_in_vietnamese(tmp_path: Path) -> None:
     """A cell whose ``r`` is no cell reference (``A$9``): the sheet is damaged, and the
     message quotes the reference a person can search for, in Vietnamese by default."""

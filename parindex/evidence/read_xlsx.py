@@ -36,7 +36,7 @@ import pandas as pd
 from parindex.errors import Problem, quote
 from parindex.evidence.labels import column_for
 from parindex.evidence.tables import TABLES, RawTables
-from parindex.evidence.xlsx_damage import DAMAGED, damaged_sheet, read_sheet
+from parindex.evidence.xlsx_damage import DAMAGED, damaged_part, damaged_sheet, read_sheet
 from parindex.evidence.xlsx_formats import column_letter, percent_styles, sheet_parts
 from parindex.evidence.xlsx_marks import SheetMarks, scan_sheet
 from parindex.evidence.xlsx_parts import Parts, in_parts
@@ -212,10 +212,15 @@ def _sheet_names(names: list[str], file: str, problems: list[Problem]) -> dict[s
 
 
 def _refused(path: Path, exc: Exception) -> RawTables:
+    """The workbook refused whole: the damaged sheet named, else the damaged part."""
     sheet = damaged_sheet(path)
     where = f"{path.name} [{sheet}]" if sheet else path.name
+    error = str(exc)
+    part = damaged_part(path) if sheet is None else None
+    if part is not None and part not in error:
+        error = f"{part}: {error}"
     return RawTables(path, {}, path.name, {}, {}, [
-        Problem.of("xlsx.unreadable", where, error=str(exc))])
+        Problem.of("xlsx.unreadable", where, error=error)])
 
 
 def read_xlsx(path: Path) -> RawTables:

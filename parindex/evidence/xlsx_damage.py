@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from python_calamine import CalamineError
 
@@ -41,19 +42,46 @@ def read_sheet(read: Callable[[], _T], file: str, problems: list[Problem]) -> _T
 _NO_MAP: tuple[type[Exception], ...] = (*DAMAGED, KeyError, OSError)
 
 
+def _well_formed(data: bytes) -> bool:
+    """Whether the XML parses (checked without building it; expat's own limits stop an
+    entity bomb)."""
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
 def damaged_sheet(path: Path) -> str | None:
-    """The name of the first sheet whose XML does not parse (the parser's own limits stop an
-    entity bomb), to name it when the whole workbook is refused; None when it is not a
-    sheet that is damaged or the workbook's map of sheets cannot be read either."""
+    """The name of the first sheet whose XML does not parse, to name it when the whole
+    workbook is refused; None when it is not a sheet that is damaged or the workbook's map
+    of sheets cannot be read either."""
     from parindex.evidence.xlsx_formats import sheet_parts
 
     try:
         with zipfile.ZipFile(path) as z:
             for name, part in sheet_parts(z).items():
                 try:
-                    ElementTree.fromstring(z.read(part))
-                except (ElementTree.ParseError, KeyError):
+                    if not _well_formed(z.read(part)):
+                        return name
+                except KeyError:
                     return name
+    except _NO_MAP:
+        return None
+    return None
+
+
+def damaged_part(path: Path) -> str | None:
+    """The first part of the workbook other than a sheet (its map of sheets, styles, shared
+    strings, relationships) whose XML does not parse, as the zip names it: said when the
+    whole workbook is refused and no sheet is to blame."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                name = info.filename.lower()
+                if name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/") \
+                        and not _well_formed(z.read(info)):
+                    return info.filename
     except _NO_MAP:
         return None
     return None
