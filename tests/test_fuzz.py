@@ -4,7 +4,8 @@ Numbers, text, blanks, dates, strings of thousands of characters, control charac
 Vietnamese, emoji and formula-like text go into random cells (headings and meta included) of
 the small two-commune bundle, as a CSV folder and as a workbook. `parindex check` and
 `parindex score` must either succeed (exit 0) or report the input (exit 1): never an uncaught
-exception, never a changed input file.
+exception, never a changed input file. The same holds when a workbook's XML itself is
+damaged at random, byte by byte (`TestDamagedWorkbook`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime as dt
 import io
 import tempfile
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +192,67 @@ class TestFuzzWorkbook:
                 if percent_format and isinstance(value, (int, float)):
                     cell.number_format = "0.0%"
             wb.save(path)
+            _run_both(path)
+
+
+#: markup a damaged or hand-made sheet may hold: cells without a place, far cells, every
+#: cell type with a value it cannot hold, entities, comments, prefixed tags, bad references
+MARKUP = (b'<c r="A1"/>', b"<c/>", b'<c r="XFD1048576"><v>1</v></c>', b"<row>", b"</row>",
+          b'<row r="0">', b'<c r="B2" t="e"><v>#N/A</v></c>', b'<c r="C3"><f>1+1</f></c>',
+          b'<c r="a1" t="str"><v>x</v></c>', b'<c r="A2" t="s"><v>999999</v></c>',
+          b'<c r="A2" t="s"><v>-1</v></c>', b'<c r="A2" t="n"><v>abc</v></c>',
+          b'<c r="A2" t="d"><v>2024-13-45</v></c>', b'<c r="A2" t="b"><v>7</v></c>',
+          b'<c r="A2" s="999"><v>1</v></c>', b'<c r="A2" t="inlineStr"><is><t>x</t></is></c>',
+          b"&amp;", b"&#0;", b"&#xFFFF;", b"<!-- x -->", b"<![CDATA[x]]>", b'<x:c r="A1">',
+          b"\xff\xfe", b"<v>1e999</v>", b'<c r="A1048577"><v>1</v></c>',
+          b'<c r="A$1"><v>1</v></c>', b'<c r="1A"><v>1</v></c>', b'<c r=""><v>1</v></c>')
+_XML_PARTS = sorted(n for n in zipfile.ZipFile(io.BytesIO(XLSX_BASE)).namelist()
+                    if n.endswith((".xml", ".rels")))
+
+
+@st.composite
+def damage(draw: st.DrawFn) -> dict[str, bytes]:
+    """One or two parts of the workbook (its sheets most often) with bytes changed, cut,
+    copied, or markup put in at random places."""
+    parts: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(XLSX_BASE)) as zf:
+        sheets = [n for n in _XML_PARTS if n.startswith("xl/worksheets/")]
+        for name in draw(st.lists(st.sampled_from(sheets * 3 + _XML_PARTS), min_size=1,
+                                  max_size=2)):
+            data = bytearray(parts.get(name) or zf.read(name))
+            for _ in range(draw(st.integers(1, 4))):
+                at = draw(st.integers(0, len(data)))
+                kind = draw(st.sampled_from(["byte", "cut", "markup", "copy"]))
+                if kind == "byte" and data:
+                    data[min(at, len(data) - 1)] = draw(st.integers(0, 255))
+                elif kind == "cut":
+                    del data[at:at + draw(st.integers(1, 40))]
+                elif kind == "markup":
+                    data[at:at] = draw(st.sampled_from(MARKUP))
+                elif data:
+                    start = draw(st.integers(0, len(data) - 1))
+                    data[at:at] = data[start:start + draw(st.integers(1, 200))]
+            parts[name] = bytes(data)
+    return parts
+
+
+@pytest.mark.slow
+class TestDamagedWorkbook:
+    """A workbook whose XML is damaged at random, byte by byte: read or reported (exit 0
+    or 1, the part or sheet named), never a crash, an abort of the compiled reader, or a
+    changed input."""
+
+    @FUZZ
+    @given(parts=damage())
+    def test_random_damage(self, parts: dict[str, bytes]) -> None:
+        with tempfile.TemporaryDirectory(prefix="parfuzz-") as tmp:
+            path = Path(tmp) / "bundle.xlsx"
+            buf = io.BytesIO()
+            with zipfile.ZipFile(io.BytesIO(XLSX_BASE)) as src, \
+                    zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+                for item in src.infolist():
+                    out.writestr(item, parts.get(item.filename, src.read(item)))
+            path.write_bytes(buf.getvalue())
             _run_both(path)
 
 
