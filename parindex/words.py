@@ -1507,6 +1507,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "problem.csv.too_large": ("lớn hơn {limit} byte", "is larger than {limit} bytes"),
     "problem.csv.empty": ("trống: không có cả dòng tiêu đề", "is empty: not even a heading row"),
     "problem.csv.unreadable": ("không đọc được như CSV: {error}", "cannot be read as CSV: {error}"),
+    "problem.csv.extra_cells": ("có {saw} ô, nhiều hơn {expected} cột của dòng tiêu đề",
+                                "has {saw} cells, more than the {expected} columns of the "
+                                "heading row"),
+    "hint.csv.extra_cells": ("một ô có dấu phẩy hay chấm phẩy phải nằm trong ngoặc kép, "
+                             "như \"Kế hoạch số 12, ngày 05/01/2024\"; hoặc xoá các ô thừa",
+                             "a cell holding a comma or semicolon must be in double quotes, "
+                             "as \"Plan no. 12, 05/01/2024\"; or delete the extra cells"),
+    "problem.csv.open_quote": ("dấu ngoặc kép mở ở dòng này không được đóng, nên phần còn lại "
+                               "của tệp bị đọc thành một ô",
+                               "a double quote opened on this row is never closed, so the rest "
+                               "of the file reads as one cell"),
+    "hint.csv.open_quote": ("hãy thêm dấu ngoặc kép đóng, hoặc xoá dấu mở",
+                            "add the closing quote, or delete the opening one"),
     "problem.bundle.no_meta": ("không có bundle.yaml (year, edition, authority)",
                                "no bundle.yaml (year, edition, authority)"),
     "hint.bundle.no_meta": ("tạo bundle.yaml có 'year:' và 'edition:'",

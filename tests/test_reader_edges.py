@@ -87,6 +87,68 @@ class TestCsvEdges:
             assert tables["survey"]["respondent"].tolist() == ["01", "1"]
 
 
+#: each file, and the rows a spreadsheet (or Notepad) shows for its two data rows
+EMPTY_LINES = [
+    (b"unit,criterion,value\nA,1,x\nB,2,y\n", [2, 3]),
+    (b"unit,criterion,value\nA,1,x\n\nB,2,y\n", [2, 4]),  # an empty line between rows
+    (b"\n\nunit,criterion,value\nA,1,x\n\nB,2,y\n", [4, 6]),  # and two above the headings
+    (b"\xef\xbb\xbf\r\nunit;criterion;value\r\nA;1;x\r\n\r\nB;2;y\r\n", [3, 5]),
+    (b"unit,criterion,value\rA,1,x\r\rB,2,y\r", [2, 4]),  # old Mac line ends
+    ("\nunit,criterion,value\nA,1,x\n\nB,2,y\n".encode("utf-16"), [3, 5]),
+]
+
+
+class TestCsvRows:
+    """Rows are numbered as a spreadsheet shows them, empty lines included; a row the
+    parser cannot split says which row and what to do."""
+
+    @pytest.mark.parametrize(("data", "rows"), EMPTY_LINES)
+    @pytest.mark.parametrize("codes", [False, True])
+    def test_empty_lines_keep_the_rows_numbers(self, tmp_path: Path, data: bytes,
+                                               rows: list[int], codes: bool) -> None:
+        path = tmp_path / "evidence.csv"
+        path.write_bytes(data)
+        df, problems = read_csv_file(path, "evidence", codes)
+        assert df is not None
+        assert [p.code for p in problems] == (["csv.utf16"] if data[:2] == b"\xff\xfe" else [])
+        assert df["unit"].tolist() == ["A", "B"]
+        assert df["value"].tolist() == ["x", "y"]
+        assert df["_row"].tolist() == rows
+
+    def test_a_problem_is_on_the_row_below_an_empty_line(self, tmp_path: Path) -> None:
+        folder = tmp_path / "b"
+        shutil.copytree(VALID, folder)
+        shutil.copy(BAD / "bundles" / "tiny.yaml", tmp_path)  # the bundle's ../tiny.yaml
+        path = folder / "evidence.csv"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        bad = 3  # spreadsheet row 3 (lines[2]) gets a value no leaf takes
+        cells = lines[bad - 1].split(",")
+        cells[2] = "xyz%"
+        lines[bad - 1] = ",".join(cells)
+        path.write_text("\n".join([*lines[:1], "", *lines[1:]]), encoding="utf-8")
+        from parindex.pipeline import checked
+
+        found = checked(folder)
+        assert [p.row for p in found.errors if p.value == "xyz%"] == [bad + 1]
+
+    @pytest.mark.parametrize(("data", "code", "row", "vi"), [
+        (b"unit,criterion,value\nA,1,x\n\nB,2,Plan no. 12, 5 January\n", "csv.extra_cells", 4,
+         "dòng 4: có 4 ô, nhiều hơn 3 cột của dòng tiêu đề (một ô có dấu phẩy hay chấm phẩy "
+         "phải nằm trong ngoặc kép"),
+        (b"\nunit,criterion,value\nA,1,x\nB,\"2,y\nC,3,z\n", "csv.open_quote", 4,
+         "dòng 4: dấu ngoặc kép mở ở dòng này không được đóng"),
+    ])
+    def test_a_row_the_parser_cannot_split(self, tmp_path: Path, data: bytes, code: str,
+                                           row: int, vi: str) -> None:
+        path = tmp_path / "evidence.csv"
+        path.write_bytes(data)
+        for codes in (False, True):
+            df, problems = read_csv_file(path, "evidence", codes)
+            assert df is None
+            assert [(p.code, p.row, p.location) for p in problems] == [(code, row, f"row {row}")]
+            assert vi in problems[0].render("vi")
+
+
 class TestYamlEdges:
     """YAML and edition files that cannot be read are one problem each."""
 

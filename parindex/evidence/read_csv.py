@@ -80,14 +80,31 @@ def _delimiter(head: str) -> str:
     return ";" if head.count(";") > head.count(",") else ","
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _heading(head: str) -> tuple[int, str]:
+    """The empty lines before the heading row (after a byte order mark), and the heading
+    row: the empty lines are skipped, and counted in the rows' numbers."""
+    body = head.lstrip("\ufeff")
+    rest = body.lstrip("\r\n")
+    end = _LINE_BREAK.search(rest)
+    return len(_LINE_BREAK.findall(body[:len(body) - len(rest)])), \
+        rest if end is None else rest[:end.start()]
+
+
 def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None,
-           codes: bool = False) -> pd.DataFrame:
+           codes: bool = False, skip: int = 0) -> pd.DataFrame:
     # object columns of Python strings: what the workbook reader gives, and what the
     # per-distinct-text work downstream reads fastest; or categorical columns (``codes``),
-    # each distinct text once with a code per row, for a bundle's cleaning and checking
+    # each distinct text once with a code per row, for a bundle's cleaning and checking.
+    # An empty line is a row of blank cells (dropped with the other blank rows once every
+    # row has its number), so the rows below it keep the numbers a spreadsheet shows; the
+    # ``skip`` empty lines before the headings are skipped
     if codes:
         df = pd.read_csv(source, sep=sep, dtype="category", keep_default_na=False,
-                         skipinitialspace=False, encoding=encoding)
+                         skipinitialspace=False, skip_blank_lines=False, skiprows=skip,
+                         encoding=encoding)
         if all(df[c].cat.categories.inferred_type in ("string", "empty")
                for c in df.columns.unique()):
             return df
@@ -95,7 +112,8 @@ def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None,
         # numbers (1.10 would be 1.1, 01 would be 1): such a file is read again as text
         source.seek(0)
     return pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False,
-                       skipinitialspace=False, encoding=encoding)
+                       skipinitialspace=False, skip_blank_lines=False, skiprows=skip,
+                       encoding=encoding)
 
 
 def read_csv_file(path: Path, table: str | None = None, codes: bool = False
@@ -121,26 +139,46 @@ def read_csv_file(path: Path, table: str | None = None, codes: bool = False
             raise UnicodeDecodeError("utf-8", raw, 0, 2, "a UTF-16 byte order mark")
         # UTF-8 (the usual case) goes to the parser as bytes, without a decoded copy; the
         # parser drops a BOM itself ("utf-8-sig" would make it decode through a slow wrapper)
-        df = _parse(io.BytesIO(raw), _delimiter(raw[:max(raw.find(b"\n"), 0)].decode(
-            "utf-8", "replace")), "utf-8", codes)
+        lead, heading = _heading(raw[:1 << 16].decode("utf-8", "replace"))
+        df = _parse(io.BytesIO(raw), _delimiter(heading), "utf-8", codes, lead)
     except UnicodeDecodeError:
         text, problems = _decode(raw, path.name)
         if text is None:
             return None, problems
+        lead, heading = _heading(text[:1 << 16])
         try:
-            df = _parse(io.StringIO(text), _delimiter(text[:max(text.find("\n"), 0)]), None,
-                        codes)
+            df = _parse(io.StringIO(text), _delimiter(heading), None, codes, lead)
         except pd.errors.EmptyDataError:
             return None, [*problems, Problem.of("csv.empty", path.name)]
         except pd.errors.ParserError as exc:
-            return None, [*problems, Problem.of("csv.unreadable", path.name, error=str(exc))]
+            return None, [*problems, _unparsed(exc, path.name)]
     except pd.errors.EmptyDataError:
         return None, [*problems, Problem.of("csv.empty", path.name)]
     except pd.errors.ParserError as exc:
-        return None, [*problems, Problem.of("csv.unreadable", path.name, error=str(exc))]
-    df = pd.concat([df, pd.DataFrame({"_row": range(2, len(df) + 2)}, index=df.index)],
+        return None, [*problems, _unparsed(exc, path.name)]
+    first = 2 + lead  # the row a spreadsheet shows for the first row below the headings
+    df = pd.concat([df, pd.DataFrame({"_row": range(first, len(df) + first)}, index=df.index)],
                    axis=1)  # not an insert: a frame of many columns stays whole
     return _tidy(df, table), problems
+
+
+_EXTRA_CELLS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _unparsed(exc: pd.errors.ParserError, file: str) -> Problem:
+    """What pandas' parser could not read, as the row a spreadsheet shows and what to do:
+    a row with more cells than the headings (a comma inside an unquoted text), a quote
+    never closed; anything else in the parser's words."""
+    extra, quote = _EXTRA_CELLS.search(str(exc)), _OPEN_QUOTE.search(str(exc))
+    if extra is not None:  # pandas counts records from 1, the heading's included
+        row = int(extra[2])
+        return Problem.of("csv.extra_cells", file, f"row {row}", row=row,
+                          expected=int(extra[1]), saw=int(extra[3]))
+    if quote is not None:  # from 0, the heading's included
+        row = int(quote[1]) + 1
+        return Problem.of("csv.open_quote", file, f"row {row}", row=row)
+    return Problem.of("csv.unreadable", file, error=str(exc))
 
 
 def _blank(cells: pd.Series) -> np.ndarray:
