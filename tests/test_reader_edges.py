@@ -176,6 +176,9 @@ class TestYamlEdges:
         edition, problems = check_edition_file(path)
         assert edition is None
         assert "not UTF-8 text" in _messages(problems)
+        lines = (BAD / "criteria" / "_valid.yaml").read_bytes().count(b"\n")
+        assert [p.location for p in problems] == [f"line {lines + 1}, column 3"]
+        assert problems[0].render("vi").startswith(f"latin1.yaml: dòng {lines + 1}, cột 3: ")
 
     def test_a_costs_file_that_is_a_folder(self, tmp_path: Path) -> None:
         ed = load_edition(BAD / "criteria" / "_valid.yaml")

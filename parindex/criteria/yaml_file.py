@@ -139,9 +139,11 @@ def read_text_file(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> str:
             raise CriteriaError([Problem.of("file.too_large", path.name, what=what,
                                             **grouped_facts(size=size, limit=limit))])
         return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CriteriaError([Problem.of("file.not_utf8", path.name, f"byte {exc.start}")]) \
-            from None
+    except UnicodeDecodeError as exc:  # where a text editor shows the first bad byte
+        line = exc.object[:exc.start].count(b"\n") + 1
+        column = exc.start - exc.object.rfind(b"\n", 0, exc.start)
+        raise CriteriaError([Problem.of("file.not_utf8", path.name,
+                                        f"line {line}, column {column}")]) from None
     except OSError as exc:
         raise CriteriaError([Problem.of("file.unreadable", str(path),
                                         error=exc.strerror)]) from None
