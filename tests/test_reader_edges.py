@@ -94,6 +94,7 @@ EMPTY_LINES = [
     (b"\n\nunit,criterion,value\nA,1,x\n\nB,2,y\n", [4, 6]),  # and two above the headings
     (b"\xef\xbb\xbf\r\nunit;criterion;value\r\nA;1;x\r\n\r\nB;2;y\r\n", [3, 5]),
     (b"unit,criterion,value\rA,1,x\r\rB,2,y\r", [2, 4]),  # old Mac line ends
+    (b" \n\t\nunit,criterion,value\nA,1,x\n  \nB,2,y\n", [4, 6]),  # lines of spaces
     ("\nunit,criterion,value\nA,1,x\n\nB,2,y\n".encode("utf-16"), [3, 5]),
 ]
 

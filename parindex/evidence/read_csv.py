@@ -81,16 +81,19 @@ def _delimiter(head: str) -> str:
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))*")
 
 
 def _heading(head: str) -> tuple[int, str]:
-    """The empty lines before the heading row (after a byte order mark), and the heading
-    row: the empty lines are skipped, and counted in the rows' numbers."""
+    """The empty lines (or lines of spaces) before the heading row, after a byte order
+    mark, and the heading row: the empty lines are skipped, and counted in the rows'
+    numbers."""
     body = head.lstrip("\ufeff")
-    rest = body.lstrip("\r\n")
+    blank = _BLANK_LINES.match(body)
+    skipped = blank[0] if blank is not None else ""
+    rest = body[len(skipped):]
     end = _LINE_BREAK.search(rest)
-    return len(_LINE_BREAK.findall(body[:len(body) - len(rest)])), \
-        rest if end is None else rest[:end.start()]
+    return len(_LINE_BREAK.findall(skipped)), rest if end is None else rest[:end.start()]
 
 
 def _parse(source: io.BytesIO | io.StringIO, sep: str, encoding: str | None,
