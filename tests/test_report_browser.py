@@ -137,7 +137,8 @@ class DevTools:
             elif method == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
                 out.append(json.dumps(p.get("args", []))[:300])
             elif method == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
-                out.append(p["entry"].get("text", ""))
+                entry = p["entry"]  # a resource that failed: which one
+                out.append(" ".join(filter(None, (entry.get("text", ""), entry.get("url")))))
         return out
 
     def close(self) -> None:
