@@ -25,18 +25,16 @@ def edition_for(bundle: Bundle, criteria: str | None = None) -> CompiledEdition:
     """The edition named by ``--criteria``, else by the bundle (a path is relative to it)."""
     ref = criteria or bundle.edition
     if not ref:
-        raise EvidenceError([Problem(bundle.meta_file, "edition", "the bundle names no edition",
-                                     hint="add 'edition:' or pass --criteria")])
+        raise EvidenceError([Problem.of("bundle.no_edition", bundle.meta_file, "edition")])
     base = bundle.path if bundle.path.is_dir() else bundle.path.parent
     if criteria:
         return load_edition(criteria)
     try:
         resolve(ref, base)
     except CriteriaError:
-        raise EvidenceError([Problem(bundle.meta_file, "edition", f"{quote(ref)}: no such "
-                                     "edition file or shipped edition id", field="edition",
-                                     value=ref, hint="shipped: " + ", ".join(shipped_ids()))]
-                            ) from None
+        raise EvidenceError([Problem.of("bundle.unknown_edition", bundle.meta_file, "edition",
+                                        field="edition", value=ref, quoted=quote(ref),
+                                        shipped=", ".join(shipped_ids()))]) from None
     return load_edition(ref, base=base)
 
 
@@ -68,9 +66,10 @@ def check_bundle(bundle: Bundle, edition: CompiledEdition, owner: str | None = N
     problems = list(problems)
     start, until = edition.valid_from, edition.valid_until
     if bundle.year and not (start <= bundle.year <= (until or 9999)):
-        problems.append(Problem(bundle.meta_file, "year", f"year {bundle.year} is outside the "
-                                f"validity of {edition.id} ({start}–{until or ''})",
-                                field="year", value=bundle.year, severity="warning"))
+        problems.append(Problem.of("bundle.year_outside", bundle.meta_file, "year",
+                                   field="year", value=bundle.year, severity="warning",
+                                   year=bundle.year, edition=edition.id, start=start,
+                                   until=until or ""))
     return Checked(bundle, inputs, problems)
 
 

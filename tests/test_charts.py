@@ -340,6 +340,7 @@ def test_two_bundles_of_one_year_are_refused(runs: list[Run]) -> None:
 
     assert runs[-1].bundle is not None
     bundle = str(runs[-1].bundle.path)
-    result = CliRunner().invoke(app, ["report", bundle, bundle, "--format", "json"])
+    result = CliRunner().invoke(app, ["report", bundle, bundle, "--format", "json",
+                                      "--lang", "en"])
     assert result.exit_code == 1
     assert "is also for year 2024" in result.output

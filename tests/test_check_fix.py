@@ -184,6 +184,6 @@ def test_check_says_when_the_survey_block_is_rebased(tmp_path: Path) -> None:
 def test_a_workbooks_meta_problem_names_its_meta_sheet(tmp_path: Path) -> None:
     book = to_xlsx(small_bundle(tmp_path / "small"), tmp_path / "xa.xlsx")
     set_cells(book, "meta", {"B1": 2019})  # before xa-2024 is valid (2021 on)
-    result = invoke("check", book)
+    result = invoke("check", book, "--lang", "en")
     assert "xa.xlsx [meta]: year: year 2019 is outside the validity of xa-2024" in result.output
     assert "bundle.yaml" not in result.output

@@ -142,7 +142,7 @@ def test_values_that_differ_are_conflicts(tmp_path: Path, code: str, first: str,
     out = tmp_path / "merged.xlsx"
     result = _merge(out, [a, b])
     assert result.exit_code == 1
-    assert f'"{second}" here but "{first}"' in result.output
+    assert f'ở đây là "{second}" nhưng là "{first}" ở ' in result.output
     assert not out.exists()
 
 

@@ -99,12 +99,13 @@ class TestWriteRefused:
     def test_parent_is_a_file(self, tmp_path: Path) -> None:
         (tmp_path / "file").write_text("x", encoding="utf-8")
         out = tmp_path / "file" / "league.csv"
-        code, _, err = _invoke("score", str(SAMPLE), "--out", str(out))
+        code, _, err = _invoke("score", str(SAMPLE), "--out", str(out), "--lang", "en")
         assert code == 1
         assert f"{out}: cannot be written" in err
 
     def test_out_is_a_folder(self, tmp_path: Path) -> None:
-        code, _, err = _invoke("score", str(SAMPLE), "--format", "json", "--out", str(tmp_path))
+        code, _, err = _invoke("score", str(SAMPLE), "--format", "json", "--out", str(tmp_path),
+                               "--lang", "en")
         assert code == 1
         assert "cannot be written: it is a folder" in err
 

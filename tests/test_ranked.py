@@ -128,7 +128,8 @@ def test_cli_and_template_keep_the_column(bundle: Path, tmp_path: Path) -> None:
     rows = {r[0]: r[-1] for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows[LEFT_OUT] == "không"
     assert rows["SM01"] == "có"
-    refused = runner.invoke(app, ["plan", str(bundle), LEFT_OUT, "--target", "rank:1"])
+    refused = runner.invoke(app, ["plan", str(bundle), LEFT_OUT, "--target", "rank:1",
+                                  "--lang", "en"])
     assert refused.exit_code == 1
     assert "is not ranked" in refused.output
 

@@ -43,7 +43,7 @@ class TestReadUnitsFile:
 
     def test_unknown_unit(self, tmp_path: Path) -> None:
         path = _write(tmp_path, "code,name,type,group\nXA01,A,xa,H\n")
-        with pytest.raises(EvidenceError, match="no unit with code 'XA09'"):
+        with pytest.raises(EvidenceError, match='no unit with code "XA09"'):
             read_units_file(path, "XA09")
 
     def test_cli_reports_it(self, tmp_path: Path) -> None:

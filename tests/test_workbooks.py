@@ -297,8 +297,8 @@ class TestMerge:
             lines = problem_lines(result)
             assert len(lines) == 1, result.stderr
             line = lines[0]
-            for part in (f"{other.name} [evidence]", f"row {row}", f"{first.name} [evidence]",
-                         f'"{old}"', '"12,5"', SAMPLE_UNITS[0], "1.1.3", 'column "value"'):
+            for part in (f"{other.name} [evidence]", f"dòng {row}", f"{first.name} [evidence]",
+                         f'"{old}"', '"12,5"', SAMPLE_UNITS[0], "1.1.3", 'cột "value"'):
                 assert part in line, (part, line)
             assert not out.exists()
             assert temp_files(tmp_path) == []

@@ -79,8 +79,8 @@ def read_costs(path: Path, edition: CompiledEdition) -> Costs:
             continue
         node = edition.node(code)
         if node is None:
-            problems.append(Problem(path.name, where, f"{quote(code)} is not a criterion of "
-                                    f"{edition.id}", field="criterion", value=code))
+            problems.append(Problem.of("costs.criterion", path.name, where, field="criterion",
+                                       value=code, quoted=quote(code), edition=edition.id))
             continue
         entries.append((node.depth, node.leaves, c, 0.0 if math.isnan(s) else s))
     if problems:
@@ -94,12 +94,11 @@ def read_costs(path: Path, edition: CompiledEdition) -> Costs:
 
 def _cost_rows(path: Path) -> list[tuple[str, str, Any, Any]]:
     if not path.is_file():
-        raise EvidenceError([Problem(str(path), "", "the costs file does not exist")])
+        raise EvidenceError([Problem.of("costs.missing", str(path))])
     if path.suffix.lower() == ".csv":
         df = read_csv_table(path)
         if "criterion" not in df.columns or "cost" not in df.columns:
-            raise EvidenceError([Problem(path.name, "", "a costs CSV needs the columns "
-                                         "criterion, cost (and optionally per_step)")])
+            raise EvidenceError([Problem.of("costs.columns", path.name)])
         step = df["per_step"] if "per_step" in df.columns else [""] * len(df)
         return [(f"row {i + 2}", str(c).strip(), v, s)
                 for i, (c, v, s) in enumerate(zip(df["criterion"], df["cost"], step,
@@ -110,8 +109,7 @@ def _cost_rows(path: Path) -> list[tuple[str, str, Any, Any]]:
         raise EvidenceError(problems)
     data = data or {}
     if not isinstance(data, dict):
-        raise EvidenceError([Problem(path.name, "", "a costs YAML file is a mapping "
-                                     "criterion → cost")])
+        raise EvidenceError([Problem.of("costs.not_mapping", path.name)])
     out = []
     for code, value in data.items():
         where = f"key {code}"

@@ -81,11 +81,8 @@ def goals_for(run: Run, rows: np.ndarray, target: Target) -> list[Goal]:
     ranked = run.inputs.ranked
     left_out = [str(run.units["code"].iloc[i]) for i in rows if not ranked[i]]
     if left_out:
-        raise EvidenceError([Problem("units", "", f"unit {quote(code)} is not ranked "
-                                     "(units.ranked says no), so a rank target does not apply",
-                                     field="ranked", value=code,
-                                     hint="give a band or points:X as the target")
-                             for code in left_out])
+        raise EvidenceError([Problem.of("plan.not_ranked", "units", field="ranked", value=code,
+                                        quoted=quote(code)) for code in left_out])
     keys = np.where(ranked, np.round(s.index, DECIMALS), np.nan)  # only ranked units count
     groups = run.units["group"].to_numpy() if target.kind == "group" else \
         np.zeros(len(keys), dtype=int)

@@ -43,15 +43,15 @@ def read_scenario(path: Path) -> list[Change]:
     """Changes from a scenario file: CSV or YAML rows ``unit, criterion, value``, or YAML
     ``UNIT: {CODE: VALUE, ...}``."""
     if not path.is_file():
-        raise EvidenceError([Problem(str(path), "", "the scenario file does not exist")])
+        raise EvidenceError([Problem.of("scenario.missing", str(path))])
     if path.suffix.lower() == ".csv":
         from parindex.evidence.read_csv import read_csv_table
 
         df = read_csv_table(path)
         missing = [c for c in ("unit", "criterion", "value") if c not in df.columns]
         if missing:
-            raise EvidenceError([Problem(path.name, "", "a scenario CSV needs the columns "
-                                         "unit, criterion, value", field=", ".join(missing))])
+            raise EvidenceError([Problem.of("scenario.columns", path.name,
+                                            field=", ".join(missing))])
         rows: list[Any] = df[["unit", "criterion", "value"]].to_dict(orient="records")
     else:
         # every scalar as text, as typed: 1.10 stays "1.10", yes stays "yes"
@@ -70,8 +70,7 @@ def read_scenario(path: Path) -> list[Change]:
     problems, out = [], []
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not {"unit", "criterion", "value"} <= set(row):
-            problems.append(Problem(path.name, f"row {n}", "a change needs unit, criterion "
-                                    "and value", value=row))
+            problems.append(Problem.of("scenario.row", path.name, f"row {n}", value=row))
             continue
         out.append(Change(_cell(row["unit"]), _cell(row["criterion"]), _cell(row["value"])))
     if problems:
@@ -168,9 +167,9 @@ def _check_unique(changes: Sequence[Change]) -> None:
     for c in changes:
         key = (c.unit.strip(), c.criterion.strip())
         if key in seen:
-            problems.append(Problem("--set", c.criterion, f"{quote(c.criterion)} is changed "
-                                    f"twice for unit {quote(c.unit)}", field="criterion",
-                                    value=c.value))
+            problems.append(Problem.of("set.twice", "--set", c.criterion, field="criterion",
+                                       value=c.value, quoted=quote(c.criterion),
+                                       unit=quote(c.unit)))
         seen.add(key)
     if problems:
         raise EvidenceError(problems)
@@ -183,7 +182,7 @@ def whatif(run: Run, changes: Sequence[Change], base: Run | None = None,
     _check_unique(changes)
     if base is not None and not np.array_equal(base.units["code"].to_numpy(),
                                                run.units["code"].to_numpy()):
-        raise EvidenceError([Problem("units", "", "the two runs score different units")])
+        raise EvidenceError([Problem.of("set.runs_differ", "units")])
     after = run.with_changes(changes)
     effects = []
     for c in changes:

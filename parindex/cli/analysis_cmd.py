@@ -264,7 +264,8 @@ def _weak_owner(run: Run, owner: str | None
 
 @handles_errors
 def uncertainty(bundle: Path = BundleArg,
-                draws: int = typer.Option(1000, "--draws", "-n", min=1, help=h("opt.draws")),
+                draws: int = typer.Option(1000, "--draws", "-n", min=1,
+                                          max=10_000, help=h("opt.draws")),  # WHATIF.md
                 seed: int = typer.Option(0, "--seed", min=0, help=h("opt.seed")),
                 tolerance: str | None = typer.Option(
                     None, "--tolerance", metavar="KEY=VALUE,...", help=h("opt.tolerance")),

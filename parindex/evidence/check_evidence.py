@@ -69,7 +69,7 @@ def blank_row(i: int, rows: np.ndarray, letter: str | None) -> str:
 
 
 #: the reasons of :func:`parindex.evidence.parse.cell_problems` that have words (so a marked
-#: workbook and ``--lang vi`` say them in Vietnamese); others stay English text
+#: workbook, ``--lang vi`` and ``whatif --set`` say them in Vietnamese); others stay English
 _REASONS = {"is not yes/no (có/không, x, 1/0)": "cell.yes_no",
             "is not a percentage (0–100, 92,5 or 31/75)": "cell.percent",
             "is not a count (a whole number ≥ 0)": "cell.count",

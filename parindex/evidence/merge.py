@@ -81,10 +81,11 @@ def _meta(bundles: list[Bundle]) -> tuple[dict[str, Any], list[Problem]]:
     for b in bundles[1:]:
         for key in ("year", "edition"):
             if getattr(b, key) != getattr(first, key):
-                problems.append(Problem(b.path.name, "meta", f"{key} {quote(getattr(b, key))} "
-                                        f"differs from {quote(getattr(first, key))} in "
-                                        f"{first.path.name}", field=key,
-                                        value=getattr(b, key)))
+                problems.append(Problem.of("merge.meta_differs", b.path.name, "meta",
+                                           field=key, field_name=key, value=getattr(b, key),
+                                           quoted=quote(getattr(b, key)),
+                                           first=quote(getattr(first, key)),
+                                           part=first.path.name))
     authority = next((b.authority for b in bundles if b.authority), "")
     return {"year": first.year, "edition": first.edition, "authority": authority}, problems
 
@@ -95,7 +96,7 @@ def _merge_keyed(name: str, parts: list[tuple[Bundle, pd.DataFrame]],
     columns = [c for c in TABLES[name][0] + TABLES[name][1]
                if any(c in df.columns for _, df in parts)]
     merged: dict[tuple[str, ...], dict[str, str]] = {}
-    where: dict[tuple[tuple[str, ...], str], str] = {}
+    where: dict[tuple[tuple[str, ...], str], tuple[str, object]] = {}  # (file, row)
     problems = []
     for bundle, df in parts:
         file = bundle.file(name)
@@ -108,13 +109,13 @@ def _merge_keyed(name: str, parts: list[tuple[Bundle, pd.DataFrame]],
                     continue
                 if target[col] == "":
                     target[col] = value
-                    where[(key, col)] = f"{file} row {row['_row']}"
+                    where[(key, col)] = file, row["_row"]
                 elif not same_value(name, col, row, target[col], value, edition):
-                    problems.append(Problem(
-                        file, f"row {row['_row']}",
-                        f"{' '.join(key)}: {quote(value)} here but {quote(target[col])} in "
-                        f"{where[(key, col)]}", field=col, value=value,
-                        hint="decide which is right and correct the other part"))
+                    problems.append(Problem.of(
+                        "merge.conflict", file, f"row {row['_row']}", field=col, value=value,
+                        cells=" ".join(key), quoted=quote(value), other=quote(target[col]),
+                        where="{} row {}".format(*where[(key, col)]),
+                        where_vi="{} dòng {}".format(*where[(key, col)])))
     return pd.DataFrame(list(merged.values()), columns=columns), problems
 
 

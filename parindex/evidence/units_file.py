@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from parindex.criteria.keys import fold_key
-from parindex.errors import EvidenceError, Problem
+from parindex.errors import EvidenceError, Problem, quote
 from parindex.evidence.labels import column_for
 from parindex.evidence.read_csv import read_csv_file
 from parindex.evidence.tables import UNIT_TYPES, Bundle
@@ -126,8 +126,8 @@ def read_units(path: Path, unit: str | None = None) -> tuple[pd.DataFrame, list[
     if unit is not None:
         chosen = table[table["code"] == unit.strip()]
         if chosen.empty:
-            raise EvidenceError([Problem(path.name, "", f"no unit with code {unit!r}",
-                                         field="code", value=unit)])
+            raise EvidenceError([Problem.of("units_file.no_unit", path.name, field="code",
+                                            value=unit, quoted=quote(unit))])
         table = chosen
     return table.reset_index(drop=True), warnings
 

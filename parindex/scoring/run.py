@@ -86,9 +86,12 @@ class Run:
         if key in codes:
             return codes.index(key)
         close = difflib.get_close_matches(key, codes, n=1)
-        raise EvidenceError([Problem("units", "", f"{quote(code)} is not a unit of the bundle",
-                                     field="unit", value=code,
-                                     hint=f"did you mean {quote(close[0])}?" if close else None)])
+        if close:
+            raise EvidenceError([Problem.of("pick.unit.near", "units", field="unit", value=code,
+                                            quoted=quote(code), close=quote(close[0]))])
+        listed = ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
+        raise EvidenceError([Problem.of("pick.unit", "units", field="unit", value=code,
+                                        quoted=quote(code), known=listed)])
 
     def band_name(self, i: int) -> str | None:
         b = int(self.scores.band[i])
@@ -140,15 +143,23 @@ class Run:
         problems = []
         for c, j in zip(changes, leaves, strict=True):
             if j < 0:
-                problems.append(Problem("--set", c.criterion, f"{quote(c.criterion)} is not a "
-                                        f"criterion of {ed.id}", field="criterion",
-                                        value=c.criterion))
+                problems.append(Problem.of("set.criterion", "--set", c.criterion,
+                                           field="criterion", value=c.criterion,
+                                           quoted=quote(c.criterion), edition=ed.id))
         if problems:
             raise EvidenceError(problems)
         parsed = parse_cells(pd.Series([c.value for c in changes]), leaves, ed)
         for k, reason in cell_problems(parsed, leaves, ed):
-            problems.append(Problem("--set", changes[k].criterion, f"{quote(changes[k].value)} "
-                                    f"{reason}", field="value", value=changes[k].value))
+            from parindex.evidence.check_evidence import reason_code  # only when refused
+
+            code, facts = reason_code(reason)
+            value = changes[k].value
+            problems.append(
+                Problem.of(code, "--set", changes[k].criterion, field="value", value=value,
+                           quoted=quote(value), **facts)  # type: ignore[arg-type]
+                if code is not None
+                else Problem("--set", changes[k].criterion, f"{quote(value)} {reason}",
+                             field="value", value=value))
         if problems:
             raise EvidenceError(problems)
         x, st = self.inputs.x_appr.copy(order="K"), self.inputs.st_appr.copy(order="K")
@@ -187,9 +198,8 @@ def sorted_runs(runs: Sequence[Run]) -> list[Run]:
     for run in runs:
         where = str(run.bundle.path) if run.bundle is not None else f"run {run.year}"
         if run.year in seen:
-            problems.append(Problem(where, "year", f"{seen[run.year]} is also for year "
-                                    f"{run.year}", field="year", value=run.year,
-                                    hint="give one bundle per year"))
+            problems.append(Problem.of("runs.same_year", where, "year", field="year",
+                                       value=run.year, other=seen[run.year], year=run.year))
         seen[run.year] = where
     if problems:
         raise EvidenceError(problems)
