@@ -1112,6 +1112,10 @@ WORDS: dict[str, tuple[str, str]] = {
                               "per_step)"),
     "problem.costs.not_mapping": ("tệp chi phí YAML phải là bảng tiêu chí → chi phí",
                                   "a costs YAML file is a mapping criterion → cost"),
+    "problem.costs.value": ("{quoted} không phải chi phí (một số ≥ 0, hoặc để trống cho "
+                            "tiêu chí không thay đổi)",
+                            "{quoted} is not a cost (a number ≥ 0, or blank for a criterion "
+                            "not to change)"),
     "problem.costs.criterion": ("{quoted} không phải tiêu chí của {edition}",
                                 "{quoted} is not a criterion of {edition}"),
     "problem.plan.not_ranked": ("đơn vị {quoted} không được xếp hạng (cột ranked của units "

@@ -54,9 +54,8 @@ def _cost_cell(value: Any, where: str, file: str, problems: list[Problem]) -> fl
     except ValueError:
         number = -1.0
     if not number >= 0 or math.isinf(number):
-        problems.append(Problem(file, where, f"{quote(value)} is not a cost (a number ≥ 0, or "
-                                "blank for a criterion not to change)", field="cost",
-                                value=value))
+        problems.append(Problem.of("costs.value", file, where, field="cost", value=value,
+                                   quoted=quote(value)))
         return None
     return number
 
