@@ -16,6 +16,7 @@ every language. This module imports :mod:`parindex.words` (itself light: only ``
 from __future__ import annotations
 
 import dataclasses
+import errno
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -159,6 +160,27 @@ class CriteriaError(ParIndexError):
 
 class EvidenceError(ParIndexError):
     """An evidence bundle is invalid against its edition."""
+
+
+def system_reason_vi(exc: OSError) -> str | None:
+    """What the operating system said of a refusal, in Vietnamese (the words ``os.ENAME``
+    of its error number), or None for a reason without words."""
+    key = f"os.{errno.errorcode.get(exc.errno or 0, '')}"
+    return words.t(key, "vi") if key in words.WORDS else None
+
+
+def not_among(what: str, given: str, near: Iterable[str], known: list[str],
+              file: str = "units") -> EvidenceError:
+    """The refusal of a ``what`` (``unit``, ``band`` …: the words ``problem.pick.WHAT``)
+    named ``given`` that is none of ``known``: the ``near`` ones asked about ("có phải …?"),
+    else the first twelve known listed."""
+    close = ", ".join(quote(n) for n in near)
+    if close:
+        return EvidenceError([Problem.of(f"pick.{what}.near", file, field=what, value=given,
+                                         quoted=quote(given), close=close)])
+    listed = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+    return EvidenceError([Problem.of(f"pick.{what}", file, field=what, value=given,
+                                     quoted=quote(given), known=listed)])
 
 
 class OutputError(ParIndexError):

@@ -5,13 +5,12 @@ Nothing the user gave is ever opened for writing; an interrupted write leaves th
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from parindex.errors import OutputError, Problem
+from parindex.errors import OutputError, Problem, system_reason_vi
 
 
 def _umask() -> int:
@@ -36,17 +35,8 @@ def write_atomic_by(path: str | Path, make: Callable[[Path], object]) -> Path:
         return _write(target, make)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        said = _REASONS_VI.get(exc.errno or 0)
         raise OutputError([Problem.of("out.unwritable", str(target), reason=reason,
-                                      reason_vi=said)]) from None
-
-
-#: what the operating system said, in Vietnamese, for the refusals a user meets
-_REASONS_VI = {errno.EISDIR: "đó là một thư mục", errno.EACCES: "không có quyền ghi",
-               errno.EPERM: "không có quyền ghi", errno.EROFS: "ổ đĩa chỉ cho đọc",
-               errno.ENOSPC: "ổ đĩa đã đầy", errno.ENOTDIR: "một phần của đường dẫn là tệp, "
-               "không phải thư mục", errno.ENAMETOOLONG: "tên quá dài",
-               errno.EEXIST: "đã có một tệp trùng tên nơi cần tạo thư mục"}
+                                      reason_vi=system_reason_vi(exc))]) from None
 
 
 def _write(target: Path, make: Callable[[Path], object]) -> Path:

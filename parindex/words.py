@@ -1092,6 +1092,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "hint.out.cell_long": ("hãy ghi ra một thư mục CSV (OUT không có đuôi .xlsx)",
                            "write a CSV folder instead (an OUT without .xlsx)"),
     "problem.out.unwritable": ("không ghi được: {reason}", "cannot be written: {reason}"),
+    # what the operating system says of a refused write, in Vietnamese (the English is the
+    # system's own, as the message gives it)
+    "os.EISDIR": ("đó là một thư mục", "it is a folder"),
+    "os.EACCES": ("không có quyền ghi", "Permission denied"),
+    "os.EPERM": ("không có quyền ghi", "Operation not permitted"),
+    "os.EROFS": ("ổ đĩa chỉ cho đọc", "Read-only file system"),
+    "os.ENOSPC": ("ổ đĩa đã đầy", "No space left on device"),
+    "os.ENOTDIR": ("một phần của đường dẫn là tệp, không phải thư mục", "Not a directory"),
+    "os.ENAMETOOLONG": ("tên quá dài", "File name too long"),
+    "os.EEXIST": ("đã có một tệp trùng tên nơi cần tạo thư mục", "File exists"),
     "hint.out.unwritable": ("hãy chọn tệp hoặc thư mục khác cho --out",
                             "choose another file or folder for --out"),
     "problem.set.criterion": ("{quoted} không phải tiêu chí của {edition}",

@@ -21,7 +21,7 @@ def pick(given: str, names: dict[str, str] | list[str], what: str,
     import unicodedata
 
     from parindex.criteria.keys import fold_key
-    from parindex.errors import EvidenceError, Problem, quote
+    from parindex.errors import not_among
 
     meant = names if isinstance(names, dict) else {n: n for n in names}
     text = unicodedata.normalize("NFC", given).strip()
@@ -35,14 +35,7 @@ def pick(given: str, names: dict[str, str] | list[str], what: str,
         return found.pop()
     close = difflib.get_close_matches(fold_key(text), list(folded), n=3, cutoff=0.6)
     shown = list(dict.fromkeys([*sorted(found), *(n for c in close for n in sorted(folded[c]))]))
-    if shown:
-        raise EvidenceError([Problem.of(f"pick.{what}.near", file, field=what, value=given,
-                                        quoted=quote(given),
-                                        close=", ".join(quote(n) for n in shown))])
-    known = list(dict.fromkeys(meant.values()))
-    listed = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-    raise EvidenceError([Problem.of(f"pick.{what}", file, field=what, value=given,
-                                    quoted=quote(given), known=listed)])
+    raise not_among(what, given, shown, list(dict.fromkeys(meant.values())), file)
 
 
 def unit_of(run: Run, unit: str) -> int:

@@ -28,6 +28,7 @@ from parindex.errors import EvidenceError, ParIndexError, Problem, quote
 from parindex.evidence.bundle import load_bundle
 from parindex.evidence.parse import parse_cells, read_number
 from parindex.evidence.tables import TABLES, Bundle
+from parindex.words import t
 
 KEYS: dict[str, tuple[str, ...]] = {
     "units": ("code",), "evidence": ("unit", "criterion"), "one_stop": ("unit", "period"),
@@ -114,9 +115,14 @@ def _merge_keyed(name: str, parts: list[tuple[Bundle, pd.DataFrame]],
                     problems.append(Problem.of(
                         "merge.conflict", file, f"row {row['_row']}", field=col, value=value,
                         cells=" ".join(key), quoted=quote(value), other=quote(target[col]),
-                        where="{} row {}".format(*where[(key, col)]),
-                        where_vi="{} dòng {}".format(*where[(key, col)])))
+                        where=_at(*where[(key, col)], "en"),
+                        where_vi=_at(*where[(key, col)], "vi")))
     return pd.DataFrame(list(merged.values()), columns=columns), problems
+
+
+def _at(file: str, row: object, lang: str) -> str:
+    """``file row N`` in ``lang``'s words."""
+    return f"{file} {t('where.row', lang)} {row}"
 
 
 def merge_bundles(paths: list[Path]) -> Merged:

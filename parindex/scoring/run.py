@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from parindex.criteria.compiled import CompiledEdition
-from parindex.errors import EvidenceError, Problem, quote
+from parindex.errors import EvidenceError, Problem, not_among, quote
 from parindex.evidence.inputs import Inputs
 from parindex.evidence.parse import cell_problems, parse_cells
 from parindex.evidence.states import MISSING, NA
@@ -86,12 +86,7 @@ class Run:
         if key in codes:
             return codes.index(key)
         close = difflib.get_close_matches(key, codes, n=1)
-        if close:
-            raise EvidenceError([Problem.of("pick.unit.near", "units", field="unit", value=code,
-                                            quoted=quote(code), close=quote(close[0]))])
-        listed = ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
-        raise EvidenceError([Problem.of("pick.unit", "units", field="unit", value=code,
-                                        quoted=quote(code), known=listed)])
+        raise not_among("unit", code, close, codes)
 
     def band_name(self, i: int) -> str | None:
         b = int(self.scores.band[i])
