@@ -15,7 +15,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -35,7 +36,7 @@ class DtdRefused(ElementTree.ParseError):
     """A part declares a DTD (entities): refused unparsed."""
 
 
-def chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+def chunks(zf: zipfile.ZipFile, part: str) -> Generator[bytes, None, None]:
     """The part's bytes in overlapping chunks (a match across a boundary is seen); a DTD
     (it can only come before the first element) is refused."""
     with zf.open(part) as fh:
@@ -141,23 +142,26 @@ def search_sheet(zf: zipfile.ZipFile, part: str, percent: re.Pattern[bytes] | No
     kept: list[bytes] = []
     held = 0  # where the kept bytes end in the sheet
     i = 0
-    for i, window in enumerate(chunks(zf, part)):
-        if i == 0:
-            found.prefixed = bool(_PREFIXED.search(window))
-        found.parse = found.parse or _to_parse(window, percent, found.prefixed)
-        if last is not None and reach.regular:
-            window_reach(last, len(last) - OVERLAP, i == 1, reach)
-            if half is not None and halfway is not None and held - OVERLAP >= half:
-                kept, found.cut = _offer(kept, held - OVERLAP, reach, halfway)
-                half = None
-        if halfway is not None:
-            kept.append(window[OVERLAP:] if i else window)
-            held += len(kept[-1])
-        last = window
+    # closed at once when reading stops early (a damaged sheet), not when collected
+    with closing(chunks(zf, part)) as windows:
+        for i, window in enumerate(windows):
+            if i == 0:
+                found.prefixed = bool(_PREFIXED.search(window))
+            found.parse = found.parse or _to_parse(window, percent, found.prefixed)
+            if last is not None and reach.regular:
+                window_reach(last, len(last) - OVERLAP, i == 1, reach)
+                if half is not None and halfway is not None and held - OVERLAP >= half:
+                    kept, found.cut = _offer(kept, held - OVERLAP, reach, halfway)
+                    half = None
+            if halfway is not None:
+                kept.append(window[OVERLAP:] if i else window)
+                held += len(kept[-1])
+            last = window
     if last is not None and reach.regular:
         window_reach(last, len(last), i == 0, reach)
     if not reach.regular:
-        reach = parsed_reach(chunks(zf, part), OVERLAP)
+        with closing(chunks(zf, part)) as windows:
+            reach = parsed_reach(windows, OVERLAP)
     found.rows, found.columns, found.regular = reach.rows, reach.columns, reach.regular
     found.data = kept if halfway is not None else None
     return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, cast
 from xml.etree import ElementTree
@@ -86,19 +87,20 @@ def _parse_cells(zf: zipfile.ZipFile, part: str, percent: frozenset[int],
     parser: ElementTree.XMLPullParser[Any] = ElementTree.XMLPullParser(events=("start", "end"))
     at = _Counter()
     shared: dict[str, object] = {}
-    for i, window in enumerate(chunks(zf, part)):
-        parser.feed(window[OVERLAP:] if i else window)
-        for event, item in cast(Iterator[tuple[str, Any]], parser.read_events()):
-            elem = cast(ElementTree.Element, item)
-            tag = local_name(elem.tag)
-            if event == "start" and tag == "row":
-                at.next_row(elem.get("r"))
-            elif event == "end" and tag == "c":
-                _mark(elem, at.place(elem.get("r")), percent, shared, marks)
-                elem.clear()
-            elif event == "end" and tag == "row":
-                elem.clear()
-    parser.close()
+    with closing(chunks(zf, part)) as windows:  # closed at once if parsing stops early
+        for i, window in enumerate(windows):
+            parser.feed(window[OVERLAP:] if i else window)
+            for event, item in cast(Iterator[tuple[str, Any]], parser.read_events()):
+                elem = cast(ElementTree.Element, item)
+                tag = local_name(elem.tag)
+                if event == "start" and tag == "row":
+                    at.next_row(elem.get("r"))
+                elif event == "end" and tag == "c":
+                    _mark(elem, at.place(elem.get("r")), percent, shared, marks)
+                    elem.clear()
+                elif event == "end" and tag == "row":
+                    elem.clear()
+        parser.close()
 
 
 def _mark(cell: ElementTree.Element, where: Cell, percent: frozenset[int],
