@@ -11,8 +11,8 @@ damaged at random, byte by byte (`TestDamagedWorkbook`).
 from __future__ import annotations
 
 import csv
-import gc
 import datetime as dt
+import gc
 import io
 import tempfile
 import unicodedata
